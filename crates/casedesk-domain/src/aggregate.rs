@@ -1,0 +1,1001 @@
+//! The case aggregate: everything a case holds, and the rules for changing it.
+//!
+//! [`CaseAggregate::decide`] checks a command against the current state and returns the
+//! events it produces, or a [`Rejection`] saying why not; [`CaseAggregate::apply`] folds
+//! an event into the state. The portal runs both inside the transaction that stores the
+//! result; the desktop runs them on its cache to show a command's effect at once.
+//!
+//! Concurrency rule: commands are judged on their preconditions, not on
+//! `base_version`. A note or a message always applies; reviewing a document applies
+//! unless someone else reviewed that document differently after the sender's version;
+//! everything that needs the assignment (review, request items, decide, set status)
+//! is rejected once the case belongs to someone else.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::command::{CommandKind, Rejection, RejectionCode};
+use crate::deadline::{self, DeliveryRule, Pause, Period};
+use crate::event::{EventKind, HistoryEntry};
+use crate::lifecycle::{self, Action, ActorRef, CaseStatus, Outcome, Party};
+
+/// A whole case as both APIs and both stores see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseAggregate {
+    pub id: Uuid,
+    pub aktenzeichen: String,
+    pub office_id: Uuid,
+    pub service_id: String,
+    pub status: CaseStatus,
+    pub assignee: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee_name: Option<String>,
+    pub priority: Priority,
+    /// Increases by one with every command that changed the case.
+    pub version: i64,
+    /// The global order position of the case's latest change.
+    pub seq: i64,
+    pub received_at: DateTime<Utc>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "14d"))]
+    pub processing_period: Period,
+    /// Times the processing deadline stood still while waiting for the citizen.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub pauses: Vec<Pause>,
+    /// A due date a team lead set by hand; wins over the computed one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_date_override: Option<NaiveDate>,
+    /// The processing deadline as of the last change (an open pause counted up to then).
+    pub due_date: NaiveDate,
+    pub applicant: Applicant,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub form_data: serde_json::Map<String, serde_json::Value>,
+    pub documents: Vec<DocumentMeta>,
+    pub requests: Vec<ItemsRequest>,
+    pub messages: Vec<Message>,
+    pub notes: Vec<Note>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee: Option<Fee>,
+    pub history: Vec<HistoryEntry>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    Low,
+    #[default]
+    Normal,
+    High,
+    Urgent,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Applicant {
+    pub citizen_id: Uuid,
+    pub given_name: String,
+    pub family_name: String,
+    pub street: String,
+    pub postal_code: String,
+    pub city: String,
+    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+impl Applicant {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.given_name, self.family_name)
+    }
+}
+
+/// Metadata of an attached document; the bytes live in the blob store under `sha256`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DocumentMeta {
+    pub id: Uuid,
+    /// Lower-case hex SHA-256 of the content.
+    pub sha256: String,
+    pub file_name: String,
+    pub media_type: String,
+    pub size: i64,
+    /// The required-document key of the service this document answers, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    pub uploaded_at: DateTime<Utc>,
+    pub from_citizen: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<Review>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Accepted,
+    Rejected,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Review {
+    pub verdict: Verdict,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub by: Uuid,
+    pub at: DateTime<Utc>,
+    /// The case version at which this review was recorded.
+    pub version: i64,
+}
+
+/// One item a request for missing documents asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RequestedItem {
+    /// The service's required-document key, when the item is one of them.
+    #[serde(default)]
+    pub kind: Option<String>,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RequestStatus {
+    Open,
+    Answered,
+    Expired,
+}
+
+/// A Nachforderung.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ItemsRequest {
+    pub id: Uuid,
+    pub items: Vec<RequestedItem>,
+    pub reason: String,
+    pub message: String,
+    pub answer_due: NaiveDate,
+    pub requested_at: DateTime<Utc>,
+    pub requested_by: Uuid,
+    pub status: RequestStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Message {
+    pub id: Uuid,
+    pub from_citizen: bool,
+    pub author: String,
+    pub text: String,
+    pub at: DateTime<Utc>,
+}
+
+/// An internal note; never shown to the citizen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Note {
+    pub id: Uuid,
+    pub author_id: Uuid,
+    pub author: String,
+    pub text: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Decision {
+    pub outcome: Outcome,
+    pub decided_at: DateTime<Utc>,
+    pub decided_by: Uuid,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub letter_sha256: Option<String>,
+    pub fee_cents: i64,
+    /// The day the letter was made available in the citizen's portal mailbox.
+    pub made_available: NaiveDate,
+    pub deemed_delivery: NaiveDate,
+    pub appeal_deadline: NaiveDate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentStatus {
+    Open,
+    Paid,
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Fee {
+    pub amount_cents: i64,
+    pub kassenzeichen: String,
+    pub status: PaymentStatus,
+}
+
+/// Facts the aggregate cannot know by itself, looked up by the store before deciding.
+#[derive(Debug, Clone)]
+pub struct DecideContext {
+    pub now: DateTime<Utc>,
+    pub today: NaiveDate,
+    pub delivery_rule: DeliveryRule,
+    /// For `assign`: the target user's name, if they are staff of the case's office
+    /// who can take cases.
+    pub assignee: Option<AssigneeInfo>,
+    /// For `transfer_office`: whether the target office exists and the actor is a
+    /// member of it.
+    pub target_office_allowed: bool,
+    /// For `record_decision` with a letter: whether the blob is stored.
+    pub letter_stored: bool,
+}
+
+impl DecideContext {
+    pub fn at(now: DateTime<Utc>) -> Self {
+        Self {
+            now,
+            today: now.date_naive(),
+            delivery_rule: DeliveryRule::default(),
+            assignee: None,
+            target_office_allowed: false,
+            letter_stored: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AssigneeInfo {
+    pub user_id: Uuid,
+    pub name: String,
+}
+
+const MAX_TEXT: usize = 20_000;
+
+fn invalid(message: impl Into<String>) -> Rejection {
+    Rejection::new(RejectionCode::Invalid, message)
+}
+
+fn check_text(text: &str, what: &str) -> Result<(), Rejection> {
+    if text.trim().is_empty() {
+        return Err(invalid(format!("{what} darf nicht leer sein")));
+    }
+    if text.len() > MAX_TEXT {
+        return Err(invalid(format!(
+            "{what} ist zu lang (höchstens {MAX_TEXT} Zeichen)"
+        )));
+    }
+    Ok(())
+}
+
+fn refusal(refusal: lifecycle::Refusal) -> Rejection {
+    let code = match refusal {
+        lifecycle::Refusal::NotInThisStatus { .. } => RejectionCode::InvalidTransition,
+        lifecycle::Refusal::NotThisParty { .. } => RejectionCode::NotPermitted,
+    };
+    Rejection::new(code, refusal.to_string())
+}
+
+/// What a new application consists of before the portal files it.
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    pub id: Uuid,
+    pub aktenzeichen: String,
+    pub office_id: Uuid,
+    pub service_id: String,
+    pub received_at: DateTime<Utc>,
+    pub processing_period: Period,
+    pub applicant: Applicant,
+    pub form_data: serde_json::Map<String, serde_json::Value>,
+    pub documents: Vec<DocumentMeta>,
+    pub fee: Option<Fee>,
+}
+
+impl CaseAggregate {
+    /// Files a new application: version 1, status `submitted`, one `submitted` event.
+    pub fn submit(new: NewCase, actor: &ActorRef, seq: i64) -> (Self, HistoryEntry) {
+        let received = new.received_at;
+        let due_date = deadline::processing_due(received.date_naive(), new.processing_period, 0)
+            .unwrap_or(received.date_naive());
+        let entry = HistoryEntry {
+            seq,
+            version: 1,
+            at: received,
+            actor: actor.clone(),
+            command_id: None,
+            event: EventKind::Submitted {
+                service_id: new.service_id.clone(),
+            },
+        };
+        let case = CaseAggregate {
+            id: new.id,
+            aktenzeichen: new.aktenzeichen,
+            office_id: new.office_id,
+            service_id: new.service_id,
+            status: CaseStatus::Submitted,
+            assignee: None,
+            assignee_name: None,
+            priority: Priority::Normal,
+            version: 1,
+            seq,
+            received_at: received,
+            processing_period: new.processing_period,
+            pauses: Vec::new(),
+            due_date_override: None,
+            due_date,
+            applicant: new.applicant,
+            form_data: new.form_data,
+            documents: new.documents,
+            requests: Vec::new(),
+            messages: Vec::new(),
+            notes: Vec::new(),
+            decision: None,
+            fee: new.fee,
+            history: vec![entry.clone()],
+        };
+        (case, entry)
+    }
+
+    /// The processing deadline given the pauses up to `today`.
+    pub fn computed_due_date(&self, today: NaiveDate) -> NaiveDate {
+        if let Some(due) = self.due_date_override {
+            return due;
+        }
+        let paused = deadline::paused_days(&self.pauses, today);
+        deadline::processing_due(
+            self.received_at.date_naive(),
+            self.processing_period,
+            paused,
+        )
+        .unwrap_or(self.due_date)
+    }
+
+    fn status_move(&self, action: Action, party: Party) -> Result<CaseStatus, Rejection> {
+        lifecycle::transition(self.status, action, party).map_err(refusal)
+    }
+
+    /// Staff who hold the case, or any team lead, may process it.
+    fn require_processor(&self, actor: &ActorRef, party: Party) -> Result<(), Rejection> {
+        match party {
+            Party::TeamLead => Ok(()),
+            Party::Caseworker if self.assignee == actor.staff_id() && self.assignee.is_some() => {
+                Ok(())
+            }
+            Party::Caseworker => Err(Rejection::new(
+                RejectionCode::NotAssignee,
+                match &self.assignee_name {
+                    Some(name) => format!("Der Vorgang ist {name} zugewiesen, nicht Ihnen"),
+                    None => "Der Vorgang ist Ihnen nicht zugewiesen".to_owned(),
+                },
+            )),
+            _ => Err(Rejection::new(
+                RejectionCode::NotPermitted,
+                "Nur die Sachbearbeitung darf den Vorgang bearbeiten",
+            )),
+        }
+    }
+
+    fn require_applicant(&self, actor: &ActorRef) -> Result<(), Rejection> {
+        match actor {
+            ActorRef::Citizen { citizen_id, .. } if *citizen_id == self.applicant.citizen_id => {
+                Ok(())
+            }
+            _ => Err(Rejection::new(
+                RejectionCode::NotPermitted,
+                "Nur die Antragsteller/in selbst kann das tun",
+            )),
+        }
+    }
+
+    fn require_open(&self) -> Result<(), Rejection> {
+        if self.status.is_open() {
+            Ok(())
+        } else {
+            Err(Rejection::new(
+                RejectionCode::CaseClosed,
+                format!("Der Vorgang ist bereits „{}“", self.status.german()),
+            ))
+        }
+    }
+
+    /// Judges `command` by `actor` against the current state.
+    ///
+    /// Returns the events to record; an empty list means there is nothing to do (the
+    /// command is applied without a new version).
+    pub fn decide(
+        &self,
+        actor: &ActorRef,
+        command: &CommandKind,
+        base_version: i64,
+        ctx: &DecideContext,
+    ) -> Result<Vec<EventKind>, Rejection> {
+        let Some(party) = actor.party() else {
+            return Err(Rejection::new(
+                RejectionCode::NotPermitted,
+                "Administratoren bearbeiten keine Vorgänge",
+            ));
+        };
+        if command.is_staff_command() && !matches!(party, Party::Caseworker | Party::TeamLead) {
+            return Err(Rejection::new(
+                RejectionCode::NotPermitted,
+                "Dieser Befehl ist der Verwaltung vorbehalten",
+            ));
+        }
+        let status_change = |to: CaseStatus, reason: Option<String>| -> Vec<EventKind> {
+            if to == self.status {
+                Vec::new()
+            } else {
+                vec![EventKind::StatusChanged {
+                    from: self.status,
+                    to,
+                    reason,
+                }]
+            }
+        };
+        match command {
+            CommandKind::Claim => {
+                let me = actor.staff_id();
+                if self.assignee.is_some() && self.assignee == me {
+                    return Ok(Vec::new());
+                }
+                let to = self.status_move(Action::Claim, party)?;
+                if self.assignee.is_some() {
+                    return Err(Rejection::new(
+                        RejectionCode::AlreadyAssigned,
+                        format!(
+                            "Der Vorgang ist bereits {} zugewiesen",
+                            self.assignee_name.as_deref().unwrap_or("jemand anderem")
+                        ),
+                    ));
+                }
+                let mut events = vec![EventKind::Claimed];
+                events.extend(status_change(to, None));
+                Ok(events)
+            }
+            CommandKind::Release => {
+                let to = self.status_move(Action::Release, party)?;
+                let Some(previous) = self.assignee else {
+                    return Err(Rejection::new(
+                        RejectionCode::NotAssigned,
+                        "Der Vorgang ist niemandem zugewiesen",
+                    ));
+                };
+                if party == Party::Caseworker && Some(previous) != actor.staff_id() {
+                    return Err(Rejection::new(
+                        RejectionCode::NotAssignee,
+                        "Nur eigene Vorgänge können freigegeben werden",
+                    ));
+                }
+                let mut events = vec![EventKind::Released { previous }];
+                events.extend(status_change(to, None));
+                Ok(events)
+            }
+            CommandKind::Assign { assignee } => {
+                let to = self.status_move(Action::Assign, party)?;
+                if self.assignee == Some(*assignee) {
+                    return Ok(Vec::new());
+                }
+                let Some(info) = ctx.assignee.as_ref().filter(|a| a.user_id == *assignee) else {
+                    return Err(Rejection::new(
+                        RejectionCode::UnknownUser,
+                        "Die Person gehört nicht zur Dienststelle des Vorgangs",
+                    ));
+                };
+                let mut events = vec![EventKind::Assigned {
+                    assignee: *assignee,
+                    assignee_name: info.name.clone(),
+                    previous: self.assignee,
+                }];
+                events.extend(status_change(to, None));
+                Ok(events)
+            }
+            CommandKind::SetStatus { status, reason } => {
+                let action = match status {
+                    CaseStatus::InReview => Action::Resume,
+                    CaseStatus::Closed => Action::Close,
+                    other => {
+                        return Err(Rejection::new(
+                            RejectionCode::InvalidTransition,
+                            format!(
+                                "Der Status „{}“ wird nicht direkt gesetzt, sondern ergibt sich aus Nachforderung, Entscheidung oder Rücknahme",
+                                other.german()
+                            ),
+                        ));
+                    }
+                };
+                let to = self.status_move(action, party)?;
+                self.require_processor(actor, party)?;
+                if let Some(reason) = reason {
+                    check_text(reason, "Die Begründung")?;
+                }
+                Ok(status_change(to, reason.clone()))
+            }
+            CommandKind::AddNote { text } => {
+                check_text(text, "Die Notiz")?;
+                Ok(vec![EventKind::NoteAdded {
+                    note_id: Uuid::now_v7(),
+                    text: text.clone(),
+                }])
+            }
+            CommandKind::ReviewDocument {
+                document_id,
+                verdict,
+                reason,
+            } => {
+                self.require_open()?;
+                self.require_processor(actor, party)?;
+                let Some(document) = self.documents.iter().find(|d| d.id == *document_id) else {
+                    return Err(Rejection::new(
+                        RejectionCode::UnknownDocument,
+                        "Das Dokument gehört nicht zu diesem Vorgang",
+                    ));
+                };
+                if *verdict == Verdict::Rejected {
+                    match reason {
+                        Some(reason) => check_text(reason, "Der Ablehnungsgrund")?,
+                        None => {
+                            return Err(invalid("Eine Ablehnung braucht einen Grund"));
+                        }
+                    }
+                }
+                if let Some(review) = &document.review {
+                    if review.verdict == *verdict && review.reason == *reason {
+                        return Ok(Vec::new());
+                    }
+                    if review.version > base_version && Some(review.by) != actor.staff_id() {
+                        return Err(Rejection::new(
+                            RejectionCode::ReviewedMeanwhile,
+                            "Das Dokument wurde inzwischen von jemand anderem anders geprüft",
+                        ));
+                    }
+                }
+                Ok(vec![EventKind::DocumentReviewed {
+                    document_id: *document_id,
+                    verdict: *verdict,
+                    reason: reason.clone(),
+                }])
+            }
+            CommandKind::RequestItems {
+                items,
+                reason,
+                answer_due,
+                message,
+            } => {
+                let to = self.status_move(Action::RequestItems, party)?;
+                self.require_processor(actor, party)?;
+                if items.is_empty() {
+                    return Err(invalid("Eine Nachforderung nennt mindestens ein Dokument"));
+                }
+                for item in items {
+                    check_text(&item.description, "Die Beschreibung")?;
+                }
+                check_text(reason, "Die Begründung")?;
+                check_text(message, "Die Nachricht")?;
+                if *answer_due <= ctx.today {
+                    return Err(invalid("Die Antwortfrist muss in der Zukunft liegen"));
+                }
+                let mut events = vec![EventKind::ItemsRequested {
+                    request_id: Uuid::now_v7(),
+                    items: items.clone(),
+                    reason: reason.clone(),
+                    answer_due: *answer_due,
+                    message: message.clone(),
+                }];
+                events.extend(status_change(to, None));
+                Ok(events)
+            }
+            CommandKind::SendMessage { text } => {
+                if !(self.status.is_open() || self.status == CaseStatus::Decided) {
+                    return Err(Rejection::new(
+                        RejectionCode::CaseClosed,
+                        format!("Der Vorgang ist bereits „{}“", self.status.german()),
+                    ));
+                }
+                self.require_processor(actor, party)?;
+                check_text(text, "Die Nachricht")?;
+                Ok(vec![EventKind::MessageSent {
+                    message_id: Uuid::now_v7(),
+                    text: text.clone(),
+                    from_citizen: false,
+                }])
+            }
+            CommandKind::RecordDecision {
+                outcome,
+                letter_sha256,
+                fee_cents,
+            } => {
+                let to = self.status_move(Action::Decide, party)?;
+                self.require_processor(actor, party)?;
+                if *fee_cents < 0 {
+                    return Err(invalid("Die Gebühr darf nicht negativ sein"));
+                }
+                if let Some(sha) = letter_sha256 {
+                    if !crate::wire::is_sha256_hex(sha) {
+                        return Err(invalid("Die Prüfsumme des Bescheids ist ungültig"));
+                    }
+                    if !ctx.letter_stored {
+                        return Err(invalid(
+                            "Der Bescheid muss vor der Entscheidung hochgeladen werden",
+                        ));
+                    }
+                }
+                let deemed = deadline::deemed_delivery(ctx.today, ctx.delivery_rule)
+                    .map_err(|e| invalid(e.to_string()))?;
+                let appeal =
+                    deadline::appeal_deadline(deemed).map_err(|e| invalid(e.to_string()))?;
+                let mut events = vec![EventKind::DecisionRecorded {
+                    outcome: *outcome,
+                    letter_sha256: letter_sha256.clone(),
+                    fee_cents: *fee_cents,
+                    made_available: ctx.today,
+                    deemed_delivery: deemed,
+                    appeal_deadline: appeal,
+                }];
+                events.extend(status_change(to, None));
+                Ok(events)
+            }
+            CommandKind::SetPriority { priority } => {
+                self.require_open()?;
+                self.require_processor(actor, party)?;
+                if *priority == self.priority {
+                    return Ok(Vec::new());
+                }
+                Ok(vec![EventKind::PriorityChanged {
+                    priority: *priority,
+                }])
+            }
+            CommandKind::SetDueDate { due_date, reason } => {
+                self.require_open()?;
+                if party != Party::TeamLead {
+                    return Err(Rejection::new(
+                        RejectionCode::NotPermitted,
+                        "Nur die Teamleitung kann die Bearbeitungsfrist ändern",
+                    ));
+                }
+                check_text(reason, "Die Begründung")?;
+                Ok(vec![EventKind::DueDateChanged {
+                    due_date: *due_date,
+                    reason: reason.clone(),
+                }])
+            }
+            CommandKind::TransferOffice { office_id } => {
+                self.require_open()?;
+                if party != Party::TeamLead {
+                    return Err(Rejection::new(
+                        RejectionCode::NotPermitted,
+                        "Nur die Teamleitung kann Vorgänge an eine andere Dienststelle abgeben",
+                    ));
+                }
+                if *office_id == self.office_id {
+                    return Ok(Vec::new());
+                }
+                if !ctx.target_office_allowed {
+                    return Err(Rejection::new(
+                        RejectionCode::UnknownOffice,
+                        "Abgabe nur an eine eigene Dienststelle möglich",
+                    ));
+                }
+                Ok(vec![EventKind::TransferredOffice {
+                    from: self.office_id,
+                    to: *office_id,
+                }])
+            }
+            CommandKind::Withdraw { reason } => {
+                self.require_applicant(actor)?;
+                self.status_move(Action::Withdraw, party)?;
+                Ok(vec![EventKind::Withdrawn {
+                    reason: reason.clone(),
+                }])
+            }
+            CommandKind::AnswerRequest {
+                request_id,
+                documents,
+                message,
+            } => {
+                self.require_applicant(actor)?;
+                let to = self.status_move(Action::CitizenAnswer, party)?;
+                let Some(request) = self
+                    .requests
+                    .iter()
+                    .find(|r| r.id == *request_id && r.status == RequestStatus::Open)
+                else {
+                    return Err(Rejection::new(
+                        RejectionCode::UnknownRequest,
+                        "Diese Nachforderung ist nicht (mehr) offen",
+                    ));
+                };
+                if documents.is_empty() && message.as_deref().is_none_or(|m| m.trim().is_empty()) {
+                    return Err(invalid(
+                        "Bitte laden Sie Dokumente hoch oder schreiben Sie eine Nachricht",
+                    ));
+                }
+                if let Some(message) = message {
+                    check_text(message, "Die Nachricht")?;
+                }
+                let mut events: Vec<EventKind> = documents
+                    .iter()
+                    .map(|d| EventKind::DocumentAdded {
+                        document: d.clone(),
+                    })
+                    .collect();
+                events.push(EventKind::RequestAnswered {
+                    request_id: request.id,
+                    document_ids: documents.iter().map(|d| d.id).collect(),
+                    message: message.clone(),
+                });
+                events.extend(status_change(to, None));
+                Ok(events)
+            }
+            CommandKind::CitizenMessage { text } => {
+                self.require_applicant(actor)?;
+                if !(self.status.is_open() || self.status == CaseStatus::Decided) {
+                    return Err(Rejection::new(
+                        RejectionCode::CaseClosed,
+                        format!("Der Vorgang ist bereits „{}“", self.status.german()),
+                    ));
+                }
+                check_text(text, "Die Nachricht")?;
+                Ok(vec![EventKind::MessageSent {
+                    message_id: Uuid::now_v7(),
+                    text: text.clone(),
+                    from_citizen: true,
+                }])
+            }
+            CommandKind::ExpireRequest { request_id } => {
+                let to = self.status_move(Action::AnswerDeadlinePassed, party)?;
+                let Some(request) = self
+                    .requests
+                    .iter()
+                    .find(|r| r.id == *request_id && r.status == RequestStatus::Open)
+                else {
+                    return Err(Rejection::new(
+                        RejectionCode::UnknownRequest,
+                        "Diese Nachforderung ist nicht (mehr) offen",
+                    ));
+                };
+                if request.answer_due >= ctx.today {
+                    return Err(invalid("Die Antwortfrist läuft noch"));
+                }
+                let mut events = vec![EventKind::AnswerDeadlinePassed {
+                    request_id: request.id,
+                }];
+                events.extend(status_change(
+                    to,
+                    Some("Antwortfrist abgelaufen".to_owned()),
+                ));
+                Ok(events)
+            }
+            CommandKind::RecordPayment { status } => {
+                if party != Party::System {
+                    return Err(Rejection::new(
+                        RejectionCode::NotPermitted,
+                        "Zahlungen meldet nur der Zahlungsdienst",
+                    ));
+                }
+                match &self.fee {
+                    Some(fee) if fee.status == *status => Ok(Vec::new()),
+                    Some(_) => Ok(vec![EventKind::PaymentChanged { status: *status }]),
+                    None => Err(invalid("Für diesen Vorgang ist keine Gebühr festgesetzt")),
+                }
+            }
+        }
+    }
+
+    /// Folds one event into the state. Version, seq and due date are set by
+    /// [`CaseAggregate::record`], which calls this for every event of a command.
+    pub fn apply(&mut self, entry: &HistoryEntry) {
+        let at = entry.at;
+        let today = at.date_naive();
+        match &entry.event {
+            EventKind::Submitted { .. } => {}
+            EventKind::Claimed => {
+                if let ActorRef::Staff { user_id, name, .. } = &entry.actor {
+                    self.assignee = Some(*user_id);
+                    self.assignee_name = Some(name.clone());
+                }
+            }
+            EventKind::Released { .. } => {
+                self.assignee = None;
+                self.assignee_name = None;
+            }
+            EventKind::Assigned {
+                assignee,
+                assignee_name,
+                ..
+            } => {
+                self.assignee = Some(*assignee);
+                self.assignee_name = Some(assignee_name.clone());
+            }
+            EventKind::StatusChanged { to, .. } => self.set_status(*to, today),
+            EventKind::NoteAdded { note_id, text } => {
+                let (author_id, author) = match &entry.actor {
+                    ActorRef::Staff { user_id, name, .. } => (*user_id, name.clone()),
+                    _ => (Uuid::nil(), "System".to_owned()),
+                };
+                self.notes.push(Note {
+                    id: *note_id,
+                    author_id,
+                    author,
+                    text: text.clone(),
+                    at,
+                });
+            }
+            EventKind::DocumentAdded { document } => self.documents.push(document.clone()),
+            EventKind::DocumentReviewed {
+                document_id,
+                verdict,
+                reason,
+            } => {
+                let by = entry.actor.staff_id().unwrap_or_default();
+                if let Some(document) = self.documents.iter_mut().find(|d| d.id == *document_id) {
+                    document.review = Some(Review {
+                        verdict: *verdict,
+                        reason: reason.clone(),
+                        by,
+                        at,
+                        version: entry.version,
+                    });
+                }
+            }
+            EventKind::ItemsRequested {
+                request_id,
+                items,
+                reason,
+                answer_due,
+                message,
+            } => self.requests.push(ItemsRequest {
+                id: *request_id,
+                items: items.clone(),
+                reason: reason.clone(),
+                message: message.clone(),
+                answer_due: *answer_due,
+                requested_at: at,
+                requested_by: entry.actor.staff_id().unwrap_or_default(),
+                status: RequestStatus::Open,
+                answered_at: None,
+            }),
+            EventKind::RequestAnswered {
+                request_id,
+                message,
+                ..
+            } => {
+                if let Some(request) = self.requests.iter_mut().find(|r| r.id == *request_id) {
+                    request.status = RequestStatus::Answered;
+                    request.answered_at = Some(at);
+                }
+                if let Some(text) = message {
+                    let author = match &entry.actor {
+                        ActorRef::Citizen { name, .. } => name.clone(),
+                        _ => self.applicant.full_name(),
+                    };
+                    self.messages.push(Message {
+                        id: Uuid::new_v5(request_id, b"answer"),
+                        from_citizen: true,
+                        author,
+                        text: text.clone(),
+                        at,
+                    });
+                }
+            }
+            EventKind::AnswerDeadlinePassed { request_id } => {
+                if let Some(request) = self.requests.iter_mut().find(|r| r.id == *request_id) {
+                    request.status = RequestStatus::Expired;
+                }
+            }
+            EventKind::MessageSent {
+                message_id,
+                text,
+                from_citizen,
+            } => {
+                let author = match &entry.actor {
+                    ActorRef::Staff { name, .. } | ActorRef::Citizen { name, .. } => name.clone(),
+                    ActorRef::System => "System".to_owned(),
+                };
+                self.messages.push(Message {
+                    id: *message_id,
+                    from_citizen: *from_citizen,
+                    author,
+                    text: text.clone(),
+                    at,
+                });
+            }
+            EventKind::DecisionRecorded {
+                outcome,
+                letter_sha256,
+                fee_cents,
+                made_available,
+                deemed_delivery,
+                appeal_deadline,
+            } => {
+                self.decision = Some(Decision {
+                    outcome: *outcome,
+                    decided_at: at,
+                    decided_by: entry.actor.staff_id().unwrap_or_default(),
+                    letter_sha256: letter_sha256.clone(),
+                    fee_cents: *fee_cents,
+                    made_available: *made_available,
+                    deemed_delivery: *deemed_delivery,
+                    appeal_deadline: *appeal_deadline,
+                });
+                if let Some(fee) = &mut self.fee {
+                    fee.amount_cents = *fee_cents;
+                }
+            }
+            EventKind::PriorityChanged { priority } => self.priority = *priority,
+            EventKind::DueDateChanged { due_date, .. } => self.due_date_override = Some(*due_date),
+            EventKind::TransferredOffice { to, .. } => {
+                self.office_id = *to;
+                self.assignee = None;
+                self.assignee_name = None;
+            }
+            EventKind::Withdrawn { .. } => self.set_status(CaseStatus::Withdrawn, today),
+            EventKind::PaymentChanged { status } => {
+                if let Some(fee) = &mut self.fee {
+                    fee.status = *status;
+                }
+            }
+        }
+    }
+
+    fn set_status(&mut self, to: CaseStatus, today: NaiveDate) {
+        // The processing deadline stands still exactly while the office waits.
+        if self.status == CaseStatus::AwaitingCitizen && to != CaseStatus::AwaitingCitizen {
+            if let Some(open) = self.pauses.iter_mut().find(|p| p.to.is_none()) {
+                open.to = Some(today);
+            }
+        }
+        if to == CaseStatus::AwaitingCitizen && self.status != CaseStatus::AwaitingCitizen {
+            self.pauses.push(Pause {
+                from: today,
+                to: None,
+            });
+        }
+        if !to.is_open() {
+            self.assignee = self.assignee.filter(|_| to == CaseStatus::Decided);
+        }
+        self.status = to;
+    }
+
+    /// Records the events of one command: new version, `seq`, history and due date.
+    /// Returns the history entries written, for the event log.
+    pub fn record(
+        &mut self,
+        events: Vec<EventKind>,
+        actor: &ActorRef,
+        command_id: Option<Uuid>,
+        now: DateTime<Utc>,
+        seq: i64,
+    ) -> Vec<HistoryEntry> {
+        if events.is_empty() {
+            return Vec::new();
+        }
+        self.version += 1;
+        self.seq = seq;
+        let entries: Vec<HistoryEntry> = events
+            .into_iter()
+            .map(|event| HistoryEntry {
+                seq,
+                version: self.version,
+                at: now,
+                actor: actor.clone(),
+                command_id,
+                event,
+            })
+            .collect();
+        for entry in &entries {
+            self.apply(entry);
+        }
+        self.history.extend(entries.iter().cloned());
+        self.due_date = self.computed_due_date(now.date_naive());
+        entries
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,334 @@
+//! Commands against a case and the portal's answers to them.
+//!
+//! A command carries a client-generated `command_id` (UUIDv7) that makes it idempotent,
+//! the case it targets and the case version the sender last saw (`base_version`). On the
+//! wire it is `{command_id, case_id, base_version, kind, payload}`; unknown fields are
+//! refused so a typo never silently drops data.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::aggregate::{CaseAggregate, DocumentMeta, Priority, RequestedItem, Verdict};
+use crate::lifecycle::{CaseStatus, Outcome};
+
+/// One command as sent by a client.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(try_from = "RawCommand", into = "RawCommand")]
+pub struct Command {
+    pub command_id: Uuid,
+    pub case_id: Uuid,
+    pub base_version: i64,
+    pub kind: CommandKind,
+}
+
+/// The literal wire form. serde cannot combine `flatten` with `deny_unknown_fields`,
+/// so [`Command`] goes through this struct to refuse unknown top-level fields too.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCommand {
+    command_id: Uuid,
+    case_id: Uuid,
+    base_version: i64,
+    kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    payload: Option<serde_json::Value>,
+}
+
+impl TryFrom<RawCommand> for Command {
+    type Error = serde_json::Error;
+
+    fn try_from(raw: RawCommand) -> Result<Self, Self::Error> {
+        let mut tagged = serde_json::Map::new();
+        tagged.insert("kind".into(), serde_json::Value::String(raw.kind));
+        if let Some(payload) = raw.payload {
+            tagged.insert("payload".into(), payload);
+        }
+        Ok(Command {
+            command_id: raw.command_id,
+            case_id: raw.case_id,
+            base_version: raw.base_version,
+            kind: serde_json::from_value(serde_json::Value::Object(tagged))?,
+        })
+    }
+}
+
+impl From<Command> for RawCommand {
+    fn from(command: Command) -> Self {
+        let (kind, payload) = match serde_json::to_value(&command.kind) {
+            Ok(serde_json::Value::Object(mut tagged)) => (
+                tagged
+                    .remove("kind")
+                    .and_then(|k| k.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                tagged.remove("payload"),
+            ),
+            // An adjacently tagged enum always serialises to an object.
+            _ => (command.kind.name().to_owned(), None),
+        };
+        RawCommand {
+            command_id: command.command_id,
+            case_id: command.case_id,
+            base_version: command.base_version,
+            kind,
+            payload,
+        }
+    }
+}
+
+/// What the command does. Staff commands first, then citizen and system ones; the
+/// portal only accepts citizen and system commands from its own citizen API and jobs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(
+    tag = "kind",
+    content = "payload",
+    rename_all = "snake_case",
+    deny_unknown_fields
+)]
+pub enum CommandKind {
+    Claim,
+    Release,
+    Assign {
+        assignee: Uuid,
+    },
+    SetStatus {
+        status: CaseStatus,
+        #[serde(default)]
+        reason: Option<String>,
+    },
+    AddNote {
+        text: String,
+    },
+    ReviewDocument {
+        document_id: Uuid,
+        verdict: Verdict,
+        #[serde(default)]
+        reason: Option<String>,
+    },
+    RequestItems {
+        items: Vec<RequestedItem>,
+        reason: String,
+        answer_due: NaiveDate,
+        message: String,
+    },
+    SendMessage {
+        text: String,
+    },
+    RecordDecision {
+        outcome: Outcome,
+        #[serde(default)]
+        letter_sha256: Option<String>,
+        fee_cents: i64,
+    },
+    SetPriority {
+        priority: Priority,
+    },
+    SetDueDate {
+        due_date: NaiveDate,
+        reason: String,
+    },
+    TransferOffice {
+        office_id: Uuid,
+    },
+    /// Citizen: withdraw the application.
+    Withdraw {
+        #[serde(default)]
+        reason: Option<String>,
+    },
+    /// Citizen: answer a request for items with documents and an optional message.
+    AnswerRequest {
+        request_id: Uuid,
+        documents: Vec<DocumentMeta>,
+        #[serde(default)]
+        message: Option<String>,
+    },
+    /// Citizen: write to the office.
+    CitizenMessage {
+        text: String,
+    },
+    /// System: the answer deadline of a request passed without an answer.
+    ExpireRequest {
+        request_id: Uuid,
+    },
+    /// System or payment provider: the fee's payment status changed.
+    RecordPayment {
+        status: crate::aggregate::PaymentStatus,
+    },
+}
+
+impl CommandKind {
+    /// The stable name used on the wire and in logs.
+    pub fn name(&self) -> &'static str {
+        match self {
+            CommandKind::Claim => "claim",
+            CommandKind::Release => "release",
+            CommandKind::Assign { .. } => "assign",
+            CommandKind::SetStatus { .. } => "set_status",
+            CommandKind::AddNote { .. } => "add_note",
+            CommandKind::ReviewDocument { .. } => "review_document",
+            CommandKind::RequestItems { .. } => "request_items",
+            CommandKind::SendMessage { .. } => "send_message",
+            CommandKind::RecordDecision { .. } => "record_decision",
+            CommandKind::SetPriority { .. } => "set_priority",
+            CommandKind::SetDueDate { .. } => "set_due_date",
+            CommandKind::TransferOffice { .. } => "transfer_office",
+            CommandKind::Withdraw { .. } => "withdraw",
+            CommandKind::AnswerRequest { .. } => "answer_request",
+            CommandKind::CitizenMessage { .. } => "citizen_message",
+            CommandKind::ExpireRequest { .. } => "expire_request",
+            CommandKind::RecordPayment { .. } => "record_payment",
+        }
+    }
+
+    /// Whether staff may send this command through the office API.
+    pub fn is_staff_command(&self) -> bool {
+        !matches!(
+            self,
+            CommandKind::Withdraw { .. }
+                | CommandKind::AnswerRequest { .. }
+                | CommandKind::CitizenMessage { .. }
+                | CommandKind::ExpireRequest { .. }
+                | CommandKind::RecordPayment { .. }
+        )
+    }
+}
+
+/// A stable reason code a client can branch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RejectionCode {
+    UnknownCase,
+    NotPermitted,
+    InvalidTransition,
+    NotAssignee,
+    AlreadyAssigned,
+    NotAssigned,
+    UnknownDocument,
+    ReviewedMeanwhile,
+    UnknownRequest,
+    UnknownUser,
+    UnknownOffice,
+    CaseClosed,
+    Invalid,
+}
+
+/// Why a command cannot apply: a code and a German sentence for the caseworker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[error("{message}")]
+pub struct Rejection {
+    pub code: RejectionCode,
+    pub message: String,
+}
+
+impl Rejection {
+    pub fn new(code: RejectionCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// The portal's answer to one command of a batch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum CommandAnswer {
+    /// The command changed the case; `version` is the case's new version and `seq` the
+    /// change's position in the global order. A command with nothing left to do (a
+    /// second claim by the same person) is applied without a new version.
+    Applied {
+        command_id: Uuid,
+        case_id: Uuid,
+        version: i64,
+        seq: i64,
+    },
+    /// The command was seen before; `first` is the answer it got then.
+    Duplicate {
+        command_id: Uuid,
+        first: Box<CommandAnswer>,
+    },
+    /// The command cannot apply; `current` is the case as it stands now, when the
+    /// sender may see it.
+    Rejected {
+        command_id: Uuid,
+        case_id: Uuid,
+        #[serde(flatten)]
+        rejection: Rejection,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        current: Option<Box<CaseAggregate>>,
+    },
+}
+
+impl CommandAnswer {
+    pub fn command_id(&self) -> Uuid {
+        match self {
+            CommandAnswer::Applied { command_id, .. }
+            | CommandAnswer::Duplicate { command_id, .. }
+            | CommandAnswer::Rejected { command_id, .. } => *command_id,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_wire_shape() {
+        let json = r#"{"command_id":"0190b6a4-0000-7000-8000-000000000001",
+            "case_id":"0190b6a4-0000-7000-8000-000000000002","base_version":3,
+            "kind":"add_note","payload":{"text":"Rückruf vereinbart"}}"#;
+        let command: Command = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            command.kind,
+            CommandKind::AddNote {
+                text: "Rückruf vereinbart".into()
+            }
+        );
+        let claim = r#"{"command_id":"0190b6a4-0000-7000-8000-000000000001",
+            "case_id":"0190b6a4-0000-7000-8000-000000000002","base_version":3,"kind":"claim"}"#;
+        assert_eq!(
+            serde_json::from_str::<Command>(claim).unwrap().kind,
+            CommandKind::Claim
+        );
+    }
+
+    #[test]
+    fn refuses_unknown_payload_fields_and_kinds() {
+        let extra = r#"{"command_id":"0190b6a4-0000-7000-8000-000000000001",
+            "case_id":"0190b6a4-0000-7000-8000-000000000002","base_version":3,
+            "kind":"add_note","payload":{"text":"x","colour":"red"}}"#;
+        assert!(serde_json::from_str::<Command>(extra).is_err());
+        let extra_top = r#"{"command_id":"0190b6a4-0000-7000-8000-000000000001",
+            "case_id":"0190b6a4-0000-7000-8000-000000000002","base_version":3,
+            "kind":"claim","force":true}"#;
+        assert!(serde_json::from_str::<Command>(extra_top).is_err());
+        let unknown = r#"{"command_id":"0190b6a4-0000-7000-8000-000000000001",
+            "case_id":"0190b6a4-0000-7000-8000-000000000002","base_version":3,"kind":"delete_case"}"#;
+        assert!(serde_json::from_str::<Command>(unknown).is_err());
+    }
+
+    #[test]
+    fn answers_round_trip() {
+        let applied = CommandAnswer::Applied {
+            command_id: Uuid::nil(),
+            case_id: Uuid::nil(),
+            version: 4,
+            seq: 99,
+        };
+        let duplicate = CommandAnswer::Duplicate {
+            command_id: Uuid::nil(),
+            first: Box::new(applied.clone()),
+        };
+        let text = serde_json::to_string(&duplicate).unwrap();
+        assert_eq!(
+            serde_json::from_str::<CommandAnswer>(&text).unwrap(),
+            duplicate
+        );
+    }
+}

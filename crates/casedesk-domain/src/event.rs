@@ -1,0 +1,140 @@
+//! Events: what happened to a case, as recorded in the append-only audit trail.
+//!
+//! Every applied command yields one or more events; the portal stores each with the
+//! case's new version and the transaction's `seq`, and the aggregate's `history` is the
+//! list of them. Events are never updated or deleted.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::aggregate::{DocumentMeta, Priority, RequestedItem, Verdict};
+use crate::lifecycle::{ActorRef, CaseStatus, Outcome};
+
+/// One entry of a case's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HistoryEntry {
+    /// The portal's global order position of the transaction that wrote this event.
+    pub seq: i64,
+    /// The case version this event produced.
+    pub version: i64,
+    pub at: DateTime<Utc>,
+    pub actor: ActorRef,
+    /// The command that caused the event, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command_id: Option<Uuid>,
+    pub event: EventKind,
+}
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    Submitted {
+        service_id: String,
+    },
+    Claimed,
+    Released {
+        previous: Uuid,
+    },
+    Assigned {
+        assignee: Uuid,
+        assignee_name: String,
+        previous: Option<Uuid>,
+    },
+    StatusChanged {
+        from: CaseStatus,
+        to: CaseStatus,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    NoteAdded {
+        note_id: Uuid,
+        text: String,
+    },
+    DocumentAdded {
+        document: DocumentMeta,
+    },
+    DocumentReviewed {
+        document_id: Uuid,
+        verdict: Verdict,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    ItemsRequested {
+        request_id: Uuid,
+        items: Vec<RequestedItem>,
+        reason: String,
+        answer_due: NaiveDate,
+        message: String,
+    },
+    RequestAnswered {
+        request_id: Uuid,
+        document_ids: Vec<Uuid>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
+    },
+    AnswerDeadlinePassed {
+        request_id: Uuid,
+    },
+    MessageSent {
+        message_id: Uuid,
+        text: String,
+        from_citizen: bool,
+    },
+    DecisionRecorded {
+        outcome: Outcome,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        letter_sha256: Option<String>,
+        fee_cents: i64,
+        made_available: NaiveDate,
+        deemed_delivery: NaiveDate,
+        appeal_deadline: NaiveDate,
+    },
+    PriorityChanged {
+        priority: Priority,
+    },
+    DueDateChanged {
+        due_date: NaiveDate,
+        reason: String,
+    },
+    TransferredOffice {
+        from: Uuid,
+        to: Uuid,
+    },
+    Withdrawn {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    PaymentChanged {
+        status: crate::aggregate::PaymentStatus,
+    },
+}
+
+impl EventKind {
+    /// The stable name stored in the event log's `kind` column.
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::Submitted { .. } => "submitted",
+            EventKind::Claimed => "claimed",
+            EventKind::Released { .. } => "released",
+            EventKind::Assigned { .. } => "assigned",
+            EventKind::StatusChanged { .. } => "status_changed",
+            EventKind::NoteAdded { .. } => "note_added",
+            EventKind::DocumentAdded { .. } => "document_added",
+            EventKind::DocumentReviewed { .. } => "document_reviewed",
+            EventKind::ItemsRequested { .. } => "items_requested",
+            EventKind::RequestAnswered { .. } => "request_answered",
+            EventKind::AnswerDeadlinePassed { .. } => "answer_deadline_passed",
+            EventKind::MessageSent { .. } => "message_sent",
+            EventKind::DecisionRecorded { .. } => "decision_recorded",
+            EventKind::PriorityChanged { .. } => "priority_changed",
+            EventKind::DueDateChanged { .. } => "due_date_changed",
+            EventKind::TransferredOffice { .. } => "transferred_office",
+            EventKind::Withdrawn { .. } => "withdrawn",
+            EventKind::PaymentChanged { .. } => "payment_changed",
+        }
+    }
+}

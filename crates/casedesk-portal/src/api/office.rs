@@ -1,0 +1,599 @@
+//! The office API (`/api/v1/office/…`) that desktop clients sync from.
+//!
+//! Session handling, the sync triple (bootstrap, changes, live), the command batch and
+//! blob transfer. Every query is filtered by the caller's offices in the store, never
+//! here; see `store::sql`.
+
+use std::convert::Infallible;
+use std::ops::Range;
+
+use axum::body::Body;
+use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use bytes::{BufMut, Bytes, BytesMut};
+use casedesk_domain::command::{CommandAnswer, Rejection, RejectionCode};
+use casedesk_domain::wire::{
+    BootstrapMarker, CommandBatch, CommandBatchAnswer, LoginRequest, OfficeSession, RefreshRequest,
+    ServiceDefinition, UserInfo, is_sha256_hex,
+};
+use chrono::{Duration, Utc};
+use futures::{Stream, StreamExt};
+use serde::{Deserialize, Serialize};
+use tower_http::compression::CompressionLayer;
+use uuid::Uuid;
+
+use super::{ApiError, ApiJson, AppState, Staff, client_address};
+use crate::auth::{self, start_session, throttle_keys};
+use crate::blobs::Reading;
+use crate::store::{BlobRecord, Principal, RawChangesPage, SubjectKind};
+
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let upload_limit = usize::try_from(state.config.limits.max_upload_bytes)
+        .unwrap_or(usize::MAX)
+        .saturating_add(1024);
+    // Only the sync payloads are compressed: documents are PDFs and images already,
+    // and compressing them would break Range requests.
+    let sync = Router::new()
+        .route("/sync/bootstrap", get(bootstrap))
+        .route("/sync/changes", get(changes))
+        .layer(CompressionLayer::new().zstd(true).gzip(true));
+    Router::new()
+        .route("/session", post(login).delete(logout))
+        .route("/session/refresh", post(refresh))
+        .route("/me", get(me))
+        .route("/services", get(services))
+        .route("/sync/live", get(live))
+        .route("/commands", post(commands))
+        .route(
+            "/blobs/{sha256}",
+            get(get_blob)
+                .put(put_blob)
+                .layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
+        )
+        .merge(sync)
+}
+
+/// Shared by the office and citizen login: throttling before the password check.
+pub(crate) async fn check_throttle(state: &AppState, keys: &[String]) -> Result<(), ApiError> {
+    let config = &state.config.sessions;
+    let since = Utc::now() - Duration::minutes(config.failure_window_minutes);
+    let counts = state.db.login_failures(keys, since).await?;
+    let limits = [
+        config.max_failures_per_user,
+        config.max_failures_per_address,
+    ];
+    if counts
+        .iter()
+        .zip(limits)
+        .any(|(count, limit)| *count >= limit)
+    {
+        let mut error = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            "Zu viele fehlgeschlagene Anmeldeversuche; bitte später erneut versuchen",
+        );
+        error.retry_after = Some((config.failure_window_minutes * 60) as u64);
+        return Err(error);
+    }
+    Ok(())
+}
+
+pub(crate) async fn record_failure(state: &AppState, keys: &[String]) -> ApiError {
+    let config = &state.config.sessions;
+    let now = Utc::now();
+    let since = now - Duration::minutes(config.failure_window_minutes);
+    if let Err(error) = state.db.record_login_failure(keys, now, since).await {
+        return error.into();
+    }
+    ApiError::unauthorized("wrong_credentials", "Benutzername oder Passwort ist falsch")
+}
+
+#[utoipa::path(post, path = "/api/v1/office/session", request_body = LoginRequest,
+    responses((status = 200, body = OfficeSession), (status = 401, body = casedesk_domain::wire::ErrorBody),
+              (status = 429, body = casedesk_domain::wire::ErrorBody)))]
+async fn login(
+    State(state): State<AppState>,
+    request: Request,
+) -> Result<Json<OfficeSession>, ApiError> {
+    let (parts, body) = request.into_parts();
+    let address = client_address(&parts);
+    let ApiJson(login) =
+        ApiJson::<LoginRequest>::from_request(Request::from_parts(parts, body), &state).await?;
+    let keys = throttle_keys(SubjectKind::Staff, &login.user, address);
+    check_throttle(&state, &keys).await?;
+    let found = state.db.user_credentials(login.user.trim()).await?;
+    let hash = found
+        .as_ref()
+        .map_or_else(|| auth::dummy_hash().to_owned(), |(_, h)| h.clone());
+    let ok = auth::verify_password_blocking(login.password, hash).await;
+    let Some((user, _)) = found.filter(|_| ok) else {
+        return Err(record_failure(&state, &keys).await);
+    };
+    state.db.clear_login_failures(&keys[0]).await?;
+    let tokens = start_session(
+        state.db.as_ref(),
+        &state.config.sessions,
+        SubjectKind::Staff,
+        user.id,
+    )
+    .await?;
+    tracing::info!(user = %user.name, "staff login");
+    Ok(Json(OfficeSession {
+        tokens,
+        user: user.info(),
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/office/session/refresh", request_body = RefreshRequest,
+    responses((status = 200, body = OfficeSession), (status = 401, body = casedesk_domain::wire::ErrorBody)))]
+async fn refresh(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<RefreshRequest>,
+) -> Result<Json<OfficeSession>, ApiError> {
+    let consumed = state
+        .db
+        .consume_refresh(&auth::token_hash(&request.refresh_token), Utc::now())
+        .await?;
+    let Some((SubjectKind::Staff, user_id)) = consumed else {
+        return Err(ApiError::unauthorized(
+            "session_expired",
+            "Die Sitzung ist abgelaufen; bitte erneut anmelden",
+        ));
+    };
+    let user = state.db.staff_user(user_id).await?.ok_or_else(|| {
+        ApiError::unauthorized("session_expired", "Das Benutzerkonto ist nicht mehr aktiv")
+    })?;
+    let tokens = start_session(
+        state.db.as_ref(),
+        &state.config.sessions,
+        SubjectKind::Staff,
+        user.id,
+    )
+    .await?;
+    Ok(Json(OfficeSession {
+        tokens,
+        user: user.info(),
+    }))
+}
+
+#[utoipa::path(delete, path = "/api/v1/office/session", responses((status = 204)))]
+async fn logout(State(state): State<AppState>, staff: Staff) -> Result<StatusCode, ApiError> {
+    state.db.delete_session(staff.session_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/office/me", responses((status = 200, body = UserInfo)))]
+async fn me(staff: Staff) -> Json<UserInfo> {
+    Json(staff.user.info())
+}
+
+#[utoipa::path(get, path = "/api/v1/office/services", responses((status = 200, body = Vec<ServiceDefinition>)))]
+async fn services(
+    State(state): State<AppState>,
+    _staff: Staff,
+) -> Result<Json<Vec<ServiceDefinition>>, ApiError> {
+    Ok(Json(state.db.services().await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct BootstrapQuery {
+    /// Resume after this case id (the last one written before the interruption).
+    after: Option<Uuid>,
+}
+
+/// Bytes per body chunk: large enough for compression to work well, small enough to
+/// keep memory flat.
+const CHUNK_BYTES: usize = 256 * 1024;
+
+fn marker_line(kind: &str, seq: i64, cases: i64) -> Bytes {
+    let mut line = serde_json::to_vec(&BootstrapMarker {
+        bootstrap: kind.to_owned(),
+        seq,
+        cases,
+    })
+    .expect("markers serialise");
+    line.push(b'\n');
+    Bytes::from(line)
+}
+
+#[utoipa::path(get, path = "/api/v1/office/sync/bootstrap", params(BootstrapQuery),
+    responses((status = 200, description = "NDJSON: a `begin` marker, one case aggregate per line, an `end` marker", content_type = "application/x-ndjson")))]
+async fn bootstrap(
+    State(state): State<AppState>,
+    staff: Staff,
+    query: Result<Query<BootstrapQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(query) = query.map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
+    let snapshot = state.db.bootstrap(&staff.user, query.after).await?;
+    let seq = snapshot.seq;
+    let total = snapshot.cases;
+    let begin =
+        futures::stream::once(
+            async move { Ok::<_, std::io::Error>(marker_line("begin", seq, total)) },
+        );
+    let lines = snapshot.lines;
+    // Case lines are packed into chunks; the `end` marker is only written when every
+    // case was sent, so a client can tell a complete stream from a cut one.
+    let body = futures::stream::unfold(
+        (lines, BytesMut::with_capacity(CHUNK_BYTES), 0_i64, false),
+        move |(mut lines, mut buffer, mut sent, done)| async move {
+            if done {
+                return None;
+            }
+            loop {
+                match lines.next().await {
+                    Some(Ok(line)) => {
+                        buffer.put_slice(line.as_bytes());
+                        buffer.put_u8(b'\n');
+                        sent += 1;
+                        if buffer.len() >= CHUNK_BYTES {
+                            let chunk = buffer.split().freeze();
+                            return Some((Ok(chunk), (lines, buffer, sent, false)));
+                        }
+                    }
+                    Some(Err(error)) => {
+                        tracing::error!(%error, "bootstrap stream failed");
+                        return Some((
+                            Err(std::io::Error::other("bootstrap aborted")),
+                            (lines, buffer, sent, true),
+                        ));
+                    }
+                    None => {
+                        buffer.put_slice(&marker_line("end", seq, sent));
+                        let chunk = buffer.split().freeze();
+                        return Some((Ok(chunk), (lines, buffer, sent, true)));
+                    }
+                }
+            }
+        },
+    );
+    let mut response = Response::new(Body::from_stream(begin.chain(body)));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/x-ndjson"),
+    );
+    Ok(response)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ChangesQuery {
+    /// The cursor: the `seq` of the bootstrap or the previous page's `next_cursor`.
+    after: i64,
+    /// Page size, default 1000.
+    limit: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/office/sync/changes", params(ChangesQuery),
+    responses((status = 200, description = "ChangesPage of case aggregates")))]
+async fn changes(
+    State(state): State<AppState>,
+    staff: Staff,
+    query: Result<Query<ChangesQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<RawChangesPage>, ApiError> {
+    let Query(query) = query.map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
+    let limit = query.limit.unwrap_or(1000);
+    let max = state.config.limits.max_changes_page;
+    if query.after < 0 || !(1..=max).contains(&limit) {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            format!("after muss ≥ 0 und limit zwischen 1 und {max} liegen"),
+        ));
+    }
+    Ok(Json(
+        state.db.changes(&staff.user, query.after, limit).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/office/sync/live",
+    responses((status = 200, description = "Server-Sent Events `seq` with the latest position", content_type = "text/event-stream")))]
+async fn live(
+    State(state): State<AppState>,
+    _staff: Staff,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let receiver = state.db.subscribe();
+    let shutdown = state.shutdown.clone().cancelled_owned();
+    // The watch stream yields the current head first, then every new one; a slow
+    // client skips intermediate values, which is fine because it pulls anyway.
+    let events = tokio_stream::wrappers::WatchStream::new(receiver)
+        .map(|seq| Ok(Event::default().event("seq").data(seq.to_string())))
+        .take_until(shutdown);
+    Sse::new(events).keep_alive(KeepAlive::new().interval(super::LIVE_KEEP_ALIVE))
+}
+
+#[utoipa::path(post, path = "/api/v1/office/commands", request_body = CommandBatch,
+    responses((status = 200, body = CommandBatchAnswer)))]
+async fn commands(
+    State(state): State<AppState>,
+    staff: Staff,
+    ApiJson(batch): ApiJson<CommandBatch>,
+) -> Result<Json<CommandBatchAnswer>, ApiError> {
+    let max = state.config.limits.max_commands_per_batch;
+    if batch.commands.len() > max {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_many_commands",
+            format!("Höchstens {max} Befehle pro Anfrage"),
+        ));
+    }
+    let principal = Principal::Staff(staff.user);
+    let mut answers = Vec::with_capacity(batch.commands.len());
+    // In order, each in its own transaction: a later command may depend on an
+    // earlier one of the same batch.
+    for command in &batch.commands {
+        if !command.kind.is_staff_command() {
+            answers.push(CommandAnswer::Rejected {
+                command_id: command.command_id,
+                case_id: command.case_id,
+                rejection: Rejection::new(
+                    RejectionCode::NotPermitted,
+                    "Dieser Befehl ist der Verwaltung nicht erlaubt",
+                ),
+                current: None,
+            });
+            continue;
+        }
+        answers.push(
+            state
+                .db
+                .apply_command(&principal, command, Utc::now())
+                .await?,
+        );
+    }
+    Ok(Json(CommandBatchAnswer { answers }))
+}
+
+/// Parses a single `bytes=` range; anything else (multiple ranges, other units) is
+/// ignored and the whole file served, as RFC 9110 allows.
+pub(crate) fn parse_range(headers: &HeaderMap, total: u64) -> Option<Result<Range<u64>, ()>> {
+    let value = headers.get(header::RANGE)?.to_str().ok()?;
+    let spec = value.strip_prefix("bytes=")?;
+    if spec.contains(',') {
+        return None;
+    }
+    let (start, end) = spec.split_once('-')?;
+    let range = match (start.trim(), end.trim()) {
+        ("", suffix) => {
+            let n: u64 = suffix.parse().ok()?;
+            if n == 0 {
+                return Some(Err(()));
+            }
+            total.saturating_sub(n)..total
+        }
+        (start, "") => start.parse().ok()?..total,
+        (start, end) => {
+            let start: u64 = start.parse().ok()?;
+            let end: u64 = end.parse().ok()?;
+            if end < start {
+                return Some(Err(()));
+            }
+            start..end.saturating_add(1)
+        }
+    };
+    if range.start >= total {
+        Some(Err(()))
+    } else {
+        Some(Ok(range.start..range.end.min(total)))
+    }
+}
+
+/// Serves a blob with ETag and Range support (shared with the citizen API).
+pub(crate) async fn serve_blob(
+    state: &AppState,
+    principal: &Principal,
+    sha256: &str,
+    headers: &HeaderMap,
+    download_name: Option<&str>,
+) -> Result<Response, ApiError> {
+    if !is_sha256_hex(sha256) {
+        return Err(ApiError::bad_request(
+            "invalid_hash",
+            "SHA-256 in Kleinbuchstaben-Hex erwartet",
+        ));
+    }
+    let Some(media_type) = state.db.readable_blob(principal, sha256).await? else {
+        return Err(ApiError::not_found());
+    };
+    let etag = format!("\"{sha256}\"");
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+    {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
+    }
+    let total = state
+        .blobs
+        .size(sha256)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let requested = match parse_range(headers, total) {
+        Some(Err(())) => {
+            let mut response = ApiError::new(
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                "bad_range",
+                "Der angefragte Bereich liegt außerhalb der Datei",
+            )
+            .into_response();
+            response.headers_mut().insert(
+                header::CONTENT_RANGE,
+                HeaderValue::from_str(&format!("bytes */{total}")).expect("ascii"),
+            );
+            return Ok(response);
+        }
+        Some(Ok(range)) => Some(range),
+        None => None,
+    };
+    let partial = requested.is_some();
+    let Reading {
+        total_size,
+        range,
+        body,
+    } = state.blobs.get(sha256, requested).await?;
+    let mut response = Response::new(Body::from_stream(body));
+    let headers_out = response.headers_mut();
+    headers_out.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&media_type).map_err(|_| ApiError::not_found())?,
+    );
+    headers_out.insert(
+        header::ETAG,
+        HeaderValue::from_str(&etag).expect("hex is ascii"),
+    );
+    headers_out.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    headers_out.insert(
+        header::CONTENT_LENGTH,
+        HeaderValue::from(range.end - range.start),
+    );
+    headers_out.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=31536000, immutable"),
+    );
+    if let Some(name) = download_name {
+        // RFC 6266 / 5987: an ASCII fallback plus the UTF-8 name, percent-encoded.
+        let ascii: String = name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let encoded: String = name
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        if let Ok(value) = HeaderValue::from_str(&format!(
+            "attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"
+        )) {
+            headers_out.insert(header::CONTENT_DISPOSITION, value);
+        }
+    }
+    if partial {
+        *response.status_mut() = StatusCode::PARTIAL_CONTENT;
+        response.headers_mut().insert(
+            header::CONTENT_RANGE,
+            HeaderValue::from_str(&format!(
+                "bytes {}-{}/{}",
+                range.start,
+                range.end - 1,
+                total_size
+            ))
+            .expect("ascii"),
+        );
+    }
+    Ok(response)
+}
+
+#[utoipa::path(get, path = "/api/v1/office/blobs/{sha256}",
+    params(("sha256" = String, Path, description = "lower-case hex SHA-256")),
+    responses((status = 200, description = "the file"), (status = 206, description = "a byte range"),
+              (status = 304), (status = 404, body = casedesk_domain::wire::ErrorBody)))]
+async fn get_blob(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(sha256): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    serve_blob(
+        &state,
+        &Principal::Staff(staff.user),
+        &sha256,
+        &headers,
+        None,
+    )
+    .await
+}
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct BlobStored {
+    pub sha256: String,
+    pub size: u64,
+    pub media_type: String,
+}
+
+#[utoipa::path(put, path = "/api/v1/office/blobs/{sha256}",
+    params(("sha256" = String, Path, description = "lower-case hex SHA-256 of the body")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = BlobStored), (status = 400, body = casedesk_domain::wire::ErrorBody),
+              (status = 413, body = casedesk_domain::wire::ErrorBody), (status = 415, body = casedesk_domain::wire::ErrorBody)))]
+async fn put_blob(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(sha256): Path<String>,
+    request: Request,
+) -> Result<(StatusCode, Json<BlobStored>), ApiError> {
+    if !is_sha256_hex(&sha256) {
+        return Err(ApiError::bad_request(
+            "invalid_hash",
+            "SHA-256 in Kleinbuchstaben-Hex erwartet",
+        ));
+    }
+    let limit = state.config.limits.max_upload_bytes;
+    let announced = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > limit) {
+        return Err(crate::blobs::BlobError::TooLarge { limit }.into());
+    }
+    let body = request.into_body().into_data_stream();
+    let accepted = state.blobs.put_stream(body, limit, Some(&sha256)).await?;
+    let principal = Principal::Staff(staff.user);
+    state
+        .db
+        .record_blob(
+            &BlobRecord {
+                sha256: accepted.sha256.clone(),
+                size: accepted.size as i64,
+                media_type: accepted.media_type.to_owned(),
+            },
+            &principal,
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(BlobStored {
+            sha256: accepted.sha256,
+            size: accepted.size,
+            media_type: accepted.media_type.to_owned(),
+        }),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn range(value: &str, total: u64) -> Option<Result<Range<u64>, ()>> {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::RANGE, HeaderValue::from_str(value).unwrap());
+        parse_range(&headers, total)
+    }
+
+    #[test]
+    fn parses_the_range_forms() {
+        assert_eq!(range("bytes=0-9", 100), Some(Ok(0..10)));
+        assert_eq!(range("bytes=90-", 100), Some(Ok(90..100)));
+        assert_eq!(range("bytes=-10", 100), Some(Ok(90..100)));
+        assert_eq!(range("bytes=50-500", 100), Some(Ok(50..100)));
+        assert_eq!(range("bytes=100-", 100), Some(Err(())));
+        assert_eq!(range("bytes=5-1", 100), Some(Err(())));
+        assert_eq!(range("bytes=0-1,5-6", 100), None);
+        assert_eq!(range("items=0-1", 100), None);
+    }
+}

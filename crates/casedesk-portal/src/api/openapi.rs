@@ -1,0 +1,53 @@
+//! The OpenAPI document of both APIs, generated from the handlers' annotations and
+//! the wire types' derives (utoipa), served at `/api/openapi.json`.
+
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::{citizen, office};
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Casedesk portal", description = "Office sync API and citizen API of the Casedesk portal."),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    paths(
+        super::healthz,
+        office::login, office::refresh, office::logout, office::me, office::services,
+        office::bootstrap, office::changes, office::live, office::commands,
+        office::get_blob, office::put_blob,
+        citizen::register, citizen::login, citizen::refresh, citizen::logout, citizen::services,
+        citizen::submit, citizen::list_applications, citizen::application, citizen::withdraw,
+        citizen::message, citizen::answer, citizen::letter,
+    ),
+    components(schemas(
+        casedesk_domain::CaseAggregate,
+        casedesk_domain::wire::ChangesPage<casedesk_domain::CaseAggregate>,
+        casedesk_domain::wire::BootstrapMarker,
+        casedesk_domain::wire::Tombstone,
+    ))
+)]
+pub struct ApiDoc;
+
+/// The document, built once.
+pub fn document() -> &'static utoipa::openapi::OpenApi {
+    static DOC: std::sync::OnceLock<utoipa::openapi::OpenApi> = std::sync::OnceLock::new();
+    DOC.get_or_init(ApiDoc::openapi)
+}
+
+pub async fn serve() -> Json<&'static utoipa::openapi::OpenApi> {
+    Json(document())
+}

@@ -1,0 +1,1454 @@
+//! The SQL both backends understand, run through sqlx's `Any` driver.
+//!
+//! SQLite and PostgreSQL agree on almost everything the portal asks: numbered
+//! parameters (`$1`), `RETURNING`, `ON CONFLICT`, window-free queries over text ids and
+//! RFC 3339 text timestamps. Where they differ (row locks, isolation level of snapshot
+//! reads, change notification) this module asks [`Backend`]. Keeping one copy of the
+//! queries is deliberate: two copies would drift, and the conformance suite runs every
+//! query here against both databases.
+
+use std::sync::{Arc, RwLock};
+
+use async_trait::async_trait;
+use casedesk_domain::aggregate::{AssigneeInfo, DecideContext, RequestStatus};
+use casedesk_domain::command::{Command, CommandAnswer, CommandKind, Rejection, RejectionCode};
+use casedesk_domain::deadline::DeliveryRule;
+use casedesk_domain::event::{EventKind, HistoryEntry};
+use casedesk_domain::lifecycle::Role;
+use casedesk_domain::wire::{ChangesPage, OfficeInfo, ServiceDefinition, Tombstone};
+use casedesk_domain::{Aktenzeichen, CaseAggregate};
+use chrono::{DateTime, NaiveDate, Utc};
+use futures::StreamExt;
+use serde_json::value::RawValue;
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::{Any, AnyPool, Arguments, Row, Transaction};
+use tokio::sync::watch;
+use uuid::Uuid;
+
+use super::{
+    Application, BlobRecord, Bootstrap, Citizen, Database, NewCitizen, NewOffice, NewUser,
+    Principal, RawChangesPage, SessionRecord, StaffUser, StoreError, StoreResult, SubjectKind,
+    kassenzeichen_for, new_case_of, parse_aggregate,
+};
+
+/// Which database is behind the `Any` pools.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The store over one writer pool and one reader pool. SQLite gets a writer pool of
+/// one connection (SQLite has one writer anyway; queueing in-process beats busy
+/// retries); PostgreSQL uses one pool for both.
+pub struct SqlStore {
+    pub(crate) backend: Backend,
+    pub(crate) writer: AnyPool,
+    pub(crate) reader: AnyPool,
+    pub(crate) live: watch::Sender<i64>,
+    delivery_rule: RwLock<DeliveryRule>,
+    /// Keeps backend helpers (the PostgreSQL listener task) alive with the store.
+    pub(crate) _guard: Option<Arc<dyn std::any::Any + Send + Sync>>,
+}
+
+/// Formats a timestamp the way every table stores it: sortable as text.
+pub fn ts(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+fn parse_ts(s: &str) -> StoreResult<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| StoreError::Corrupt(format!("timestamp {s:?}: {e}")))
+}
+
+fn parse_uuid(s: &str) -> StoreResult<Uuid> {
+    Uuid::parse_str(s).map_err(|e| StoreError::Corrupt(format!("uuid {s:?}: {e}")))
+}
+
+fn json<T: serde::Serialize>(value: &T) -> String {
+    // Serialising our own plain data types cannot fail.
+    serde_json::to_string(value).expect("domain types serialise to JSON")
+}
+
+const SCOPE_OF_USER: &str = "office_id IN (SELECT office_id FROM memberships WHERE user_id = $1)";
+
+impl SqlStore {
+    pub(crate) async fn new(
+        backend: Backend,
+        writer: AnyPool,
+        reader: AnyPool,
+        guard: Option<Arc<dyn std::any::Any + Send + Sync>>,
+    ) -> StoreResult<Self> {
+        let head: i64 = sqlx::query_scalar("SELECT value FROM seq_counter WHERE id = 1")
+            .fetch_one(&reader)
+            .await?;
+        let rule = match sqlx::query_scalar::<_, String>(
+            "SELECT value FROM tenant_settings WHERE key = 'delivery_rule'",
+        )
+        .fetch_optional(&reader)
+        .await?
+        {
+            Some(text) => serde_json::from_str(&text)
+                .map_err(|e| StoreError::Corrupt(format!("delivery rule: {e}")))?,
+            None => DeliveryRule::default(),
+        };
+        let (live, _) = watch::channel(head);
+        Ok(Self {
+            backend,
+            writer,
+            reader,
+            live,
+            delivery_rule: RwLock::new(rule),
+            _guard: guard,
+        })
+    }
+
+    fn publish(&self, seq: i64) {
+        self.live.send_if_modified(|head| {
+            if seq > *head {
+                *head = seq;
+                true
+            } else {
+                false
+            }
+        });
+    }
+
+    /// Starts a read transaction that sees one consistent snapshot.
+    async fn snapshot(&self) -> StoreResult<Transaction<'static, Any>> {
+        let mut tx = self.reader.begin().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                .execute(&mut *tx)
+                .await?;
+        }
+        // SQLite: a deferred transaction's snapshot starts at its first read, and
+        // WAL keeps it stable until the end of the transaction.
+        Ok(tx)
+    }
+
+    /// Takes the next `count` positions of the total order. Holding the counter row's
+    /// write lock until commit is what makes commit order equal `seq` order.
+    async fn take_seq(tx: &mut Transaction<'static, Any>, count: i64) -> StoreResult<i64> {
+        let last: i64 = sqlx::query_scalar(
+            "UPDATE seq_counter SET value = value + $1 WHERE id = 1 RETURNING value",
+        )
+        .bind(count)
+        .fetch_one(&mut **tx)
+        .await?;
+        Ok(last)
+    }
+
+    async fn notify(&self, tx: &mut Transaction<'static, Any>, seq: i64) -> StoreResult<()> {
+        if self.backend == Backend::Postgres {
+            // Delivered at commit to every portal instance listening.
+            sqlx::query("SELECT 1 FROM (SELECT pg_notify('casedesk_seq', $1)) AS sent")
+                .bind(seq.to_string())
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn offices_of(&self, user_id: Uuid) -> StoreResult<Vec<OfficeInfo>> {
+        let rows = sqlx::query(
+            "SELECT o.id, o.code, o.name FROM offices o \
+             JOIN memberships m ON m.office_id = o.id WHERE m.user_id = $1 ORDER BY o.code",
+        )
+        .bind(user_id.to_string())
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter().map(office_of_row).collect()
+    }
+
+    async fn staff_of_row(&self, row: &AnyRow) -> StoreResult<StaffUser> {
+        let id = parse_uuid(&row.try_get::<String, _>("id")?)?;
+        let role: String = row.try_get("role")?;
+        Ok(StaffUser {
+            id,
+            name: row.try_get("name")?,
+            display_name: row.try_get("display_name")?,
+            role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("role {role}")))?,
+            offices: self.offices_of(id).await?,
+        })
+    }
+
+    async fn insert_case_row(
+        tx: &mut Transaction<'static, Any>,
+        case: &CaseAggregate,
+        citizen_id: Uuid,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO cases (id, aktenzeichen, office_id, service_id, citizen_id, status, \
+             assignee_id, due_date, version, seq, received_at, aggregate) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(case.id.to_string())
+        .bind(&case.aktenzeichen)
+        .bind(case.office_id.to_string())
+        .bind(&case.service_id)
+        .bind(citizen_id.to_string())
+        .bind(case.status.as_str())
+        .bind(case.assignee.map(|a| a.to_string()))
+        .bind(case.due_date.to_string())
+        .bind(case.version)
+        .bind(case.seq)
+        .bind(ts(case.received_at))
+        .bind(json(case))
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Writes the rows that mirror parts of the aggregate for queries outside it:
+    /// the event log, documents, decisions, payments and scope exits.
+    async fn write_entries(
+        tx: &mut Transaction<'static, Any>,
+        case: &CaseAggregate,
+        entries: &[HistoryEntry],
+    ) -> StoreResult<()> {
+        for (idx, entry) in entries.iter().enumerate() {
+            let data = serde_json::to_value(&entry.event).expect("events serialise");
+            sqlx::query(
+                "INSERT INTO events (case_id, version, idx, seq, at, actor, command_id, kind, data) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(case.id.to_string())
+            .bind(entry.version)
+            .bind(idx as i64)
+            .bind(entry.seq)
+            .bind(ts(entry.at))
+            .bind(json(&entry.actor))
+            .bind(entry.command_id.map(|c| c.to_string()))
+            .bind(entry.event.name())
+            .bind(data.to_string())
+            .execute(&mut **tx)
+            .await?;
+            match &entry.event {
+                EventKind::DocumentAdded { document } => {
+                    insert_document(tx, case.id, document).await?;
+                }
+                EventKind::DecisionRecorded { .. } => {
+                    if let Some(decision) = &case.decision {
+                        sqlx::query(
+                            "INSERT INTO decisions (case_id, outcome, letter_sha256, fee_cents, \
+                             decided_at, decided_by, deemed_delivery, appeal_deadline) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                        )
+                        .bind(case.id.to_string())
+                        .bind(json(&decision.outcome).trim_matches('"').to_owned())
+                        .bind(decision.letter_sha256.clone())
+                        .bind(decision.fee_cents)
+                        .bind(ts(decision.decided_at))
+                        .bind(decision.decided_by.to_string())
+                        .bind(decision.deemed_delivery.to_string())
+                        .bind(decision.appeal_deadline.to_string())
+                        .execute(&mut **tx)
+                        .await?;
+                    }
+                }
+                EventKind::PaymentChanged { .. } => {
+                    if let Some(fee) = &case.fee {
+                        sqlx::query(
+                            "UPDATE payments SET status = $1, amount_cents = $2, updated_at = $3 \
+                             WHERE case_id = $4",
+                        )
+                        .bind(json(&fee.status).trim_matches('"').to_owned())
+                        .bind(fee.amount_cents)
+                        .bind(ts(entry.at))
+                        .bind(case.id.to_string())
+                        .execute(&mut **tx)
+                        .await?;
+                    }
+                }
+                EventKind::TransferredOffice { from, .. } => {
+                    sqlx::query(
+                        "INSERT INTO scope_exits (seq, case_id, office_id) VALUES ($1, $2, $3)",
+                    )
+                    .bind(entry.seq)
+                    .bind(case.id.to_string())
+                    .bind(from.to_string())
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the principal may see a case (checked inside the writing transaction).
+    async fn visible(
+        tx: &mut Transaction<'static, Any>,
+        principal: &Principal,
+        case: &CaseAggregate,
+    ) -> StoreResult<bool> {
+        Ok(match principal {
+            Principal::Staff(user) => {
+                sqlx::query_scalar::<_, i64>(
+                    "SELECT COUNT(*) FROM memberships WHERE user_id = $1 AND office_id = $2",
+                )
+                .bind(user.id.to_string())
+                .bind(case.office_id.to_string())
+                .fetch_one(&mut **tx)
+                .await?
+                    > 0
+            }
+            Principal::Citizen(citizen) => case.applicant.citizen_id == citizen.id,
+            Principal::System => true,
+        })
+    }
+
+    async fn decide_context(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        principal: &Principal,
+        case: &CaseAggregate,
+        command: &Command,
+        now: DateTime<Utc>,
+    ) -> StoreResult<DecideContext> {
+        let mut ctx = DecideContext::at(now);
+        ctx.delivery_rule = *self.delivery_rule.read().expect("delivery rule lock");
+        match &command.kind {
+            CommandKind::Assign { assignee } => {
+                let row = sqlx::query(
+                    "SELECT u.id, u.display_name FROM users u \
+                     JOIN memberships m ON m.user_id = u.id \
+                     WHERE u.id = $1 AND m.office_id = $2 AND u.active \
+                     AND u.role IN ('caseworker', 'team_lead')",
+                )
+                .bind(assignee.to_string())
+                .bind(case.office_id.to_string())
+                .fetch_optional(&mut **tx)
+                .await?;
+                if let Some(row) = row {
+                    ctx.assignee = Some(AssigneeInfo {
+                        user_id: *assignee,
+                        name: row.try_get("display_name")?,
+                    });
+                }
+            }
+            CommandKind::TransferOffice { office_id } => {
+                if let Principal::Staff(user) = principal {
+                    ctx.target_office_allowed = user.offices.iter().any(|o| o.id == *office_id);
+                }
+            }
+            CommandKind::RecordDecision {
+                letter_sha256: Some(sha),
+                ..
+            } => {
+                ctx.letter_stored =
+                    sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM blobs WHERE sha256 = $1")
+                        .bind(sha)
+                        .fetch_one(&mut **tx)
+                        .await?
+                        > 0;
+            }
+            _ => {}
+        }
+        Ok(ctx)
+    }
+
+    async fn store_answer(
+        tx: &mut Transaction<'static, Any>,
+        principal: &Principal,
+        answer: &CommandAnswer,
+        case_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        // Rejections are stored without the case: a duplicate gets the case as it is
+        // then, not as it was.
+        let stored = match answer {
+            CommandAnswer::Rejected {
+                command_id,
+                case_id,
+                rejection,
+                ..
+            } => CommandAnswer::Rejected {
+                command_id: *command_id,
+                case_id: *case_id,
+                rejection: rejection.clone(),
+                current: None,
+            },
+            other => other.clone(),
+        };
+        sqlx::query(
+            "INSERT INTO command_results (command_id, principal, case_id, answer, created_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(answer.command_id().to_string())
+        .bind(principal.key())
+        .bind(case_id.to_string())
+        .bind(json(&stored))
+        .bind(ts(now))
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    async fn try_apply(
+        &self,
+        principal: &Principal,
+        command: &Command,
+        now: DateTime<Utc>,
+    ) -> StoreResult<CommandAnswer> {
+        let mut tx = self.writer.begin().await?;
+        let stored =
+            sqlx::query("SELECT principal, answer FROM command_results WHERE command_id = $1")
+                .bind(command.command_id.to_string())
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some(row) = stored {
+            tx.rollback().await?;
+            let owner: String = row.try_get("principal")?;
+            if owner != principal.key() {
+                return Ok(CommandAnswer::Rejected {
+                    command_id: command.command_id,
+                    case_id: command.case_id,
+                    rejection: Rejection::new(
+                        RejectionCode::Invalid,
+                        "Diese Befehls-ID wurde bereits für einen anderen Auftrag verwendet",
+                    ),
+                    current: None,
+                });
+            }
+            let text: String = row.try_get("answer")?;
+            let mut first: CommandAnswer = serde_json::from_str(&text)
+                .map_err(|e| StoreError::Corrupt(format!("command answer: {e}")))?;
+            if let CommandAnswer::Rejected {
+                current, case_id, ..
+            } = &mut first
+            {
+                *current = self.case(principal, *case_id).await?.map(Box::new);
+            }
+            return Ok(CommandAnswer::Duplicate {
+                command_id: command.command_id,
+                first: Box::new(first),
+            });
+        }
+
+        let lock = match self.backend {
+            Backend::Postgres => " FOR UPDATE",
+            Backend::Sqlite => "",
+        };
+        let row = sqlx::query(&format!("SELECT aggregate FROM cases WHERE id = $1{lock}"))
+            .bind(command.case_id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+        let case = match row {
+            Some(row) => Some(parse_aggregate(&row.try_get::<String, _>("aggregate")?)?),
+            None => None,
+        };
+        let visible = match &case {
+            Some(case) => Self::visible(&mut tx, principal, case).await?,
+            None => false,
+        };
+        let case = match case {
+            Some(case) if visible => case,
+            _ => {
+                let answer = CommandAnswer::Rejected {
+                    command_id: command.command_id,
+                    case_id: command.case_id,
+                    rejection: Rejection::new(
+                        RejectionCode::UnknownCase,
+                        "Diesen Vorgang gibt es nicht oder Sie dürfen ihn nicht sehen",
+                    ),
+                    current: None,
+                };
+                Self::store_answer(&mut tx, principal, &answer, command.case_id, now).await?;
+                tx.commit().await?;
+                return Ok(answer);
+            }
+        };
+
+        let actor = principal.actor();
+        let ctx = self
+            .decide_context(&mut tx, principal, &case, command, now)
+            .await?;
+        let events = match case.decide(&actor, &command.kind, command.base_version, &ctx) {
+            Ok(events) => events,
+            Err(rejection) => {
+                let answer = CommandAnswer::Rejected {
+                    command_id: command.command_id,
+                    case_id: case.id,
+                    rejection,
+                    current: Some(Box::new(case.clone())),
+                };
+                Self::store_answer(&mut tx, principal, &answer, case.id, now).await?;
+                tx.commit().await?;
+                return Ok(answer);
+            }
+        };
+        if events.is_empty() {
+            let answer = CommandAnswer::Applied {
+                command_id: command.command_id,
+                case_id: case.id,
+                version: case.version,
+                seq: case.seq,
+            };
+            Self::store_answer(&mut tx, principal, &answer, case.id, now).await?;
+            tx.commit().await?;
+            return Ok(answer);
+        }
+
+        let mut case = case;
+        let seq = Self::take_seq(&mut tx, 1).await?;
+        let entries = case.record(events, &actor, Some(command.command_id), now, seq);
+        sqlx::query(
+            "UPDATE cases SET office_id = $1, status = $2, assignee_id = $3, due_date = $4, \
+             version = $5, seq = $6, aggregate = $7 WHERE id = $8",
+        )
+        .bind(case.office_id.to_string())
+        .bind(case.status.as_str())
+        .bind(case.assignee.map(|a| a.to_string()))
+        .bind(case.due_date.to_string())
+        .bind(case.version)
+        .bind(case.seq)
+        .bind(json(&case))
+        .bind(case.id.to_string())
+        .execute(&mut *tx)
+        .await?;
+        Self::write_entries(&mut tx, &case, &entries).await?;
+        let answer = CommandAnswer::Applied {
+            command_id: command.command_id,
+            case_id: case.id,
+            version: case.version,
+            seq,
+        };
+        Self::store_answer(&mut tx, principal, &answer, case.id, now).await?;
+        self.notify(&mut tx, seq).await?;
+        tx.commit().await?;
+        self.publish(seq);
+        Ok(answer)
+    }
+
+    async fn write_new_case(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        case: &CaseAggregate,
+        entry: &HistoryEntry,
+        citizen_id: Uuid,
+    ) -> StoreResult<()> {
+        Self::insert_case_row(tx, case, citizen_id).await?;
+        Self::write_entries(tx, case, std::slice::from_ref(entry)).await?;
+        for document in &case.documents {
+            insert_document(tx, case.id, document).await?;
+        }
+        if let Some(fee) = &case.fee {
+            insert_payment(tx, case.id, fee, case.received_at).await?;
+        }
+        self.notify(tx, case.seq).await
+    }
+
+    async fn choose_office(&self, postal_code: &str) -> StoreResult<OfficeInfo> {
+        let rows = sqlx::query("SELECT id, code, name, postal_codes FROM offices ORDER BY code")
+            .fetch_all(&self.reader)
+            .await?;
+        let mut fallback = None;
+        for row in &rows {
+            let codes: String = row.try_get("postal_codes")?;
+            if codes.split(',').any(|c| c.trim() == postal_code) {
+                return office_of_row(row);
+            }
+            if codes.trim().is_empty() && fallback.is_none() {
+                fallback = Some(row);
+            }
+        }
+        match fallback.or(rows.first()) {
+            Some(row) => office_of_row(row),
+            None => Err(StoreError::Invalid("no office is configured".into())),
+        }
+    }
+
+    async fn case_number_in(
+        tx: &mut Transaction<'static, Any>,
+        office_code: &str,
+        service_id: &str,
+        year: i32,
+    ) -> StoreResult<u32> {
+        let number: i64 = sqlx::query_scalar(
+            "INSERT INTO aktenzeichen_series (office_code, service_id, year, last_number) \
+             VALUES ($1, $2, $3, 1) ON CONFLICT (office_code, service_id, year) \
+             DO UPDATE SET last_number = aktenzeichen_series.last_number + 1 \
+             RETURNING last_number",
+        )
+        .bind(office_code)
+        .bind(service_id)
+        .bind(i64::from(year))
+        .fetch_one(&mut **tx)
+        .await?;
+        u32::try_from(number).map_err(|_| StoreError::Invalid("case number overflow".into()))
+    }
+}
+
+fn office_of_row(row: &AnyRow) -> StoreResult<OfficeInfo> {
+    Ok(OfficeInfo {
+        id: parse_uuid(&row.try_get::<String, _>("id")?)?,
+        code: row.try_get("code")?,
+        name: row.try_get("name")?,
+    })
+}
+
+fn citizen_of_row(row: &AnyRow) -> StoreResult<Citizen> {
+    Ok(Citizen {
+        id: parse_uuid(&row.try_get::<String, _>("id")?)?,
+        email: row.try_get("email")?,
+        given_name: row.try_get("given_name")?,
+        family_name: row.try_get("family_name")?,
+        street: row.try_get("street")?,
+        postal_code: row.try_get("postal_code")?,
+        city: row.try_get("city")?,
+        phone: row.try_get("phone")?,
+    })
+}
+
+async fn insert_document(
+    tx: &mut Transaction<'static, Any>,
+    case_id: Uuid,
+    document: &casedesk_domain::aggregate::DocumentMeta,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO documents (id, case_id, sha256, file_name, media_type, size, kind, \
+         from_citizen, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(document.id.to_string())
+    .bind(case_id.to_string())
+    .bind(&document.sha256)
+    .bind(&document.file_name)
+    .bind(&document.media_type)
+    .bind(document.size)
+    .bind(document.kind.clone())
+    .bind(document.from_citizen)
+    .bind(ts(document.uploaded_at))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+fn is_unique_violation(error: &StoreError) -> bool {
+    matches!(error, StoreError::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
+}
+
+/// Appends `rows` rows of `width` numbered placeholders to `sql`.
+fn values_clause(sql: &mut String, rows: usize, width: usize) {
+    let mut n = 0;
+    for r in 0..rows {
+        sql.push_str(if r == 0 { " (" } else { ", (" });
+        for c in 0..width {
+            n += 1;
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('$');
+            sql.push_str(&n.to_string());
+        }
+        sql.push(')');
+    }
+}
+
+#[async_trait]
+impl Database for SqlStore {
+    fn backend(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+
+    async fn head_seq(&self) -> StoreResult<i64> {
+        let head: i64 = sqlx::query_scalar("SELECT value FROM seq_counter WHERE id = 1")
+            .fetch_one(&self.reader)
+            .await?;
+        self.publish(head);
+        Ok(head)
+    }
+
+    fn subscribe(&self) -> watch::Receiver<i64> {
+        self.live.subscribe()
+    }
+
+    async fn is_empty(&self) -> StoreResult<bool> {
+        let offices: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM offices")
+            .fetch_one(&self.reader)
+            .await?;
+        Ok(offices == 0)
+    }
+
+    async fn delivery_rule(&self) -> StoreResult<DeliveryRule> {
+        Ok(*self.delivery_rule.read().expect("delivery rule lock"))
+    }
+
+    async fn set_delivery_rule(&self, rule: DeliveryRule) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO tenant_settings (key, value) VALUES ('delivery_rule', $1) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(json(&rule))
+        .execute(&self.writer)
+        .await?;
+        *self.delivery_rule.write().expect("delivery rule lock") = rule;
+        Ok(())
+    }
+
+    async fn create_office(&self, office: NewOffice) -> StoreResult<OfficeInfo> {
+        if !casedesk_domain::aktenzeichen::is_valid_office_code(&office.code) {
+            return Err(StoreError::Invalid(
+                "office code must be two to four digits".into(),
+            ));
+        }
+        let id = Uuid::now_v7();
+        let result = sqlx::query(
+            "INSERT INTO offices (id, code, name, postal_codes, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id.to_string())
+        .bind(&office.code)
+        .bind(&office.name)
+        .bind(office.postal_codes.join(","))
+        .bind(ts(Utc::now()))
+        .execute(&self.writer)
+        .await;
+        match result {
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(StoreError::Conflict(
+                format!("office {} exists", office.code),
+            )),
+            Err(e) => Err(e.into()),
+            Ok(_) => Ok(OfficeInfo {
+                id,
+                code: office.code,
+                name: office.name,
+            }),
+        }
+    }
+
+    async fn offices(&self) -> StoreResult<Vec<OfficeInfo>> {
+        let rows = sqlx::query("SELECT id, code, name FROM offices ORDER BY code")
+            .fetch_all(&self.reader)
+            .await?;
+        rows.iter().map(office_of_row).collect()
+    }
+
+    async fn create_user(&self, user: NewUser) -> StoreResult<StaffUser> {
+        let all = self.offices().await?;
+        let mut offices = Vec::new();
+        for code in &user.office_codes {
+            match all.iter().find(|o| &o.code == code) {
+                Some(office) => offices.push(office.clone()),
+                None => return Err(StoreError::Invalid(format!("unknown office {code}"))),
+            }
+        }
+        let id = Uuid::now_v7();
+        let mut tx = self.writer.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO users (id, name, display_name, role, password_hash, active, created_at) \
+             VALUES ($1, $2, $3, $4, $5, TRUE, $6)",
+        )
+        .bind(id.to_string())
+        .bind(&user.name)
+        .bind(&user.display_name)
+        .bind(user.role.as_str())
+        .bind(&user.password_hash)
+        .bind(ts(Utc::now()))
+        .execute(&mut *tx)
+        .await;
+        match inserted {
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                return Err(StoreError::Conflict(format!("user {} exists", user.name)));
+            }
+            other => {
+                other?;
+            }
+        }
+        for office in &offices {
+            sqlx::query("INSERT INTO memberships (user_id, office_id) VALUES ($1, $2)")
+                .bind(id.to_string())
+                .bind(office.id.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(StaffUser {
+            id,
+            name: user.name,
+            display_name: user.display_name,
+            role: user.role,
+            offices,
+        })
+    }
+
+    async fn user_credentials(&self, name: &str) -> StoreResult<Option<(StaffUser, String)>> {
+        let row = sqlx::query(
+            "SELECT id, name, display_name, role, password_hash FROM users WHERE name = $1 AND active",
+        )
+        .bind(name)
+        .fetch_optional(&self.reader)
+        .await?;
+        match row {
+            Some(row) => {
+                let hash: String = row.try_get("password_hash")?;
+                Ok(Some((self.staff_of_row(&row).await?, hash)))
+            }
+            None => Ok(None),
+        }
+    }
+
+    async fn staff_user(&self, id: Uuid) -> StoreResult<Option<StaffUser>> {
+        let row =
+            sqlx::query("SELECT id, name, display_name, role FROM users WHERE id = $1 AND active")
+                .bind(id.to_string())
+                .fetch_optional(&self.reader)
+                .await?;
+        match row {
+            Some(row) => Ok(Some(self.staff_of_row(&row).await?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn create_citizen(&self, citizen: NewCitizen) -> StoreResult<Citizen> {
+        let id = Uuid::now_v7();
+        let email = citizen.email.trim().to_lowercase();
+        let result = sqlx::query(
+            "INSERT INTO citizens (id, email, password_hash, given_name, family_name, street, \
+             postal_code, city, phone, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(id.to_string())
+        .bind(&email)
+        .bind(&citizen.password_hash)
+        .bind(&citizen.given_name)
+        .bind(&citizen.family_name)
+        .bind(&citizen.street)
+        .bind(&citizen.postal_code)
+        .bind(&citizen.city)
+        .bind(citizen.phone.clone())
+        .bind(ts(Utc::now()))
+        .execute(&self.writer)
+        .await;
+        match result {
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                Err(StoreError::Conflict("email already registered".into()))
+            }
+            Err(e) => Err(e.into()),
+            Ok(_) => Ok(Citizen {
+                id,
+                email,
+                given_name: citizen.given_name,
+                family_name: citizen.family_name,
+                street: citizen.street,
+                postal_code: citizen.postal_code,
+                city: citizen.city,
+                phone: citizen.phone,
+            }),
+        }
+    }
+
+    async fn citizen_credentials(&self, email: &str) -> StoreResult<Option<(Citizen, String)>> {
+        let row = sqlx::query("SELECT * FROM citizens WHERE email = $1")
+            .bind(email.trim().to_lowercase())
+            .fetch_optional(&self.reader)
+            .await?;
+        match row {
+            Some(row) => Ok(Some((citizen_of_row(&row)?, row.try_get("password_hash")?))),
+            None => Ok(None),
+        }
+    }
+
+    async fn citizen(&self, id: Uuid) -> StoreResult<Option<Citizen>> {
+        let row = sqlx::query("SELECT * FROM citizens WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&self.reader)
+            .await?;
+        row.as_ref().map(citizen_of_row).transpose()
+    }
+
+    async fn create_session(&self, session: SessionRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO sessions (id, subject_kind, subject_id, access_hash, access_expires_at, \
+             refresh_hash, refresh_expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(session.id.to_string())
+        .bind(session.subject.as_str())
+        .bind(session.subject_id.to_string())
+        .bind(&session.access_hash)
+        .bind(ts(session.access_expires_at))
+        .bind(&session.refresh_hash)
+        .bind(ts(session.refresh_expires_at))
+        .bind(ts(Utc::now()))
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    async fn session_by_access(
+        &self,
+        access_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<SessionRecord>> {
+        let row =
+            sqlx::query("SELECT * FROM sessions WHERE access_hash = $1 AND access_expires_at > $2")
+                .bind(access_hash)
+                .bind(ts(now))
+                .fetch_optional(&self.reader)
+                .await?;
+        let Some(row) = row else { return Ok(None) };
+        let kind: String = row.try_get("subject_kind")?;
+        Ok(Some(SessionRecord {
+            id: parse_uuid(&row.try_get::<String, _>("id")?)?,
+            subject: if kind == "citizen" {
+                SubjectKind::Citizen
+            } else {
+                SubjectKind::Staff
+            },
+            subject_id: parse_uuid(&row.try_get::<String, _>("subject_id")?)?,
+            access_hash: row.try_get("access_hash")?,
+            access_expires_at: parse_ts(&row.try_get::<String, _>("access_expires_at")?)?,
+            refresh_hash: row.try_get("refresh_hash")?,
+            refresh_expires_at: parse_ts(&row.try_get::<String, _>("refresh_expires_at")?)?,
+        }))
+    }
+
+    async fn consume_refresh(
+        &self,
+        refresh_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<(SubjectKind, Uuid)>> {
+        let row = sqlx::query(
+            "DELETE FROM sessions WHERE refresh_hash = $1 AND refresh_expires_at > $2 \
+             RETURNING subject_kind, subject_id",
+        )
+        .bind(refresh_hash)
+        .bind(ts(now))
+        .fetch_optional(&self.writer)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let kind: String = row.try_get("subject_kind")?;
+        let subject = if kind == "citizen" {
+            SubjectKind::Citizen
+        } else {
+            SubjectKind::Staff
+        };
+        Ok(Some((
+            subject,
+            parse_uuid(&row.try_get::<String, _>("subject_id")?)?,
+        )))
+    }
+
+    async fn delete_session(&self, id: Uuid) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(id.to_string())
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    async fn record_login_failure(
+        &self,
+        keys: &[String],
+        now: DateTime<Utc>,
+        since: DateTime<Utc>,
+    ) -> StoreResult<Vec<i64>> {
+        let mut tx = self.writer.begin().await?;
+        // Old failures are forgotten here, so the table stays small without a job.
+        sqlx::query("DELETE FROM login_failures WHERE at <= $1")
+            .bind(ts(since))
+            .execute(&mut *tx)
+            .await?;
+        for key in keys {
+            sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
+                .bind(key)
+                .bind(ts(now))
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        self.login_failures(keys, since).await
+    }
+
+    async fn login_failures(&self, keys: &[String], since: DateTime<Utc>) -> StoreResult<Vec<i64>> {
+        let mut counts = Vec::with_capacity(keys.len());
+        for key in keys {
+            let count: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at > $2",
+            )
+            .bind(key)
+            .bind(ts(since))
+            .fetch_one(&self.writer)
+            .await?;
+            counts.push(count);
+        }
+        Ok(counts)
+    }
+
+    async fn clear_login_failures(&self, key: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM login_failures WHERE key = $1")
+            .bind(key)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    async fn upsert_service(&self, service: &ServiceDefinition) -> StoreResult<()> {
+        if !casedesk_domain::aktenzeichen::is_valid_service_code(&service.id) {
+            return Err(StoreError::Invalid(
+                "service id must be two to four capital letters".into(),
+            ));
+        }
+        sqlx::query(
+            "INSERT INTO services (id, definition, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (id) DO UPDATE SET definition = excluded.definition, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(&service.id)
+        .bind(json(service))
+        .bind(ts(Utc::now()))
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    async fn services(&self) -> StoreResult<Vec<ServiceDefinition>> {
+        let rows = sqlx::query("SELECT definition FROM services ORDER BY id")
+            .fetch_all(&self.reader)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                serde_json::from_str(&row.try_get::<String, _>("definition")?)
+                    .map_err(|e| StoreError::Corrupt(format!("service: {e}")))
+            })
+            .collect()
+    }
+
+    async fn service(&self, id: &str) -> StoreResult<Option<ServiceDefinition>> {
+        let row = sqlx::query("SELECT definition FROM services WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.reader)
+            .await?;
+        row.map(|row| {
+            serde_json::from_str(&row.try_get::<String, _>("definition")?)
+                .map_err(|e| StoreError::Corrupt(format!("service: {e}")))
+        })
+        .transpose()
+    }
+
+    async fn record_blob(&self, blob: &BlobRecord, uploaded_by: &Principal) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO blobs (sha256, size, media_type, uploaded_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING",
+        )
+        .bind(&blob.sha256)
+        .bind(blob.size)
+        .bind(&blob.media_type)
+        .bind(uploaded_by.key())
+        .bind(ts(Utc::now()))
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    async fn readable_blob(
+        &self,
+        principal: &Principal,
+        sha256: &str,
+    ) -> StoreResult<Option<String>> {
+        let (sql, who) = match principal {
+            // Staff read documents and letters of their offices' cases, and what they
+            // uploaded themselves (a letter before its decision is recorded).
+            Principal::Staff(user) => (
+                "SELECT b.media_type FROM blobs b WHERE b.sha256 = $1 AND (\
+                 b.uploaded_by = $3 \
+                 OR EXISTS (SELECT 1 FROM documents d JOIN cases c ON c.id = d.case_id \
+                   WHERE d.sha256 = b.sha256 AND c.office_id IN \
+                   (SELECT office_id FROM memberships WHERE user_id = $2)) \
+                 OR EXISTS (SELECT 1 FROM decisions x JOIN cases c ON c.id = x.case_id \
+                   WHERE x.letter_sha256 = b.sha256 AND c.office_id IN \
+                   (SELECT office_id FROM memberships WHERE user_id = $2)))",
+                user.id.to_string(),
+            ),
+            // Citizens read the documents and letters of their own cases.
+            Principal::Citizen(citizen) => (
+                "SELECT b.media_type FROM blobs b WHERE b.sha256 = $1 AND (\
+                 b.uploaded_by = $3 \
+                 OR EXISTS (SELECT 1 FROM documents d JOIN cases c ON c.id = d.case_id \
+                   WHERE d.sha256 = b.sha256 AND c.citizen_id = $2) \
+                 OR EXISTS (SELECT 1 FROM decisions x JOIN cases c ON c.id = x.case_id \
+                   WHERE x.letter_sha256 = b.sha256 AND c.citizen_id = $2))",
+                citizen.id.to_string(),
+            ),
+            Principal::System => (
+                "SELECT media_type FROM blobs WHERE sha256 = $1 AND $2 = $2 AND $3 = $3",
+                String::new(),
+            ),
+        };
+        Ok(sqlx::query_scalar(sql)
+            .bind(sha256)
+            .bind(who)
+            .bind(principal.key())
+            .fetch_optional(&self.reader)
+            .await?)
+    }
+
+    async fn submit_application(&self, application: Application) -> StoreResult<CaseAggregate> {
+        let citizen = self
+            .citizen(application.citizen_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let office = self.choose_office(&citizen.postal_code).await?;
+        let actor = Principal::Citizen(citizen.clone()).actor();
+        let year = chrono::Datelike::year(&application.received_at);
+        for attempt in 0..3 {
+            let mut tx = self.writer.begin().await?;
+            let number =
+                Self::case_number_in(&mut tx, &office.code, &application.service.id, year).await?;
+            let aktenzeichen =
+                Aktenzeichen::new(&office.code, &application.service.id, year, number)
+                    .map_err(|e| StoreError::Invalid(e.to_string()))?;
+            let new = new_case_of(
+                &application,
+                &citizen,
+                office.id,
+                aktenzeichen.to_string(),
+                kassenzeichen_for(&aktenzeichen),
+            );
+            let seq = Self::take_seq(&mut tx, 1).await?;
+            let (case, entry) = CaseAggregate::submit(new, &actor, seq);
+            let written = self
+                .write_new_case(&mut tx, &case, &entry, citizen.id)
+                .await;
+            match written {
+                Err(e) if is_unique_violation(&e) && attempt < 2 => continue,
+                Err(e) => return Err(e),
+                Ok(()) => {}
+            }
+            tx.commit().await?;
+            self.publish(seq);
+            return Ok(case);
+        }
+        Err(StoreError::Conflict(
+            "could not allocate a case number".into(),
+        ))
+    }
+
+    async fn import_cases(&self, cases: Vec<(CaseAggregate, Uuid)>) -> StoreResult<()> {
+        if cases.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.writer.begin().await?;
+        let last = Self::take_seq(&mut tx, cases.len() as i64).await?;
+        let first = last - cases.len() as i64 + 1;
+        let mut cases = cases;
+        for (i, (case, _)) in cases.iter_mut().enumerate() {
+            case.seq = first + i as i64;
+            for entry in &mut case.history {
+                entry.seq = case.seq;
+            }
+        }
+        // Multi-row inserts keep the bulk path fast on both backends; chunks stay
+        // below SQLite's limit of 32,766 parameters per statement.
+        for chunk in cases.chunks(500) {
+            let mut sql = String::from(
+                "INSERT INTO cases (id, aktenzeichen, office_id, service_id, citizen_id, status, \
+                 assignee_id, due_date, version, seq, received_at, aggregate) VALUES",
+            );
+            values_clause(&mut sql, chunk.len(), 12);
+            let mut args = AnyArguments::default();
+            for (case, citizen_id) in chunk {
+                let _ = args.add(case.id.to_string());
+                let _ = args.add(case.aktenzeichen.clone());
+                let _ = args.add(case.office_id.to_string());
+                let _ = args.add(case.service_id.clone());
+                let _ = args.add(citizen_id.to_string());
+                let _ = args.add(case.status.as_str().to_owned());
+                let _ = args.add(case.assignee.map(|a| a.to_string()));
+                let _ = args.add(case.due_date.to_string());
+                let _ = args.add(case.version);
+                let _ = args.add(case.seq);
+                let _ = args.add(ts(case.received_at));
+                let _ = args.add(json(case));
+            }
+            sqlx::query_with(&sql, args).execute(&mut *tx).await?;
+        }
+        let mut events: Vec<(Uuid, usize, &HistoryEntry)> = Vec::new();
+        for (case, _) in &cases {
+            let mut last_version = 0;
+            let mut idx = 0;
+            for entry in &case.history {
+                if entry.version == last_version {
+                    idx += 1;
+                } else {
+                    last_version = entry.version;
+                    idx = 0;
+                }
+                events.push((case.id, idx, entry));
+            }
+        }
+        for chunk in events.chunks(2000) {
+            let mut sql = String::from(
+                "INSERT INTO events (case_id, version, idx, seq, at, actor, command_id, kind, data) VALUES",
+            );
+            values_clause(&mut sql, chunk.len(), 9);
+            let mut args = AnyArguments::default();
+            for (case_id, idx, entry) in chunk {
+                let _ = args.add(case_id.to_string());
+                let _ = args.add(entry.version);
+                let _ = args.add(*idx as i64);
+                let _ = args.add(entry.seq);
+                let _ = args.add(ts(entry.at));
+                let _ = args.add(json(&entry.actor));
+                let _ = args.add(entry.command_id.map(|c| c.to_string()));
+                let _ = args.add(entry.event.name().to_owned());
+                let _ = args.add(json(&entry.event));
+            }
+            sqlx::query_with(&sql, args).execute(&mut *tx).await?;
+        }
+        let mut documents: Vec<(Uuid, &casedesk_domain::aggregate::DocumentMeta)> = Vec::new();
+        for (case, _) in &cases {
+            documents.extend(case.documents.iter().map(|d| (case.id, d)));
+        }
+        for chunk in documents.chunks(2000) {
+            let mut sql = String::from(
+                "INSERT INTO documents (id, case_id, sha256, file_name, media_type, size, kind, \
+                 from_citizen, uploaded_at) VALUES",
+            );
+            values_clause(&mut sql, chunk.len(), 9);
+            let mut args = AnyArguments::default();
+            for (case_id, d) in chunk {
+                let _ = args.add(d.id.to_string());
+                let _ = args.add(case_id.to_string());
+                let _ = args.add(d.sha256.clone());
+                let _ = args.add(d.file_name.clone());
+                let _ = args.add(d.media_type.clone());
+                let _ = args.add(d.size);
+                let _ = args.add(d.kind.clone());
+                let _ = args.add(d.from_citizen);
+                let _ = args.add(ts(d.uploaded_at));
+            }
+            sqlx::query_with(&sql, args).execute(&mut *tx).await?;
+        }
+        for (case, _) in &cases {
+            if let Some(fee) = &case.fee {
+                insert_payment(&mut tx, case.id, fee, case.received_at).await?;
+            }
+            if let Some(decision) = &case.decision {
+                sqlx::query(
+                    "INSERT INTO decisions (case_id, outcome, letter_sha256, fee_cents, \
+                     decided_at, decided_by, deemed_delivery, appeal_deadline) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(case.id.to_string())
+                .bind(json(&decision.outcome).trim_matches('"').to_owned())
+                .bind(decision.letter_sha256.clone())
+                .bind(decision.fee_cents)
+                .bind(ts(decision.decided_at))
+                .bind(decision.decided_by.to_string())
+                .bind(decision.deemed_delivery.to_string())
+                .bind(decision.appeal_deadline.to_string())
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        self.notify(&mut tx, last).await?;
+        tx.commit().await?;
+        self.publish(last);
+        Ok(())
+    }
+
+    async fn next_case_number(
+        &self,
+        office_code: &str,
+        service_id: &str,
+        year: i32,
+    ) -> StoreResult<u32> {
+        let mut tx = self.writer.begin().await?;
+        let number = Self::case_number_in(&mut tx, office_code, service_id, year).await?;
+        tx.commit().await?;
+        Ok(number)
+    }
+
+    async fn apply_command(
+        &self,
+        principal: &Principal,
+        command: &Command,
+        now: DateTime<Utc>,
+    ) -> StoreResult<CommandAnswer> {
+        // A unique violation on `command_results` means the same command raced itself
+        // (two requests at once); the retry finds the stored answer.
+        let mut attempt = 0;
+        loop {
+            match self.try_apply(principal, command, now).await {
+                Err(e) if is_unique_violation(&e) && attempt < 2 => attempt += 1,
+                other => return other,
+            }
+        }
+    }
+
+    async fn case(&self, principal: &Principal, id: Uuid) -> StoreResult<Option<CaseAggregate>> {
+        let (sql, who) = match principal {
+            Principal::Staff(user) => (
+                format!("SELECT aggregate FROM cases WHERE id = $2 AND {SCOPE_OF_USER}"),
+                user.id.to_string(),
+            ),
+            Principal::Citizen(citizen) => (
+                "SELECT aggregate FROM cases WHERE id = $2 AND citizen_id = $1".to_owned(),
+                citizen.id.to_string(),
+            ),
+            Principal::System => (
+                "SELECT aggregate FROM cases WHERE id = $2 AND $1 = $1".to_owned(),
+                String::new(),
+            ),
+        };
+        let text: Option<String> = sqlx::query_scalar(&sql)
+            .bind(who)
+            .bind(id.to_string())
+            .fetch_optional(&self.reader)
+            .await?;
+        text.as_deref().map(parse_aggregate).transpose()
+    }
+
+    async fn citizen_cases(&self, citizen_id: Uuid) -> StoreResult<Vec<CaseAggregate>> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT aggregate FROM cases WHERE citizen_id = $1 ORDER BY received_at DESC",
+        )
+        .bind(citizen_id.to_string())
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter().map(|t| parse_aggregate(t)).collect()
+    }
+
+    async fn bootstrap(&self, user: &StaffUser, after: Option<Uuid>) -> StoreResult<Bootstrap> {
+        let mut tx = self.snapshot().await?;
+        let head: i64 = sqlx::query_scalar("SELECT value FROM seq_counter WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await?;
+        let after = after.map(|a| a.to_string()).unwrap_or_default();
+        let user_id = user.id.to_string();
+        let count: i64 = sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM cases WHERE {SCOPE_OF_USER} AND id > $2"
+        ))
+        .bind(&user_id)
+        .bind(&after)
+        .fetch_one(&mut *tx)
+        .await?;
+        // The snapshot transaction moves into a task that feeds the response body; a
+        // bounded channel keeps memory flat when the client reads slowly.
+        let (sender, receiver) = tokio::sync::mpsc::channel::<StoreResult<String>>(256);
+        tokio::spawn(async move {
+            let sql = format!(
+                "SELECT aggregate FROM cases WHERE {SCOPE_OF_USER} AND id > $2 ORDER BY id"
+            );
+            let mut rows = sqlx::query_scalar::<_, String>(&sql)
+                .bind(user_id)
+                .bind(after)
+                .fetch(&mut *tx);
+            while let Some(row) = rows.next().await {
+                let failed = row.is_err();
+                if sender.send(row.map_err(StoreError::from)).await.is_err() || failed {
+                    break;
+                }
+            }
+            drop(rows);
+            let _ = tx.rollback().await;
+        });
+        Ok(Bootstrap {
+            seq: head,
+            cases: count,
+            lines: tokio_stream::wrappers::ReceiverStream::new(receiver).boxed(),
+        })
+    }
+
+    async fn changes(
+        &self,
+        user: &StaffUser,
+        after: i64,
+        limit: i64,
+    ) -> StoreResult<RawChangesPage> {
+        let mut tx = self.snapshot().await?;
+        let head: i64 = sqlx::query_scalar("SELECT value FROM seq_counter WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await?;
+        let user_id = user.id.to_string();
+        let rows = sqlx::query(&format!(
+            "SELECT seq, aggregate FROM cases WHERE {SCOPE_OF_USER} AND seq > $2 \
+             ORDER BY seq LIMIT $3"
+        ))
+        .bind(&user_id)
+        .bind(after)
+        .bind(limit + 1)
+        .fetch_all(&mut *tx)
+        .await?;
+        let has_more = rows.len() as i64 > limit;
+        let mut changes = Vec::with_capacity(rows.len().min(limit as usize));
+        let mut last_seq = after;
+        for row in rows.iter().take(limit as usize) {
+            last_seq = row.try_get("seq")?;
+            let text: String = row.try_get("aggregate")?;
+            changes.push(
+                RawValue::from_string(text)
+                    .map_err(|e| StoreError::Corrupt(format!("case aggregate: {e}")))?,
+            );
+        }
+        let next_cursor = if has_more { last_seq } else { head.max(after) };
+        let tombstone_rows = sqlx::query(&format!(
+            "SELECT case_id, MAX(seq) AS seq FROM scope_exits s WHERE {SCOPE_OF_USER} \
+             AND seq > $2 AND seq <= $3 AND NOT EXISTS (SELECT 1 FROM cases c WHERE \
+             c.id = s.case_id AND c.office_id IN (SELECT office_id FROM memberships WHERE user_id = $1)) \
+             GROUP BY case_id ORDER BY seq"
+        ))
+        .bind(&user_id)
+        .bind(after)
+        .bind(next_cursor)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.rollback().await?;
+        let tombstones = tombstone_rows
+            .iter()
+            .map(|row| {
+                Ok(Tombstone {
+                    case_id: parse_uuid(&row.try_get::<String, _>("case_id")?)?,
+                    seq: row.try_get("seq")?,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(ChangesPage {
+            changes,
+            tombstones,
+            next_cursor,
+            has_more,
+        })
+    }
+
+    async fn expired_requests(&self, today: NaiveDate) -> StoreResult<Vec<(Uuid, Uuid, i64)>> {
+        let rows: Vec<String> =
+            sqlx::query_scalar("SELECT aggregate FROM cases WHERE status = 'awaiting_citizen'")
+                .fetch_all(&self.reader)
+                .await?;
+        let mut expired = Vec::new();
+        for text in rows {
+            let case = parse_aggregate(&text)?;
+            for request in &case.requests {
+                if request.status == RequestStatus::Open && request.answer_due < today {
+                    expired.push((case.id, request.id, case.version));
+                }
+            }
+        }
+        Ok(expired)
+    }
+}
+
+async fn insert_payment(
+    tx: &mut Transaction<'static, Any>,
+    case_id: Uuid,
+    fee: &casedesk_domain::aggregate::Fee,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO payments (case_id, kassenzeichen, amount_cents, status, updated_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(case_id.to_string())
+    .bind(&fee.kassenzeichen)
+    .bind(fee.amount_cents)
+    .bind(json(&fee.status).trim_matches('"').to_owned())
+    .bind(ts(at))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
