@@ -250,6 +250,7 @@ pub enum CommandAnswer {
     /// The command was seen before; `first` is the answer it got then.
     Duplicate {
         command_id: Uuid,
+        #[cfg_attr(feature = "openapi", schema(no_recursion))]
         first: Box<CommandAnswer>,
     },
     /// The command cannot apply; `current` is the case as it stands now, when the

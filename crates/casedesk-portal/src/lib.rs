@@ -9,4 +9,7 @@ pub mod api;
 pub mod auth;
 pub mod blobs;
 pub mod config;
+pub mod demo;
+pub mod seed;
+pub mod server;
 pub mod store;

@@ -281,12 +281,14 @@ pub trait Database: Send + Sync + 'static {
     /// Files many prepared cases at once (seeding and benchmarks). Each case keeps
     /// its history; the store assigns `seq`.
     async fn import_cases(&self, cases: Vec<(CaseAggregate, Uuid)>) -> StoreResult<()>;
-    /// Hands out the next Aktenzeichen number of a series (office code, service, year).
-    async fn next_case_number(
+    /// Reserves `count` consecutive Aktenzeichen numbers of a series (office code,
+    /// service, year) and returns the first.
+    async fn reserve_case_numbers(
         &self,
         office_code: &str,
         service_id: &str,
         year: i32,
+        count: u32,
     ) -> StoreResult<u32>;
 
     /// Applies one command in its own transaction, idempotently.

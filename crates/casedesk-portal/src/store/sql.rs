@@ -566,16 +566,18 @@ impl SqlStore {
         office_code: &str,
         service_id: &str,
         year: i32,
+        count: u32,
     ) -> StoreResult<u32> {
         let number: i64 = sqlx::query_scalar(
             "INSERT INTO aktenzeichen_series (office_code, service_id, year, last_number) \
-             VALUES ($1, $2, $3, 1) ON CONFLICT (office_code, service_id, year) \
-             DO UPDATE SET last_number = aktenzeichen_series.last_number + 1 \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (office_code, service_id, year) \
+             DO UPDATE SET last_number = aktenzeichen_series.last_number + $4 \
              RETURNING last_number",
         )
         .bind(office_code)
         .bind(service_id)
         .bind(i64::from(year))
+        .bind(i64::from(count))
         .fetch_one(&mut **tx)
         .await?;
         u32::try_from(number).map_err(|_| StoreError::Invalid("case number overflow".into()))
@@ -1097,7 +1099,8 @@ impl Database for SqlStore {
         for attempt in 0..3 {
             let mut tx = self.writer.begin().await?;
             let number =
-                Self::case_number_in(&mut tx, &office.code, &application.service.id, year).await?;
+                Self::case_number_in(&mut tx, &office.code, &application.service.id, year, 1)
+                    .await?;
             let aktenzeichen =
                 Aktenzeichen::new(&office.code, &application.service.id, year, number)
                     .map_err(|e| StoreError::Invalid(e.to_string()))?;
@@ -1251,16 +1254,18 @@ impl Database for SqlStore {
         Ok(())
     }
 
-    async fn next_case_number(
+    async fn reserve_case_numbers(
         &self,
         office_code: &str,
         service_id: &str,
         year: i32,
+        count: u32,
     ) -> StoreResult<u32> {
+        let count = count.max(1);
         let mut tx = self.writer.begin().await?;
-        let number = Self::case_number_in(&mut tx, office_code, service_id, year).await?;
+        let last = Self::case_number_in(&mut tx, office_code, service_id, year, count).await?;
         tx.commit().await?;
-        Ok(number)
+        Ok(last + 1 - count)
     }
 
     async fn apply_command(
