@@ -618,3 +618,24 @@ async fn expired_answer_deadlines_return_the_case_to_review(store: TestStore) {
         CommandAnswer::Applied { .. }
     ));
 }
+
+/// With PostgreSQL, a change committed through one portal instance wakes the live
+/// streams of another instance sharing the database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_notifies_other_instances_of_changes() {
+    let first = crate::support::postgres().await;
+    let second = casedesk_portal::store::open(&first.url).await.unwrap();
+    let mut heads = second.subscribe();
+    let fx = fixture(first.db.clone()).await;
+    let case = fx.submit(&fx.erika).await;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        if *heads.borrow_and_update() >= case.seq {
+            break;
+        }
+        tokio::time::timeout_at(deadline, heads.changed())
+            .await
+            .expect("the other instance was not notified")
+            .unwrap();
+    }
+}

@@ -11,3 +11,4 @@ mod conformance;
 mod e2e;
 mod seq_invariant;
 mod support;
+mod tidy;

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Sets up and runs every test of the workspace: formatting, lints, unit and property
+# tests, the storage conformance suite on SQLite and PostgreSQL, the in-process API
+# tests and the end-to-end tests against the real portal binary.
+#
+# On a fresh Debian 12 machine it installs what the tests need (PostgreSQL, qpdf,
+# poppler-utils) and starts PostgreSQL. Set CASEDESK_TEST_PG_URL to use another server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+missing=()
+command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
+command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "==> installing ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [ -z "${CASEDESK_TEST_PG_URL:-}" ]; then
+    version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
+    echo "==> starting PostgreSQL ${version}"
+    as_root pg_ctlcluster "$version" main start 2>/dev/null || true
+    for _ in $(seq 1 30); do
+        as_root su postgres -c "psql -qtAc 'SELECT 1'" >/dev/null 2>&1 && break
+        sleep 1
+    done
+    as_root su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname = 'casedesk'\"" | grep -q 1 ||
+        as_root su postgres -c "psql -qc \"CREATE ROLE casedesk LOGIN SUPERUSER PASSWORD 'casedesk'\""
+    export CASEDESK_TEST_PG_URL=postgres://casedesk:casedesk@127.0.0.1/postgres
+fi
+# Every test creates its own database; drop those of earlier runs.
+psql "$CASEDESK_TEST_PG_URL" -qtAc "SELECT datname FROM pg_database WHERE datname LIKE 'casedesk_test_%'" |
+    while read -r db; do psql "$CASEDESK_TEST_PG_URL" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
+
+echo "==> cargo fmt --check"
+cargo fmt --all -- --check
+echo "==> cargo clippy -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "==> cargo test (SQLite and PostgreSQL)"
+cargo test --workspace --locked
+echo "==> all tests passed"
