@@ -22,6 +22,20 @@ if [ ${#missing[@]} -gt 0 ]; then
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# An S3-compatible server for the blob store tests (moto's standalone server).
+if [ -z "${CASEDESK_TEST_S3_SERVER:-}" ]; then
+    tools=target/test-tools
+    if [ ! -x "$tools/bin/moto_server" ]; then
+        echo "==> installing moto (S3-compatible test server) into $tools"
+        python3 -m venv "$tools" >/dev/null 2>&1 || {
+            as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+            python3 -m venv "$tools"
+        }
+        "$tools/bin/pip" install --quiet --disable-pip-version-check 'moto[server]==5.2.*'
+    fi
+    export CASEDESK_TEST_S3_SERVER="$PWD/$tools/bin/moto_server"
+fi
+
 if [ -z "${CASEDESK_TEST_PG_URL:-}" ]; then
     version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
     echo "==> starting PostgreSQL ${version}"

@@ -6,6 +6,7 @@
 //! starts the real binary on `127.0.0.1:0` and talks HTTP over sockets.
 
 mod api;
+mod blobs_s3;
 mod cli;
 mod conformance;
 mod e2e;
