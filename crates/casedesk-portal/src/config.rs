@@ -94,7 +94,7 @@ impl Default for Config {
 
 impl Config {
     /// Loads defaults, the file (if given), then the environment.
-    pub fn load(file: Option<&Path>) -> Result<Self, figment::Error> {
+    pub fn load(file: Option<&Path>) -> Result<Self, Box<figment::Error>> {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
         if let Some(file) = file {
             figment = figment.merge(Toml::file_exact(file));
@@ -107,6 +107,7 @@ impl Config {
                 "test_pg_url",
             ]))
             .extract()
+            .map_err(Box::new)
     }
 
     /// The database URL in effect: PostgreSQL if configured, else the SQLite file.

@@ -252,7 +252,7 @@ async fn bootstrap(
             }
         },
     );
-    let mut response = Response::new(Body::from_stream(begin.chain(body)));
+    let mut response = Response::new(Body::from_stream(begin.chain(body).fuse()));
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/x-ndjson"),

@@ -374,7 +374,7 @@ pub fn new_case_of(
         applicant: applicant_of(citizen),
         form_data: application.form.clone(),
         documents: application.documents.clone(),
-        fee: (fee_cents > 0).then(|| casedesk_domain::aggregate::Fee {
+        fee: (fee_cents > 0).then_some(casedesk_domain::aggregate::Fee {
             amount_cents: fee_cents,
             kassenzeichen,
             status: casedesk_domain::aggregate::PaymentStatus::Open,

@@ -1144,9 +1144,11 @@ impl Database for SqlStore {
                 entry.seq = case.seq;
             }
         }
-        // Multi-row inserts keep the bulk path fast on both backends; chunks stay
-        // below SQLite's limit of 32,766 parameters per statement.
-        for chunk in cases.chunks(500) {
+        // Multi-row inserts keep the bulk path fast on both backends. Chunks stay
+        // small (≤ 2,000 parameters): sqlx resolves each numbered SQLite parameter by
+        // name with a linear scan, so binding cost grows with the square of the
+        // statement's parameter count.
+        for chunk in cases.chunks(50) {
             let mut sql = String::from(
                 "INSERT INTO cases (id, aktenzeichen, office_id, service_id, citizen_id, status, \
                  assignee_id, due_date, version, seq, received_at, aggregate) VALUES",
@@ -1183,7 +1185,7 @@ impl Database for SqlStore {
                 events.push((case.id, idx, entry));
             }
         }
-        for chunk in events.chunks(2000) {
+        for chunk in events.chunks(200) {
             let mut sql = String::from(
                 "INSERT INTO events (case_id, version, idx, seq, at, actor, command_id, kind, data) VALUES",
             );
@@ -1206,7 +1208,7 @@ impl Database for SqlStore {
         for (case, _) in &cases {
             documents.extend(case.documents.iter().map(|d| (case.id, d)));
         }
-        for chunk in documents.chunks(2000) {
+        for chunk in documents.chunks(200) {
             let mut sql = String::from(
                 "INSERT INTO documents (id, case_id, sha256, file_name, media_type, size, kind, \
                  from_citizen, uploaded_at) VALUES",

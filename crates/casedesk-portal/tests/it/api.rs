@@ -16,8 +16,11 @@ use tower::ServiceExt;
 
 use crate::support::{Fixture, PASSWORD, fixture};
 
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
-const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, b'I', b'H', b'D', b'R'];
+const PDF: &[u8] =
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
+const PNG: &[u8] = &[
+    0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, b'I', b'H', b'D', b'R',
+];
 
 struct Api {
     app: Router,
@@ -67,7 +70,13 @@ impl Api {
         let response = self.app.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
         Reply {
             status,
             headers,
@@ -84,7 +93,12 @@ impl Api {
                 &json!({"user": user, "password": PASSWORD}),
             ))
             .await;
-        assert_eq!(reply.status, StatusCode::OK, "{}", String::from_utf8_lossy(&reply.body));
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "{}",
+            String::from_utf8_lossy(&reply.body)
+        );
         reply.json()["access_token"].as_str().unwrap().to_owned()
     }
 
@@ -121,12 +135,21 @@ impl Api {
             )
             .await
             .unwrap();
-        (self.fx.submit_with(&self.fx.erika, &accepted.sha256).await, accepted.sha256)
+        (
+            self.fx.submit_with(&self.fx.erika, &accepted.sha256).await,
+            accepted.sha256,
+        )
     }
 }
 
 fn json_request(method: &str, uri: &str, token: Option<&str>, body: &Value) -> Request<Body> {
-    raw_request(method, uri, token, "application/json", body.to_string().into_bytes())
+    raw_request(
+        method,
+        uri,
+        token,
+        "application/json",
+        body.to_string().into_bytes(),
+    )
 }
 
 fn raw_request(
@@ -168,7 +191,12 @@ enum Expect {
 
 async fn run_command(api: &Api, token: &str, case: &CaseAggregate, kind: CommandKind) -> Expect {
     let reply = api
-        .send(json_request("POST", "/api/v1/office/commands", Some(token), &command_json(case, &kind)))
+        .send(json_request(
+            "POST",
+            "/api/v1/office/commands",
+            Some(token),
+            &command_json(case, &kind),
+        ))
         .await;
     assert_eq!(reply.status, StatusCode::OK);
     let answer = &reply.json()["answers"][0];
@@ -199,19 +227,48 @@ async fn authorization_matrix() {
     use Expect::*;
     let rows = [
         // Caseworker of the case's office.
-        Row { who: &fx.anna, sees: true, claim: Applied, assign: Rejected("not_permitted"), note: Applied },
+        Row {
+            who: &fx.anna,
+            sees: true,
+            claim: Applied,
+            assign: Rejected("not_permitted"),
+            note: Applied,
+        },
         // Team lead of the case's office.
-        Row { who: &fx.lead, sees: true, claim: Applied, assign: Applied, note: Applied },
+        Row {
+            who: &fx.lead,
+            sees: true,
+            claim: Applied,
+            assign: Applied,
+            note: Applied,
+        },
         // Caseworker of another office: the case does not exist for her.
-        Row { who: &fx.clara, sees: false, claim: Rejected("unknown_case"), assign: Rejected("unknown_case"), note: Rejected("unknown_case") },
+        Row {
+            who: &fx.clara,
+            sees: false,
+            claim: Rejected("unknown_case"),
+            assign: Rejected("unknown_case"),
+            note: Rejected("unknown_case"),
+        },
         // Admin of the office: sees the case, does no case work.
-        Row { who: &fx.admin, sees: true, claim: Rejected("not_permitted"), assign: Rejected("not_permitted"), note: Rejected("not_permitted") },
+        Row {
+            who: &fx.admin,
+            sees: true,
+            claim: Rejected("not_permitted"),
+            assign: Rejected("not_permitted"),
+            note: Rejected("not_permitted"),
+        },
     ];
     for row in rows {
         let token = api.login(&row.who.name).await;
         let (case, sha) = api.case_with_document().await;
 
-        let changes = api.send(get("/api/v1/office/sync/changes?after=0&limit=1000", Some(&token))).await;
+        let changes = api
+            .send(get(
+                "/api/v1/office/sync/changes?after=0&limit=1000",
+                Some(&token),
+            ))
+            .await;
         assert_eq!(changes.status, StatusCode::OK);
         let visible = changes.json()["changes"]
             .as_array()
@@ -219,16 +276,45 @@ async fn authorization_matrix() {
             .iter()
             .any(|c| c["id"] == json!(case.id));
         assert_eq!(visible, row.sees, "{} sees the case", row.who.name);
-        let blob = api.send(get(&format!("/api/v1/office/blobs/{sha}"), Some(&token))).await;
-        let expected_blob = if row.sees { StatusCode::OK } else { StatusCode::NOT_FOUND };
-        assert_eq!(blob.status, expected_blob, "{} reads the document", row.who.name);
+        let blob = api
+            .send(get(&format!("/api/v1/office/blobs/{sha}"), Some(&token)))
+            .await;
+        let expected_blob = if row.sees {
+            StatusCode::OK
+        } else {
+            StatusCode::NOT_FOUND
+        };
+        assert_eq!(
+            blob.status, expected_blob,
+            "{} reads the document",
+            row.who.name
+        );
 
-        assert_eq!(run_command(&api, &token, &case, CommandKind::Claim).await, row.claim, "{} claims", row.who.name);
+        assert_eq!(
+            run_command(&api, &token, &case, CommandKind::Claim).await,
+            row.claim,
+            "{} claims",
+            row.who.name
+        );
         let (case, _) = api.case_with_document().await;
-        let assign = CommandKind::Assign { assignee: fx.bernd.id };
-        assert_eq!(run_command(&api, &token, &case, assign).await, row.assign, "{} assigns", row.who.name);
-        let note = CommandKind::AddNote { text: "Rückruf erbeten".into() };
-        assert_eq!(run_command(&api, &token, &case, note).await, row.note, "{} adds a note", row.who.name);
+        let assign = CommandKind::Assign {
+            assignee: fx.bernd.id,
+        };
+        assert_eq!(
+            run_command(&api, &token, &case, assign).await,
+            row.assign,
+            "{} assigns",
+            row.who.name
+        );
+        let note = CommandKind::AddNote {
+            text: "Rückruf erbeten".into(),
+        };
+        assert_eq!(
+            run_command(&api, &token, &case, note).await,
+            row.note,
+            "{} adds a note",
+            row.who.name
+        );
     }
 }
 
@@ -255,38 +341,80 @@ async fn missing_wrong_and_foreign_tokens_are_refused() {
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     assert_eq!(reply.headers[header::WWW_AUTHENTICATE], "Bearer");
     assert_eq!(reply.code(), "unauthorized");
-    let reply = api.send(get("/api/v1/office/me", Some("made-up-token"))).await;
+    let reply = api
+        .send(get("/api/v1/office/me", Some("made-up-token")))
+        .await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     let citizen = api.citizen_token("erika@example.org").await;
     let reply = api.send(get("/api/v1/office/me", Some(&citizen))).await;
-    assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "a citizen token opened the office API");
+    assert_eq!(
+        reply.status,
+        StatusCode::UNAUTHORIZED,
+        "a citizen token opened the office API"
+    );
     let staff = api.login("anna").await;
-    let reply = api.send(get("/api/v1/citizen/applications", Some(&staff))).await;
-    assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "a staff token opened the citizen API");
+    let reply = api
+        .send(get("/api/v1/citizen/applications", Some(&staff)))
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNAUTHORIZED,
+        "a staff token opened the citizen API"
+    );
 }
 
 #[tokio::test]
 async fn sessions_refresh_once_and_log_out() {
     let api = api().await;
     let reply = api
-        .send(json_request("POST", "/api/v1/office/session", None, &json!({"user": "anna", "password": PASSWORD})))
+        .send(json_request(
+            "POST",
+            "/api/v1/office/session",
+            None,
+            &json!({"user": "anna", "password": PASSWORD}),
+        ))
         .await;
     let session = reply.json();
     assert_eq!(session["user"]["name"], "anna");
     let refresh = json!({"refresh_token": session["refresh_token"]});
-    let renewed = api.send(json_request("POST", "/api/v1/office/session/refresh", None, &refresh)).await;
+    let renewed = api
+        .send(json_request(
+            "POST",
+            "/api/v1/office/session/refresh",
+            None,
+            &refresh,
+        ))
+        .await;
     assert_eq!(renewed.status, StatusCode::OK);
     // The old refresh token was consumed.
-    let replayed = api.send(json_request("POST", "/api/v1/office/session/refresh", None, &refresh)).await;
+    let replayed = api
+        .send(json_request(
+            "POST",
+            "/api/v1/office/session/refresh",
+            None,
+            &refresh,
+        ))
+        .await;
     assert_eq!(replayed.status, StatusCode::UNAUTHORIZED);
     assert_eq!(replayed.code(), "session_expired");
     let token = renewed.json()["access_token"].as_str().unwrap().to_owned();
     let logout = api
-        .send(Request::builder().method("DELETE").uri("/api/v1/office/session")
-            .header(header::AUTHORIZATION, format!("Bearer {token}")).body(Body::empty()).unwrap())
+        .send(
+            Request::builder()
+                .method("DELETE")
+                .uri("/api/v1/office/session")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await;
     assert_eq!(logout.status, StatusCode::NO_CONTENT);
-    assert_eq!(api.send(get("/api/v1/office/me", Some(&token))).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        api.send(get("/api/v1/office/me", Some(&token)))
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
@@ -294,13 +422,23 @@ async fn repeated_wrong_passwords_are_throttled_per_user() {
     let api = api().await;
     for _ in 0..5 {
         let reply = api
-            .send(json_request("POST", "/api/v1/office/session", None, &json!({"user": "anna", "password": "falsch"})))
+            .send(json_request(
+                "POST",
+                "/api/v1/office/session",
+                None,
+                &json!({"user": "anna", "password": "falsch"}),
+            ))
             .await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
         assert_eq!(reply.code(), "wrong_credentials");
     }
     let reply = api
-        .send(json_request("POST", "/api/v1/office/session", None, &json!({"user": "anna", "password": PASSWORD})))
+        .send(json_request(
+            "POST",
+            "/api/v1/office/session",
+            None,
+            &json!({"user": "anna", "password": PASSWORD}),
+        ))
         .await;
     assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(reply.code(), "too_many_attempts");
@@ -314,20 +452,89 @@ async fn malformed_json_unknown_fields_and_oversized_bodies_get_400_or_413() {
     let api = api().await;
     let token = api.login("anna").await;
     let cases = [
-        (raw_request("POST", "/api/v1/office/commands", Some(&token), "application/json", b"{\"commands\": [".to_vec()), StatusCode::BAD_REQUEST, "malformed_json"),
-        (json_request("POST", "/api/v1/office/commands", Some(&token), &json!({"commands": [], "force": true})), StatusCode::BAD_REQUEST, "invalid_json"),
-        (json_request("POST", "/api/v1/office/commands", Some(&token), &json!({"commands": [{"command_id": "x"}]})), StatusCode::BAD_REQUEST, "invalid_json"),
-        (raw_request("POST", "/api/v1/office/commands", Some(&token), "text/plain", b"{}".to_vec()), StatusCode::UNSUPPORTED_MEDIA_TYPE, "expected_json"),
-        (raw_request("POST", "/api/v1/office/commands", Some(&token), "application/json", vec![b' '; 100 * 1024]), StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
-        (get("/api/v1/office/sync/changes?after=-1", Some(&token)), StatusCode::BAD_REQUEST, "invalid_query"),
-        (get("/api/v1/office/sync/changes?after=0&limit=0", Some(&token)), StatusCode::BAD_REQUEST, "invalid_query"),
-        (get("/api/v1/office/sync/changes?after=abc", Some(&token)), StatusCode::BAD_REQUEST, "invalid_query"),
-        (get("/api/v1/office/nowhere", Some(&token)), StatusCode::NOT_FOUND, "not_found"),
+        (
+            raw_request(
+                "POST",
+                "/api/v1/office/commands",
+                Some(&token),
+                "application/json",
+                b"{\"commands\": [".to_vec(),
+            ),
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+        ),
+        (
+            json_request(
+                "POST",
+                "/api/v1/office/commands",
+                Some(&token),
+                &json!({"commands": [], "force": true}),
+            ),
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+        ),
+        (
+            json_request(
+                "POST",
+                "/api/v1/office/commands",
+                Some(&token),
+                &json!({"commands": [{"command_id": "x"}]}),
+            ),
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+        ),
+        (
+            raw_request(
+                "POST",
+                "/api/v1/office/commands",
+                Some(&token),
+                "text/plain",
+                b"{}".to_vec(),
+            ),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "expected_json",
+        ),
+        (
+            raw_request(
+                "POST",
+                "/api/v1/office/commands",
+                Some(&token),
+                "application/json",
+                vec![b' '; 100 * 1024],
+            ),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+        ),
+        (
+            get("/api/v1/office/sync/changes?after=-1", Some(&token)),
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+        ),
+        (
+            get("/api/v1/office/sync/changes?after=0&limit=0", Some(&token)),
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+        ),
+        (
+            get("/api/v1/office/sync/changes?after=abc", Some(&token)),
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+        ),
+        (
+            get("/api/v1/office/nowhere", Some(&token)),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
     ];
     for (request, status, code) in cases {
         let uri = request.uri().to_string();
         let reply = api.send(request).await;
-        assert_eq!(reply.status, status, "{uri}: {}", String::from_utf8_lossy(&reply.body));
+        assert_eq!(
+            reply.status,
+            status,
+            "{uri}: {}",
+            String::from_utf8_lossy(&reply.body)
+        );
         assert_eq!(reply.code(), code, "{uri}");
         assert!(!reply.json()["message"].as_str().unwrap().is_empty());
     }
@@ -337,10 +544,21 @@ async fn malformed_json_unknown_fields_and_oversized_bodies_get_400_or_413() {
         .map(|_| crate::support::command(&case, CommandKind::AddNote { text: "x".into() }))
         .collect();
     let reply = api
-        .send(json_request("POST", "/api/v1/office/commands", Some(&token), &json!({"commands": commands})))
+        .send(json_request(
+            "POST",
+            "/api/v1/office/commands",
+            Some(&token),
+            &json!({"commands": commands}),
+        ))
         .await;
     assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
-    let stored = api.state.db.case(&Principal::Staff(api.fx.anna.clone()), case.id).await.unwrap().unwrap();
+    let stored = api
+        .state
+        .db
+        .case(&Principal::Staff(api.fx.anna.clone()), case.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(stored.notes.is_empty(), "a refused batch applied commands");
 }
 
@@ -349,30 +567,50 @@ async fn blob_uploads_are_checked_by_hash_type_and_size() {
     let api = api().await;
     let token = api.login("anna").await;
     let put = |sha: String, body: Vec<u8>| {
-        raw_request("PUT", &format!("/api/v1/office/blobs/{sha}"), Some(&token), "application/pdf", body)
+        raw_request(
+            "PUT",
+            &format!("/api/v1/office/blobs/{sha}"),
+            Some(&token),
+            "application/pdf",
+            body,
+        )
     };
     let sha = hex::encode(Sha256::digest(PDF));
     let reply = api.send(put(sha.clone(), PDF.to_vec())).await;
     assert_eq!(reply.status, StatusCode::CREATED);
     assert_eq!(reply.json()["media_type"], "application/pdf");
     // The uploader may read it back before any case references it.
-    let reply = api.send(get(&format!("/api/v1/office/blobs/{sha}"), Some(&token))).await;
+    let reply = api
+        .send(get(&format!("/api/v1/office/blobs/{sha}"), Some(&token)))
+        .await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.body, PDF);
 
     let wrong = api.send(put("0".repeat(64), PDF.to_vec())).await;
-    assert_eq!((wrong.status, wrong.code().as_str()), (StatusCode::BAD_REQUEST, "hash_mismatch"));
+    assert_eq!(
+        (wrong.status, wrong.code().as_str()),
+        (StatusCode::BAD_REQUEST, "hash_mismatch")
+    );
     let exe = b"MZ\x90\x00\x03\x00\x00\x00 not a pdf at all".to_vec();
     let reply = api.send(put(hex::encode(Sha256::digest(&exe)), exe)).await;
-    assert_eq!((reply.status, reply.code().as_str()), (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_type"));
+    assert_eq!(
+        (reply.status, reply.code().as_str()),
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_type")
+    );
     let mut big = PDF.to_vec();
     big.resize(65 * 1024, b' ');
     let reply = api.send(put(hex::encode(Sha256::digest(&big)), big)).await;
-    assert_eq!((reply.status, reply.code().as_str()), (StatusCode::PAYLOAD_TOO_LARGE, "too_large"));
+    assert_eq!(
+        (reply.status, reply.code().as_str()),
+        (StatusCode::PAYLOAD_TOO_LARGE, "too_large")
+    );
     let reply = api.send(put("../../etc/passwd".into(), PDF.to_vec())).await;
     assert!(reply.status.is_client_error());
     let reply = api.send(put("ABC".into(), PDF.to_vec())).await;
-    assert_eq!((reply.status, reply.code().as_str()), (StatusCode::BAD_REQUEST, "invalid_hash"));
+    assert_eq!(
+        (reply.status, reply.code().as_str()),
+        (StatusCode::BAD_REQUEST, "invalid_hash")
+    );
     // Nothing was left in the spool by the refused uploads.
     let spool = api.state.config.data_dir.join("spool");
     assert_eq!(std::fs::read_dir(spool).unwrap().count(), 0);
@@ -395,7 +633,10 @@ async fn blobs_are_served_with_etag_and_ranges() {
     let reply = api.send(with("range", "bytes=1-3")).await;
     assert_eq!(reply.status, StatusCode::PARTIAL_CONTENT);
     assert_eq!(reply.body, b"PDF");
-    assert_eq!(reply.headers[header::CONTENT_RANGE], format!("bytes 1-3/{}", PDF.len()));
+    assert_eq!(
+        reply.headers[header::CONTENT_RANGE],
+        format!("bytes 1-3/{}", PDF.len())
+    );
     let reply = api.send(with("range", "bytes=9999-")).await;
     assert_eq!(reply.status, StatusCode::RANGE_NOT_SATISFIABLE);
     let reply = api.send(with("if-none-match", &format!("\"{sha}\""))).await;
@@ -431,15 +672,22 @@ fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
 
 async fn submit(api: &Api, token: &str, parts: &[(&str, Option<&str>, &[u8])]) -> Reply {
     let (content_type, body) = multipart(parts);
-    api.send(raw_request("POST", "/api/v1/citizen/applications", Some(token), &content_type, body))
-        .await
+    api.send(raw_request(
+        "POST",
+        "/api/v1/citizen/applications",
+        Some(token),
+        &content_type,
+        body,
+    ))
+    .await
 }
 
 #[tokio::test]
 async fn applications_are_validated_and_file_names_sanitised() {
     let api = api().await;
     let token = api.citizen_token("erika@example.org").await;
-    let form = json!({"service_id": "HU", "form": {"dog_name": "Bello", "listed_breed": false}}).to_string();
+    let form = json!({"service_id": "HU", "form": {"dog_name": "Bello", "listed_breed": false}})
+        .to_string();
 
     // Hostile and mislabelled names: a Windows path, a control character, a PNG
     // called .pdf. The content decides the type; the name is reduced to its last part.
@@ -448,36 +696,89 @@ async fn applications_are_validated_and_file_names_sanitised() {
         &token,
         &[
             ("application", None, form.as_bytes()),
-            ("doc.insurance", Some("..\\..\\Windows\\system32\\Versicherung\tneu.pdf"), PDF),
+            (
+                "doc.insurance",
+                Some("..\\..\\Windows\\system32\\Versicherung\tneu.pdf"),
+                PDF,
+            ),
             ("doc.other", Some("scan.pdf"), PNG),
         ],
     )
     .await;
-    assert_eq!(reply.status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&reply.body));
+    assert_eq!(
+        reply.status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
     let receipt = reply.json();
-    assert!(receipt["aktenzeichen"].as_str().unwrap().starts_with("10-HU-"));
+    assert!(
+        receipt["aktenzeichen"]
+            .as_str()
+            .unwrap()
+            .starts_with("10-HU-")
+    );
     let case_id = receipt["case_id"].as_str().unwrap();
-    let view = api.send(get(&format!("/api/v1/citizen/applications/{case_id}"), Some(&token))).await.json();
-    let names: Vec<&str> = view["documents"].as_array().unwrap().iter().map(|d| d["file_name"].as_str().unwrap()).collect();
+    let view = api
+        .send(get(
+            &format!("/api/v1/citizen/applications/{case_id}"),
+            Some(&token),
+        ))
+        .await
+        .json();
+    let names: Vec<&str> = view["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file_name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["Versicherung_neu.pdf", "scan.png"]);
     assert_eq!(view["status"], "submitted");
-    assert!(view.get("notes").is_none(), "internal notes leaked to the citizen");
+    assert!(
+        view.get("notes").is_none(),
+        "internal notes leaked to the citizen"
+    );
 
     // A missing required document and an unknown field are reported per field.
     let bad_form = json!({"service_id": "HU", "form": {"dog_name": "Rex", "listed_breed": true, "colour": "rot"}}).to_string();
-    let reply = submit(&api, &token, &[("application", None, bad_form.as_bytes()), ("doc.insurance", Some("v.pdf"), PDF)]).await;
-    assert_eq!((reply.status, reply.code().as_str()), (StatusCode::BAD_REQUEST, "invalid_form"));
+    let reply = submit(
+        &api,
+        &token,
+        &[
+            ("application", None, bad_form.as_bytes()),
+            ("doc.insurance", Some("v.pdf"), PDF),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (reply.status, reply.code().as_str()),
+        (StatusCode::BAD_REQUEST, "invalid_form")
+    );
     let fields: Vec<String> = reply.json()["fields"]
         .as_array()
         .unwrap()
         .iter()
         .map(|f| f["field"].as_str().unwrap().to_owned())
         .collect();
-    assert!(fields.contains(&"colour".to_string()) && fields.contains(&"doc.competence".to_string()), "{fields:?}");
+    assert!(
+        fields.contains(&"colour".to_string()) && fields.contains(&"doc.competence".to_string()),
+        "{fields:?}"
+    );
 
     let exe = b"MZ\x90\x00 definitely not a pdf";
-    let reply = submit(&api, &token, &[("application", None, form.as_bytes()), ("doc.insurance", Some("rechnung.pdf"), exe)]).await;
-    assert_eq!((reply.status, reply.code().as_str()), (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_type"));
+    let reply = submit(
+        &api,
+        &token,
+        &[
+            ("application", None, form.as_bytes()),
+            ("doc.insurance", Some("rechnung.pdf"), exe),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (reply.status, reply.code().as_str()),
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_type")
+    );
 
     let unknown = json!({"service_id": "XX", "form": {}}).to_string();
     let reply = submit(&api, &token, &[("application", None, unknown.as_bytes())]).await;
@@ -487,11 +788,20 @@ async fn applications_are_validated_and_file_names_sanitised() {
     let reply = submit(&api, &token, &[("application", None, b"{not json")]).await;
     assert_eq!(reply.code(), "invalid_json");
     let reply = api
-        .send(raw_request("POST", "/api/v1/citizen/applications", Some(&token), "multipart/form-data; boundary=x", b"garbage".to_vec()))
+        .send(raw_request(
+            "POST",
+            "/api/v1/citizen/applications",
+            Some(&token),
+            "multipart/form-data; boundary=x",
+            b"garbage".to_vec(),
+        ))
         .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     // Only the first, valid application was filed.
-    let list = api.send(get("/api/v1/citizen/applications", Some(&token))).await.json();
+    let list = api
+        .send(get("/api/v1/citizen/applications", Some(&token)))
+        .await
+        .json();
     assert_eq!(list.as_array().unwrap().len(), 1);
 }
 
@@ -502,17 +812,36 @@ async fn citizens_register_once_with_valid_data() {
         "email": "neu@example.org", "password": "ein-langes-passwort", "given_name": "Jörg",
         "family_name": "Weiß", "street": "Marktplatz 1", "postal_code": "32423", "city": "Minden"
     });
-    let reply = api.send(json_request("POST", "/api/v1/citizen/account", None, &registration)).await;
+    let reply = api
+        .send(json_request(
+            "POST",
+            "/api/v1/citizen/account",
+            None,
+            &registration,
+        ))
+        .await;
     assert_eq!(reply.status, StatusCode::CREATED);
     assert_eq!(reply.json()["name"], "Jörg Weiß");
-    let again = api.send(json_request("POST", "/api/v1/citizen/account", None, &registration)).await;
+    let again = api
+        .send(json_request(
+            "POST",
+            "/api/v1/citizen/account",
+            None,
+            &registration,
+        ))
+        .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     let mut bad = registration.clone();
     bad["email"] = json!("kein-at-zeichen");
     bad["postal_code"] = json!("1234");
     bad["password"] = json!("kurz");
-    let reply = api.send(json_request("POST", "/api/v1/citizen/account", None, &bad)).await;
-    assert_eq!((reply.status, reply.code().as_str()), (StatusCode::BAD_REQUEST, "invalid_form"));
+    let reply = api
+        .send(json_request("POST", "/api/v1/citizen/account", None, &bad))
+        .await;
+    assert_eq!(
+        (reply.status, reply.code().as_str()),
+        (StatusCode::BAD_REQUEST, "invalid_form")
+    );
     assert_eq!(reply.json()["fields"].as_array().unwrap().len(), 3);
 }
 

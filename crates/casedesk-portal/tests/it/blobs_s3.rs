@@ -44,7 +44,11 @@ async fn s3_server() -> S3Server {
     let deadline = Instant::now() + Duration::from_secs(30);
     // Creating the bucket doubles as the readiness probe.
     loop {
-        match client.put(format!("{}/casedesk", server.endpoint)).send().await {
+        match client
+            .put(format!("{}/casedesk", server.endpoint))
+            .send()
+            .await
+        {
             Ok(reply) if reply.status().is_success() => return server,
             _ if Instant::now() < deadline => tokio::time::sleep(Duration::from_millis(200)).await,
             other => panic!("the S3 server did not come up: {other:?}"),
@@ -77,18 +81,38 @@ async fn blobs_round_trip_through_s3() {
         .put_stream(futures::stream::iter(chunks), 64 * 1024 * 1024, Some(&sha))
         .await
         .unwrap();
-    assert_eq!((accepted.sha256.as_str(), accepted.media_type), (sha.as_str(), "application/pdf"));
+    assert_eq!(
+        (accepted.sha256.as_str(), accepted.media_type),
+        (sha.as_str(), "application/pdf")
+    );
     assert_eq!(store.size(&sha).await.unwrap(), Some(pdf.len() as u64));
     let reading = store.get(&sha, Some(5_000_000..5_000_100)).await.unwrap();
     let part: Vec<Bytes> = reading.body.try_collect().await.unwrap();
     assert_eq!(part.concat(), &pdf[5_000_000..5_000_100]);
-    let whole: Vec<Bytes> = store.get(&sha, None).await.unwrap().body.try_collect().await.unwrap();
+    let whole: Vec<Bytes> = store
+        .get(&sha, None)
+        .await
+        .unwrap()
+        .body
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(hex::encode(Sha256::digest(whole.concat())), sha);
     // A wrong hash stores nothing.
     let other = b"%PDF-1.7\nanders".to_vec();
     let wrong = store
-        .put_stream(futures::stream::iter([Ok::<_, std::io::Error>(Bytes::from(other.clone()))]), 1 << 20, Some(&sha))
+        .put_stream(
+            futures::stream::iter([Ok::<_, std::io::Error>(Bytes::from(other.clone()))]),
+            1 << 20,
+            Some(&sha),
+        )
         .await;
     assert!(matches!(wrong, Err(BlobError::HashMismatch { .. })));
-    assert_eq!(store.size(&hex::encode(Sha256::digest(&other))).await.unwrap(), None);
+    assert_eq!(
+        store
+            .size(&hex::encode(Sha256::digest(&other)))
+            .await
+            .unwrap(),
+        None
+    );
 }

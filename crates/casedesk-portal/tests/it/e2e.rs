@@ -41,8 +41,13 @@ fn start(data_dir: &Path, demo: bool) -> Portal {
     if demo {
         command.arg("--demo");
     }
-    let mut child = command.spawn().expect("start casedesk-portal");
-    let stdout = child.stdout.take().expect("stdout");
+    // Owned by a `Portal` at once, so a failed start still kills the process.
+    let mut portal = Portal {
+        child: command.spawn().expect("start casedesk-portal"),
+        base: String::new(),
+        banner: Vec::new(),
+    };
+    let stdout = portal.child.stdout.take().expect("stdout");
     let (lines, received) = mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
@@ -51,20 +56,16 @@ fn start(data_dir: &Path, demo: bool) -> Portal {
             }
         }
     });
-    let mut banner = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(180);
     loop {
         let line = received
             .recv_timeout(deadline.saturating_duration_since(Instant::now()))
             .expect("the portal did not start listening");
         if let Some(address) = line.strip_prefix("casedesk-portal listening on ") {
-            return Portal {
-                child,
-                base: address.to_owned(),
-                banner,
-            };
+            portal.base = address.to_owned();
+            return portal;
         }
-        banner.push(line);
+        portal.banner.push(line);
     }
 }
 
@@ -97,7 +98,9 @@ fn demo_caseworker(portal: &Portal) -> (String, String) {
         .iter()
         .find(|l| l.contains("(caseworker,"))
         .expect("a caseworker login line");
-    let (credentials, _) = line.split_once("  (").expect("USER / PASSWORD  (role, office)");
+    let (credentials, _) = line
+        .split_once("  (")
+        .expect("USER / PASSWORD  (role, office)");
     let (user, password) = credentials.split_once(" / ").expect("USER / PASSWORD");
     (user.to_owned(), password.to_owned())
 }
@@ -122,7 +125,10 @@ async fn bootstrap(portal: &Portal, token: &str) -> (BootstrapMarker, Vec<CaseAg
     let end: BootstrapMarker = serde_json::from_str(end).unwrap();
     assert_eq!(end.bootstrap, "end");
     assert_eq!((end.seq, end.cases), (begin.seq, begin.cases));
-    let cases: Vec<CaseAggregate> = cases.iter().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let cases: Vec<CaseAggregate> = cases
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(cases.len() as i64, begin.cases);
     (begin, cases)
 }
@@ -155,14 +161,20 @@ async fn the_demo_portal_syncs_over_real_sockets() {
     let login_lines: Vec<&String> = portal.banner.iter().filter(|l| l.contains(" / ")).collect();
     assert!(login_lines.len() >= 12, "demo logins: {:?}", portal.banner);
     for line in &login_lines {
-        let shape = line.split_once(" / ").and_then(|(_, rest)| rest.split_once("  ("));
+        let shape = line
+            .split_once(" / ")
+            .and_then(|(_, rest)| rest.split_once("  ("));
         assert!(shape.is_some_and(|(_, tail)| tail.ends_with(')')), "{line}");
     }
     let (user, password) = demo_caseworker(&portal);
     let token = login(&portal, &user, &password).await;
 
     // The bootstrap is compressed when the client asks for it.
-    let raw = reqwest::Client::builder().no_zstd().no_gzip().build().unwrap();
+    let raw = reqwest::Client::builder()
+        .no_zstd()
+        .no_gzip()
+        .build()
+        .unwrap();
     let response = raw
         .get(format!("{}/api/v1/office/sync/bootstrap", portal.base))
         .bearer_auth(&token)
@@ -174,7 +186,7 @@ async fn the_demo_portal_syncs_over_real_sockets() {
     assert_eq!(response.headers()["content-type"], "application/x-ndjson");
     // A client that drops the stream after the first chunk does not hurt the portal.
     let mut stream = response.bytes_stream();
-    assert!(stream.next().await.unwrap().unwrap().len() > 0);
+    assert!(!stream.next().await.unwrap().unwrap().is_empty());
     drop(stream);
 
     let (begin, cases) = bootstrap(&portal, &token).await;
@@ -184,7 +196,10 @@ async fn the_demo_portal_syncs_over_real_sockets() {
 
     // Nothing changed since the snapshot.
     let page: Value = client()
-        .get(format!("{}/api/v1/office/sync/changes?after={}", portal.base, begin.seq))
+        .get(format!(
+            "{}/api/v1/office/sync/changes?after={}",
+            portal.base, begin.seq
+        ))
         .bearer_auth(&token)
         .send()
         .await
@@ -207,12 +222,20 @@ async fn the_demo_portal_syncs_over_real_sockets() {
     let first_seq = next_seq(&mut live, &mut seen).await;
     assert_eq!(first_seq, begin.seq);
     let case = &cases[0];
-    let answers = post_commands(&portal, &token, &json!({"commands": [note(case, "Rückruf am Montag")]})).await;
+    let answers = post_commands(
+        &portal,
+        &token,
+        &json!({"commands": [note(case, "Rückruf am Montag")]}),
+    )
+    .await;
     assert_eq!(answers[0]["result"], "applied", "{answers:?}");
     let poked = next_seq(&mut live, &mut seen).await;
     assert!(poked > first_seq);
     let page: Value = client()
-        .get(format!("{}/api/v1/office/sync/changes?after={}", portal.base, begin.seq))
+        .get(format!(
+            "{}/api/v1/office/sync/changes?after={}",
+            portal.base, begin.seq
+        ))
         .bearer_auth(&token)
         .send()
         .await
@@ -224,9 +247,21 @@ async fn the_demo_portal_syncs_over_real_sockets() {
     assert_eq!(page["next_cursor"], poked);
 
     // Documents download whole and by range, and match their hash.
-    let document = cases.iter().flat_map(|c| &c.documents).next().expect("a document");
+    let document = cases
+        .iter()
+        .flat_map(|c| &c.documents)
+        .next()
+        .expect("a document");
     let url = format!("{}/api/v1/office/blobs/{}", portal.base, document.sha256);
-    let whole = client().get(&url).bearer_auth(&token).send().await.unwrap().bytes().await.unwrap();
+    let whole = client()
+        .get(&url)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
     assert_eq!(hex::encode(Sha256::digest(&whole)), document.sha256);
     let part = client()
         .get(&url)
@@ -271,7 +306,10 @@ async fn the_demo_portal_syncs_over_real_sockets() {
     let receipt: Value = receipt.json().await.unwrap();
     let az = receipt["aktenzeichen"].as_str().unwrap();
     let page: Value = client()
-        .get(format!("{}/api/v1/office/sync/changes?after={poked}", portal.base))
+        .get(format!(
+            "{}/api/v1/office/sync/changes?after={poked}",
+            portal.base
+        ))
         .bearer_auth(&token)
         .send()
         .await
@@ -279,13 +317,24 @@ async fn the_demo_portal_syncs_over_real_sockets() {
         .json()
         .await
         .unwrap();
-    assert!(page["changes"].as_array().unwrap().iter().any(|c| c["aktenzeichen"] == az));
+    assert!(
+        page["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["aktenzeichen"] == az)
+    );
 }
 
 /// An application for a service, its required fields filled with valid values derived
 /// from the service's definition and a PDF for each unconditionally required document.
 fn application_form(services: &Value, id: &str) -> reqwest::multipart::Form {
-    let service = services.as_array().unwrap().iter().find(|s| s["id"] == id).unwrap();
+    let service = services
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == id)
+        .unwrap();
     let mut values = serde_json::Map::new();
     for field in service["fields"].as_array().unwrap() {
         if field["required"] != true {
@@ -355,7 +404,10 @@ async fn a_killed_portal_keeps_every_acknowledged_command() {
     let (_, cases) = bootstrap(&portal, &token).await;
     let batch = json!({"commands": cases.iter().take(20).map(|c| note(c, "vor dem Absturz")).collect::<Vec<_>>()});
     let answers = post_commands(&portal, &token, &batch).await;
-    assert!(answers.iter().all(|a| a["result"] == "applied"), "{answers:?}");
+    assert!(
+        answers.iter().all(|a| a["result"] == "applied"),
+        "{answers:?}"
+    );
 
     // SIGKILL: no chance to flush anything.
     let mut portal = portal;
@@ -364,7 +416,10 @@ async fn a_killed_portal_keeps_every_acknowledged_command() {
     drop(portal);
 
     let portal = start(dir.path(), true);
-    assert!(portal.banner.is_empty(), "the demo tenant was created twice");
+    assert!(
+        portal.banner.is_empty(),
+        "the demo tenant was created twice"
+    );
     let token = login(&portal, &user, &password).await;
     let again = post_commands(&portal, &token, &batch).await;
     for (first, second) in answers.iter().zip(&again) {

@@ -33,5 +33,8 @@ fn every_module_starts_with_a_doc_comment() {
             !text.trim_start().starts_with("//!")
         })
         .collect();
-    assert!(undocumented.is_empty(), "modules without a //! paragraph: {undocumented:?}");
+    assert!(
+        undocumented.is_empty(),
+        "modules without a //! paragraph: {undocumented:?}"
+    );
 }
