@@ -1091,7 +1091,7 @@ mod tests {
             cases.extend(
                 page.changes
                     .iter()
-                    .map(|raw| serde_json::from_str::<CaseAggregate>(raw.get()).unwrap()),
+                    .map(|raw| serde_json::from_str::<CaseAggregate>(raw).unwrap()),
             );
             cursor = page.next_cursor;
             if !page.has_more {

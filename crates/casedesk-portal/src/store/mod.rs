@@ -23,7 +23,6 @@ use casedesk_domain::lifecycle::{ActorRef, Role};
 use casedesk_domain::wire::{ChangesPage, OfficeInfo, ServiceDefinition, UserInfo};
 use chrono::{DateTime, Utc};
 use futures::stream::BoxStream;
-use serde_json::value::RawValue;
 use uuid::Uuid;
 
 pub mod postgres;
@@ -204,8 +203,10 @@ pub struct Bootstrap {
     pub lines: BoxStream<'static, StoreResult<String>>,
 }
 
-/// A page of changes with the aggregates as stored JSON.
-pub type RawChangesPage = ChangesPage<Box<RawValue>>;
+/// A page of changes with each aggregate as the JSON text the store wrote. The text
+/// is passed through unparsed: re-validating megabytes of our own JSON on every page
+/// would cost more than reading it.
+pub type RawChangesPage = ChangesPage<String>;
 
 /// The system of record.
 #[async_trait]
@@ -291,13 +292,29 @@ pub trait Database: Send + Sync + 'static {
         count: u32,
     ) -> StoreResult<u32>;
 
-    /// Applies one command in its own transaction, idempotently.
+    /// Applies commands in order, idempotently, each atomically (a savepoint) and
+    /// committed in groups; returns one answer per command.
+    async fn apply_commands(
+        &self,
+        principal: &Principal,
+        commands: &[Command],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<CommandAnswer>>;
+
+    /// Applies one command (see [`Database::apply_commands`]).
     async fn apply_command(
         &self,
         principal: &Principal,
         command: &Command,
         now: DateTime<Utc>,
-    ) -> StoreResult<CommandAnswer>;
+    ) -> StoreResult<CommandAnswer> {
+        let mut answers = self
+            .apply_commands(principal, std::slice::from_ref(command), now)
+            .await?;
+        answers
+            .pop()
+            .ok_or_else(|| StoreError::Corrupt("no answer for a command".into()))
+    }
 
     /// One case if `principal` may see it.
     async fn case(&self, principal: &Principal, id: Uuid) -> StoreResult<Option<CaseAggregate>>;

@@ -337,8 +337,8 @@ async fn concurrent_copies_of_a_command_apply_once(store: TestStore) {
     assert_eq!(stored.version, 2);
 }
 
-fn parse(raw: &serde_json::value::RawValue) -> CaseAggregate {
-    serde_json::from_str(raw.get()).unwrap()
+fn parse(raw: &str) -> CaseAggregate {
+    serde_json::from_str(raw).unwrap()
 }
 
 async fn changes_come_in_seq_order_with_a_cursor(store: TestStore) {

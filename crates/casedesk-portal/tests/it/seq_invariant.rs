@@ -52,7 +52,7 @@ async fn no_reader_ever_skips_a_change(store: TestStore) {
                 pages += 1;
                 let mut previous = cursor;
                 for raw in &page.changes {
-                    let case: CaseAggregate = serde_json::from_str(raw.get()).unwrap();
+                    let case: CaseAggregate = serde_json::from_str(raw).unwrap();
                     assert!(
                         case.seq > previous,
                         "seq went backwards: {} after {previous}",
