@@ -291,12 +291,6 @@ impl BlobStore {
             body: result.into_stream().map_err(BlobError::from).boxed(),
         })
     }
-
-    /// Stores bytes already in memory (generated demo documents and letters).
-    pub async fn put_bytes(&self, bytes: Vec<u8>, max_bytes: u64) -> Result<Accepted, BlobError> {
-        let stream = futures::stream::iter([Ok::<_, std::io::Error>(Bytes::from(bytes))]);
-        self.put_stream(stream, max_bytes, None).await
-    }
 }
 
 #[cfg(test)]

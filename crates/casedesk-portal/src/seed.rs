@@ -43,8 +43,7 @@ use crate::demo::texts::{self, pick};
 use crate::demo::timeline::Timeline;
 use crate::demo::{CITIZEN_PASSWORD, DEMO_OFFICES, DEMO_STAFF, pdf_document, services};
 use crate::store::{
-    BlobRecord, Citizen, Database, NewCitizen, Principal, StaffUser, applicant_of,
-    kassenzeichen_for,
+    Citizen, Database, NewCitizen, Principal, StaffUser, applicant_of, kassenzeichen_for,
 };
 
 /// The fixed seed of the case generator.
@@ -324,23 +323,10 @@ async fn create_citizen_pool(db: &dyn Database, size: u32) -> anyhow::Result<Vec
 }
 
 async fn store(state: &AppState, bytes: Vec<u8>, uploader: &Principal) -> anyhow::Result<Accepted> {
-    let accepted = state
-        .blobs
-        .put_bytes(bytes, state.config.limits.max_upload_bytes)
-        .await
-        .context("storing a seed file")?;
     state
-        .db
-        .record_blob(
-            &BlobRecord {
-                sha256: accepted.sha256.clone(),
-                size: i64::try_from(accepted.size).context("blob size")?,
-                media_type: accepted.media_type.to_owned(),
-            },
-            uploader,
-        )
-        .await?;
-    Ok(accepted)
+        .accept_bytes(bytes, uploader)
+        .await
+        .context("storing a seed file")
 }
 
 /// Stores one file per required-document key and three extras. The files show the

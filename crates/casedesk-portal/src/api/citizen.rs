@@ -26,7 +26,7 @@ use super::office::{check_throttle, record_failure, serve_blob};
 use super::{ApiError, ApiJson, AppState, CitizenAuth, client_address};
 use crate::auth::{self, start_session, throttle_keys};
 use crate::blobs::name_for_content;
-use crate::store::{Application, BlobRecord, NewCitizen, Principal, SubjectKind};
+use crate::store::{Application, NewCitizen, Principal, SubjectKind};
 
 pub fn routes(state: &AppState) -> Router<AppState> {
     let limits = &state.config.limits;
@@ -301,21 +301,7 @@ async fn read_submission(
         }
         let kind = kind.to_owned();
         let raw_name = field.file_name().unwrap_or_default().to_owned();
-        let accepted = state
-            .blobs
-            .put_stream(field, limits.max_upload_bytes, None)
-            .await?;
-        state
-            .db
-            .record_blob(
-                &BlobRecord {
-                    sha256: accepted.sha256.clone(),
-                    size: accepted.size as i64,
-                    media_type: accepted.media_type.to_owned(),
-                },
-                principal,
-            )
-            .await?;
+        let accepted = state.accept_blob(field, None, principal).await?;
         submission.documents.push(DocumentMeta {
             id: Uuid::now_v7(),
             file_name: name_for_content(&file_name::sanitize(&raw_name), accepted.media_type),

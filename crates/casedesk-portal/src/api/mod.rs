@@ -23,9 +23,9 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::token_hash;
-use crate::blobs::{BlobError, BlobStore};
+use crate::blobs::{Accepted, BlobError, BlobStore};
 use crate::config::Config;
-use crate::store::{Citizen, Database, StaffUser, StoreError, SubjectKind};
+use crate::store::{BlobRecord, Citizen, Database, Principal, StaffUser, StoreError, SubjectKind};
 
 pub mod citizen;
 pub mod office;
@@ -40,6 +40,45 @@ pub struct AppState {
     /// Cancelled on shutdown so long-lived streams (live events) end and in-flight
     /// requests can finish.
     pub shutdown: CancellationToken,
+}
+
+impl AppState {
+    /// Streams a file into the blob store (size limit, type by content, hash check
+    /// when `expected` is given) and records who uploaded it, which is what lets the
+    /// uploader read it back before any case refers to it.
+    pub async fn accept_blob<S, E>(
+        &self,
+        body: S,
+        expected: Option<&str>,
+        uploader: &Principal,
+    ) -> Result<Accepted, ApiError>
+    where
+        S: futures::Stream<Item = Result<bytes::Bytes, E>> + Unpin,
+        E: std::fmt::Display,
+    {
+        let accepted = self
+            .blobs
+            .put_stream(body, self.config.limits.max_upload_bytes, expected)
+            .await?;
+        let record = BlobRecord {
+            sha256: accepted.sha256.clone(),
+            size: i64::try_from(accepted.size)
+                .map_err(|_| ApiError::bad_request("too_large", "Datei zu groß"))?,
+            media_type: accepted.media_type.to_owned(),
+        };
+        self.db.record_blob(&record, uploader).await?;
+        Ok(accepted)
+    }
+
+    /// [`AppState::accept_blob`] for bytes already in memory (generated documents).
+    pub async fn accept_bytes(
+        &self,
+        bytes: Vec<u8>,
+        uploader: &Principal,
+    ) -> Result<Accepted, ApiError> {
+        let body = futures::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from(bytes))]);
+        self.accept_blob(body, None, uploader).await
+    }
 }
 
 /// The one error type of the HTTP layer.
@@ -86,6 +125,14 @@ impl ApiError {
         )
     }
 }
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({}): {}", self.status, self.code, self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {

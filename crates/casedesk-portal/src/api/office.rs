@@ -29,7 +29,7 @@ use uuid::Uuid;
 use super::{ApiError, ApiJson, AppState, Staff, client_address};
 use crate::auth::{self, start_session, throttle_keys};
 use crate::blobs::Reading;
-use crate::store::{BlobRecord, Principal, RawChangesPage, SubjectKind};
+use crate::store::{Principal, RawChangesPage, SubjectKind};
 
 pub fn routes(state: &AppState) -> Router<AppState> {
     let upload_limit = usize::try_from(state.config.limits.max_upload_bytes)
@@ -594,19 +594,8 @@ async fn put_blob(
         return Err(crate::blobs::BlobError::TooLarge { limit }.into());
     }
     let body = request.into_body().into_data_stream();
-    let accepted = state.blobs.put_stream(body, limit, Some(&sha256)).await?;
     let principal = Principal::Staff(staff.user);
-    state
-        .db
-        .record_blob(
-            &BlobRecord {
-                sha256: accepted.sha256.clone(),
-                size: accepted.size as i64,
-                media_type: accepted.media_type.to_owned(),
-            },
-            &principal,
-        )
-        .await?;
+    let accepted = state.accept_blob(body, Some(&sha256), &principal).await?;
     Ok((
         StatusCode::CREATED,
         Json(BlobStored {

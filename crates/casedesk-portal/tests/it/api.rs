@@ -119,20 +119,7 @@ impl Api {
     async fn case_with_document(&self) -> (CaseAggregate, String) {
         let accepted = self
             .state
-            .blobs
-            .put_bytes(PDF.to_vec(), 1 << 20)
-            .await
-            .unwrap();
-        self.state
-            .db
-            .record_blob(
-                &casedesk_portal::store::BlobRecord {
-                    sha256: accepted.sha256.clone(),
-                    size: accepted.size as i64,
-                    media_type: accepted.media_type.into(),
-                },
-                &Principal::Citizen(self.fx.erika.clone()),
-            )
+            .accept_bytes(PDF.to_vec(), &Principal::Citizen(self.fx.erika.clone()))
             .await
             .unwrap();
         (
