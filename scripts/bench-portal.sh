@@ -13,25 +13,10 @@ root=$(pwd)
 cases=${CASES:-100000}
 out="$root/target/bench"
 
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
-}
+. scripts/lib/postgres.sh
 
 if [ -z "${CASEDESK_BENCH_PG_URL:-}" ]; then
-    if ! command -v pg_ctlcluster >/dev/null 2>&1; then
-        echo "==> installing postgresql"
-        as_root apt-get update -qq
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-    fi
-    version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
-    echo "==> starting PostgreSQL ${version}"
-    as_root pg_ctlcluster "$version" main start 2>/dev/null || true
-    for _ in $(seq 1 30); do
-        as_root su postgres -c "psql -qtAc 'SELECT 1'" >/dev/null 2>&1 && break
-        sleep 1
-    done
-    as_root su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname = 'casedesk'\"" | grep -q 1 ||
-        as_root su postgres -c "psql -qc \"CREATE ROLE casedesk LOGIN SUPERUSER PASSWORD 'casedesk'\""
+    start_local_postgres
 fi
 pg_url=${CASEDESK_BENCH_PG_URL:-postgres://casedesk:casedesk@127.0.0.1/postgres}
 
@@ -88,85 +73,33 @@ EOF
     cat <<'NOTES'
 ## What limits the portal
 
-Read with the "Where the time goes" tables above. These findings come from those
-breakdowns, `perf` profiles of benchmark runs and the code as of 2026-11-23; whoever
-changes the code they describe should update this text in `scripts/bench-portal.sh`.
+Read with the "Where the time goes" tables above; whoever changes the code these
+findings describe should update this text in `scripts/bench-portal.sh`.
 
-**The compressed bootstrap fails.** `GET /api/v1/office/sync/bootstrap` with
-`Accept-Encoding: zstd` (or gzip, which reqwest asks for by default) never completes.
-The body in `api/office.rs` is a `futures::stream::unfold` chained after the `begin`
-marker, and it is not fused; tower-http's compression layer polls the body once more
-after its end, the `Unfold` panics ("Unfold must not be polled after it returned
-`Poll::Ready(None)`"), and the connection is cut before the last frame. The client
-sees "unexpected EOF during chunk size line". The likely fix is one line:
-`Body::from_stream(begin.chain(body).fuse())`, plus a test that bootstraps with
-`Accept-Encoding: zstd`. Measured once in a scratch copy with that change (100,000
-cases, same machine): zstd bootstrap at 46,900 cases/s on PostgreSQL and 25,700
-cases/s on SQLite (35,900 when the client decodes zstd with the `zstd` crate directly
-rather than through reqwest), 50 MB on the wire for 622 MB of NDJSON (12.4×). That
-is still below the target.
+Already done in response to earlier runs of this benchmark: the compressed bootstrap
+no longer breaks off (its body stream is fused; the e2e test bootstraps with zstd),
+bootstrap rows travel from the reader task in batches of 128, SQLite readers use
+memory-mapped I/O, the sync routes compress at zstd's fastest level, changes pages
+splice the stored aggregate text instead of re-validating it, commands commit in
+groups of up to 100 with a savepoint each, and bulk imports use small multi-row
+statements (sqlx resolves SQLite's numbered parameters with a linear scan).
 
-**Bootstrap: the store read path alone uses the whole budget** (about 20 µs per case
-out of 20). Each case is about 6 KB of JSON, and more than half of that is its full
-history. The store copies every aggregate several times: the sqlx `Any` driver turns
-each native row into an `AnyRow` (a copy plus UTF-8 validation). Each line then goes
-through the bounded channel as its own `String`, so every case costs a task wake-up,
-and the handler copies it again into the chunk buffer. A `COUNT(*)` over the same
-rows runs before streaming starts. On PostgreSQL the `aggregate` column is stored
-pglz-compressed (TOAST, about 6 KB down to 2.1 KB), so the server decompresses every
-row. Likely fixes:
+**Bootstrap and changes: the aggregates are large.** A case averages about 6 kB of
+JSON, more than half of it history, where every entry repeats the whole actor object.
+On SQLite the store alone needs about 17 µs per case (reading overflow pages, the
+`Any` driver's row copy and UTF-8 check). Next steps: a compact history encoding (or
+leaving the history out of sync payloads and fetching it with the case), and the
+native drivers instead of `Any` on the two hot read paths.
 
-- Send chunks of lines (about 256 KB) through the channel instead of one message per
-  case.
-- Use the native SQLite and PostgreSQL drivers for the hot read paths.
-- Leave the history out of the aggregates that bootstrap and changes send, and fetch
-  it when a case is opened. This roughly halves the bytes.
-- On PostgreSQL, in a new migration, use `lz4` compression or `STORAGE EXTERNAL` for
-  `cases.aggregate`.
-
-zstd at the default level adds about 7–8 µs per case on top. A faster level for the
-sync routes (`CompressionLayer::quality(CompressionLevel::Fastest)`) would cut that.
-
-**Changes pages: 1,000 full aggregates are 4–6 MB.** The store alone takes 15–50 ms.
-That covers the query, the tombstone query, and `RawValue::from_string`, which
-parses every aggregate again just to validate JSON the portal wrote itself. zstd at
-the default level then compresses and decompresses the whole page. The same
-aggregate slimming and faster compression level apply here. The page could also be
-built as text, the way the bootstrap already builds its body. A smaller default page
-(250 cases) would meet the latency target without changing throughput much.
-
-**Commands: about 1–2 ms per command, and they run one at a time.** `POST /commands`
-applies each command in its own write transaction. That is about nine statements:
-
-1. look up `command_results`
-2. read the aggregate
-3. check membership
-4. update the `seq` counter
-5. rewrite the case row with the full 6 KB aggregate
-6. insert the event
-7. insert into `command_results`
-8. commit, which flushes the log
-
-All writers wait on one another: on SQLite there is one writer connection, and on
-PostgreSQL the `seq_counter` row lock is held from the counter update through the
-commit flush. In-process `apply_command` is no faster than HTTP, so the HTTP layer is
-not the problem. A profile of the SQLite run shows the CPU mostly idle. Half of its
-samples are thread wake-ups and context switches: every statement is handed from a
-Tokio worker to sqlx's SQLite worker thread and back. The time does not go into SQLite
-itself or into JSON. `CASEDESK_SQLITE_SYNCHRONOUS=normal` raised a 5,000-case run only
-from 855 to 1,047 commands/s, so flushing the log is the smaller part. On PostgreSQL
-every statement is a loopback round trip inside the locked section. Likely fixes:
-
-- Apply a batch in one transaction: one `seq` range, one commit and one NOTIFY, with a
-  savepoint per command so a rejection stays isolated. This spreads the commit, the
-  flush and the lock over 100 commands.
-- Use fewer statements per command: fold the duplicate look-up into the
-  `command_results` insert, and check scope against the offices already loaded with
-  the session user.
-- Take the `seq` as late as possible, so the lock is held for less time.
-
-**Seeding (context):** `seed_cases` is about 7× slower on SQLite than on PostgreSQL.
-Each import batch takes seconds in `import_cases` on SQLite.
+**Commands: per-command statements, not commits.** Grouping commits helped SQLite
+(about 900 → 1,500 commands/s) but not PostgreSQL (about 470/s): there each command
+is about twelve statements, each a loopback round trip inside the serialised section
+(duplicate look-up, case read, membership check, counter update, case rewrite, one
+insert per event, the answer insert, savepoint and release), and PostgreSQL compresses
+each rewritten 6 kB aggregate with pglz. Next steps: fold the duplicate look-up into
+the answer insert, check scope against the offices already loaded with the session,
+insert a group's events and answers in multi-row statements, and switch
+`cases.aggregate` to lz4 compression in a new migration.
 NOTES
 } >"$root/BENCHMARKS.md"
 echo "==> wrote BENCHMARKS.md"

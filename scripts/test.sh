@@ -8,12 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
-}
+. scripts/lib/postgres.sh
 
 missing=()
-command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
 command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -37,15 +34,7 @@ if [ -z "${CASEDESK_TEST_S3_SERVER:-}" ]; then
 fi
 
 if [ -z "${CASEDESK_TEST_PG_URL:-}" ]; then
-    version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
-    echo "==> starting PostgreSQL ${version}"
-    as_root pg_ctlcluster "$version" main start 2>/dev/null || true
-    for _ in $(seq 1 30); do
-        as_root su postgres -c "psql -qtAc 'SELECT 1'" >/dev/null 2>&1 && break
-        sleep 1
-    done
-    as_root su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname = 'casedesk'\"" | grep -q 1 ||
-        as_root su postgres -c "psql -qc \"CREATE ROLE casedesk LOGIN SUPERUSER PASSWORD 'casedesk'\""
+    start_local_postgres
     export CASEDESK_TEST_PG_URL=postgres://casedesk:casedesk@127.0.0.1/postgres
 fi
 # Every test creates its own database; drop those of earlier runs.

@@ -301,6 +301,7 @@ async fn run(args: &Args, database_url: Option<String>) -> anyhow::Result<(Strin
     }
     let offices = state.db.offices().await?;
     let readers = choose_readers(&logins, &offices.iter().map(|o| o.id).collect::<Vec<_>>())?;
+    let cpu_start = cpu_snapshot();
 
     // 2. The real server on a loopback port.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -352,6 +353,7 @@ async fn run(args: &Args, database_url: Option<String>) -> anyhow::Result<(Strin
     report.commands =
         measure_commands(&state, &http, &writers, &cases, args.commands.max(1)).await?;
 
+    report.other_load = other_load(cpu_start, cpu_snapshot());
     state.shutdown.cancel();
     let _ = tokio::time::timeout(Duration::from_secs(10), server).await;
     Ok((report.to_markdown(), report.failures()))
@@ -1314,6 +1316,94 @@ async fn count_rows(connection: &mut sqlx::AnyConnection, table: &str) -> anyhow
     )
 }
 
+/// CPU time, in clock ticks (`USER_HZ`, 100 per second on Linux), for telling
+/// whether something else ran on the machine during the measurements.
+#[derive(Clone, Copy, Default)]
+struct CpuSnapshot {
+    /// Every process on the machine.
+    all: u64,
+    /// This process (server and client).
+    own: u64,
+    /// The PostgreSQL server processes alive at the time.
+    postgres: u64,
+    at: Option<Instant>,
+}
+
+/// utime + stime of one `/proc/<pid>/stat` line, and its command name.
+fn process_ticks(stat: &str) -> Option<(String, u64)> {
+    let open = stat.find('(')?;
+    let close = stat.rfind(')')?;
+    let name = stat[open + 1..close].to_owned();
+    let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
+    // After the name: state is field 3, utime field 14 and stime field 15.
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    Some((name, utime + stime))
+}
+
+fn cpu_snapshot() -> CpuSnapshot {
+    let all = read("/proc/stat")
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("cpu "))
+        .map(|l| {
+            // user nice system idle iowait irq softirq steal: all but idle and iowait.
+            l.split_whitespace()
+                .filter_map(|v| v.parse::<u64>().ok())
+                .enumerate()
+                .filter(|(i, _)| matches!(i, 0 | 1 | 2 | 5 | 6 | 7))
+                .map(|(_, v)| v)
+                .sum()
+        })
+        .unwrap_or_default();
+    let own = process_ticks(&read("/proc/self/stat")).map_or(0, |(_, t)| t);
+    let mut postgres = 0;
+    if let Ok(entries) = std::fs::read_dir("/proc") {
+        for entry in entries.flatten() {
+            let path = entry.path().join("stat");
+            if let Some((name, ticks)) = process_ticks(&read(&path.to_string_lossy())) {
+                if name == "postgres" {
+                    postgres += ticks;
+                }
+            }
+        }
+    }
+    CpuSnapshot {
+        all,
+        own,
+        postgres,
+        at: Some(Instant::now()),
+    }
+}
+
+/// What other processes used between two snapshots, as a sentence.
+fn other_load(start: CpuSnapshot, end: CpuSnapshot) -> String {
+    let (Some(from), Some(to)) = (start.at, end.at) else {
+        return "not measured".to_owned();
+    };
+    let wall = (to - from).as_secs_f64().max(1e-9);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+    let seconds = |ticks: u64| ticks as f64 / 100.0;
+    let all = seconds(end.all.saturating_sub(start.all));
+    let own = seconds(end.own.saturating_sub(start.own));
+    let postgres = seconds(end.postgres.saturating_sub(start.postgres));
+    let other = (all - own - postgres).max(0.0);
+    format!(
+        "{:.0} s of measurements: this process {:.0} CPU-s, PostgreSQL {:.0} CPU-s, \
+         everything else {:.0} CPU-s ({:.0}% of the machine{})",
+        wall,
+        own,
+        postgres,
+        other,
+        100.0 * other / (wall * cores),
+        if other / (wall * cores) > 0.1 {
+            "; **the machine was not idle, figures are pessimistic**"
+        } else {
+            ""
+        }
+    )
+}
+
 fn read(path: &str) -> String {
     std::fs::read_to_string(path).unwrap_or_default()
 }
@@ -1417,6 +1507,8 @@ fn verdict(met: bool) -> &'static str {
 #[derive(Default)]
 struct Report<'a> {
     args: Option<&'a Args>,
+    /// What else used the CPU while measuring.
+    other_load: String,
     demo_time: Duration,
     seed_time: Duration,
     seed_report: String,
@@ -1744,6 +1836,7 @@ impl Report<'_> {
                     thousands(self.facts.documents)
                 ),
             ),
+            ("CPU while measuring", self.other_load.clone()),
         ];
         for (key, value) in lines {
             let _ = writeln!(md, "| {key} | {value} |");

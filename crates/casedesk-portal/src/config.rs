@@ -92,6 +92,18 @@ impl Default for Config {
     }
 }
 
+/// The top-level keys of [`Config`], for picking them out of the environment.
+const CONFIG_KEYS: &[&str] = &[
+    "listen",
+    "data_dir",
+    "database_url",
+    "public_url",
+    "log_format",
+    "blobs",
+    "limits",
+    "sessions",
+];
+
 impl Config {
     /// Loads defaults, the file (if given), then the environment.
     pub fn load(file: Option<&Path>) -> Result<Self, Box<figment::Error>> {
@@ -100,12 +112,17 @@ impl Config {
             figment = figment.merge(Toml::file_exact(file));
         }
         figment
-            .merge(Env::prefixed("CASEDESK_").split("__").ignore(&[
-                "config",
-                "sqlite_synchronous",
-                "password",
-                "test_pg_url",
-            ]))
+            .merge(
+                // Only variables that name a configuration key: the same prefix also
+                // carries the CLI's `CASEDESK_PASSWORD`, `CASEDESK_SQLITE_SYNCHRONOUS`
+                // and the test harness's variables, which are not configuration.
+                Env::prefixed("CASEDESK_")
+                    .filter(|key| {
+                        let top = key.as_str().split("__").next().unwrap_or_default();
+                        CONFIG_KEYS.iter().any(|k| top.eq_ignore_ascii_case(k))
+                    })
+                    .split("__"),
+            )
             .extract()
             .map_err(Box::new)
     }
@@ -116,5 +133,32 @@ impl Config {
             Some(url) => url.clone(),
             None => format!("sqlite://{}", self.data_dir.join("casedesk.db").display()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: CI sets `CASEDESK_TEST_S3_SERVER`, which the portal once took for
+    /// an unknown configuration key and refused to start.
+    #[test]
+    #[allow(clippy::result_large_err, reason = "figment::Jail's closure type is fixed")]
+    fn environment_overrides_nested_keys_and_ignores_other_variables() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("CASEDESK_LIMITS__MAX_UPLOAD_BYTES", "1234");
+            jail.set_env("CASEDESK_LISTEN", "0.0.0.0:9000");
+            jail.set_env("CASEDESK_TEST_S3_SERVER", "/usr/bin/moto_server");
+            jail.set_env("CASEDESK_PASSWORD", "geheim");
+            let config = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(config.limits.max_upload_bytes, 1234);
+            assert_eq!(config.listen.port(), 9000);
+            jail.set_env("CASEDESK_LIMITS__MAX_UPLOAD_BYTE", "1");
+            assert!(
+                Config::load(None).is_err(),
+                "a misspelt nested key was accepted"
+            );
+            Ok(())
+        });
     }
 }
