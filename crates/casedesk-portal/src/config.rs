@@ -143,7 +143,10 @@ mod tests {
     /// Regression: CI sets `CASEDESK_TEST_S3_SERVER`, which the portal once took for
     /// an unknown configuration key and refused to start.
     #[test]
-    #[allow(clippy::result_large_err, reason = "figment::Jail's closure type is fixed")]
+    #[allow(
+        clippy::result_large_err,
+        reason = "figment::Jail's closure type is fixed"
+    )]
     fn environment_overrides_nested_keys_and_ignores_other_variables() {
         figment::Jail::expect_with(|jail| {
             jail.set_env("CASEDESK_LIMITS__MAX_UPLOAD_BYTES", "1234");
