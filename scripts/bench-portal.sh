@@ -91,15 +91,35 @@ On SQLite the store alone needs about 17 µs per case (reading overflow pages, t
 leaving the history out of sync payloads and fetching it with the case), and the
 native drivers instead of `Any` on the two hot read paths.
 
-**Commands: per-command statements, not commits.** Grouping commits helped SQLite
-(about 900 → 1,500 commands/s) but not PostgreSQL (about 470/s): there each command
-is about twelve statements, each a loopback round trip inside the serialised section
-(duplicate look-up, case read, membership check, counter update, case rewrite, one
-insert per event, the answer insert, savepoint and release), and PostgreSQL compresses
-each rewritten 6 kB aggregate with pglz. Next steps: fold the duplicate look-up into
-the answer insert, check scope against the offices already loaded with the session,
-insert a group's events and answers in multi-row statements, and switch
-`cases.aggregate` to lz4 compression in a new migration.
+**Reading the bootstrap breakdown:** on PostgreSQL, HTTP (b) can come out slightly
+faster than the store alone (a). Over HTTP the store's reader task, the server's body
+task and the client run as separate stages on both cores, so they overlap and hide
+part of the store's time. Read a negative (b − a) as "HTTP costs next to nothing",
+not as a negative cost.
+
+**Commands: the counter row and per-command statements, not commits.**
+Grouping commits helped SQLite (about 900 → 1,250–1,500 commands/s) but not
+PostgreSQL (about 470–570/s).
+
+On PostgreSQL the server uses more than one of the two cores, and a `perf`
+profile of the command phase puts about 40% of its CPU in `GetMultiXactIdMembers`.
+Within a group, every command updates the `seq_counter` row inside its own savepoint
+after the group has locked that row with `FOR UPDATE`. Each such update leaves a row
+version whose `xmax` is a MultiXact. The one-row table grew to 17 pages and held
+about 1,350 dead versions mid-run, and every later counter update scans them all and
+resolves each version's members. A likely fix: update the counter once per group,
+outside the savepoints. Read it under the lock at the start, hand out `seq` values
+in memory, and write the last one before the commit. The hot row then gets one
+version per group instead of one per command.
+
+After that, each command is still about twelve statements, each a loopback round
+trip inside the serialised section: duplicate look-up, case read, membership check,
+counter update, case rewrite, one insert per event, the answer insert, savepoint and
+release. PostgreSQL also compresses each rewritten 6 kB aggregate with pglz. Next
+steps: fold the duplicate look-up into the answer insert, check scope against the
+offices already loaded with the session, insert a group's events and answers in
+multi-row statements, and switch `cases.aggregate` to lz4 compression in a new
+migration.
 NOTES
 } >"$root/BENCHMARKS.md"
 echo "==> wrote BENCHMARKS.md"
