@@ -400,6 +400,7 @@ impl SqlStore {
         principal: &Principal,
         command: &Command,
         now: DateTime<Utc>,
+        last_seq: &mut i64,
     ) -> StoreResult<(CommandAnswer, Option<i64>)> {
         let stored =
             sqlx::query("SELECT principal, answer FROM command_results WHERE command_id = $1")
@@ -497,7 +498,11 @@ impl SqlStore {
         }
 
         let mut case = case;
-        let seq = Self::take_seq(tx, 1).await?;
+        // Positions are handed out in memory under the group's counter lock and the
+        // counter row is written once per group: updating that one row per command
+        // piles up dead row versions that every later update has to step over.
+        *last_seq += 1;
+        let seq = *last_seq;
         let entries = case.record(events, &actor, Some(command.command_id), now, seq);
         sqlx::query(
             "UPDATE cases SET office_id = $1, status = $2, assignee_id = $3, due_date = $4, \
@@ -548,20 +553,28 @@ impl SqlStore {
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<CommandAnswer>> {
         let mut tx = self.writer.begin().await?;
-        if self.backend == Backend::Postgres {
-            // Every command writer takes the counter row first, then case rows: one lock
-            // order, so groups cannot deadlock each other.
-            sqlx::query("SELECT value FROM seq_counter WHERE id = 1 FOR UPDATE")
-                .execute(&mut *tx)
+        // Every command writer takes the counter row first, then case rows: one lock
+        // order, so groups cannot deadlock, and the lock held until commit keeps
+        // commit order equal to `seq` order. (SQLite has one writer anyway.)
+        let lock = match self.backend {
+            Backend::Postgres => " FOR UPDATE",
+            Backend::Sqlite => "",
+        };
+        let start: i64 =
+            sqlx::query_scalar(&format!("SELECT value FROM seq_counter WHERE id = 1{lock}"))
+                .fetch_one(&mut *tx)
                 .await?;
-        }
+        let mut next = start;
         let mut answers = Vec::with_capacity(commands.len());
         let mut last_seq = None;
         for command in commands {
             let mut attempt = 0;
             loop {
                 sqlx::query("SAVEPOINT command").execute(&mut *tx).await?;
-                match self.apply_in(&mut tx, principal, command, now).await {
+                match self
+                    .apply_in(&mut tx, principal, command, now, &mut next)
+                    .await
+                {
                     Ok((answer, seq)) => {
                         sqlx::query("RELEASE SAVEPOINT command")
                             .execute(&mut *tx)
@@ -581,6 +594,14 @@ impl SqlStore {
                     Err(e) => return Err(e),
                 }
             }
+        }
+        if next > start {
+            // A position taken by a command rolled back to its savepoint stays unused:
+            // `seq` may have gaps, never reorderings.
+            sqlx::query("UPDATE seq_counter SET value = $1 WHERE id = 1")
+                .bind(next)
+                .execute(&mut *tx)
+                .await?;
         }
         if let Some(seq) = last_seq {
             self.notify(&mut tx, seq).await?;
