@@ -107,14 +107,15 @@ Within a group, every command updates the `seq_counter` row inside its own savep
 after the group has locked that row with `FOR UPDATE`. Each such update leaves a row
 version whose `xmax` is a MultiXact. The one-row table grew to 17 pages and held
 about 1,350 dead versions mid-run, and every later counter update scans them all and
-resolves each version's members. A likely fix: update the counter once per group,
-outside the savepoints. Read it under the lock at the start, hand out `seq` values
-in memory, and write the last one before the commit. The hot row then gets one
-version per group instead of one per command.
+resolves each version's members. Fixed since: a group now reads the counter under its lock at the start,
+hands out `seq` values in memory and writes the counter once before the commit. That
+took PostgreSQL from about 570 to 1,507 commands/s over HTTP (1,838/s in-process);
+the PostgreSQL section above is from that run, the SQLite section from the run before
+the change.
 
-After that, each command is still about twelve statements, each a loopback round
+Each command is still about eleven statements, each a loopback round
 trip inside the serialised section: duplicate look-up, case read, membership check,
-counter update, case rewrite, one insert per event, the answer insert, savepoint and
+case rewrite, one insert per event, the answer insert, savepoint and
 release. PostgreSQL also compresses each rewritten 6 kB aggregate with pglz. Next
 steps: fold the duplicate look-up into the answer insert, check scope against the
 offices already loaded with the session, insert a group's events and answers in
