@@ -149,6 +149,21 @@ async fn post_commands(portal: &Portal, token: &str, commands: &Value) -> Vec<Va
     reply["answers"].as_array().unwrap().clone()
 }
 
+async fn changes(portal: &Portal, token: &str, after: i64) -> Value {
+    client()
+        .get(format!(
+            "{}/api/v1/office/sync/changes?after={after}",
+            portal.base
+        ))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 fn note(case: &CaseAggregate, text: &str) -> Value {
     json!({"command_id": Uuid::now_v7(), "case_id": case.id, "base_version": case.version,
            "kind": "add_note", "payload": {"text": text}})
@@ -195,18 +210,7 @@ async fn the_demo_portal_syncs_over_real_sockets() {
     assert!(statuses.len() >= 4, "{statuses:?}");
 
     // Nothing changed since the snapshot.
-    let page: Value = client()
-        .get(format!(
-            "{}/api/v1/office/sync/changes?after={}",
-            portal.base, begin.seq
-        ))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page = changes(&portal, &token, begin.seq).await;
     assert_eq!(page["changes"].as_array().unwrap().len(), 0);
     assert_eq!(page["next_cursor"], begin.seq);
 
@@ -231,18 +235,7 @@ async fn the_demo_portal_syncs_over_real_sockets() {
     assert_eq!(answers[0]["result"], "applied", "{answers:?}");
     let poked = next_seq(&mut live, &mut seen).await;
     assert!(poked > first_seq);
-    let page: Value = client()
-        .get(format!(
-            "{}/api/v1/office/sync/changes?after={}",
-            portal.base, begin.seq
-        ))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page = changes(&portal, &token, begin.seq).await;
     assert_eq!(page["changes"][0]["id"], json!(case.id));
     assert_eq!(page["next_cursor"], poked);
 
@@ -305,18 +298,7 @@ async fn the_demo_portal_syncs_over_real_sockets() {
     assert_eq!(receipt.status(), 201, "{}", receipt.text().await.unwrap());
     let receipt: Value = receipt.json().await.unwrap();
     let az = receipt["aktenzeichen"].as_str().unwrap();
-    let page: Value = client()
-        .get(format!(
-            "{}/api/v1/office/sync/changes?after={poked}",
-            portal.base
-        ))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page = changes(&portal, &token, poked).await;
     assert!(
         page["changes"]
             .as_array()
