@@ -1,0 +1,200 @@
+//! Decision letters (Bescheide) as PDF/A-2b documents: data in, PDF bytes out.
+//!
+//! This crate does no I/O. A letter is made from four values:
+//!
+//! - a [`TemplateSet`]: minijinja templates, one per service and outcome plus the
+//!   request for missing items and the fee notice (the German defaults are in
+//!   `templates/*.j2` and compiled in; a tenant's edited templates override them by
+//!   name),
+//! - a [`Letterhead`]: the tenant's name, addresses, bank details, court and logo,
+//! - a [`LetterInput`]: what the letter says about the case, usually built with
+//!   [`LetterInput::from_case`] from a `casedesk_domain` case aggregate,
+//! - [`RenderOptions`]: the creation time (an input, so output is deterministic) and
+//!   whether to hyphenate.
+//!
+//! [`render`] runs the template to body markup ([`markup`]), lays it out on DIN 5008
+//! form B pages ([`layout`], [`compose`], [`geometry`]) with the embedded Liberation
+//! Sans fonts ([`font`]) and writes the PDF ([`pdf`]). The same input gives the same
+//! bytes.
+//!
+//! ```
+//! use casedesk_letters::*;
+//! # let input = casedesk_letters::sample::input("MB", casedesk_domain::Outcome::Approved);
+//! let pdf = render(
+//!     &TemplateSet::defaults(),
+//!     &Letterhead::demo(),
+//!     &input,
+//!     &RenderOptions::at(chrono::DateTime::UNIX_EPOCH),
+//! )?;
+//! assert!(pdf.starts_with(b"%PDF-1.7"));
+//! # Ok::<(), LetterError>(())
+//! ```
+//!
+//! To change a template, edit `templates/<name>.j2` (the defaults) or pass the new
+//! source to [`TemplateSet::with_overrides`]; see the comment at the top of
+//! `templates/_decision.j2` for the blocks a Bescheid fills and [`markup`] for what
+//! the templates may produce. The snapshot tests (`tests/it/snapshots`) show the
+//! text of every template; `cargo insta review` accepts a deliberate change.
+
+pub mod compose;
+pub mod font;
+pub mod geometry;
+pub mod input;
+pub mod layout;
+pub mod letterhead;
+pub mod markup;
+pub mod pdf;
+pub mod sample;
+pub mod template;
+
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Utc};
+
+pub use font::{FontFamily, Style};
+pub use input::{
+    Contact, DeliveryDates, FeeAssessment, LetterContext, LetterInput, LetterKind, Recipient,
+    RequestDetails, Signature,
+};
+pub use letterhead::{BankDetails, Court, Letterhead, Logo};
+pub use template::TemplateSet;
+
+/// Why a letter could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum LetterError {
+    /// A template failed to compile or render; names the template, the line and,
+    /// where known, the placeholder expression.
+    #[error(
+        "template {template}{} failed{}: {detail}",
+        line.map(|l| format!(" line {l}")).unwrap_or_default(),
+        placeholder.as_ref().map(|p| format!(" at `{p}`")).unwrap_or_default()
+    )]
+    Template {
+        template: String,
+        line: Option<usize>,
+        placeholder: Option<String>,
+        detail: String,
+    },
+    #[error("no template named {0}")]
+    UnknownTemplate(String),
+    #[error("letter input: {0}")]
+    Input(String),
+    #[error("letterhead: {0}")]
+    Letterhead(String),
+    #[error("logo: {0}")]
+    Logo(String),
+    #[error("font: {0}")]
+    Font(String),
+}
+
+impl LetterError {
+    /// A stable code for callers that pass the error on as `{code, message}`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            LetterError::Template { .. } => "letter_template",
+            LetterError::UnknownTemplate(_) => "letter_template_unknown",
+            LetterError::Input(_) => "letter_input",
+            LetterError::Letterhead(_) => "letter_letterhead",
+            LetterError::Logo(_) => "letter_logo",
+            LetterError::Font(_) => "letter_font",
+        }
+    }
+}
+
+/// How to render.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    /// Written as creation and modification date; nothing reads the clock.
+    pub created: DateTime<Utc>,
+    /// Hyphenate German words at line ends.
+    pub hyphenate: bool,
+}
+
+impl RenderOptions {
+    /// Hyphenating, created at `created`.
+    pub fn at(created: DateTime<Utc>) -> RenderOptions {
+        RenderOptions {
+            created,
+            hyphenate: true,
+        }
+    }
+}
+
+/// The embedded fonts, parsed once per process.
+pub fn fonts() -> &'static FontFamily {
+    static FONTS: OnceLock<FontFamily> = OnceLock::new();
+    FONTS.get_or_init(FontFamily::liberation_sans)
+}
+
+/// The body frame of DIN 5008 form B pages.
+pub fn body_frame() -> layout::BodyFrame {
+    layout::BodyFrame {
+        left: geometry::MARGIN_LEFT,
+        width: geometry::TEXT_WIDTH,
+        first_top: geometry::BODY_FIRST_TOP,
+        next_top: geometry::BODY_NEXT_TOP,
+        bottom: geometry::BODY_BOTTOM,
+    }
+}
+
+/// Renders the letter for `input` with its template ([`LetterInput::template_name`]).
+pub fn render(
+    templates: &TemplateSet,
+    letterhead: &Letterhead,
+    input: &LetterInput,
+    options: &RenderOptions,
+) -> Result<Vec<u8>, LetterError> {
+    let body = templates.render_markup(&input.template_name(), input, letterhead)?;
+    render_body(letterhead, input, &body, options)
+}
+
+/// Renders a letter whose body markup is given, e.g. a text the caseworker edited
+/// (such a letter should carry [`Signature::Responsible`]).
+pub fn render_body(
+    letterhead: &Letterhead,
+    input: &LetterInput,
+    body_markup: &str,
+    options: &RenderOptions,
+) -> Result<Vec<u8>, LetterError> {
+    let fonts = fonts();
+    let blocks = markup::parse(body_markup);
+    let body = layout::layout_body(
+        &blocks,
+        fonts,
+        &layout::BodyStyle::default(),
+        &body_frame(),
+        options.hyphenate,
+    );
+    let count = body.pages.len();
+    let mut pages = Vec::with_capacity(count);
+    for (index, items) in body.pages.into_iter().enumerate() {
+        let mut page = if index == 0 {
+            compose::first_page(input, letterhead, fonts, count)
+        } else {
+            compose::following_page(input, letterhead, fonts, index + 1, count)
+        };
+        page.extend(items);
+        pages.push(page);
+    }
+    let subject = blocks
+        .first()
+        .map(|b| match b {
+            markup::Block::Paragraph(spans) | markup::Block::Heading(spans) => {
+                markup::plain_text(spans)
+            }
+            _ => String::new(),
+        })
+        .unwrap_or_default();
+    let title = subject.lines().next().unwrap_or_default().to_owned();
+    let meta = pdf::DocumentMeta {
+        title: if title.is_empty() {
+            format!("Schreiben {}", input.aktenzeichen)
+        } else {
+            title
+        },
+        author: letterhead.authority.clone(),
+        subject: format!("Aktenzeichen {}", input.aktenzeichen),
+        created: options.created,
+    };
+    pdf::write_pdf(&pages, fonts, letterhead.logo.as_ref(), &meta)
+}

@@ -1,0 +1,466 @@
+//! Writing laid-out pages as a PDF/A-2b file with `pdf-writer`.
+//!
+//! Fonts are embedded as subset TrueType CID fonts (`subsetter`), with the advance
+//! widths of the font in `/W` and a ToUnicode map per font so that copying and
+//! `pdftotext` give back the text. Kerning goes into `TJ` adjustments. The file
+//! carries XMP metadata that repeats the document information dictionary, an sRGB
+//! output intent with the embedded ICC profile, a trailer ID, and no encryption.
+//! Nothing depends on the clock or on hash-map order, so the same input gives the
+//! same bytes.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Datelike, Timelike, Utc};
+use pdf_writer::types::{CidFontType, FontFlags, OutputIntentSubtype, SystemInfo, UnicodeCmap};
+use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+use sha2::{Digest, Sha256};
+
+use crate::LetterError;
+use crate::font::{FontFace, FontFamily, Style};
+use crate::geometry::{PAGE_HEIGHT, PAGE_WIDTH};
+use crate::layout::Item;
+use crate::letterhead::Logo;
+
+static SRGB_ICC: &[u8] = include_bytes!("../assets/sRGB.icc");
+
+/// Document metadata, written to both the info dictionary and XMP.
+#[derive(Debug, Clone)]
+pub struct DocumentMeta {
+    pub title: String,
+    pub author: String,
+    pub subject: String,
+    pub created: DateTime<Utc>,
+}
+
+const PRODUCER: &str = "Casedesk casedesk-letters";
+const CREATOR: &str = "Casedesk";
+
+struct Refs {
+    next: i32,
+}
+
+impl Refs {
+    fn next(&mut self) -> Ref {
+        let r = Ref::new(self.next);
+        self.next += 1;
+        r
+    }
+}
+
+fn font_resource_name(style: Style) -> Name<'static> {
+    match style {
+        Style::Regular => Name(b"F0"),
+        Style::Bold => Name(b"F1"),
+        Style::Italic => Name(b"F2"),
+        Style::BoldItalic => Name(b"F3"),
+    }
+}
+
+/// Glyphs a font is used with and the characters they stand for.
+#[derive(Default)]
+struct FontUse {
+    /// Old glyph id → character, ordered for a deterministic subset.
+    glyphs: BTreeMap<u16, char>,
+}
+
+fn compress(data: &[u8], level: u8) -> Vec<u8> {
+    miniz_oxide::deflate::compress_to_vec_zlib(data, level)
+}
+
+fn pdf_date(t: DateTime<Utc>) -> pdf_writer::Date {
+    pdf_writer::Date::new(t.year() as u16)
+        .month(t.month() as u8)
+        .day(t.day() as u8)
+        .hour(t.hour() as u8)
+        .minute(t.minute() as u8)
+        .second(t.second() as u8)
+        .utc_offset_hour(0)
+        .utc_offset_minute(0)
+}
+
+fn xmp_date(t: DateTime<Utc>) -> xmp_writer::DateTime {
+    xmp_writer::DateTime {
+        year: t.year() as u16,
+        month: Some(t.month() as u8),
+        day: Some(t.day() as u8),
+        hour: Some(t.hour() as u8),
+        minute: Some(t.minute() as u8),
+        second: Some(t.second() as u8),
+        timezone: Some(xmp_writer::Timezone::Utc),
+    }
+}
+
+/// Six capital letters from the glyph set, as PDF subset tags are formed.
+fn subset_tag(name: &str, glyphs: &[u16]) -> String {
+    let mut hash = Sha256::new();
+    hash.update(name.as_bytes());
+    for g in glyphs {
+        hash.update(g.to_be_bytes());
+    }
+    hash.finalize()[..6]
+        .iter()
+        .map(|b| char::from(b'A' + b % 26))
+        .collect()
+}
+
+/// Writes the pages. `logo` is drawn where an [`Item::Logo`] asks for it.
+pub fn write_pdf(
+    pages: &[Vec<Item>],
+    fonts: &FontFamily,
+    logo: Option<&Logo>,
+    meta: &DocumentMeta,
+) -> Result<Vec<u8>, LetterError> {
+    // Which glyphs each style needs.
+    let mut uses: [FontUse; 4] = Default::default();
+    for page in pages {
+        for item in page {
+            if let Item::Text(run) = item {
+                let face = fonts.face(run.style);
+                let usage = &mut uses[run.style.index()];
+                for c in run.text.chars() {
+                    let gid = face.glyph(c);
+                    let c = if face.covers(c) { c } else { '?' };
+                    usage.glyphs.entry(gid).or_insert(c);
+                }
+            }
+        }
+    }
+    let remappers: Vec<Option<subsetter::GlyphRemapper>> = uses
+        .iter()
+        .map(|u| {
+            (!u.glyphs.is_empty()).then(|| {
+                let gids: Vec<u16> = u.glyphs.keys().copied().collect();
+                subsetter::GlyphRemapper::new_from_glyphs(&gids)
+            })
+        })
+        .collect();
+
+    let mut refs = Refs { next: 1 };
+    let catalog_id = refs.next();
+    let tree_id = refs.next();
+    let info_id = refs.next();
+    let meta_id = refs.next();
+    let icc_id = refs.next();
+    let page_ids: Vec<(Ref, Ref)> = pages.iter().map(|_| (refs.next(), refs.next())).collect();
+    let font_ids: Vec<Option<Ref>> = remappers
+        .iter()
+        .map(|r| r.as_ref().map(|_| refs.next()))
+        .collect();
+    let logo_ids = logo.map(|l| (refs.next(), l.alpha_deflated.as_ref().map(|_| refs.next())));
+
+    let mut pdf = Pdf::new();
+    pdf.set_version(1, 7);
+
+    // Pages.
+    pdf.pages(tree_id)
+        .kids(page_ids.iter().map(|(p, _)| *p))
+        .count(pages.len() as i32);
+    for (page, (page_id, content_id)) in pages.iter().zip(&page_ids) {
+        let content = page_content(page, fonts, &remappers, logo);
+        let compressed = compress(&content, 6);
+        pdf.stream(*content_id, &compressed)
+            .filter(Filter::FlateDecode);
+        let mut p = pdf.page(*page_id);
+        p.parent(tree_id)
+            .media_box(Rect::new(0.0, 0.0, PAGE_WIDTH, PAGE_HEIGHT))
+            .contents(*content_id);
+        let mut resources = p.resources();
+        {
+            let mut font_dict = resources.fonts();
+            for style in Style::ALL {
+                if let Some(id) = font_ids[style.index()] {
+                    font_dict.pair(font_resource_name(style), id);
+                }
+            }
+        }
+        if let Some((image_id, _)) = logo_ids {
+            if page.iter().any(|it| matches!(it, Item::Logo { .. })) {
+                resources.x_objects().pair(Name(b"Im0"), image_id);
+            }
+        }
+    }
+
+    // Fonts.
+    for style in Style::ALL {
+        let (Some(type0_id), Some(remapper)) = (font_ids[style.index()], &remappers[style.index()])
+        else {
+            continue;
+        };
+        write_font(
+            &mut pdf,
+            &mut refs,
+            type0_id,
+            fonts.face(style),
+            remapper,
+            &uses[style.index()],
+        )?;
+    }
+
+    // Logo.
+    if let (Some(logo), Some((image_id, mask_id))) = (logo, logo_ids) {
+        let mut image = pdf.image_xobject(image_id, &logo.rgb_deflated);
+        image
+            .width(logo.width as i32)
+            .height(logo.height as i32)
+            .bits_per_component(8)
+            .filter(Filter::FlateDecode);
+        image.color_space().device_rgb();
+        if let Some(mask_id) = mask_id {
+            image.s_mask(mask_id);
+        }
+        image.finish();
+        if let (Some(mask_id), Some(alpha)) = (mask_id, &logo.alpha_deflated) {
+            let mut mask = pdf.image_xobject(mask_id, alpha);
+            mask.width(logo.width as i32)
+                .height(logo.height as i32)
+                .bits_per_component(8)
+                .filter(Filter::FlateDecode);
+            mask.color_space().device_gray();
+        }
+    }
+
+    // sRGB output intent.
+    let icc = compress(SRGB_ICC, 6);
+    pdf.icc_profile(icc_id, &icc)
+        .n(3)
+        .range([0.0, 1.0, 0.0, 1.0, 0.0, 1.0])
+        .filter(Filter::FlateDecode);
+
+    // Document information and the matching XMP.
+    let created = pdf_date(meta.created);
+    pdf.document_info(info_id)
+        .title(TextStr(&meta.title))
+        .author(TextStr(&meta.author))
+        .subject(TextStr(&meta.subject))
+        .creator(TextStr(CREATOR))
+        .producer(TextStr(PRODUCER))
+        .creation_date(created)
+        .modified_date(created);
+
+    let id = document_id(pages, meta);
+    let id_hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
+    let uuid = format!(
+        "uuid:{}-{}-{}-{}-{}",
+        &id_hex[0..8],
+        &id_hex[8..12],
+        &id_hex[12..16],
+        &id_hex[16..20],
+        &id_hex[20..32]
+    );
+    let mut xmp = xmp_writer::XmpWriter::new();
+    xmp.title([(None, meta.title.as_str())]);
+    xmp.creator([meta.author.as_str()]);
+    xmp.description([(None, meta.subject.as_str())]);
+    xmp.format("application/pdf");
+    xmp.language([xmp_writer::LangId("de-DE")]);
+    xmp.creator_tool(CREATOR);
+    xmp.producer(PRODUCER);
+    xmp.create_date(xmp_date(meta.created));
+    xmp.modify_date(xmp_date(meta.created));
+    xmp.document_id(&uuid);
+    xmp.instance_id(&uuid);
+    xmp.pdfa_part(2);
+    xmp.pdfa_conformance("B");
+    let xmp = xmp.finish(None);
+    pdf.metadata(meta_id, xmp.as_bytes());
+
+    let mut catalog = pdf.catalog(catalog_id);
+    catalog
+        .pages(tree_id)
+        .metadata(meta_id)
+        .lang(TextStr("de-DE"));
+    catalog
+        .output_intents()
+        .push()
+        .subtype(OutputIntentSubtype::PDFA)
+        .output_condition_identifier(TextStr("sRGB IEC61966-2.1"))
+        .info(TextStr("sRGB IEC61966-2.1"))
+        .dest_output_profile(icc_id);
+    catalog.finish();
+
+    pdf.set_file_id((id.to_vec(), id.to_vec()));
+    Ok(pdf.finish())
+}
+
+/// A document ID from the content, so that it is stable for the same letter.
+fn document_id(pages: &[Vec<Item>], meta: &DocumentMeta) -> [u8; 16] {
+    let mut hash = Sha256::new();
+    hash.update(meta.title.as_bytes());
+    hash.update(meta.author.as_bytes());
+    hash.update(meta.created.to_rfc3339().as_bytes());
+    for page in pages {
+        hash.update(b"\x0cpage");
+        for item in page {
+            if let Item::Text(run) = item {
+                hash.update(run.text.as_bytes());
+                hash.update(run.x.to_le_bytes());
+                hash.update(run.y.to_le_bytes());
+            }
+        }
+    }
+    let digest = hash.finalize();
+    let mut id = [0u8; 16];
+    id.copy_from_slice(&digest[..16]);
+    id
+}
+
+fn page_content(
+    page: &[Item],
+    fonts: &FontFamily,
+    remappers: &[Option<subsetter::GlyphRemapper>],
+    logo: Option<&Logo>,
+) -> Vec<u8> {
+    let mut content = Content::new();
+    content.set_fill_rgb(0.0, 0.0, 0.0);
+    content.set_stroke_rgb(0.0, 0.0, 0.0);
+    let mut glyph_bytes: Vec<u8> = Vec::with_capacity(256);
+    for item in page {
+        match item {
+            Item::Text(run) => {
+                let face = fonts.face(run.style);
+                let Some(remapper) = &remappers[run.style.index()] else {
+                    continue;
+                };
+                content.begin_text();
+                content.set_font(font_resource_name(run.style), run.size);
+                content.next_line(run.x, PAGE_HEIGHT - run.y);
+                let mut shown = content.show_positioned();
+                let mut items = shown.items();
+                let mut prev: Option<u16> = None;
+                glyph_bytes.clear();
+                for c in run.text.chars() {
+                    let gid = face.glyph(c);
+                    if let Some(p) = prev {
+                        let kern = face.kerning(p, gid);
+                        if kern != 0 {
+                            items.show(Str(&glyph_bytes));
+                            glyph_bytes.clear();
+                            items.adjust(-f32::from(kern) * 1000.0 / face.units_per_em);
+                        }
+                    }
+                    let new = remapper.get(gid).unwrap_or(0);
+                    glyph_bytes.extend_from_slice(&new.to_be_bytes());
+                    prev = Some(gid);
+                }
+                if !glyph_bytes.is_empty() {
+                    items.show(Str(&glyph_bytes));
+                }
+                items.finish();
+                shown.finish();
+                content.end_text();
+            }
+            Item::Rule {
+                x1,
+                y1,
+                x2,
+                y2,
+                width,
+            } => {
+                content.set_line_width(*width);
+                content.move_to(*x1, PAGE_HEIGHT - y1);
+                content.line_to(*x2, PAGE_HEIGHT - y2);
+                content.stroke();
+            }
+            Item::Logo { x, y, w, h } => {
+                if logo.is_some() {
+                    content.save_state();
+                    content.transform([*w, 0.0, 0.0, *h, *x, PAGE_HEIGHT - y - h]);
+                    content.x_object(Name(b"Im0"));
+                    content.restore_state();
+                }
+            }
+        }
+    }
+    content.finish()
+}
+
+fn write_font(
+    pdf: &mut Pdf,
+    refs: &mut Refs,
+    type0_id: Ref,
+    face: &FontFace,
+    remapper: &subsetter::GlyphRemapper,
+    usage: &FontUse,
+) -> Result<(), LetterError> {
+    let cid_id = refs.next();
+    let descriptor_id = refs.next();
+    let file_id = refs.next();
+    let cmap_id = refs.next();
+
+    let old_gids: Vec<u16> = remapper.remapped_gids().collect();
+    let tag = subset_tag(&face.postscript_name, &old_gids);
+    let base_font = format!("{tag}+{}", face.postscript_name);
+    let base_font = Name(base_font.as_bytes());
+
+    let subset = subsetter::subset(face.data, 0, remapper)
+        .map_err(|e| LetterError::Font(format!("{}: {e}", face.postscript_name)))?;
+    let subset_len = subset.len();
+    let compressed = compress(&subset, 6);
+
+    let scale = 1000.0 / face.units_per_em;
+    pdf.type0_font(type0_id)
+        .base_font(base_font)
+        .encoding_predefined(Name(b"Identity-H"))
+        .descendant_font(cid_id)
+        .to_unicode(cmap_id);
+
+    let system_info = SystemInfo {
+        registry: Str(b"Adobe"),
+        ordering: Str(b"Identity"),
+        supplement: 0,
+    };
+    let mut cid = pdf.cid_font(cid_id);
+    cid.subtype(CidFontType::Type2)
+        .base_font(base_font)
+        .system_info(system_info)
+        .font_descriptor(descriptor_id)
+        .cid_to_gid_map_predefined(Name(b"Identity"))
+        .default_width(0.0);
+    cid.widths().consecutive(
+        0,
+        old_gids.iter().map(|g| f32::from(face.advance(*g)) * scale),
+    );
+    cid.finish();
+
+    let mut flags = FontFlags::NON_SYMBOLIC;
+    if face.italic_angle != 0.0 {
+        flags |= FontFlags::ITALIC;
+    }
+    let b = face.bbox;
+    pdf.font_descriptor(descriptor_id)
+        .name(base_font)
+        .flags(flags)
+        .bbox(Rect::new(
+            f32::from(b.x_min) * scale,
+            f32::from(b.y_min) * scale,
+            f32::from(b.x_max) * scale,
+            f32::from(b.y_max) * scale,
+        ))
+        .italic_angle(face.italic_angle)
+        .ascent(f32::from(face.ascender) * scale)
+        .descent(f32::from(face.descender) * scale)
+        .cap_height(f32::from(face.cap_height) * scale)
+        .stem_v(if face.postscript_name.contains("Bold") {
+            140.0
+        } else {
+            80.0
+        })
+        .font_file2(file_id);
+
+    pdf.stream(file_id, &compressed)
+        .filter(Filter::FlateDecode)
+        .pair(Name(b"Length1"), subset_len as i32);
+
+    let mut cmap = UnicodeCmap::new(Name(b"Custom"), system_info);
+    let mut seen = BTreeSet::new();
+    for (old, c) in &usage.glyphs {
+        if let Some(new) = remapper.get(*old) {
+            if seen.insert(new) {
+                cmap.pair(new, *c);
+            }
+        }
+    }
+    let cmap = cmap.finish();
+    pdf.cmap(cmap_id, &cmap);
+    Ok(())
+}

@@ -1,0 +1,11 @@
+//! The integration tests of casedesk-letters: real letters checked with real tools
+//! (qpdf, pdffonts, pdftotext from poppler), snapshots of every template's text,
+//! the pagination property and determinism.
+
+mod support;
+
+mod determinism;
+mod din5008;
+mod pagination;
+mod pdf_tools;
+mod templates;
