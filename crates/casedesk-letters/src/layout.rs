@@ -71,6 +71,9 @@ pub struct BodyLine {
     pub text: String,
     /// The line ends in a hyphen the layout inserted.
     pub hyphenated: bool,
+    /// The line ends inside a word (after a hyphen, an inserted hyphen or a cut),
+    /// so the next line continues that word.
+    pub glued: bool,
 }
 
 /// Type sizes and spacing of the body.
@@ -136,6 +139,7 @@ struct RawLine {
     pieces: Vec<(Style, String)>,
     width: f32,
     hyphenated: bool,
+    glued: bool,
 }
 
 impl RawLine {
@@ -149,6 +153,13 @@ impl RawLine {
 
     fn is_empty(&self) -> bool {
         self.pieces.iter().all(|(_, t)| t.is_empty())
+    }
+
+    /// Whether the line so far ends without white space (inside a word).
+    fn ends_in_word(&self) -> bool {
+        self.pieces
+            .last()
+            .is_some_and(|(_, t)| !t.ends_with(char::is_whitespace))
     }
 
     fn trim_end(&mut self) {
@@ -226,6 +237,15 @@ impl LineBreaker<'_> {
             if end == prev {
                 continue;
             }
+            // References like 32-HU-2026-000123 stay on one line.
+            let bytes = text.as_bytes();
+            if opportunity == BreakOpportunity::Allowed
+                && end >= 2
+                && bytes[end - 1] == b'-'
+                && bytes[end - 2].is_ascii_digit()
+            {
+                continue;
+            }
             let mut parts: Vec<(Style, String)> = Vec::new();
             let mut cut = prev;
             for (start, _) in styles.iter().filter(|(s, _)| *s > prev && *s < end) {
@@ -269,6 +289,7 @@ impl LineBreaker<'_> {
                     .or_else(|| self.cut_word(&seg, room))
                     .unwrap_or_else(|| (self.whole(&seg), None));
                 self.push_head(&mut line, head);
+                line.glued = tail.is_some();
                 lines.push(std::mem::take(&mut line));
                 pending_space = 0.0;
                 if let Some(tail) = tail {
@@ -282,12 +303,14 @@ impl LineBreaker<'_> {
                 if let Some((head, Some(tail))) = self.split_word(&seg, room, true) {
                     line.width += pending_space;
                     self.push_head(&mut line, head);
+                    line.glued = true;
                     lines.push(std::mem::take(&mut line));
                     pending_space = 0.0;
                     queue.push_front(tail);
                     continue;
                 }
             }
+            line.glued = line.ends_in_word();
             line.trim_end();
             lines.push(std::mem::take(&mut line));
             pending_space = 0.0;
@@ -443,6 +466,7 @@ impl LineBreaker<'_> {
                 let body_line = BodyLine {
                     text: line.text(),
                     hyphenated: line.hyphenated,
+                    glued: line.glued,
                 };
                 (items, body_line)
             })
@@ -653,6 +677,7 @@ fn table_units(
         lines_out.push(BodyLine {
             text: texts.join(" "),
             hyphenated: false,
+            glued: false,
         });
         let height = height + 2.0 * pad;
         let rule_y = height;

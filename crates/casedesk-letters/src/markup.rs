@@ -124,7 +124,8 @@ fn parse_inline(text: &str, base: Style) -> Vec<Span> {
                 push(&mut spans, &mut current, style_of(bold, italic));
                 italic = !italic;
             }
-            c if c.is_whitespace() => {
+            // No-break spaces are content, not room to break or collapse.
+            c if c.is_whitespace() && c != '\u{a0}' && c != '\u{202f}' => {
                 if !last_space {
                     current.push(' ');
                     last_space = true;

@@ -1,17 +1,127 @@
-//! The letters pass qpdf's structural check, embed every font as a subset, and give
-//! back their German text exactly.
+//! The letters pass qpdf's structural check, embed every font as a subset, carry
+//! the PDF/A-2b markers, and give back their German text exactly.
 
 use casedesk_domain::Outcome;
-use casedesk_letters::sample;
+use casedesk_letters::{LetterKind, Letterhead, RenderOptions, sample};
 
-use crate::support::{pdftotext, render_sample, run, write_temp};
+use crate::support::{options, pdftotext, render_sample, run, write_temp};
+
+fn every_sample() -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for id in sample::SERVICES {
+        for outcome in [Outcome::Approved, Outcome::Rejected, Outcome::Partial] {
+            let input = sample::input(id, outcome);
+            out.push((input.template_name(), render_sample(&input)));
+        }
+    }
+    for kind in [LetterKind::ItemsRequest, LetterKind::FeeNotice] {
+        let input = sample::input_of_kind("SN", kind);
+        out.push((input.template_name(), render_sample(&input)));
+    }
+    out
+}
 
 #[test]
-fn dump_for_inspection() {
-    let pdf = render_sample(&sample::input("SN", Outcome::Approved));
-    std::fs::write("/tmp/letter-sn.pdf", &pdf).unwrap();
-    let (_dir, path) = write_temp("sn", &pdf);
-    println!("{}", pdftotext(&path));
-    println!("{}", run("pdffonts", &[path.to_str().unwrap()]));
-    println!("{}", run("qpdf", &["--check", path.to_str().unwrap()]));
+fn qpdf_check_passes_for_every_template() {
+    for (name, pdf) in every_sample() {
+        let (_dir, path) = write_temp(&name, &pdf);
+        let out = run("qpdf", &["--check", path.to_str().unwrap()]);
+        assert!(
+            out.contains("No syntax or stream encoding errors found"),
+            "{name}: {out}"
+        );
+        assert!(out.contains("File is not encrypted"), "{name}: {out}");
+    }
+}
+
+#[test]
+fn pdffonts_shows_every_font_embedded_and_subset_with_tounicode() {
+    for (name, pdf) in every_sample() {
+        let (_dir, path) = write_temp(&name, &pdf);
+        let out = run("pdffonts", &[path.to_str().unwrap()]);
+        let rows: Vec<&str> = out.lines().skip(2).collect();
+        assert!(rows.len() >= 2, "{name}: {out}");
+        for row in rows {
+            let cols: Vec<&str> = row.split_whitespace().collect();
+            // name type(2 words) encoding emb sub uni object generation
+            let (emb, sub, uni) = (
+                cols[cols.len() - 5],
+                cols[cols.len() - 4],
+                cols[cols.len() - 3],
+            );
+            assert_eq!((emb, sub, uni), ("yes", "yes", "yes"), "{name}: {row}");
+            assert!(cols[0].as_bytes()[6] == b'+', "subset tag in {row}");
+        }
+    }
+}
+
+#[test]
+fn german_text_extracts_exactly() {
+    let mut input = sample::input("GA", Outcome::Approved);
+    input.reasons = Some(
+        "Größe, Maße und Füße: „Anführungszeichen“ – Gedankenstrich, 1.234,50 € und ÄÖÜ äöü ß."
+            .into(),
+    );
+    let options = RenderOptions {
+        hyphenate: false,
+        ..options()
+    };
+    let pdf = casedesk_letters::render(
+        &casedesk_letters::TemplateSet::defaults(),
+        &Letterhead::demo(),
+        &input,
+        &options,
+    )
+    .unwrap();
+    let (_dir, path) = write_temp("ga", &pdf);
+    let text = pdftotext(&path);
+    for expected in [
+        "Größe, Maße und Füße: „Anführungszeichen“ – Gedankenstrich, 1.234,50 € und ÄÖÜ äöü ß.",
+        "Empfangsbescheinigung über Ihre Gewerbeanmeldung",
+        "Café „Weserblick“",
+        "Jürgen Weißmüller",
+        "Königstraße 7",
+        "Dieses Schreiben wurde maschinell erstellt und ist ohne Unterschrift gültig.",
+        "Verwaltungsgericht Minden",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+}
+
+#[test]
+fn pdfa_markers_are_present_and_consistent() {
+    let pdf = render_sample(&sample::input("BP", Outcome::Approved));
+    let text = String::from_utf8_lossy(&pdf);
+    assert!(
+        text.contains("<pdfaid:part>2</pdfaid:part>"),
+        "XMP PDF/A part"
+    );
+    assert!(text.contains("<pdfaid:conformance>B</pdfaid:conformance>"));
+    assert!(text.contains("/S /GTS_PDFA1"), "output intent");
+    assert!(text.contains("/DestOutputProfile"));
+    assert!(text.contains("/ID ["), "trailer ID");
+    assert!(!text.contains("/Encrypt"));
+    assert!(!text.contains("/JavaScript"));
+    // The info dictionary and XMP agree on the title and dates.
+    let (_dir, path) = write_temp("bp", &pdf);
+    let info = run("pdfinfo", &["-isodates", path.to_str().unwrap()]);
+    let title = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Title:"))
+        .unwrap()
+        .trim()
+        .to_owned();
+    assert_eq!(
+        title,
+        "Bescheid über die Erteilung eines Bewohnerparkausweises"
+    );
+    assert!(text.contains(&format!("<rdf:li xml:lang=\"x-default\">{title}</rdf:li>")));
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("CreationDate:") && l.ends_with("2026-03-12T08:00:00Z")),
+        "{info}"
+    );
+    assert!(text.contains("<xmp:CreateDate>2026-03-12T08:00:00Z</xmp:CreateDate>"));
+    let meta = run("pdfinfo", &["-meta", path.to_str().unwrap()]);
+    assert!(meta.contains("pdfaid"), "{meta}");
 }
