@@ -1,0 +1,686 @@
+//! The local SQLite store: the office inbox's case aggregates, the outbox, sync state,
+//! the service catalog and the blob cache index, in one database file so that a local
+//! change and its outbox entry commit together.
+//!
+//! One writer connection (SQLite allows one writer at a time anyway, and a single
+//! connection never hits the lock-upgrade deadlock of two deferred transactions) and a
+//! small pool of read-only connections that never block on it in WAL mode.
+//! `synchronous = FULL`: a command the user saw accepted survives a power cut.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use casedesk_domain::CaseAggregate;
+use casedesk_domain::aggregate::{AssigneeInfo, DecideContext};
+use casedesk_domain::command::Command;
+use casedesk_domain::lifecycle::{ActorRef, CaseStatus};
+use casedesk_domain::wire::UserInfo;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use uuid::Uuid;
+
+use crate::error::{ClientError, Result};
+
+/// The migrations of the local cache, from the workspace's top-level `migrations/`.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
+
+/// Rows per multi-row statement: 19 parameters each stays far below SQLite's limit.
+const ROWS_PER_STATEMENT: usize = 200;
+
+/// Keys of `sync_state`.
+pub(crate) mod keys {
+    pub const PORTAL: &str = "portal";
+    pub const USER_NAME: &str = "user_name";
+    pub const USER: &str = "user";
+    pub const CURSOR: &str = "cursor";
+    pub const BOOTSTRAP_SEQ: &str = "bootstrap_seq";
+    pub const BOOTSTRAP_AFTER: &str = "bootstrap_after";
+    pub const BOOTSTRAP_DONE: &str = "bootstrap_done";
+    pub const LAST_SYNC: &str = "last_sync";
+}
+
+#[derive(Debug, Clone)]
+pub struct LocalStore {
+    pub(crate) writer: SqlitePool,
+    pub(crate) reader: SqlitePool,
+    path: PathBuf,
+}
+
+impl LocalStore {
+    /// Opens (creating if needed) the store at `path` and applies pending migrations.
+    pub async fn open(path: &Path) -> Result<Self> {
+        if let Some(parent) = path.parent() {
+            tokio::fs::create_dir_all(parent).await?;
+        }
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(30))
+            .pragma("cache_size", "-32768")
+            .pragma("temp_store", "memory");
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options.clone())
+            .await?;
+        MIGRATOR.run(&writer).await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(4)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(
+                options
+                    .read_only(true)
+                    .pragma("mmap_size", "268435456")
+                    .pragma("query_only", "1"),
+            )
+            .await?;
+        Ok(Self {
+            writer,
+            reader,
+            path: path.to_owned(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub async fn close(&self) {
+        self.reader.close().await;
+        self.writer.close().await;
+    }
+
+    pub(crate) async fn state(&self, key: &str) -> Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT value FROM sync_state WHERE key = ?")
+                .bind(key)
+                .fetch_optional(&self.reader)
+                .await?,
+        )
+    }
+
+    pub(crate) async fn state_i64(&self, key: &str) -> Result<Option<i64>> {
+        self.state(key)
+            .await?
+            .map(|v| {
+                v.parse()
+                    .map_err(|_| ClientError::Protocol(format!("sync_state {key} = {v}")))
+            })
+            .transpose()
+    }
+
+    pub(crate) async fn set_state(&self, key: &str, value: &str) -> Result<()> {
+        set_state(&mut *self.writer.acquire().await?, key, value).await
+    }
+
+    /// The signed-in user as the portal described them at login.
+    pub async fn user(&self) -> Result<Option<UserInfo>> {
+        match self.state(keys::USER).await? {
+            Some(json) => Ok(Some(serde_json::from_str(&json)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Replaces the service catalog.
+    pub(crate) async fn put_services(
+        &self,
+        services: &[casedesk_domain::wire::ServiceDefinition],
+    ) -> Result<()> {
+        let mut tx = self.writer.begin().await?;
+        sqlx::query("DELETE FROM services")
+            .execute(&mut *tx)
+            .await?;
+        for service in services {
+            sqlx::query("INSERT INTO services (id, definition) VALUES (?, ?)")
+                .bind(&service.id)
+                .bind(serde_json::to_string(service)?)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn services(&self) -> Result<Vec<casedesk_domain::wire::ServiceDefinition>> {
+        let rows: Vec<String> = sqlx::query_scalar("SELECT definition FROM services ORDER BY id")
+            .fetch_all(&self.reader)
+            .await?;
+        rows.iter()
+            .map(|json| Ok(serde_json::from_str(json)?))
+            .collect()
+    }
+
+    /// Empties every table: a fresh start for another user or after `logout --wipe`.
+    pub(crate) async fn wipe(&self) -> Result<()> {
+        let mut tx = self.writer.begin().await?;
+        for table in [
+            "DELETE FROM case_search",
+            "DELETE FROM cases",
+            "DELETE FROM outbox",
+            "DELETE FROM sync_state",
+            "DELETE FROM services",
+            "DELETE FROM blobs",
+        ] {
+            sqlx::query(table).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+pub(crate) async fn set_state(conn: &mut SqliteConnection, key: &str, value: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO sync_state (key, value) VALUES (?, ?) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(key)
+    .bind(value)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn delete_state(conn: &mut SqliteConnection, key: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sync_state WHERE key = ?")
+        .bind(key)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------
+// Case rows.
+
+/// The part of an aggregate the inbox indexes, read straight from its JSON without
+/// building the whole aggregate (documents, requests, messages and most of the history
+/// are skipped by the parser).
+#[derive(Deserialize)]
+struct IndexView<'a> {
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(borrow)]
+    aktenzeichen: Cow<'a, str>,
+    #[serde(borrow)]
+    office_id: Cow<'a, str>,
+    #[serde(borrow)]
+    service_id: Cow<'a, str>,
+    #[serde(borrow)]
+    status: Cow<'a, str>,
+    #[serde(default, borrow)]
+    assignee: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    assignee_name: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    priority: Cow<'a, str>,
+    version: i64,
+    seq: i64,
+    #[serde(borrow)]
+    received_at: Cow<'a, str>,
+    #[serde(borrow)]
+    due_date: Cow<'a, str>,
+    #[serde(borrow)]
+    applicant: ApplicantView<'a>,
+    #[serde(default)]
+    form_data: serde_json::Map<String, serde_json::Value>,
+    #[serde(default, borrow)]
+    notes: Vec<TextView<'a>>,
+    #[serde(default, borrow)]
+    history: Vec<HistoryView<'a>>,
+}
+
+#[derive(Deserialize)]
+struct ApplicantView<'a> {
+    #[serde(borrow)]
+    given_name: Cow<'a, str>,
+    #[serde(borrow)]
+    family_name: Cow<'a, str>,
+    #[serde(borrow)]
+    street: Cow<'a, str>,
+    #[serde(borrow)]
+    postal_code: Cow<'a, str>,
+    #[serde(borrow)]
+    city: Cow<'a, str>,
+}
+
+#[derive(Deserialize)]
+struct TextView<'a> {
+    #[serde(borrow)]
+    text: Cow<'a, str>,
+}
+
+#[derive(Deserialize)]
+struct HistoryView<'a> {
+    #[serde(borrow)]
+    actor: ActorView<'a>,
+}
+
+#[derive(Deserialize)]
+struct ActorView<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Cow<'a, str>,
+}
+
+/// The indexed columns and search text of one case.
+#[derive(Debug, Clone)]
+pub(crate) struct CaseRow {
+    pub id: String,
+    pub aktenzeichen: String,
+    pub office_id: String,
+    pub service_id: String,
+    pub status: String,
+    pub assignee: Option<String>,
+    pub assignee_name: Option<String>,
+    pub priority: String,
+    pub version: i64,
+    pub seq: i64,
+    pub received_at: String,
+    pub due_date: String,
+    pub applicant_sort: String,
+    pub applicant_name: String,
+    /// The citizen acted last (answered a request, wrote) on an open case.
+    pub answered: bool,
+    pub search_applicant: String,
+    pub search_address: String,
+    pub search_form: String,
+    pub search_notes: String,
+}
+
+impl CaseRow {
+    pub fn from_json(json: &str) -> Result<Self> {
+        let view: IndexView<'_> = serde_json::from_str(json)?;
+        let open = CaseStatus::parse(&view.status).is_some_and(CaseStatus::is_open);
+        let answered = open
+            && view
+                .history
+                .last()
+                .is_some_and(|entry| entry.actor.kind == "citizen");
+        let applicant = &view.applicant;
+        let mut form = String::new();
+        for value in view.form_data.values() {
+            match value {
+                serde_json::Value::String(s) => push_word(&mut form, s),
+                serde_json::Value::Number(n) => push_word(&mut form, &n.to_string()),
+                _ => {}
+            }
+        }
+        let mut notes = String::new();
+        for note in &view.notes {
+            push_word(&mut notes, &note.text);
+        }
+        Ok(CaseRow {
+            id: view.id.into_owned(),
+            aktenzeichen: view.aktenzeichen.to_string(),
+            office_id: view.office_id.into_owned(),
+            service_id: view.service_id.into_owned(),
+            status: view.status.into_owned(),
+            assignee: view.assignee.map(Cow::into_owned),
+            assignee_name: view.assignee_name.map(Cow::into_owned),
+            priority: view.priority.into_owned(),
+            version: view.version,
+            seq: view.seq,
+            received_at: view.received_at.into_owned(),
+            due_date: view.due_date.into_owned(),
+            applicant_sort: format!("{} {}", applicant.family_name, applicant.given_name)
+                .to_lowercase(),
+            applicant_name: format!("{} {}", applicant.given_name, applicant.family_name),
+            answered,
+            search_applicant: format!("{} {}", applicant.given_name, applicant.family_name),
+            search_address: format!(
+                "{} {} {}",
+                applicant.street, applicant.postal_code, applicant.city
+            ),
+            search_form: form,
+            search_notes: notes,
+        })
+    }
+}
+
+fn push_word(buffer: &mut String, text: &str) {
+    if !buffer.is_empty() {
+        buffer.push(' ');
+    }
+    buffer.push_str(text);
+}
+
+/// A case state as the portal sent it: its JSON and the row parsed from it.
+#[derive(Debug, Clone)]
+pub(crate) struct ServerCase {
+    pub row: CaseRow,
+    pub json: String,
+}
+
+impl ServerCase {
+    pub fn parse(json: String) -> Result<Self> {
+        Ok(Self {
+            row: CaseRow::from_json(&json)?,
+            json,
+        })
+    }
+}
+
+/// Writes portal states, never replacing a newer one with an older one, so applying
+/// a page twice (or an old snapshot after a newer change) is harmless. Cases with
+/// outbox entries must be rebased afterwards ([`rebase`]).
+pub(crate) async fn write_server_cases(
+    conn: &mut SqliteConnection,
+    cases: &[ServerCase],
+) -> Result<()> {
+    for chunk in cases.chunks(ROWS_PER_STATEMENT) {
+        let mut insert = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO cases (id, aktenzeichen, office_id, service_id, status, assignee, \
+             assignee_name, priority, version, seq, received_at, due_date, applicant_sort, \
+             applicant_name, answered, server) ",
+        );
+        insert.push_values(chunk, |mut values, case| {
+            let row = &case.row;
+            values
+                .push_bind(&row.id)
+                .push_bind(&row.aktenzeichen)
+                .push_bind(&row.office_id)
+                .push_bind(&row.service_id)
+                .push_bind(&row.status)
+                .push_bind(&row.assignee)
+                .push_bind(&row.assignee_name)
+                .push_bind(&row.priority)
+                .push_bind(row.version)
+                .push_bind(row.seq)
+                .push_bind(&row.received_at)
+                .push_bind(&row.due_date)
+                .push_bind(&row.applicant_sort)
+                .push_bind(&row.applicant_name)
+                .push_bind(row.answered)
+                .push_bind(&case.json);
+        });
+        insert.push(
+            " ON CONFLICT (id) DO UPDATE SET aktenzeichen = excluded.aktenzeichen, \
+             office_id = excluded.office_id, service_id = excluded.service_id, \
+             status = excluded.status, assignee = excluded.assignee, \
+             assignee_name = excluded.assignee_name, priority = excluded.priority, \
+             version = excluded.version, seq = excluded.seq, \
+             received_at = excluded.received_at, due_date = excluded.due_date, \
+             applicant_sort = excluded.applicant_sort, applicant_name = excluded.applicant_name, \
+             answered = excluded.answered, server = excluded.server, local = NULL \
+             WHERE excluded.seq > cases.seq",
+        );
+        insert.build().persistent(false).execute(&mut *conn).await?;
+
+        let mut search = QueryBuilder::<Sqlite>::new(
+            "WITH v (id, seq, aktenzeichen, applicant, address, form, notes) AS (",
+        );
+        search.push_values(chunk, |mut values, case| {
+            let row = &case.row;
+            values
+                .push_bind(&row.id)
+                .push_bind(row.seq)
+                .push_bind(&row.aktenzeichen)
+                .push_bind(&row.search_applicant)
+                .push_bind(&row.search_address)
+                .push_bind(&row.search_form)
+                .push_bind(&row.search_notes);
+        });
+        search.push(
+            ") INSERT OR REPLACE INTO case_search \
+             (rowid, aktenzeichen, applicant, address, form, notes) \
+             SELECT cases.row, v.aktenzeichen, v.applicant, v.address, v.form, v.notes \
+             FROM v JOIN cases ON cases.id = v.id AND cases.seq = v.seq AND cases.local IS NULL",
+        );
+        search.build().persistent(false).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Removes cases that left the user's scope. Their outbox entries stay: the portal's
+/// answers to them are still owed to the user.
+pub(crate) async fn remove_cases(conn: &mut SqliteConnection, ids: &[String]) -> Result<()> {
+    for id in ids {
+        sqlx::query("DELETE FROM case_search WHERE rowid = (SELECT row FROM cases WHERE id = ?)")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("DELETE FROM cases WHERE id = ?")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Ids of cases that have outbox entries in any state.
+pub(crate) async fn cases_in_outbox(
+    conn: &mut SqliteConnection,
+) -> Result<std::collections::HashSet<String>> {
+    let ids: Vec<String> = sqlx::query_scalar("SELECT DISTINCT case_id FROM outbox")
+        .fetch_all(conn)
+        .await?;
+    Ok(ids.into_iter().collect())
+}
+
+/// The signed-in user as actor of local commands.
+#[derive(Debug, Clone)]
+pub struct Me {
+    pub info: UserInfo,
+    pub actor: ActorRef,
+}
+
+impl Me {
+    pub fn new(info: UserInfo) -> Self {
+        let actor = ActorRef::Staff {
+            user_id: info.id,
+            role: info.role,
+            name: info.display_name.clone(),
+        };
+        Self { info, actor }
+    }
+}
+
+/// Recomputes what the user sees of one case: the portal's state with the user's
+/// unconfirmed commands applied on top, in order. Drops applied entries the portal
+/// state has caught up with. A command that no longer applies locally stays in the
+/// outbox untouched; the portal's answer to it decides.
+pub(crate) async fn rebase(conn: &mut SqliteConnection, case_id: &str, me: &Me) -> Result<()> {
+    let Some((server, seq)) =
+        sqlx::query_as::<_, (String, i64)>("SELECT server, seq FROM cases WHERE id = ?")
+            .bind(case_id)
+            .fetch_optional(&mut *conn)
+            .await?
+    else {
+        return Ok(());
+    };
+    sqlx::query("DELETE FROM outbox WHERE case_id = ? AND state = 'applied' AND answer_seq <= ?")
+        .bind(case_id)
+        .bind(seq)
+        .execute(&mut *conn)
+        .await?;
+    let entries: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT command, created_at, state FROM outbox \
+         WHERE case_id = ? AND state IN ('pending', 'applied') ORDER BY position",
+    )
+    .bind(case_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let rejected: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM outbox WHERE case_id = ? AND state = 'rejected'")
+            .bind(case_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let pending = entries.iter().filter(|(_, _, s)| s == "pending").count() as i64;
+    let (row, local) = if entries.is_empty() {
+        (CaseRow::from_json(&server)?, None)
+    } else {
+        let mut case: CaseAggregate = serde_json::from_str(&server)?;
+        for (command, created_at, _) in &entries {
+            let command: Command = serde_json::from_str(command)?;
+            let at = DateTime::parse_from_rfc3339(created_at)
+                .map_err(|e| ClientError::Protocol(e.to_string()))?
+                .with_timezone(&Utc);
+            if let Err(rejection) = apply_locally(conn, &mut case, &command, at, me).await? {
+                tracing::debug!(command_id = %command.command_id, reason = %rejection.message,
+                    "an unconfirmed command no longer applies locally; the portal decides");
+            }
+        }
+        let json = serde_json::to_string(&case)?;
+        (CaseRow::from_json(&json)?, Some(json))
+    };
+    write_effective(conn, &row, local.as_deref(), pending, rejected).await
+}
+
+/// Judges and applies one command to `case` as the portal would, with the facts the
+/// local store knows. `Ok(Err(rejection))` when the command does not apply.
+pub(crate) async fn apply_locally(
+    conn: &mut SqliteConnection,
+    case: &mut CaseAggregate,
+    command: &Command,
+    at: DateTime<Utc>,
+    me: &Me,
+) -> Result<Result<(), casedesk_domain::Rejection>> {
+    let ctx = local_context(conn, &command.kind, at, me).await?;
+    match case.decide(&me.actor, &command.kind, command.base_version, &ctx) {
+        Ok(events) => {
+            let seq = case.seq;
+            case.record(events, &me.actor, Some(command.command_id), at, seq);
+            Ok(Ok(()))
+        }
+        Err(rejection) => Ok(Err(rejection)),
+    }
+}
+
+/// The facts `decide` needs that the aggregate does not hold.
+async fn local_context(
+    conn: &mut SqliteConnection,
+    kind: &casedesk_domain::CommandKind,
+    at: DateTime<Utc>,
+    me: &Me,
+) -> Result<DecideContext> {
+    use casedesk_domain::CommandKind;
+    let mut ctx = DecideContext::at(at);
+    match kind {
+        CommandKind::Assign { assignee } => {
+            let name: Option<String> = if *assignee == me.info.id {
+                Some(me.info.display_name.clone())
+            } else {
+                sqlx::query_scalar("SELECT display_name FROM staff WHERE id = ?")
+                    .bind(assignee.to_string())
+                    .fetch_optional(&mut *conn)
+                    .await?
+            };
+            ctx.assignee = name.map(|name| AssigneeInfo {
+                user_id: *assignee,
+                name,
+            });
+        }
+        CommandKind::TransferOffice { office_id } => {
+            ctx.target_office_allowed = me.info.offices.iter().any(|o| o.id == *office_id);
+        }
+        CommandKind::RecordDecision {
+            letter_sha256: Some(sha256),
+            ..
+        } => {
+            ctx.letter_stored = sqlx::query_scalar::<_, i64>(
+                "SELECT count(*) FROM blobs WHERE sha256 = ? AND state IN ('complete', 'outgoing')",
+            )
+            .bind(sha256)
+            .fetch_one(&mut *conn)
+            .await?
+                > 0;
+        }
+        _ => {}
+    }
+    Ok(ctx)
+}
+
+/// Writes the effective (local) state of a case into its indexed columns and the
+/// search index.
+async fn write_effective(
+    conn: &mut SqliteConnection,
+    row: &CaseRow,
+    local: Option<&str>,
+    pending: i64,
+    rejected: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE cases SET status = ?, assignee = ?, assignee_name = ?, priority = ?, \
+         version = ?, due_date = ?, office_id = ?, answered = ?, local = ?, pending = ?, \
+         rejected = ? WHERE id = ?",
+    )
+    .bind(&row.status)
+    .bind(&row.assignee)
+    .bind(&row.assignee_name)
+    .bind(&row.priority)
+    .bind(row.version)
+    .bind(&row.due_date)
+    .bind(&row.office_id)
+    .bind(row.answered)
+    .bind(local)
+    .bind(pending)
+    .bind(rejected)
+    .bind(&row.id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT OR REPLACE INTO case_search (rowid, aktenzeichen, applicant, address, form, notes) \
+         SELECT row, ?, ?, ?, ?, ? FROM cases WHERE id = ?",
+    )
+    .bind(&row.aktenzeichen)
+    .bind(&row.search_applicant)
+    .bind(&row.search_address)
+    .bind(&row.search_form)
+    .bind(&row.search_notes)
+    .bind(&row.id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The case as the user sees it (local state if any, else the portal's).
+pub(crate) async fn effective_case(
+    conn: &mut SqliteConnection,
+    case_id: &str,
+) -> Result<Option<(CaseAggregate, i64)>> {
+    let row: Option<(Option<String>, String, i64)> = sqlx::query_as(
+        "SELECT local, server, json_extract(server, '$.version') FROM cases WHERE id = ?",
+    )
+    .bind(case_id)
+    .fetch_optional(conn)
+    .await?;
+    match row {
+        Some((local, server, server_version)) => Ok(Some((
+            serde_json::from_str(local.as_deref().unwrap_or(&server))?,
+            server_version,
+        ))),
+        None => Ok(None),
+    }
+}
+
+/// Replaces the staff directory.
+pub(crate) async fn put_staff(conn: &mut SqliteConnection, staff: &[UserInfo]) -> Result<()> {
+    sqlx::query("DELETE FROM staff").execute(&mut *conn).await?;
+    for user in staff {
+        sqlx::query(
+            "INSERT INTO staff (id, name, display_name, role, offices) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(user.id.to_string())
+        .bind(&user.name)
+        .bind(&user.display_name)
+        .bind(user.role.as_str())
+        .bind(serde_json::to_string(&user.offices)?)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+pub(crate) fn parse_uuid(text: &str) -> Result<Uuid> {
+    Uuid::from_str(text).map_err(|e| ClientError::Protocol(format!("{text}: {e}")))
+}
