@@ -78,6 +78,13 @@ pub struct FontFace {
     /// Glyph and advance of the characters below U+0180, looked up once.
     ascii: Vec<(u16, u16)>,
     fallback: u16,
+    /// Kerning between the glyphs of the characters below U+0180, looked up once:
+    /// `dense_index[gid]` is a row/column of `dense_kerning` (or `u16::MAX`).
+    dense_index: Vec<u16>,
+    dense_kerning: Vec<i16>,
+    dense_len: usize,
+    /// The embedded form of the common characters, made on first use.
+    pub(crate) common_subset: std::sync::OnceLock<Option<crate::pdf::EmbeddedFont>>,
 }
 
 impl fmt::Debug for FontFace {
@@ -120,6 +127,10 @@ impl FontFace {
             kern_lookups,
             ascii: Vec::new(),
             fallback,
+            common_subset: std::sync::OnceLock::new(),
+            dense_index: Vec::new(),
+            dense_kerning: Vec::new(),
+            dense_len: 0,
             face,
         };
         font.ascii = (0..0x180u32)
@@ -129,6 +140,7 @@ impl FontFace {
                 (gid, font.advance(gid))
             })
             .collect();
+        font.build_dense_kerning();
         Ok(font)
     }
 
@@ -170,9 +182,54 @@ impl FontFace {
         self.face.glyph_hor_advance(GlyphId(gid)).unwrap_or(0)
     }
 
-    /// Pair kerning in font units (negative pulls the glyphs together). Within a
-    /// lookup the first subtable that covers the pair applies; lookups add up.
+    /// Precomputes the kerning of every pair of the common glyphs, so that laying
+    /// out a letter does not search the GPOS tables pair by pair.
+    fn build_dense_kerning(&mut self) {
+        let mut glyphs: Vec<u16> = self.ascii.iter().map(|(g, _)| *g).collect();
+        glyphs.sort_unstable();
+        glyphs.dedup();
+        let max = glyphs.last().copied().unwrap_or(0) as usize;
+        let mut index = vec![u16::MAX; max + 1];
+        for (i, g) in glyphs.iter().enumerate() {
+            index[*g as usize] = i as u16;
+        }
+        let n = glyphs.len();
+        let mut table = vec![0i16; n * n];
+        for (i, left) in glyphs.iter().enumerate() {
+            let covered = self.kern_lookups.iter().flatten().any(|pair| match pair {
+                PairAdjustment::Format1 { coverage, .. }
+                | PairAdjustment::Format2 { coverage, .. } => coverage.contains(GlyphId(*left)),
+            });
+            if !covered && !self.kern_lookups.is_empty() {
+                continue;
+            }
+            for (j, right) in glyphs.iter().enumerate() {
+                table[i * n + j] = self.lookup_kerning(*left, *right);
+            }
+        }
+        self.dense_index = index;
+        self.dense_kerning = table;
+        self.dense_len = n;
+    }
+
+    /// Pair kerning in font units (negative pulls the glyphs together).
+    #[inline]
     pub fn kerning(&self, left: u16, right: u16) -> i16 {
+        let at = |g: u16| {
+            self.dense_index
+                .get(g as usize)
+                .copied()
+                .filter(|i| *i != u16::MAX)
+        };
+        match (at(left), at(right)) {
+            (Some(l), Some(r)) => self.dense_kerning[l as usize * self.dense_len + r as usize],
+            _ => self.lookup_kerning(left, right),
+        }
+    }
+
+    /// Pair kerning from the font tables. Within a
+    /// lookup the first subtable that covers the pair applies; lookups add up.
+    fn lookup_kerning(&self, left: u16, right: u16) -> i16 {
         let (l, r) = (GlyphId(left), GlyphId(right));
         let mut total = 0i16;
         for lookup in &self.kern_lookups {
