@@ -108,13 +108,12 @@ fn parse_inline(text: &str, base: Style) -> Vec<Span> {
     let mut last_space = true;
     while let Some(c) = chars.next() {
         match c {
-            '\\' => match chars.next() {
-                Some(next) => {
+            '\\' => {
+                if let Some(next) = chars.next() {
                     current.push(next);
                     last_space = next == '\n';
                 }
-                None => {}
-            },
+            }
             '*' if chars.peek() == Some(&'*') => {
                 chars.next();
                 push(&mut spans, &mut current, style_of(bold, italic));
