@@ -429,7 +429,7 @@ impl EmbeddedFont {
             base_font: format!("{tag}+{}", face.postscript_name),
             file_len: subset.len(),
             file_deflated: compress(&subset, level),
-            to_unicode: cmap.finish(),
+            to_unicode: compress(&cmap.finish(), level),
             old_gids,
             remapper,
         })
@@ -536,5 +536,6 @@ fn write_font(pdf: &mut Pdf, refs: &mut Refs, type0_id: Ref, face: &FontFace, fo
     pdf.stream(file_id, &font.file_deflated)
         .filter(Filter::FlateDecode)
         .pair(Name(b"Length1"), font.file_len as i32);
-    pdf.cmap(cmap_id, &font.to_unicode);
+    pdf.cmap(cmap_id, &font.to_unicode)
+        .filter(Filter::FlateDecode);
 }
