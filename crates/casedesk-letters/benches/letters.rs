@@ -74,6 +74,7 @@ fn ms(d: Duration) -> String {
 
 fn main() {
     let args = args();
+    let load_before = load_average();
     let templates = TemplateSet::defaults();
     let letterhead = Letterhead::demo();
     let options = RenderOptions::at(Utc.with_ymd_and_hms(2026, 3, 12, 8, 0, 0).unwrap());
@@ -175,6 +176,7 @@ fn main() {
     // Chromium, same letter as HTML.
     let chromium = chromium_comparison(&typical, &markup, &letterhead, args.chromium_runs);
 
+    let load_after = load_average();
     let mut md = String::new();
     writeln!(md, "## Decision letters (casedesk-letters)\n").unwrap();
     writeln!(
@@ -275,11 +277,26 @@ fn main() {
         )
         .unwrap();
     }
+    writeln!(
+        md,
+        "\nThe machine is shared: the 1-minute load average was {load_before} when the \
+         benchmark started and {load_after} when it ended (2 = both cores busy). Other \
+         processes' load lowers the letters per second and raises p95 and max; the \
+         single-letter median is the steadiest figure."
+    )
+    .unwrap();
     if let Some(parent) = args.out.parent() {
         std::fs::create_dir_all(parent).unwrap();
     }
     std::fs::write(&args.out, &md).unwrap();
     print!("{md}");
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "unknown".into())
 }
 
 struct ChromiumResult {

@@ -304,6 +304,57 @@ mod tests {
     }
 
     #[test]
+    fn from_case_uses_recorded_decision_dates_and_the_fee() {
+        use casedesk_domain::aggregate::Decision;
+        let mut case = crate::sample::case("BP");
+        let d = |day| NaiveDate::from_ymd_opt(2026, 3, day).unwrap();
+        case.decision = Some(Decision {
+            outcome: Outcome::Approved,
+            decided_at: case.received_at,
+            decided_by: uuid::Uuid::nil(),
+            letter_sha256: None,
+            fee_cents: 3_000,
+            made_available: d(20),
+            deemed_delivery: d(24),
+            appeal_deadline: NaiveDate::from_ymd_opt(2026, 4, 24).unwrap(),
+        });
+        let context = LetterContext::automated(d(20), crate::sample::contact());
+        let input = LetterInput::from_case(
+            &case,
+            &crate::sample::service("BP"),
+            LetterKind::Decision(Outcome::Approved),
+            &context,
+        )
+        .unwrap();
+        let delivery = input.delivery.unwrap();
+        assert_eq!(delivery.deemed_delivery, d(24));
+        let fee = input.fee.clone().unwrap();
+        assert_eq!(fee.amount_cents, 3_000);
+        assert_eq!(fee.kassenzeichen, "5.0123.456789.3");
+        // Two weeks after deemed delivery.
+        assert_eq!(fee.due, NaiveDate::from_ymd_opt(2026, 4, 7).unwrap());
+        assert_eq!(input.template_name(), "bp_approved");
+        assert_eq!(input.form["company_car"], "ja");
+    }
+
+    #[test]
+    fn without_a_decision_the_letter_date_starts_delivery() {
+        let input = crate::sample::input("GA", Outcome::Rejected);
+        let delivery = input.delivery.unwrap();
+        // Thursday 12 March 2026 + 4 days = Monday 16 March.
+        assert_eq!(
+            delivery.deemed_delivery,
+            NaiveDate::from_ymd_opt(2026, 3, 16).unwrap()
+        );
+        assert_eq!(
+            delivery.appeal_deadline,
+            NaiveDate::from_ymd_opt(2026, 4, 16).unwrap()
+        );
+        assert_eq!(input.form["start_date"], "01.04.2026");
+        assert_eq!(input.template_name(), "ga_rejected");
+    }
+
+    #[test]
     fn dates() {
         assert_eq!(
             format_date(NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()),
