@@ -109,6 +109,26 @@ fn main() {
     let max = *times.last().unwrap();
     let mean = times.iter().sum::<Duration>() / times.len() as u32;
 
+    // The same with exact font subsets (smallest files).
+    let exact_options = RenderOptions {
+        subsets: casedesk_letters::FontSubsets::Exact,
+        ..options.clone()
+    };
+    let mut exact_times = Vec::new();
+    let mut exact_bytes = 0usize;
+    for round in 0..20 {
+        for input in &inputs {
+            let t = Instant::now();
+            let pdf = render(&templates, &letterhead, input, &exact_options).unwrap();
+            exact_times.push(t.elapsed());
+            if round == 0 {
+                exact_bytes += pdf.len();
+            }
+        }
+    }
+    exact_times.sort();
+    let exact_median = percentile(&exact_times, 0.5);
+
     // Where the time goes, for one typical letter.
     let typical = sample::input("SN", Outcome::Approved);
     let phase = |f: &dyn Fn()| {
@@ -233,6 +253,13 @@ fn main() {
         ms(median),
         ms(p95),
         ms(max)
+    )
+    .unwrap();
+    writeln!(
+        md,
+        "| with `FontSubsets::Exact` instead of the shared subset: median, size per letter | {}, {:.1} KB |",
+        ms(exact_median),
+        exact_bytes as f64 / inputs.len() as f64 / 1000.0
     )
     .unwrap();
     writeln!(

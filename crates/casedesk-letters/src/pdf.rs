@@ -120,6 +120,7 @@ pub fn write_pdf(
     fonts: &FontFamily,
     logo: Option<&Logo>,
     meta: &DocumentMeta,
+    subsets: crate::FontSubsets,
 ) -> Result<Vec<u8>, LetterError> {
     // Which glyphs each style needs.
     let mut uses: [FontUse; 4] = Default::default();
@@ -144,7 +145,7 @@ pub fn write_pdf(
         embedded.push(if usage.glyphs.is_empty() {
             None
         } else {
-            Some(embedded_font(fonts.face(style), usage)?)
+            Some(embedded_font(fonts.face(style), usage, subsets)?)
         });
     }
     let remappers: Vec<Option<&subsetter::GlyphRemapper>> = embedded
@@ -459,7 +460,15 @@ fn common_characters() -> impl Iterator<Item = char> {
 fn embedded_font<'f>(
     face: &'f FontFace,
     usage: &FontUse,
+    subsets: crate::FontSubsets,
 ) -> Result<std::borrow::Cow<'f, EmbeddedFont>, LetterError> {
+    if subsets == crate::FontSubsets::Exact {
+        return Ok(std::borrow::Cow::Owned(EmbeddedFont::new(
+            face,
+            &usage.glyphs,
+            LEVEL,
+        )?));
+    }
     let common = face.common_subset.get_or_init(|| {
         let mut glyphs = BTreeMap::new();
         for c in common_characters() {

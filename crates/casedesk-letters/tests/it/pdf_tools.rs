@@ -125,3 +125,51 @@ fn pdfa_markers_are_present_and_consistent() {
     let meta = run("pdfinfo", &["-meta", path.to_str().unwrap()]);
     assert!(meta.contains("pdfaid"), "{meta}");
 }
+
+#[test]
+fn exact_subsets_are_smaller_and_still_complete() {
+    let input = sample::input("HU", Outcome::Partial);
+    let shared = render_sample(&input);
+    let options = RenderOptions {
+        subsets: casedesk_letters::FontSubsets::Exact,
+        ..options()
+    };
+    let exact = casedesk_letters::render(
+        &casedesk_letters::TemplateSet::defaults(),
+        &Letterhead::demo(),
+        &input,
+        &options,
+    )
+    .unwrap();
+    assert!(
+        exact.len() * 2 < shared.len(),
+        "{} vs {}",
+        exact.len(),
+        shared.len()
+    );
+    let (_d1, shared_path) = write_temp("shared", &shared);
+    let (_d2, exact_path) = write_temp("exact", &exact);
+    assert_eq!(pdftotext(&shared_path), pdftotext(&exact_path));
+    let fonts = run("pdffonts", &[exact_path.to_str().unwrap()]);
+    assert_eq!(
+        fonts.matches(" yes yes yes ").count(),
+        fonts.lines().count() - 2,
+        "{fonts}"
+    );
+    run("qpdf", &["--check", exact_path.to_str().unwrap()]);
+}
+
+#[test]
+fn a_name_outside_the_shared_subset_gets_an_exact_subset() {
+    let mut input = sample::input("MB", Outcome::Approved);
+    input.recipient.name = "Ἀλέξανδρος Пушкин".into();
+    let pdf = render_sample(&input);
+    let (_dir, path) = write_temp("greek", &pdf);
+    assert!(pdftotext(&path).contains("Ἀλέξανδρος Пушкин"));
+    let fonts = run("pdffonts", &[path.to_str().unwrap()]);
+    assert_eq!(
+        fonts.matches(" yes yes yes ").count(),
+        fonts.lines().count() - 2,
+        "{fonts}"
+    );
+}
