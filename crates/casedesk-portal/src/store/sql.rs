@@ -146,6 +146,22 @@ impl SqlStore {
         }
     }
 
+    /// The bootstrap's cases: user `$1`, after case id `$2`, in id order.
+    fn bootstrap_sql(&self) -> String {
+        format!(
+            "SELECT aggregate FROM cases WHERE {} AND id > $2 ORDER BY id",
+            self.scope_in_order()
+        )
+    }
+
+    /// A changes page: user `$1`, after `seq` `$2`, at most `$3` rows in `seq` order.
+    fn changes_sql(&self) -> String {
+        format!(
+            "SELECT seq, aggregate FROM cases WHERE {} AND seq > $2 ORDER BY seq LIMIT $3",
+            self.scope_in_order()
+        )
+    }
+
     /// Starts a read transaction that sees one consistent snapshot.
     async fn snapshot(&self) -> StoreResult<Transaction<'static, Any>> {
         let mut tx = self.reader.begin().await?;
@@ -1571,9 +1587,8 @@ impl Database for SqlStore {
         // The snapshot transaction moves into a task that feeds the response body; a
         // bounded channel keeps memory flat when the client reads slowly.
         let (sender, receiver) = tokio::sync::mpsc::channel::<StoreResult<Vec<String>>>(16);
-        let scope = self.scope_in_order();
+        let sql = self.bootstrap_sql();
         tokio::spawn(async move {
-            let sql = format!("SELECT aggregate FROM cases WHERE {scope} AND id > $2 ORDER BY id");
             let mut rows = sqlx::query_scalar::<_, String>(&sql)
                 .bind(user_id)
                 .bind(after)
@@ -1632,16 +1647,12 @@ impl Database for SqlStore {
             .fetch_one(&mut *tx)
             .await?;
         let user_id = user.id.to_string();
-        let rows = sqlx::query(&format!(
-            "SELECT seq, aggregate FROM cases WHERE {} AND seq > $2 \
-             ORDER BY seq LIMIT $3",
-            self.scope_in_order()
-        ))
-        .bind(&user_id)
-        .bind(after)
-        .bind(limit + 1)
-        .fetch_all(&mut *tx)
-        .await?;
+        let rows = sqlx::query(&self.changes_sql())
+            .bind(&user_id)
+            .bind(after)
+            .bind(limit + 1)
+            .fetch_all(&mut *tx)
+            .await?;
         let has_more = rows.len() as i64 > limit;
         let mut changes = Vec::with_capacity(rows.len().min(limit as usize));
         let mut last_seq = after;
@@ -1716,4 +1727,45 @@ async fn insert_payment(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::Row;
+
+    use super::SqlStore;
+
+    async fn query_plan(store: &SqlStore, sql: &str) -> String {
+        let rows = sqlx::query(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .bind("user")
+            .bind("")
+            .bind(1000_i64)
+            .fetch_all(&store.reader)
+            .await
+            .unwrap();
+        rows.iter()
+            .map(|row| row.try_get::<String, _>("detail").unwrap())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// With the office filter on the `(office_id, …)` indexes, SQLite read every
+    /// matching case, aggregate included, into a temporary B-tree to sort it: the
+    /// bootstrap sorted hundreds of megabytes and a changes page read far more rows
+    /// than it returned.
+    #[tokio::test]
+    async fn sqlite_bootstrap_and_changes_walk_an_index_instead_of_sorting_every_case() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("plan.db").display());
+        let store = crate::store::sqlite::open(&url).await.unwrap();
+        let bootstrap = query_plan(&store, &store.bootstrap_sql()).await;
+        assert!(!bootstrap.contains("TEMP B-TREE"), "{bootstrap}");
+        assert!(
+            bootstrap.contains("sqlite_autoindex_cases_1"),
+            "{bootstrap}"
+        );
+        let changes = query_plan(&store, &store.changes_sql()).await;
+        assert!(!changes.contains("TEMP B-TREE"), "{changes}");
+        assert!(changes.contains("cases_seq"), "{changes}");
+    }
 }

@@ -29,6 +29,7 @@ on_both_backends!(
     blobs_are_readable_only_through_visible_cases,
     login_failures_count_per_key_within_the_window,
     expired_answer_deadlines_return_the_case_to_review,
+    a_batch_applies_around_a_rejection_and_answers_a_repeat_as_duplicate,
 );
 
 fn staff(user: &casedesk_portal::store::StaffUser) -> Principal {
@@ -335,6 +336,93 @@ async fn concurrent_copies_of_a_command_apply_once(store: TestStore) {
         .unwrap();
     assert_eq!(stored.notes.len(), 1);
     assert_eq!(stored.version, 2);
+}
+
+/// A command group decides in memory and writes once: a rejected command in the
+/// middle must not undo its neighbours, a later command sees an earlier one's change
+/// to the same case, and a command repeated within the batch is a duplicate.
+async fn a_batch_applies_around_a_rejection_and_answers_a_repeat_as_duplicate(store: TestStore) {
+    let fx = fixture(store.db.clone()).await;
+    let case = fx.submit(&fx.erika).await;
+    let other = fx.submit(&fx.erika).await;
+    let anna = staff(&fx.anna);
+    let note = |text: &str| CommandKind::AddNote { text: text.into() };
+    let first = command(&case, note("eins"));
+    let mut unknown = command(&case, note("nirgends"));
+    unknown.case_id = Uuid::now_v7();
+    let second = command(&case, note("zwei"));
+    let elsewhere = command(&other, CommandKind::Claim);
+    let batch = vec![
+        first.clone(),
+        unknown.clone(),
+        second.clone(),
+        first.clone(),
+        elsewhere.clone(),
+    ];
+    let answers = fx
+        .db
+        .apply_commands(&anna, &batch, Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(answers.len(), 5);
+    let CommandAnswer::Applied {
+        seq: seq1,
+        version: v1,
+        ..
+    } = answers[0].clone()
+    else {
+        panic!("first note not applied: {:?}", answers[0]);
+    };
+    assert!(matches!(
+        &answers[1],
+        CommandAnswer::Rejected { rejection, .. } if rejection.code == RejectionCode::UnknownCase
+    ));
+    let CommandAnswer::Applied {
+        seq: seq2,
+        version: v2,
+        ..
+    } = answers[2].clone()
+    else {
+        panic!("second note not applied: {:?}", answers[2]);
+    };
+    assert_eq!((v1, v2), (case.version + 1, case.version + 2));
+    assert!(seq2 > seq1);
+    assert_eq!(
+        answers[3],
+        CommandAnswer::Duplicate {
+            command_id: first.command_id,
+            first: Box::new(answers[0].clone())
+        }
+    );
+    let CommandAnswer::Applied { seq: seq3, .. } = answers[4].clone() else {
+        panic!("claim not applied: {:?}", answers[4]);
+    };
+    assert!(seq3 > seq2);
+    let stored = fx.db.case(&anna, case.id).await.unwrap().unwrap();
+    assert_eq!(stored.notes.len(), 2);
+    assert_eq!(stored.version, v2);
+    assert_eq!(stored.seq, seq2);
+    assert_eq!(fx.db.head_seq().await.unwrap(), seq3);
+    // The stored answers make a resent batch all duplicates of the first answers.
+    let again = fx
+        .db
+        .apply_commands(&anna, &batch, Utc::now())
+        .await
+        .unwrap();
+    for (answer, first) in again.iter().zip(&answers) {
+        match (answer, first) {
+            (CommandAnswer::Duplicate { first: stored, .. }, CommandAnswer::Rejected { .. }) => {
+                assert!(matches!(**stored, CommandAnswer::Rejected { .. }));
+            }
+            (CommandAnswer::Duplicate { first: stored, .. }, CommandAnswer::Applied { .. }) => {
+                assert_eq!(**stored, *first);
+            }
+            (answer, CommandAnswer::Duplicate { .. }) => {
+                assert!(matches!(answer, CommandAnswer::Duplicate { .. }));
+            }
+            other => panic!("unexpected answers {other:?}"),
+        }
+    }
 }
 
 fn parse(raw: &str) -> CaseAggregate {
