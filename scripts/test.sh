@@ -13,6 +13,12 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+# The desktop engine keeps tokens in the OS keyring: on Linux the Secret Service,
+# which the tests get from gnome-keyring inside a private D-Bus session.
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+pkg-config --exists dbus-1 2>/dev/null || missing+=(libdbus-1-dev)
+command -v dbus-run-session >/dev/null 2>&1 || missing+=(dbus-daemon dbus-x11)
+command -v gnome-keyring-daemon >/dev/null 2>&1 || missing+=(gnome-keyring)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "==> installing ${missing[*]}"
     as_root apt-get update -qq
@@ -45,6 +51,18 @@ echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 echo "==> cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-echo "==> cargo test (SQLite and PostgreSQL)"
-cargo test --workspace --locked
+echo "==> cargo test (SQLite and PostgreSQL; desktop tests with a real keyring)"
+# A private session bus with an unlocked gnome-keyring: the real Secret Service the
+# desktop stores its tokens in, gone when the tests end.
+# The keyring files go to a scratch XDG_DATA_HOME, and the unlock password must not be
+# empty (an empty one makes gnome-keyring ask a GUI prompter to create the keyring).
+dbus-run-session -- bash -c '
+    set -euo pipefail
+    XDG_DATA_HOME=$(mktemp -d)
+    export XDG_DATA_HOME
+    trap "rm -rf \"\$XDG_DATA_HOME\"" EXIT
+    eval "$(printf "casedesk-tests" | gnome-keyring-daemon --unlock --components=secrets)"
+    export GNOME_KEYRING_CONTROL
+    cargo test --workspace --locked
+'
 echo "==> all tests passed"

@@ -50,9 +50,11 @@ impl Credentials {
     pub async fn save(&self, tokens: &SessionTokens) -> Result<()> {
         let secret = serde_json::to_string(tokens)?;
         let this = self.clone();
-        tokio::task::spawn_blocking(move || this.entry()?.set_password(&secret).map_err(keyring_error))
-            .await
-            .map_err(|e| ClientError::Keyring(e.to_string()))?
+        tokio::task::spawn_blocking(move || {
+            this.entry()?.set_password(&secret).map_err(keyring_error)
+        })
+        .await
+        .map_err(|e| ClientError::Keyring(e.to_string()))?
     }
 
     /// Removes the entry; a missing entry is not an error.

@@ -97,11 +97,13 @@ impl ClientError {
 
 impl From<reqwest::Error> for ClientError {
     fn from(error: reqwest::Error) -> Self {
-        if error.is_decode() && !error.is_body() {
-            return ClientError::Protocol(error.to_string());
+        if error.is_builder() {
+            return ClientError::Invalid(error.to_string());
         }
-        // Connection refused, reset, timed out, or a body cut off mid-stream: all mean
-        // the network failed us, and all are retried later.
+        // Connection refused, reset, timed out, a body cut off mid-stream (which a
+        // compressed body reports as a decoding error): all mean the network failed
+        // us, and all are retried later. Bodies are parsed with serde_json
+        // separately, so a malformed answer is a `Protocol` error from there.
         ClientError::Offline(error_chain(&error))
     }
 }

@@ -33,9 +33,15 @@ pub enum Connection {
     /// Not started or between attempts.
     Idle,
     /// Loading the initial snapshot.
-    Bootstrapping { received: i64, total: i64 },
+    Bootstrapping {
+        received: i64,
+        total: i64,
+    },
     Online,
-    Offline { since: DateTime<Utc>, reason: String },
+    Offline {
+        since: DateTime<Utc>,
+        reason: String,
+    },
     /// The session expired; the user must log in again. The outbox is kept.
     LoginRequired,
 }

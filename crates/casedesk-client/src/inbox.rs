@@ -157,22 +157,30 @@ fn push_filter(
         query.push(")");
     }
     if let Some(service) = &filter.service {
-        query.push(" AND cases.service_id = ").push_bind(service.clone());
+        query
+            .push(" AND cases.service_id = ")
+            .push_bind(service.clone());
     }
     match filter.assignee {
         AssigneeFilter::Anyone => {}
         AssigneeFilter::Me => {
-            query.push(" AND cases.assignee = ").push_bind(me.to_string());
+            query
+                .push(" AND cases.assignee = ")
+                .push_bind(me.to_string());
         }
         AssigneeFilter::Unassigned => {
             query.push(" AND cases.assignee IS NULL");
         }
         AssigneeFilter::User { id } => {
-            query.push(" AND cases.assignee = ").push_bind(id.to_string());
+            query
+                .push(" AND cases.assignee = ")
+                .push_bind(id.to_string());
         }
     }
     if let Some(office) = filter.office {
-        query.push(" AND cases.office_id = ").push_bind(office.to_string());
+        query
+            .push(" AND cases.office_id = ")
+            .push_bind(office.to_string());
     }
     if let Some(due) = filter.due {
         let limit = match due {
@@ -206,9 +214,7 @@ fn push_from(query: &mut QueryBuilder<'_, Sqlite>, search: Option<&str>) {
     match search {
         Some(fts) => {
             query
-                .push(
-                    " FROM (SELECT rowid, rank FROM case_search WHERE case_search MATCH ",
-                )
+                .push(" FROM (SELECT rowid, rank FROM case_search WHERE case_search MATCH ")
                 .push_bind(fts.to_owned())
                 .push(") AS hit JOIN cases ON cases.row = hit.rowid");
         }
@@ -344,12 +350,13 @@ impl LocalStore {
         };
         let case: CaseAggregate = serde_json::from_str(local.as_deref().unwrap_or(&server))?;
         let outbox = self.outbox_entries(Some(&id)).await?;
-        let service = sqlx::query_scalar::<_, String>("SELECT definition FROM services WHERE id = ?")
-            .bind(&case.service_id)
-            .fetch_optional(&self.reader)
-            .await?
-            .map(|json| serde_json::from_str(&json))
-            .transpose()?;
+        let service =
+            sqlx::query_scalar::<_, String>("SELECT definition FROM services WHERE id = ?")
+                .bind(&case.service_id)
+                .fetch_optional(&self.reader)
+                .await?
+                .map(|json| serde_json::from_str(&json))
+                .transpose()?;
         Ok(CaseDetail {
             case,
             server_version,

@@ -143,8 +143,22 @@ impl Desk {
             .await?
             .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
             .map(|t| t.with_timezone(&Utc));
+        // Offline survives a restart: the status light says since when.
+        let connection = match (
+            store
+                .state(keys::OFFLINE_SINCE)
+                .await?
+                .and_then(|s| DateTime::parse_from_rfc3339(&s).ok()),
+            store.state(keys::OFFLINE_REASON).await?,
+        ) {
+            (Some(since), reason) => Connection::Offline {
+                since: since.with_timezone(&Utc),
+                reason: reason.unwrap_or_default(),
+            },
+            _ => Connection::Idle,
+        };
         let (status, _) = watch::channel(SyncStatus {
-            connection: Connection::Idle,
+            connection,
             last_sync,
             pending,
             rejected,
@@ -466,6 +480,27 @@ impl Desk {
     // Status.
 
     pub(crate) async fn set_connection(&self, connection: Connection) {
+        let store = &self.inner.store;
+        let persisted = match &connection {
+            Connection::Offline { since, reason } => {
+                let since = since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                match store.set_state(keys::OFFLINE_SINCE, &since).await {
+                    Ok(()) => store.set_state(keys::OFFLINE_REASON, reason).await,
+                    Err(e) => Err(e),
+                }
+            }
+            Connection::Online => match store.writer.acquire().await {
+                Ok(mut conn) => match store::delete_state(&mut conn, keys::OFFLINE_SINCE).await {
+                    Ok(()) => store::delete_state(&mut conn, keys::OFFLINE_REASON).await,
+                    Err(e) => Err(e),
+                },
+                Err(e) => Err(e.into()),
+            },
+            _ => Ok(()),
+        };
+        if let Err(error) = persisted {
+            tracing::warn!(%error, "could not record the connection state");
+        }
         self.inner
             .status
             .send_modify(|status| status.connection = connection);

@@ -110,7 +110,9 @@ fn parse_entry(row: EntryTuple) -> Result<OutboxEntry> {
 /// What the portal's answer to one command did locally.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Settled {
-    Applied { case_id: Uuid },
+    Applied {
+        case_id: Uuid,
+    },
     Rejected {
         command_id: Uuid,
         case_id: Uuid,
@@ -209,7 +211,10 @@ impl LocalStore {
     }
 
     /// The next pending commands to send, in order.
-    pub(crate) async fn pending_commands(&self, limit: i64) -> Result<Vec<(Command, Option<String>)>> {
+    pub(crate) async fn pending_commands(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<(Command, Option<String>)>> {
         let rows: Vec<(String, Option<String>)> = sqlx::query_as(
             "SELECT command, blob_sha256 FROM outbox WHERE state = 'pending' \
              ORDER BY position LIMIT ?",
@@ -288,7 +293,11 @@ impl LocalStore {
         .bind(&entry.aktenzeichen)
         .bind(&entry.kind)
         .bind(serde_json::to_string(&entry.command)?)
-        .bind(entry.created_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
+        .bind(
+            entry
+                .created_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        )
         .bind(entry.attempts)
         .bind(&entry.last_error)
         .bind(&entry.rejection_code)
@@ -327,7 +336,11 @@ async fn entry_by_command(conn: &mut SqliteConnection, id: Uuid) -> Result<Optio
     row.map(parse_entry).transpose()
 }
 
-async fn settle_one(conn: &mut SqliteConnection, answer: &CommandAnswer, me: &Me) -> Result<Settled> {
+async fn settle_one(
+    conn: &mut SqliteConnection,
+    answer: &CommandAnswer,
+    me: &Me,
+) -> Result<Settled> {
     // A duplicate means the portal already answered this command (a resend after a
     // lost reply): its first answer is the real one.
     let answer = match answer {

@@ -158,7 +158,10 @@ impl Portal {
         &self,
         build: impl Fn(&reqwest::Client) -> RequestBuilder,
     ) -> Result<Response> {
-        let tokens = self.current_tokens().await?.ok_or(ClientError::NotLoggedIn)?;
+        let tokens = self
+            .current_tokens()
+            .await?
+            .ok_or(ClientError::NotLoggedIn)?;
         let tokens = if tokens.access_expires_at <= chrono::Utc::now() {
             self.refresh(&tokens).await?
         } else {

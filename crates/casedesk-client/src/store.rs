@@ -43,6 +43,9 @@ pub(crate) mod keys {
     pub const BOOTSTRAP_AFTER: &str = "bootstrap_after";
     pub const BOOTSTRAP_DONE: &str = "bootstrap_done";
     pub const LAST_SYNC: &str = "last_sync";
+    /// When the portal was last found unreachable (RFC 3339) and why, while it is.
+    pub const OFFLINE_SINCE: &str = "offline_since";
+    pub const OFFLINE_REASON: &str = "offline_reason";
 }
 
 #[derive(Debug, Clone)]
@@ -162,6 +165,27 @@ impl LocalStore {
             .collect()
     }
 
+    /// Staff of the user's offices, as last fetched.
+    pub async fn staff(&self) -> Result<Vec<UserInfo>> {
+        let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+            "SELECT id, name, display_name, role, offices FROM staff ORDER BY display_name",
+        )
+        .fetch_all(&self.reader)
+        .await?;
+        rows.into_iter()
+            .map(|(id, name, display_name, role, offices)| {
+                Ok(UserInfo {
+                    id: parse_uuid(&id)?,
+                    name,
+                    display_name,
+                    role: casedesk_domain::Role::parse(&role)
+                        .ok_or_else(|| ClientError::Protocol(format!("role {role}")))?,
+                    offices: serde_json::from_str(&offices)?,
+                })
+            })
+            .collect()
+    }
+
     /// Empties every table: a fresh start for another user or after `logout --wipe`.
     pub(crate) async fn wipe(&self) -> Result<()> {
         let mut tx = self.writer.begin().await?;
@@ -172,6 +196,7 @@ impl LocalStore {
             "DELETE FROM sync_state",
             "DELETE FROM services",
             "DELETE FROM blobs",
+            "DELETE FROM staff",
         ] {
             sqlx::query(table).execute(&mut *tx).await?;
         }

@@ -156,9 +156,7 @@ impl Desk {
         }
         let after = store.state(keys::BOOTSTRAP_AFTER).await?;
         let url = match &after {
-            Some(after) => session
-                .portal
-                .url(&format!("sync/bootstrap?after={after}")),
+            Some(after) => session.portal.url(&format!("sync/bootstrap?after={after}")),
             None => session.portal.url("sync/bootstrap"),
         };
         let response = checked(session.portal.send(|http| http.get(&url)).await?).await?;
@@ -255,7 +253,8 @@ impl Desk {
                         batch.push(text.to_owned());
                         received += 1;
                         if batch.len() >= batch_size {
-                            let full = std::mem::replace(&mut batch, Vec::with_capacity(batch_size));
+                            let full =
+                                std::mem::replace(&mut batch, Vec::with_capacity(batch_size));
                             if lines_tx.send(full).await.is_err() {
                                 break;
                             }
@@ -376,7 +375,9 @@ impl Desk {
             let answers = match result {
                 Ok(answers) => answers,
                 Err(error) => {
-                    store.record_attempt_failure(&ids, &error.to_string()).await?;
+                    store
+                        .record_attempt_failure(&ids, &error.to_string())
+                        .await?;
                     return Err(error);
                 }
             };
@@ -406,7 +407,9 @@ impl Desk {
                     Settled::Unknown => {}
                 }
             }
-            self.inner.feed.send(Change::CaseChanged { case_ids: changed });
+            self.inner
+                .feed
+                .send(Change::CaseChanged { case_ids: changed });
             self.inner.feed.send(Change::InboxChanged);
             self.publish_status().await;
         }

@@ -53,6 +53,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/session/refresh", post(refresh))
         .route("/me", get(me))
         .route("/services", get(services))
+        .route("/staff", get(staff))
         .route("/sync/live", get(live))
         .route("/commands", post(commands))
         .route(
@@ -184,6 +185,15 @@ async fn services(
     _staff: Staff,
 ) -> Result<Json<Vec<ServiceDefinition>>, ApiError> {
     Ok(Json(state.db.services().await?))
+}
+
+/// The staff of the caller's offices, for assigning and for names.
+#[utoipa::path(get, path = "/api/v1/office/staff", responses((status = 200, body = Vec<UserInfo>)))]
+async fn staff(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Json<Vec<UserInfo>>, ApiError> {
+    Ok(Json(state.db.office_staff(&staff.user).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

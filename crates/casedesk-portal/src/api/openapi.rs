@@ -27,6 +27,7 @@ impl Modify for BearerAuth {
     paths(
         super::healthz,
         office::login, office::refresh, office::logout, office::me, office::services,
+        office::staff,
         office::bootstrap, office::changes, office::live, office::commands,
         office::get_blob, office::put_blob,
         citizen::register, citizen::login, citizen::refresh, citizen::logout, citizen::services,

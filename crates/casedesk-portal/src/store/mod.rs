@@ -232,6 +232,9 @@ pub trait Database: Send + Sync + 'static {
     /// The user and their password hash, for logging in. Inactive users are absent.
     async fn user_credentials(&self, name: &str) -> StoreResult<Option<(StaffUser, String)>>;
     async fn staff_user(&self, id: Uuid) -> StoreResult<Option<StaffUser>>;
+    /// Active caseworkers and team leads who share an office with `user`: the people
+    /// a team lead can assign cases to, and the names a desktop shows.
+    async fn office_staff(&self, user: &StaffUser) -> StoreResult<Vec<UserInfo>>;
 
     async fn create_citizen(&self, citizen: NewCitizen) -> StoreResult<Citizen>;
     async fn citizen_credentials(&self, email: &str) -> StoreResult<Option<(Citizen, String)>>;

@@ -18,7 +18,7 @@ use casedesk_domain::command::{Command, CommandAnswer, CommandKind, Rejection, R
 use casedesk_domain::deadline::DeliveryRule;
 use casedesk_domain::event::{EventKind, HistoryEntry};
 use casedesk_domain::lifecycle::Role;
-use casedesk_domain::wire::{ChangesPage, OfficeInfo, ServiceDefinition, Tombstone};
+use casedesk_domain::wire::{ChangesPage, OfficeInfo, ServiceDefinition, Tombstone, UserInfo};
 use casedesk_domain::{Aktenzeichen, CaseAggregate};
 use chrono::{DateTime, NaiveDate, Utc};
 use futures::StreamExt;
@@ -1058,6 +1058,28 @@ impl Database for SqlStore {
             Some(row) => Ok(Some(self.staff_of_row(&row).await?)),
             None => Ok(None),
         }
+    }
+
+    async fn office_staff(&self, user: &StaffUser) -> StoreResult<Vec<UserInfo>> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT u.id, u.name, u.display_name, u.role FROM users u \
+             JOIN memberships m ON m.user_id = u.id \
+             WHERE m.office_id IN (SELECT office_id FROM memberships WHERE user_id = $1) \
+             AND u.active AND u.role IN ('caseworker', 'team_lead') ORDER BY u.display_name",
+        )
+        .bind(user.id.to_string())
+        .fetch_all(&self.reader)
+        .await?;
+        let own: std::collections::HashSet<Uuid> = user.offices.iter().map(|o| o.id).collect();
+        let mut staff = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let mut info = self.staff_of_row(row).await?.info();
+            // Only the offices the caller shares with them: membership elsewhere is
+            // not the caller's business.
+            info.offices.retain(|o| own.contains(&o.id));
+            staff.push(info);
+        }
+        Ok(staff)
     }
 
     async fn create_citizen(&self, citizen: NewCitizen) -> StoreResult<Citizen> {

@@ -29,6 +29,7 @@ on_both_backends!(
     blobs_are_readable_only_through_visible_cases,
     login_failures_count_per_key_within_the_window,
     expired_answer_deadlines_return_the_case_to_review,
+    staff_directories_show_only_shared_offices,
     a_batch_applies_around_a_rejection_and_answers_a_repeat_as_duplicate,
 );
 
@@ -726,4 +727,33 @@ async fn postgres_notifies_other_instances_of_changes() {
             .expect("the other instance was not notified")
             .unwrap();
     }
+}
+
+async fn staff_directories_show_only_shared_offices(store: TestStore) {
+    let fx = fixture(store.db.clone()).await;
+    let names = |staff: Vec<casedesk_domain::wire::UserInfo>| -> Vec<(String, Vec<String>)> {
+        let mut names: Vec<_> = staff
+            .into_iter()
+            .map(|u| (u.name, u.offices.into_iter().map(|o| o.code).collect()))
+            .collect();
+        names.sort();
+        names
+    };
+    // Anna (office 10) sees her office's caseworkers and the team lead, with only the
+    // office she shares with them; not Clara of office 20, not the admin.
+    let seen = names(fx.db.office_staff(&fx.anna).await.unwrap());
+    assert_eq!(
+        seen,
+        vec![
+            ("anna".to_owned(), vec!["10".to_owned()]),
+            ("bernd".to_owned(), vec!["10".to_owned()]),
+            ("lead".to_owned(), vec!["10".to_owned()]),
+        ]
+    );
+    // The lead of both offices sees everyone who can take cases in either.
+    let seen = names(fx.db.office_staff(&fx.lead).await.unwrap());
+    assert_eq!(
+        seen.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+        vec!["anna", "bernd", "clara", "lead"]
+    );
 }

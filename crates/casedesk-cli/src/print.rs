@@ -1,0 +1,439 @@
+//! Output for people (German, aligned columns, dates as dd.mm.yyyy) or for scripts
+//! (`--json`: one JSON document per command on stdout; errors as `{code, message}` on
+//! stderr).
+
+use anyhow::Context;
+use casedesk_client::{
+    CaseDetail, Change, ClientError, Connection, InboxRow, OutboxEntry, OutboxState, SyncReport,
+    SyncStatus,
+};
+use casedesk_domain::CaseAggregate;
+use casedesk_domain::aggregate::{DocumentMeta, Verdict};
+use casedesk_domain::wire::UserInfo;
+use chrono::{DateTime, Local, NaiveDate, Utc};
+use serde::Serialize;
+use serde_json::json;
+
+pub struct Printer {
+    pub json: bool,
+}
+
+fn date(d: NaiveDate) -> String {
+    d.format("%d.%m.%Y").to_string()
+}
+
+fn time(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Local).format("%d.%m.%Y %H:%M").to_string()
+}
+
+/// Cuts `text` to `width` characters for a column.
+fn cell(text: &str, width: usize) -> String {
+    let count = text.chars().count();
+    if count <= width {
+        format!("{text:<width$}")
+    } else {
+        let cut: String = text.chars().take(width.saturating_sub(1)).collect();
+        format!("{cut}…")
+    }
+}
+
+impl Printer {
+    fn json_out(&self, value: &impl Serialize) {
+        match serde_json::to_string_pretty(value) {
+            Ok(text) => println!("{text}"),
+            Err(error) => eprintln!("Fehler: {error}"),
+        }
+    }
+
+    pub fn error(&self, error: &anyhow::Error) {
+        let (code, message) = match error.downcast_ref::<ClientError>() {
+            Some(client) => (client.code(), client.to_string()),
+            None => ("error", format!("{error:#}")),
+        };
+        if self.json {
+            eprintln!("{}", json!({"code": code, "message": message}));
+        } else {
+            eprintln!("Fehler: {message}");
+        }
+    }
+
+    pub fn line(&self, text: &str) {
+        if self.json {
+            self.json_out(&json!({"message": text}));
+        } else {
+            println!("{text}");
+        }
+    }
+
+    pub fn logged_in(&self, me: &UserInfo) {
+        if self.json {
+            return self.json_out(me);
+        }
+        let offices: Vec<String> = me
+            .offices
+            .iter()
+            .map(|o| format!("{} ({})", o.name, o.code))
+            .collect();
+        println!(
+            "Angemeldet als {} ({}, {}): {}",
+            me.display_name,
+            me.name,
+            me.role.as_str(),
+            offices.join(", ")
+        );
+    }
+
+    pub fn synced(&self, report: &SyncReport, fetched: usize, status: &SyncStatus) {
+        if self.json {
+            return self.json_out(&json!({
+                "report": report, "documents_fetched": fetched, "status": status,
+            }));
+        }
+        if report.bootstrapped > 0 {
+            println!("Erstabgleich: {} Vorgänge geladen", report.bootstrapped);
+        }
+        println!(
+            "Synchronisiert bis Position {}: {} Vorgänge aktualisiert, {} Befehle gesendet ({} abgelehnt), {} Dokumente geladen",
+            report.cursor, report.changed, report.sent, report.rejected, fetched
+        );
+        self.status(status);
+    }
+
+    pub fn status(&self, status: &SyncStatus) {
+        if self.json {
+            return self.json_out(status);
+        }
+        let connection = match &status.connection {
+            Connection::Idle => "bereit".to_owned(),
+            Connection::Online => "online".to_owned(),
+            Connection::Bootstrapping { received, total } => {
+                format!("Erstabgleich {received} von {total}")
+            }
+            Connection::Offline { since, reason } => {
+                format!("offline seit {} ({reason})", time(*since))
+            }
+            Connection::LoginRequired => "Anmeldung erforderlich".to_owned(),
+        };
+        let last = status
+            .last_sync
+            .map(time)
+            .unwrap_or_else(|| "noch nie".to_owned());
+        println!(
+            "Verbindung: {connection}; letzte Synchronisierung: {last}; ausstehend: {}; abgelehnt: {}",
+            status.pending, status.rejected
+        );
+    }
+
+    pub fn inbox(&self, rows: &[InboxRow], total: i64) {
+        if self.json {
+            return self.json_out(&json!({"total": total, "cases": rows}));
+        }
+        let today = Local::now().date_naive();
+        println!(
+            "{:<20} {:<17} {:<28} {:<10} {:<20} Hinweis",
+            "Aktenzeichen", "Status", "Antragsteller", "Frist", "Zuständig"
+        );
+        for row in rows {
+            let mut flags = Vec::new();
+            if row.status.is_open() && row.due_date < today {
+                flags.push("überfällig".to_owned());
+            }
+            if row.answered {
+                flags.push("Antwort eingegangen".to_owned());
+            }
+            if row.pending > 0 {
+                flags.push(format!("{} ausstehend", row.pending));
+            }
+            if row.rejected > 0 {
+                flags.push(format!("{} abgelehnt", row.rejected));
+            }
+            println!(
+                "{} {} {} {} {} {}",
+                cell(&row.aktenzeichen, 20),
+                cell(row.status.german(), 17),
+                cell(&row.applicant_name, 28),
+                cell(&date(row.due_date), 10),
+                cell(row.assignee_name.as_deref().unwrap_or("–"), 20),
+                flags.join(", ")
+            );
+        }
+        println!("{} von {total} Vorgängen", rows.len());
+    }
+
+    pub fn case(&self, detail: &CaseDetail) {
+        if self.json {
+            return self.json_out(detail);
+        }
+        let case = &detail.case;
+        let service = detail
+            .service
+            .as_ref()
+            .map(|s| s.name.clone())
+            .unwrap_or_else(|| case.service_id.clone());
+        println!("{} – {service}", case.aktenzeichen);
+        println!(
+            "Status: {}; zuständig: {}; Frist: {}; Eingang: {}; Version {}",
+            case.status.german(),
+            case.assignee_name.as_deref().unwrap_or("niemand"),
+            date(case.due_date),
+            time(case.received_at),
+            case.version
+        );
+        let a = &case.applicant;
+        println!(
+            "Antragsteller: {}, {}, {} {}, {}",
+            a.full_name(),
+            a.street,
+            a.postal_code,
+            a.city,
+            a.email
+        );
+        println!("Angaben:");
+        match &detail.service {
+            Some(service) => {
+                for field in &service.fields {
+                    if let Some(value) = case.form_data.get(&field.key) {
+                        println!("  {}: {}", field.label, form_value(value));
+                    }
+                }
+            }
+            None => {
+                for (key, value) in &case.form_data {
+                    println!("  {key}: {}", form_value(value));
+                }
+            }
+        }
+        println!("Dokumente:");
+        for (i, document) in case.documents.iter().enumerate() {
+            let review = match &document.review {
+                Some(r) if r.verdict == Verdict::Accepted => "angenommen".to_owned(),
+                Some(r) => format!(
+                    "abgelehnt: {}",
+                    r.reason.as_deref().unwrap_or("ohne Begründung")
+                ),
+                None => "ungeprüft".to_owned(),
+            };
+            println!(
+                "  {}. {} ({}, {} Bytes) – {review}",
+                i + 1,
+                document.file_name,
+                document.media_type,
+                document.size
+            );
+        }
+        if !case.requests.is_empty() {
+            println!("Nachforderungen:");
+            for request in &case.requests {
+                let items: Vec<&str> = request
+                    .items
+                    .iter()
+                    .map(|i| i.description.as_str())
+                    .collect();
+                println!(
+                    "  {} bis {}: {} ({:?})",
+                    time(request.requested_at),
+                    date(request.answer_due),
+                    items.join("; "),
+                    request.status
+                );
+            }
+        }
+        if !case.messages.is_empty() {
+            println!("Nachrichten:");
+            for message in &case.messages {
+                println!(
+                    "  {} {}: {}",
+                    time(message.at),
+                    message.author,
+                    message.text
+                );
+            }
+        }
+        if !case.notes.is_empty() {
+            println!("Notizen:");
+            for note in &case.notes {
+                println!("  {} {}: {}", time(note.at), note.author, note.text);
+            }
+        }
+        if let Some(decision) = &case.decision {
+            println!(
+                "Bescheid: {:?} am {}; Bekanntgabe {}; Widerspruchs-/Klagefrist bis {}",
+                decision.outcome,
+                time(decision.decided_at),
+                date(decision.deemed_delivery),
+                date(decision.appeal_deadline)
+            );
+        }
+        println!("Verlauf:");
+        for entry in &case.history {
+            println!(
+                "  {} {}: {}",
+                time(entry.at),
+                actor_name(&entry.actor),
+                entry.event.name()
+            );
+        }
+        if !detail.outbox.is_empty() {
+            println!("Eigene Änderungen:");
+            for entry in &detail.outbox {
+                println!("  {}", outbox_line(entry));
+            }
+        }
+    }
+
+    pub fn queued(
+        &self,
+        entry: &OutboxEntry,
+        sent: &Result<SyncReport, ClientError>,
+        now: Option<&OutboxEntry>,
+    ) {
+        let state = match (sent, now) {
+            (_, Some(now)) if now.state == OutboxState::Rejected => "abgelehnt",
+            (Err(e), _) if e.is_offline() => "offline – in der Warteschlange",
+            (Err(_), _) => "nicht gesendet – in der Warteschlange",
+            (Ok(_), Some(_)) => "in der Warteschlange",
+            (Ok(_), None) => "gesendet",
+        };
+        if self.json {
+            return self.json_out(&json!({
+                "command": entry,
+                "state": now.map(|n| n.state).unwrap_or(OutboxState::Applied),
+                "send_error": sent.as_ref().err().map(ClientError::payload),
+            }));
+        }
+        println!(
+            "{} {}: {state}",
+            entry.aktenzeichen,
+            kind_german(&entry.kind)
+        );
+        if let Some(now) = now
+            && now.state == OutboxState::Rejected
+        {
+            println!(
+                "  Grund: {}",
+                now.rejection_message.as_deref().unwrap_or("")
+            );
+        }
+        if let Err(error) = sent
+            && !error.is_offline()
+        {
+            println!("  {error}");
+        }
+    }
+
+    pub fn outbox(&self, entries: &[OutboxEntry]) {
+        if self.json {
+            return self.json_out(&entries);
+        }
+        if entries.is_empty() {
+            println!("Keine ausstehenden oder abgelehnten Änderungen.");
+        }
+        for entry in entries {
+            println!("{}", outbox_line(entry));
+        }
+    }
+
+    pub fn discarded(&self, entry: &OutboxEntry) {
+        if self.json {
+            return self.json_out(entry);
+        }
+        println!(
+            "{} {}: verworfen",
+            entry.aktenzeichen,
+            kind_german(&entry.kind)
+        );
+    }
+
+    pub fn change(&self, change: &Change) {
+        if self.json {
+            return match serde_json::to_string(change) {
+                Ok(line) => println!("{line}"),
+                Err(error) => eprintln!("Fehler: {error}"),
+            };
+        }
+        match change {
+            Change::SyncStatus(status) => self.status(status),
+            Change::CommandRejected {
+                aktenzeichen,
+                message,
+                ..
+            } => println!("{aktenzeichen}: Änderung abgelehnt – {message}"),
+            Change::CaseChanged { case_ids } if !case_ids.is_empty() => {
+                println!("{} Vorgänge aktualisiert", case_ids.len());
+            }
+            Change::CaseChanged { .. } | Change::InboxChanged => {}
+        }
+    }
+}
+
+fn outbox_line(entry: &OutboxEntry) -> String {
+    let state = match entry.state {
+        OutboxState::Pending if entry.attempts > 0 => format!(
+            "ausstehend ({} Fehlversuche: {})",
+            entry.attempts,
+            entry.last_error.as_deref().unwrap_or("")
+        ),
+        OutboxState::Pending => "ausstehend".to_owned(),
+        OutboxState::Applied => "übernommen".to_owned(),
+        OutboxState::Rejected => format!(
+            "abgelehnt: {}",
+            entry.rejection_message.as_deref().unwrap_or("")
+        ),
+    };
+    format!(
+        "{}  {}  {}  {}  {state}",
+        entry.command_id,
+        time(entry.created_at),
+        entry.aktenzeichen,
+        kind_german(&entry.kind)
+    )
+}
+
+fn kind_german(kind: &str) -> &str {
+    match kind {
+        "claim" => "Übernahme",
+        "release" => "Freigabe",
+        "assign" => "Zuweisung",
+        "set_status" => "Statusänderung",
+        "add_note" => "Notiz",
+        "review_document" => "Dokumentprüfung",
+        "request_items" => "Nachforderung",
+        "send_message" => "Nachricht",
+        "record_decision" => "Bescheid",
+        "set_priority" => "Priorität",
+        "set_due_date" => "Friständerung",
+        "transfer_office" => "Abgabe",
+        other => other,
+    }
+}
+
+fn actor_name(actor: &casedesk_domain::ActorRef) -> String {
+    match actor {
+        casedesk_domain::ActorRef::Staff { name, .. } => name.clone(),
+        casedesk_domain::ActorRef::Citizen { name, .. } => format!("{name} (Bürger)"),
+        casedesk_domain::ActorRef::System => "System".to_owned(),
+    }
+}
+
+fn form_value(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Bool(true) => "ja".to_owned(),
+        serde_json::Value::Bool(false) => "nein".to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// A document of the case by id, file name or number in `show`.
+pub fn find_document<'a>(case: &'a CaseAggregate, key: &str) -> anyhow::Result<&'a DocumentMeta> {
+    if let Ok(n) = key.parse::<usize>()
+        && n >= 1
+        && n <= case.documents.len()
+    {
+        return Ok(&case.documents[n - 1]);
+    }
+    case.documents
+        .iter()
+        .find(|d| d.id.to_string() == key || d.file_name == key || d.sha256 == key)
+        .with_context(|| format!("{} hat kein Dokument {key}", case.aktenzeichen))
+}

@@ -1,0 +1,395 @@
+//! The desktop engine against a live portal: bootstrap and incremental sync, offline
+//! work, a push killed midway, a reassignment while offline, a cut-off bootstrap, a
+//! corrupted document, and two desktops converging.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::support::{Desktop, Fault, Portal, PortalUser, Proxy, http};
+
+/// A portal with the demo tenant behind a proxy, and a caseworker's desktop logged
+/// in through the proxy.
+struct World {
+    portal_dir: tempfile::TempDir,
+    portal: Portal,
+    proxy: Proxy,
+    desktop: Desktop,
+    user: String,
+    password: String,
+}
+
+async fn world() -> World {
+    let portal_dir = tempfile::tempdir().unwrap();
+    let portal = Portal::start(portal_dir.path());
+    let proxy = Proxy::start(portal.addr).await;
+    let (user, password) = portal.login_of("caseworker", 0);
+    let desktop = Desktop::new();
+    let me = desktop.login(&proxy.base, &user, &password);
+    assert_eq!(me["name"], user.as_str());
+    World {
+        portal_dir,
+        portal,
+        proxy,
+        desktop,
+        user,
+        password,
+    }
+}
+
+/// How many cases the portal's bootstrap gives this user.
+async fn portal_case_count(base: &str, user: &str, password: &str) -> i64 {
+    let session = PortalUser::login(base, user, password).await;
+    let text = http()
+        .get(format!("{base}/api/v1/office/sync/bootstrap"))
+        .bearer_auth(&session.token)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let begin: Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    begin["cases"].as_i64().unwrap()
+}
+
+/// The first case matching inbox `filters`.
+fn first_case(desktop: &Desktop, filters: &[&str]) -> Value {
+    let mut args = vec!["inbox", "--limit", "1"];
+    args.extend_from_slice(filters);
+    let inbox = desktop.json(&args);
+    inbox["cases"][0].clone()
+}
+
+/// The first case matching inbox `filters` that has documents.
+fn first_case_with_documents(desktop: &Desktop, filters: &[&str]) -> Value {
+    let mut args = vec!["inbox", "--limit", "100"];
+    args.extend_from_slice(filters);
+    let inbox = desktop.json(&args);
+    inbox["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|case| {
+            let shown = desktop.json(&["show", case["aktenzeichen"].as_str().unwrap()]);
+            !shown["case"]["documents"].as_array().unwrap().is_empty()
+        })
+        .unwrap_or_else(|| panic!("no case with documents among {filters:?}"))
+        .clone()
+}
+
+fn notes_with(case: &Value, text: &str) -> usize {
+    case["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["text"] == text)
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bootstrap_then_incremental_sync() {
+    let w = world().await;
+    let expected = portal_case_count(&w.portal.base, &w.user, &w.password).await;
+    assert!(expected > 0);
+
+    let synced = w.desktop.json(&["sync", "--once", "--no-prefetch"]);
+    assert_eq!(synced["report"]["bootstrapped"], expected);
+    assert_eq!(synced["status"]["connection"]["state"], "online");
+    let all = w.desktop.json(&["inbox", "--all", "--limit", "1"]);
+    assert_eq!(all["total"], expected);
+
+    // Someone else works on a case of the office; the next sync brings it.
+    let case = first_case(&w.desktop, &["--status", "in_review"]);
+    let case_id = case["case_id"].as_str().unwrap();
+    let (lead, lead_password) = w.portal.login_of("team_lead", 0);
+    let lead = PortalUser::login(&w.portal.base, &lead, &lead_password).await;
+    let current = lead.case(case_id).await;
+    let answer = lead
+        .command(
+            &current,
+            "add_note",
+            json!({"text": "Rückruf Bürgerin 14 Uhr"}),
+        )
+        .await;
+    assert_eq!(answer["result"], "applied", "{answer}");
+
+    let synced = w.desktop.json(&["sync", "--once", "--no-prefetch"]);
+    assert_eq!(synced["report"]["bootstrapped"], 0);
+    assert!(synced["report"]["changed"].as_i64().unwrap() >= 1);
+    assert_eq!(synced["report"]["cursor"], answer["seq"]);
+    let shown = w
+        .desktop
+        .json(&["show", case["aktenzeichen"].as_str().unwrap()]);
+    assert_eq!(notes_with(&shown["case"], "Rückruf Bürgerin 14 Uhr"), 1);
+
+    // The note is searchable at once, and so is the Aktenzeichen.
+    let found = w.desktop.json(&["search", "Rückruf Bürgerin"]);
+    assert_eq!(found["cases"][0]["case_id"], case_id);
+    let found = w
+        .desktop
+        .json(&["search", case["aktenzeichen"].as_str().unwrap()]);
+    assert_eq!(found["cases"][0]["case_id"], case_id);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_work_is_replayed_when_the_portal_returns() {
+    let mut w = world().await;
+    w.desktop.json(&["sync", "--once", "--no-prefetch"]);
+    let case = first_case(
+        &w.desktop,
+        &["--status", "submitted", "--assignee", "unassigned"],
+    );
+    let az = case["aktenzeichen"].as_str().unwrap().to_owned();
+
+    // The portal goes away. Work goes on.
+    w.portal.kill();
+    let claimed = w.desktop.json(&["claim", &az]);
+    assert_eq!(claimed["state"], "pending");
+    assert_eq!(claimed["send_error"]["code"], "offline");
+    let noted = w
+        .desktop
+        .json(&["note", &az, "Unterlagen telefonisch angekündigt"]);
+    assert_eq!(noted["state"], "pending");
+
+    let status = w.desktop.json(&["status"]);
+    assert_eq!(status["pending"], 2);
+    let shown = w.desktop.json(&["show", &az]);
+    assert_eq!(
+        shown["case"]["status"], "in_review",
+        "claimed locally at once"
+    );
+    assert_eq!(shown["outbox"].as_array().unwrap().len(), 2);
+    let waiting = w.desktop.json(&["inbox", "--outbox", "pending"]);
+    assert_eq!(waiting["total"], 1);
+    let failed = w.desktop.error(&["sync", "--once", "--no-prefetch"]);
+    assert_eq!(failed["code"], "offline");
+    let status = w.desktop.json(&["status"]);
+    assert_eq!(status["connection"]["state"], "offline");
+
+    // Logging out keeps the outbox; sync then asks for a login.
+    w.desktop.json(&["logout"]);
+    assert_eq!(w.desktop.json(&["outbox"]).as_array().unwrap().len(), 2);
+
+    // The portal comes back on its data.
+    let portal = Portal::start(w.portal_dir.path());
+    w.proxy.set_backend(portal.addr);
+    let refused = w.desktop.error(&["sync", "--once", "--no-prefetch"]);
+    assert_eq!(refused["code"], "not_logged_in");
+    w.desktop.login(&w.proxy.base, &w.user, &w.password);
+    let synced = w.desktop.json(&["sync", "--once", "--no-prefetch"]);
+    assert_eq!(synced["report"]["sent"], 2);
+    assert_eq!(synced["report"]["rejected"], 0);
+    assert_eq!(synced["status"]["pending"], 0);
+    assert!(w.desktop.json(&["outbox"]).as_array().unwrap().is_empty());
+
+    let lead = PortalUser::login(&portal.base, &w.user, &w.password).await;
+    let on_portal = lead.case(case["case_id"].as_str().unwrap()).await;
+    assert_eq!(on_portal["assignee"], lead.id());
+    assert_eq!(
+        notes_with(&on_portal, "Unterlagen telefonisch angekündigt"),
+        1
+    );
+    let shown = w.desktop.json(&["show", &az]);
+    assert_eq!(shown["case"]["version"], on_portal["version"]);
+    assert_eq!(shown["server_version"], on_portal["version"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_killed_midway_is_neither_lost_nor_doubled() {
+    let w = world().await;
+    w.desktop.json(&["sync", "--once", "--no-prefetch"]);
+    let case = first_case(&w.desktop, &["--status", "in_review"]);
+    let az = case["aktenzeichen"].as_str().unwrap().to_owned();
+    let case_id = case["case_id"].as_str().unwrap().to_owned();
+    let text = "genau einmal";
+
+    // The portal receives the batch and applies it; its reply never arrives; the
+    // desktop process is killed while it waits.
+    w.proxy.set_fault(Fault::SwallowCommandReplies);
+    let mut child = w.desktop.command(&["note", &az, text]).spawn().unwrap();
+    let portal = PortalUser::login(&w.portal.base, &w.user, &w.password).await;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while notes_with(&portal.case(&case_id).await, text) == 0 {
+        assert!(Instant::now() < deadline, "the portal never got the note");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    w.proxy.set_fault(Fault::None);
+
+    // The command survived the kill and is still unconfirmed.
+    let outbox = w.desktop.json(&["outbox"]);
+    assert_eq!(outbox.as_array().unwrap().len(), 1);
+    assert_eq!(outbox[0]["state"], "pending");
+
+    // Sent again, the portal recognises it: applied once, not twice.
+    let synced = w.desktop.json(&["sync", "--once", "--no-prefetch"]);
+    assert_eq!(synced["report"]["sent"], 1);
+    assert_eq!(synced["report"]["rejected"], 0);
+    assert!(w.desktop.json(&["outbox"]).as_array().unwrap().is_empty());
+    assert_eq!(notes_with(&portal.case(&case_id).await, text), 1);
+    let shown = w.desktop.json(&["show", &az]);
+    assert_eq!(notes_with(&shown["case"], text), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_case_reassigned_while_offline_comes_back_rejected() {
+    let w = world().await;
+    w.desktop.json(&["sync", "--once", "--no-prefetch"]);
+    let case = first_case_with_documents(
+        &w.desktop,
+        &["--status", "submitted", "--assignee", "unassigned"],
+    );
+    let az = case["aktenzeichen"].as_str().unwrap().to_owned();
+    let case_id = case["case_id"].as_str().unwrap().to_owned();
+    let claimed = w.desktop.json(&["claim", &az]);
+    assert_eq!(claimed["state"], "applied", "{claimed}");
+
+    // Offline, the caseworker accepts a document.
+    w.proxy.set_fault(Fault::Down);
+    let reviewed = w.desktop.json(&["review", &az, "1", "--accept"]);
+    assert_eq!(reviewed["state"], "pending");
+
+    // Meanwhile the team lead takes the case over.
+    let (lead, lead_password) = w.portal.login_of("team_lead", 0);
+    let lead = PortalUser::login(&w.portal.base, &lead, &lead_password).await;
+    let current = lead.case(&case_id).await;
+    let answer = lead
+        .command(&current, "assign", json!({"assignee": lead.id()}))
+        .await;
+    assert_eq!(answer["result"], "applied", "{answer}");
+
+    // Back online: the review is refused, with the reason, and stays visible.
+    w.proxy.set_fault(Fault::None);
+    let synced = w.desktop.json(&["sync", "--once", "--no-prefetch"]);
+    assert_eq!(synced["report"]["rejected"], 1);
+    assert_eq!(synced["status"]["rejected"], 1);
+    for _ in 0..2 {
+        let outbox = w.desktop.json(&["outbox"]);
+        assert_eq!(outbox.as_array().unwrap().len(), 1, "{outbox}");
+        assert_eq!(outbox[0]["state"], "rejected");
+        assert_eq!(outbox[0]["kind"], "review_document");
+        assert!(!outbox[0]["rejection_message"].as_str().unwrap().is_empty());
+        let shown = w.desktop.json(&["show", &az]);
+        assert_eq!(shown["case"]["assignee"], lead.id());
+        assert!(shown["case"]["documents"][0]["review"].is_null());
+        assert_eq!(shown["outbox"][0]["state"], "rejected");
+        let flagged = w.desktop.json(&["inbox", "--outbox", "rejected", "--all"]);
+        assert_eq!(flagged["cases"][0]["case_id"], case_id.as_str());
+        // Another sync does not make it go away.
+        w.desktop.json(&["sync", "--once", "--no-prefetch"]);
+    }
+
+    // Retrying on the current state is refused at once (the case is not theirs), and
+    // the entry is still there; discarding removes it.
+    let command_id = w.desktop.json(&["outbox"])[0]["command_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let refused = w.desktop.error(&["outbox", "retry", &command_id]);
+    assert_eq!(refused["code"], "refused");
+    assert_eq!(w.desktop.json(&["outbox"]).as_array().unwrap().len(), 1);
+    w.desktop.json(&["outbox", "discard", &command_id]);
+    assert!(w.desktop.json(&["outbox"]).as_array().unwrap().is_empty());
+    assert_eq!(w.desktop.json(&["status"])["rejected"], 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bootstrap_cut_off_midway_resumes() {
+    let w = world().await;
+    let expected = portal_case_count(&w.portal.base, &w.user, &w.password).await;
+    w.proxy.set_fault(Fault::CutBootstrapAfter(60_000));
+    let failed = w.desktop.error(&["sync", "--once", "--no-prefetch"]);
+    assert_eq!(failed["code"], "offline", "{failed}");
+    let partial = w.desktop.server_states().await.len() as i64;
+    assert!(
+        partial > 0 && partial < expected,
+        "{partial} of {expected} cases after the cut"
+    );
+
+    w.proxy.set_fault(Fault::None);
+    let synced = w.desktop.json(&["sync", "--once", "--no-prefetch"]);
+    assert_eq!(
+        synced["report"]["bootstrapped"].as_i64().unwrap(),
+        expected - partial,
+        "only the rest is loaded"
+    );
+    let requests = w.proxy.requests();
+    let bootstraps: Vec<&String> = requests
+        .iter()
+        .filter(|r| r.contains("/sync/bootstrap"))
+        .collect();
+    assert_eq!(bootstraps.len(), 2, "{bootstraps:?}");
+    assert!(bootstraps[1].contains("?after="), "{bootstraps:?}");
+    let states = w.desktop.server_states().await;
+    assert_eq!(states.len() as i64, expected);
+    let all = w.desktop.json(&["inbox", "--all", "--limit", "1"]);
+    assert_eq!(all["total"], expected);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_document_corrupted_in_transit_is_refused() {
+    let w = world().await;
+    w.desktop.json(&["sync", "--once", "--no-prefetch"]);
+    let case = first_case_with_documents(&w.desktop, &["--status", "in_review"]);
+    let az = case["aktenzeichen"].as_str().unwrap().to_owned();
+    let shown = w.desktop.json(&["show", &az]);
+    let document = shown["case"]["documents"][0].clone();
+    let out = w.desktop.data_dir().join("saved.pdf");
+    let out_arg = out.to_str().unwrap();
+
+    w.proxy.set_fault(Fault::CorruptBlobs);
+    let refused = w.desktop.error(&["document", &az, "1", "--out", out_arg]);
+    assert_eq!(refused["code"], "blob_corrupt", "{refused}");
+    assert!(!out.exists(), "nothing corrupted is handed out");
+    let blob_requests = w
+        .proxy
+        .requests()
+        .iter()
+        .filter(|r| r.contains("/blobs/"))
+        .count();
+    assert_eq!(blob_requests, 2, "discarded and fetched again once");
+
+    w.proxy.set_fault(Fault::None);
+    w.desktop.json(&["document", &az, "1", "--out", out_arg]);
+    let bytes = std::fs::read(&out).unwrap();
+    assert_eq!(hex::encode(Sha256::digest(&bytes)), document["sha256"]);
+    assert_eq!(bytes.len() as i64, document["size"].as_i64().unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_desktops_converge() {
+    let w = world().await;
+    let office = w.portal.office_of(&w.user);
+    let (colleague, colleague_password) = (0..)
+        .map(|n| w.portal.login_of("caseworker", n))
+        .find(|(user, _)| *user != w.user && w.portal.office_of(user) == office)
+        .unwrap();
+    let other = Desktop::new();
+    other.login(&w.proxy.base, &colleague, &colleague_password);
+    w.desktop.json(&["sync", "--once", "--no-prefetch"]);
+    other.json(&["sync", "--once", "--no-prefetch"]);
+    let case = first_case(&w.desktop, &["--status", "in_review"]);
+    let az = case["aktenzeichen"].as_str().unwrap().to_owned();
+
+    // Both write on the same case at about the same time, one of them offline.
+    w.proxy.set_fault(Fault::Down);
+    w.desktop.json(&["note", &az, "Notiz von Schreibtisch A"]);
+    w.proxy.set_fault(Fault::None);
+    other.json(&["note", &az, "Notiz von Schreibtisch B"]);
+    w.desktop.json(&["sync", "--once", "--no-prefetch"]);
+    other.json(&["sync", "--once", "--no-prefetch"]);
+
+    let a = w.desktop.server_states().await;
+    let b = other.server_states().await;
+    assert_eq!(a.len(), b.len());
+    assert_eq!(a, b, "both desktops hold the same portal states");
+    for desktop in [&w.desktop, &other] {
+        let shown = desktop.json(&["show", &az]);
+        assert_eq!(notes_with(&shown["case"], "Notiz von Schreibtisch A"), 1);
+        assert_eq!(notes_with(&shown["case"], "Notiz von Schreibtisch B"), 1);
+        assert!(shown["outbox"].as_array().unwrap().is_empty());
+    }
+}
