@@ -41,7 +41,9 @@ done
 others=$(mktemp)
 trap 'rm -f "$others"' EXIT
 if [ -f "$root/BENCHMARKS.md" ]; then
-    awk '/^## /{keep = ($0 !~ /^## (SQLite backend|PostgreSQL backend|What limits the portal)/)} keep' \
+    # Other benchmarks' sections sit between `<!-- NAME:begin -->` and `<!-- NAME:end -->`
+    # markers; a begin marker starts keeping at once (it precedes its section's heading).
+    awk '/^<!-- [a-z-]+:begin -->$/{keep = 1} /^## /{keep = ($0 !~ /^## (SQLite backend|PostgreSQL backend|What limits the portal)/)} keep' \
         "$root/BENCHMARKS.md" >"$others"
 fi
 
