@@ -1,9 +1,10 @@
 -- The desktop's local cache. Append-only: a change is a new numbered file.
 --
--- `cases` holds each case of the user's scope twice: `server` is the aggregate exactly
--- as the portal last sent it, `local` the same with the user's unconfirmed commands
--- applied (NULL when there are none). The indexed columns describe the local state,
--- because that is what the caseworker sees.
+-- `cases` holds one slim row per case of the user's scope: the columns the inbox
+-- filters and sorts on, describing what the caseworker sees (the local state). The
+-- aggregates themselves are in `case_json`, twice: `server` exactly as the portal last
+-- sent it, `local` the same with the user's unconfirmed commands applied (NULL when
+-- there are none). Keeping the JSON out of `cases` keeps scans and counts cheap.
 
 CREATE TABLE cases (
     -- An explicit rowid, so VACUUM never renumbers what the search index points to.
@@ -13,10 +14,14 @@ CREATE TABLE cases (
     office_id TEXT NOT NULL,
     service_id TEXT NOT NULL,
     status TEXT NOT NULL,
+    -- 1 while the status is submitted, in_review or awaiting_citizen.
+    open INTEGER NOT NULL,
     assignee TEXT,
     assignee_name TEXT,
     priority TEXT NOT NULL,
     version INTEGER NOT NULL,
+    -- The version and `seq` of the portal's state.
+    server_version INTEGER NOT NULL,
     seq INTEGER NOT NULL,
     received_at TEXT NOT NULL,
     due_date TEXT NOT NULL,
@@ -24,7 +29,11 @@ CREATE TABLE cases (
     applicant_name TEXT NOT NULL,
     answered INTEGER NOT NULL DEFAULT 0,
     pending INTEGER NOT NULL DEFAULT 0,
-    rejected INTEGER NOT NULL DEFAULT 0,
+    rejected INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE case_json (
+    row INTEGER PRIMARY KEY,
     server TEXT NOT NULL,
     local TEXT
 );
@@ -33,6 +42,9 @@ CREATE INDEX cases_due ON cases (due_date, id);
 CREATE INDEX cases_received ON cases (received_at, id);
 CREATE INDEX cases_aktenzeichen ON cases (aktenzeichen, id);
 CREATE INDEX cases_applicant ON cases (applicant_sort, id);
+CREATE INDEX cases_open_due ON cases (open, due_date, id);
+CREATE INDEX cases_open_received ON cases (open, received_at, id);
+CREATE INDEX cases_open_applicant ON cases (open, applicant_sort, id);
 CREATE INDEX cases_status_due ON cases (status, due_date);
 CREATE INDEX cases_assignee_due ON cases (assignee, due_date);
 CREATE INDEX cases_flags ON cases (pending, rejected) WHERE pending > 0 OR rejected > 0;

@@ -22,31 +22,9 @@ cargo build --locked --release -p casedesk-portal --bin casedesk-portal
 cargo bench --locked -p casedesk-client --bench sync --no-run
 
 mkdir -p "$(dirname "$out")"
-dbus-run-session -- bash -c '
-    set -euo pipefail
-    XDG_DATA_HOME=$(mktemp -d)
-    export XDG_DATA_HOME
-    trap "rm -rf \"\$XDG_DATA_HOME\"" EXIT
-    eval "$(printf "casedesk-bench" | gnome-keyring-daemon --unlock --components=secrets)"
-    export GNOME_KEYRING_CONTROL
-    cargo bench --locked -p casedesk-client --bench sync -- \
-        --portal "$1/release/casedesk-portal" --cases "$2" \
-        --tenant "$3/target/bench/client-tenant-$2" --out "$4"
-' bash "$target" "$cases" "$root" "$out"
+scripts/lib/keyring-session.sh cargo bench --locked -p casedesk-client --bench sync -- \
+    --portal "$target/release/casedesk-portal" --cases "$cases" \
+    --tenant "$root/target/bench/client-tenant-$cases" --out "$out"
 
-python3 - "$root/BENCHMARKS.md" "$out" <<'PY'
-import sys
-path, section_path = sys.argv[1], sys.argv[2]
-begin, end = "<!-- client:begin -->", "<!-- client:end -->"
-text = open(path, encoding="utf-8").read()
-section = open(section_path, encoding="utf-8").read().strip()
-block = f"{begin}\n{section}\n{end}"
-if begin in text and end in text:
-    head, rest = text.split(begin, 1)
-    tail = rest.split(end, 1)[1]
-    text = head + block + tail
-else:
-    text = text.rstrip("\n") + "\n\n" + block + "\n"
-open(path, "w", encoding="utf-8").write(text)
-PY
+python3 scripts/lib/splice-section.py "$root/BENCHMARKS.md" client "$out"
 echo "==> wrote the desktop engine section of BENCHMARKS.md"

@@ -29,22 +29,5 @@ mkdir -p "$(dirname "$out")"
 cargo bench --locked -p casedesk-letters --bench letters -- \
     --seconds "${SECONDS_PER_RUN:-10}" --chromium-runs "${CHROMIUM_RUNS:-7}" --out "$out"
 
-python3 - "$root/BENCHMARKS.md" "$out" <<'PY'
-import sys
-path, section_path = sys.argv[1], sys.argv[2]
-begin, end = "<!-- letters:begin -->", "<!-- letters:end -->"
-try:
-    text = open(path, encoding="utf-8").read()
-except FileNotFoundError:
-    text = "# Benchmarks\n"
-section = open(section_path, encoding="utf-8").read().strip()
-block = f"{begin}\n{section}\n{end}"
-if begin in text and end in text:
-    head, rest = text.split(begin, 1)
-    tail = rest.split(end, 1)[1]
-    text = head + block + tail
-else:
-    text = text.rstrip("\n") + "\n\n" + block + "\n"
-open(path, "w", encoding="utf-8").write(text)
-PY
+python3 scripts/lib/splice-section.py "$root/BENCHMARKS.md" letters "$out"
 echo "==> wrote the letters section of BENCHMARKS.md"

@@ -52,17 +52,7 @@ cargo fmt --all -- --check
 echo "==> cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "==> cargo test (SQLite and PostgreSQL; desktop tests with a real keyring)"
-# A private session bus with an unlocked gnome-keyring: the real Secret Service the
-# desktop stores its tokens in, gone when the tests end.
-# The keyring files go to a scratch XDG_DATA_HOME, and the unlock password must not be
-# empty (an empty one makes gnome-keyring ask a GUI prompter to create the keyring).
-dbus-run-session -- bash -c '
-    set -euo pipefail
-    XDG_DATA_HOME=$(mktemp -d)
-    export XDG_DATA_HOME
-    trap "rm -rf \"\$XDG_DATA_HOME\"" EXIT
-    eval "$(printf "casedesk-tests" | gnome-keyring-daemon --unlock --components=secrets)"
-    export GNOME_KEYRING_CONTROL
-    cargo test --workspace --locked
-'
+# Inside a private D-Bus session with an unlocked gnome-keyring: the desktop tests use
+# the real Secret Service.
+scripts/lib/keyring-session.sh cargo test --workspace --locked
 echo "==> all tests passed"

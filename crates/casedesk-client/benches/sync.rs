@@ -227,7 +227,12 @@ async fn main() -> anyhow::Result<()> {
     let me = desk.me().await.context("logged in")?;
     let today = chrono::Local::now().date_naive();
     let sample: Vec<casedesk_client::InboxRow> = desk
-        .inbox(&InboxFilter::default(), InboxSort::default(), 5_000, 1)
+        .inbox(
+            &InboxFilter::default(),
+            InboxSort::default(),
+            (cases / 2) as u32,
+            1,
+        )
         .await?;
     let family = sample[0]
         .applicant_name
@@ -243,7 +248,7 @@ async fn main() -> anyhow::Result<()> {
             InboxSort::default(),
         ),
         (
-            "open cases by applicant, page 200",
+            "open cases by applicant, middle page",
             InboxFilter::open(),
             InboxSort {
                 key: SortKey::Applicant,
@@ -300,7 +305,7 @@ async fn main() -> anyhow::Result<()> {
         (
             "full text within open cases, by due date",
             InboxFilter {
-                text: Some("Hund".into()),
+                text: Some(family.clone()),
                 ..InboxFilter::open()
             },
             InboxSort::default(),
@@ -309,7 +314,12 @@ async fn main() -> anyhow::Result<()> {
     let mut query_rows = Vec::new();
     let mut worst_query = 0.0_f64;
     for (name, filter, sort) in &queries {
-        let offset = if name.contains("page 200") { 19_900 } else { 0 };
+        // The deep page sits in the middle of the result, wherever that is.
+        let offset = if name.contains("middle page") {
+            (desk.count(filter).await? / 200 * 100) as u32
+        } else {
+            0
+        };
         let mut times = Vec::new();
         let mut found = 0;
         for _ in 0..30 {

@@ -141,6 +141,18 @@ pub(crate) fn fts_query(text: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
+/// Whether `statuses` are exactly the open ones, in any order.
+fn is_open_set(statuses: &[CaseStatus]) -> bool {
+    let mut open: Vec<&str> = statuses
+        .iter()
+        .filter(|s| s.is_open())
+        .map(|s| s.as_str())
+        .collect();
+    open.sort_unstable();
+    open.dedup();
+    open.len() == 3 && statuses.iter().all(|s| s.is_open())
+}
+
 fn push_filter(
     query: &mut QueryBuilder<'_, Sqlite>,
     filter: &InboxFilter,
@@ -148,7 +160,10 @@ fn push_filter(
     today: NaiveDate,
 ) {
     query.push(" WHERE 1 = 1");
-    if !filter.statuses.is_empty() {
+    if is_open_set(&filter.statuses) {
+        // The common case, served by the `open` indexes.
+        query.push(" AND cases.open = 1");
+    } else if !filter.statuses.is_empty() {
         query.push(" AND cases.status IN (");
         let mut list = query.separated(", ");
         for status in &filter.statuses {
@@ -188,7 +203,7 @@ fn push_filter(
             DueFilter::Within { days } => today + chrono::Days::new(u64::from(days)),
         };
         query
-            .push(" AND cases.status IN ('submitted', 'in_review', 'awaiting_citizen')")
+            .push(" AND cases.open = 1")
             .push(" AND cases.due_date <= ")
             .push_bind(limit.to_string());
     }
@@ -339,8 +354,9 @@ impl LocalStore {
     /// A case by id or Aktenzeichen, with the user's outbox entries on it.
     pub async fn case_detail(&self, key: &str) -> Result<CaseDetail> {
         let row: Option<(String, Option<String>, String, i64)> = sqlx::query_as(
-            "SELECT id, local, server, json_extract(server, '$.version') FROM cases \
-             WHERE id = ?1 OR aktenzeichen = ?1",
+            "SELECT cases.id, case_json.local, case_json.server, cases.server_version \
+             FROM cases JOIN case_json ON case_json.row = cases.row \
+             WHERE cases.id = ?1 OR cases.aktenzeichen = ?1",
         )
         .bind(key)
         .fetch_optional(&self.reader)

@@ -75,7 +75,7 @@ impl DeskConfig {
             blob_budget_bytes: 2 * 1024 * 1024 * 1024,
             prefetch: Prefetch::AssignedToMe,
             periodic_pull: Duration::from_secs(60),
-            bootstrap_batch: 1000,
+            bootstrap_batch: 2000,
         }
     }
 }
@@ -368,8 +368,9 @@ impl Desk {
         }
         let session = self.session().await?;
         let rows: Vec<String> = sqlx::query_scalar(
-            "SELECT coalesce(local, server) FROM cases WHERE assignee = ? \
-             AND status IN ('submitted', 'in_review', 'awaiting_citizen')",
+            "SELECT coalesce(case_json.local, case_json.server) FROM cases \
+             JOIN case_json ON case_json.row = cases.row \
+             WHERE cases.assignee = ? AND cases.open = 1",
         )
         .bind(session.me.info.id.to_string())
         .fetch_all(&self.inner.store.reader)

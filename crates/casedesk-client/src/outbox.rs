@@ -258,17 +258,7 @@ impl LocalStore {
     /// stands now. It gets a new `command_id`: the portal remembers the old one as
     /// refused.
     pub async fn retry(&self, command_id: Uuid, me: &Me) -> Result<OutboxEntry> {
-        let mut tx = self.writer.begin().await?;
-        let entry = entry_by_command(&mut tx, command_id)
-            .await?
-            .filter(|e| e.state == OutboxState::Rejected)
-            .ok_or_else(|| ClientError::OutboxEntryNotFound(command_id.to_string()))?;
-        sqlx::query("DELETE FROM outbox WHERE command_id = ?")
-            .bind(command_id.to_string())
-            .execute(&mut *tx)
-            .await?;
-        store::rebase(&mut tx, &entry.case_id.to_string(), me).await?;
-        tx.commit().await?;
+        let entry = self.take_rejected(command_id, me).await?;
         let case_id = entry.case_id.to_string();
         match self.enqueue(&case_id, entry.command.kind.clone(), me).await {
             Ok(new) => Ok(new),
@@ -311,6 +301,11 @@ impl LocalStore {
 
     /// Drops a refused command for good; the case shows the portal's state again.
     pub async fn discard(&self, command_id: Uuid, me: &Me) -> Result<OutboxEntry> {
+        self.take_rejected(command_id, me).await
+    }
+
+    /// Removes a refused command from the outbox and shows the case without it.
+    async fn take_rejected(&self, command_id: Uuid, me: &Me) -> Result<OutboxEntry> {
         let mut tx = self.writer.begin().await?;
         let entry = entry_by_command(&mut tx, command_id)
             .await?

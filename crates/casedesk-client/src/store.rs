@@ -191,6 +191,7 @@ impl LocalStore {
         let mut tx = self.writer.begin().await?;
         for table in [
             "DELETE FROM case_search",
+            "DELETE FROM case_json",
             "DELETE FROM cases",
             "DELETE FROM outbox",
             "DELETE FROM sync_state",
@@ -305,6 +306,7 @@ pub(crate) struct CaseRow {
     pub office_id: String,
     pub service_id: String,
     pub status: String,
+    pub open: bool,
     pub assignee: Option<String>,
     pub assignee_name: Option<String>,
     pub priority: String,
@@ -350,6 +352,7 @@ impl CaseRow {
             office_id: view.office_id.into_owned(),
             service_id: view.service_id.into_owned(),
             status: view.status.into_owned(),
+            open,
             assignee: view.assignee.map(Cow::into_owned),
             assignee_name: view.assignee_name.map(Cow::into_owned),
             priority: view.priority.into_owned(),
@@ -404,9 +407,9 @@ pub(crate) async fn write_server_cases(
 ) -> Result<()> {
     for chunk in cases.chunks(ROWS_PER_STATEMENT) {
         let mut insert = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO cases (id, aktenzeichen, office_id, service_id, status, assignee, \
-             assignee_name, priority, version, seq, received_at, due_date, applicant_sort, \
-             applicant_name, answered, server) ",
+            "INSERT INTO cases (id, aktenzeichen, office_id, service_id, status, open, \
+             assignee, assignee_name, priority, version, server_version, seq, received_at, \
+             due_date, applicant_sort, applicant_name, answered) ",
         );
         insert.push_values(chunk, |mut values, case| {
             let row = &case.row;
@@ -416,30 +419,47 @@ pub(crate) async fn write_server_cases(
                 .push_bind(&row.office_id)
                 .push_bind(&row.service_id)
                 .push_bind(&row.status)
+                .push_bind(row.open)
                 .push_bind(&row.assignee)
                 .push_bind(&row.assignee_name)
                 .push_bind(&row.priority)
+                .push_bind(row.version)
                 .push_bind(row.version)
                 .push_bind(row.seq)
                 .push_bind(&row.received_at)
                 .push_bind(&row.due_date)
                 .push_bind(&row.applicant_sort)
                 .push_bind(&row.applicant_name)
-                .push_bind(row.answered)
-                .push_bind(&case.json);
+                .push_bind(row.answered);
         });
         insert.push(
             " ON CONFLICT (id) DO UPDATE SET aktenzeichen = excluded.aktenzeichen, \
              office_id = excluded.office_id, service_id = excluded.service_id, \
-             status = excluded.status, assignee = excluded.assignee, \
+             status = excluded.status, open = excluded.open, assignee = excluded.assignee, \
              assignee_name = excluded.assignee_name, priority = excluded.priority, \
-             version = excluded.version, seq = excluded.seq, \
+             version = excluded.version, server_version = excluded.server_version, \
+             seq = excluded.seq, \
              received_at = excluded.received_at, due_date = excluded.due_date, \
              applicant_sort = excluded.applicant_sort, applicant_name = excluded.applicant_name, \
-             answered = excluded.answered, server = excluded.server, local = NULL \
-             WHERE excluded.seq > cases.seq",
+             answered = excluded.answered WHERE excluded.seq > cases.seq",
         );
         insert.build().persistent(false).execute(&mut *conn).await?;
+
+        // The JSON of every row just written (same `seq`); an older state was skipped
+        // above and is skipped here.
+        let mut json = QueryBuilder::<Sqlite>::new("WITH v (id, seq, server) AS (");
+        json.push_values(chunk, |mut values, case| {
+            values
+                .push_bind(&case.row.id)
+                .push_bind(case.row.seq)
+                .push_bind(&case.json);
+        });
+        json.push(
+            ") INSERT OR REPLACE INTO case_json (row, server, local) \
+             SELECT cases.row, v.server, NULL FROM v \
+             JOIN cases ON cases.id = v.id AND cases.seq = v.seq",
+        );
+        json.build().persistent(false).execute(&mut *conn).await?;
 
         let mut search = QueryBuilder::<Sqlite>::new(
             "WITH v (id, seq, aktenzeichen, applicant, address, form, notes) AS (",
@@ -459,7 +479,7 @@ pub(crate) async fn write_server_cases(
             ") INSERT OR REPLACE INTO case_search \
              (rowid, aktenzeichen, applicant, address, form, notes) \
              SELECT cases.row, v.aktenzeichen, v.applicant, v.address, v.form, v.notes \
-             FROM v JOIN cases ON cases.id = v.id AND cases.seq = v.seq AND cases.local IS NULL",
+             FROM v JOIN cases ON cases.id = v.id AND cases.seq = v.seq",
         );
         search.build().persistent(false).execute(&mut *conn).await?;
     }
@@ -470,10 +490,14 @@ pub(crate) async fn write_server_cases(
 /// answers to them are still owed to the user.
 pub(crate) async fn remove_cases(conn: &mut SqliteConnection, ids: &[String]) -> Result<()> {
     for id in ids {
-        sqlx::query("DELETE FROM case_search WHERE rowid = (SELECT row FROM cases WHERE id = ?)")
+        for table in ["case_search WHERE rowid", "case_json WHERE row"] {
+            sqlx::query(&format!(
+                "DELETE FROM {table} = (SELECT row FROM cases WHERE id = ?)"
+            ))
             .bind(id)
             .execute(&mut *conn)
             .await?;
+        }
         sqlx::query("DELETE FROM cases WHERE id = ?")
             .bind(id)
             .execute(&mut *conn)
@@ -515,11 +539,13 @@ impl Me {
 /// state has caught up with. A command that no longer applies locally stays in the
 /// outbox untouched; the portal's answer to it decides.
 pub(crate) async fn rebase(conn: &mut SqliteConnection, case_id: &str, me: &Me) -> Result<()> {
-    let Some((server, seq)) =
-        sqlx::query_as::<_, (String, i64)>("SELECT server, seq FROM cases WHERE id = ?")
-            .bind(case_id)
-            .fetch_optional(&mut *conn)
-            .await?
+    let Some((server, seq)) = sqlx::query_as::<_, (String, i64)>(
+        "SELECT case_json.server, cases.seq FROM cases \
+             JOIN case_json ON case_json.row = cases.row WHERE cases.id = ?",
+    )
+    .bind(case_id)
+    .fetch_optional(&mut *conn)
+    .await?
     else {
         return Ok(());
     };
@@ -636,8 +662,8 @@ async fn write_effective(
 ) -> Result<()> {
     sqlx::query(
         "UPDATE cases SET status = ?, assignee = ?, assignee_name = ?, priority = ?, \
-         version = ?, due_date = ?, office_id = ?, answered = ?, local = ?, pending = ?, \
-         rejected = ? WHERE id = ?",
+         version = ?, due_date = ?, office_id = ?, answered = ?, pending = ?, rejected = ?, \
+         open = ? WHERE id = ?",
     )
     .bind(&row.status)
     .bind(&row.assignee)
@@ -647,12 +673,17 @@ async fn write_effective(
     .bind(&row.due_date)
     .bind(&row.office_id)
     .bind(row.answered)
-    .bind(local)
     .bind(pending)
     .bind(rejected)
+    .bind(row.open)
     .bind(&row.id)
     .execute(&mut *conn)
     .await?;
+    sqlx::query("UPDATE case_json SET local = ? WHERE row = (SELECT row FROM cases WHERE id = ?)")
+        .bind(local)
+        .bind(&row.id)
+        .execute(&mut *conn)
+        .await?;
     sqlx::query(
         "INSERT OR REPLACE INTO case_search (rowid, aktenzeichen, applicant, address, form, notes) \
          SELECT row, ?, ?, ?, ?, ? FROM cases WHERE id = ?",
@@ -674,7 +705,8 @@ pub(crate) async fn effective_case(
     case_id: &str,
 ) -> Result<Option<(CaseAggregate, i64)>> {
     let row: Option<(Option<String>, String, i64)> = sqlx::query_as(
-        "SELECT local, server, json_extract(server, '$.version') FROM cases WHERE id = ?",
+        "SELECT case_json.local, case_json.server, cases.server_version FROM cases \
+         JOIN case_json ON case_json.row = cases.row WHERE cases.id = ?",
     )
     .bind(case_id)
     .fetch_optional(conn)

@@ -165,8 +165,8 @@ impl Desk {
 
         // Three stages so that network, parsing and SQLite overlap: this task reads
         // lines, a task parses batches on the blocking pool, another writes them.
-        let (lines_tx, mut lines_rx) = mpsc::channel::<Vec<String>>(4);
-        let (cases_tx, mut cases_rx) = mpsc::channel::<Vec<ServerCase>>(4);
+        let (lines_tx, mut lines_rx) = mpsc::channel::<Vec<String>>(2);
+        let (cases_tx, mut cases_rx) = mpsc::channel::<Vec<ServerCase>>(2);
         let parser = tokio::spawn(async move {
             while let Some(batch) = lines_rx.recv().await {
                 let parsed = tokio::task::spawn_blocking(move || {
@@ -196,13 +196,36 @@ impl Desk {
                     let Some(last) = cases.last().map(|c| c.row.id.clone()) else {
                         continue;
                     };
-                    let mut tx = desk.inner.store.writer.begin().await?;
-                    store::write_server_cases(&mut tx, &cases).await?;
-                    for case in cases.iter().filter(|c| in_outbox.contains(&c.row.id)) {
-                        store::rebase(&mut tx, &case.row.id, &me).await?;
+                    // Snapshot batches are a cache the portal can send again: they
+                    // commit without waiting for the disk (`synchronous = NORMAL`,
+                    // still atomic and in order in WAL mode, so the resume point
+                    // always matches what is stored). The final commit of the
+                    // bootstrap is FULL and makes all of them durable. Nothing else
+                    // writes meanwhile: this holds the only writer connection.
+                    let mut conn = desk.inner.store.writer.acquire().await?;
+                    sqlx::query("PRAGMA synchronous = NORMAL")
+                        .execute(&mut *conn)
+                        .await?;
+                    let written_batch = async {
+                        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+                        store::write_server_cases(&mut tx, &cases).await?;
+                        for case in cases.iter().filter(|c| in_outbox.contains(&c.row.id)) {
+                            store::rebase(&mut tx, &case.row.id, &me).await?;
+                        }
+                        store::set_state(&mut tx, keys::BOOTSTRAP_AFTER, &last).await?;
+                        tx.commit().await?;
+                        Ok::<_, ClientError>(())
                     }
-                    store::set_state(&mut tx, keys::BOOTSTRAP_AFTER, &last).await?;
-                    tx.commit().await?;
+                    .await;
+                    let reset = sqlx::query("PRAGMA synchronous = FULL")
+                        .execute(&mut *conn)
+                        .await;
+                    if reset.is_err() {
+                        // Never hand a connection back that might not sync.
+                        drop(conn.detach());
+                    }
+                    written_batch?;
+                    reset?;
                     written += cases.len() as i64;
                     desk.bootstrap_progress(written).await;
                 }

@@ -517,10 +517,13 @@ impl Desktop {
             self.dir.path().join("casedesk.db").display()
         );
         let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
-        let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, server FROM cases")
-            .fetch_all(&mut conn)
-            .await
-            .unwrap();
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT cases.id, case_json.server FROM cases \
+             JOIN case_json ON case_json.row = cases.row",
+        )
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
         rows.into_iter()
             .map(|(id, json)| (id, serde_json::from_str(&json).unwrap()))
             .collect()
