@@ -260,6 +260,11 @@ async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
     if let Ok(service) = std::env::var("CASEDESK_KEYRING_SERVICE") {
         config.keyring_service = service;
     }
+    if let Ok(budget) = std::env::var("CASEDESK_BLOB_BUDGET_BYTES") {
+        config.blob_budget_bytes = budget
+            .parse()
+            .context("CASEDESK_BLOB_BUDGET_BYTES must be a number of bytes")?;
+    }
     if let Sync {
         no_prefetch: true, ..
     } = &cli.command

@@ -222,7 +222,9 @@ impl BlobCache {
         .bind(sha256)
         .execute(&self.store.writer)
         .await?;
-        self.evict().await?;
+        // The document just fetched is about to be used: it stays even when it alone
+        // is over the budget.
+        self.evict_except(Some(sha256)).await?;
         Ok(())
     }
 
@@ -291,6 +293,10 @@ impl BlobCache {
     /// Evicts least recently used documents until the cache fits its budget. Returns
     /// the bytes freed.
     pub async fn evict(&self) -> Result<u64> {
+        self.evict_except(None).await
+    }
+
+    async fn evict_except(&self, keep: Option<&str>) -> Result<u64> {
         let total: i64 = sqlx::query_scalar(
             "SELECT coalesce(sum(size), 0) FROM blobs WHERE state IN ('complete', 'outgoing')",
         )
@@ -304,8 +310,9 @@ impl BlobCache {
             "SELECT sha256, size FROM blobs WHERE state = 'complete' \
              AND sha256 NOT IN (SELECT blob_sha256 FROM outbox \
                  WHERE blob_sha256 IS NOT NULL AND state = 'pending') \
-             ORDER BY last_used",
+             AND sha256 IS NOT ? ORDER BY last_used",
         )
+        .bind(keep)
         .fetch_all(&self.store.reader)
         .await?;
         let mut freed = 0;

@@ -224,18 +224,43 @@ fn push_filter(
     }
 }
 
-/// `FROM cases`, joined with the search index when there is search text.
-fn push_from(query: &mut QueryBuilder<'_, Sqlite>, search: Option<&str>) {
-    match search {
-        Some(fts) => {
+/// How the search index takes part in a query.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SearchUse {
+    None,
+    /// Sorted by relevance: the matches drive the query, joined to their cases.
+    Ranked,
+    /// Sorted by a column: the matches are one filter among others, as a set the
+    /// planner builds once (`row IN (…)`), so an index on the sort column can drive.
+    Filter,
+}
+
+/// `FROM cases`, joined with the search matches when sorting by relevance.
+fn push_from(query: &mut QueryBuilder<'_, Sqlite>, search: Option<&str>, usage: SearchUse) {
+    match (search, usage) {
+        (Some(fts), SearchUse::Ranked) => {
             query
                 .push(" FROM (SELECT rowid, rank FROM case_search WHERE case_search MATCH ")
                 .push_bind(fts.to_owned())
                 .push(") AS hit JOIN cases ON cases.row = hit.rowid");
         }
-        None => {
+        _ => {
             query.push(" FROM cases");
         }
+    }
+}
+
+/// The search filter when the matches are not joined.
+fn push_search_filter(
+    query: &mut QueryBuilder<'_, Sqlite>,
+    search: Option<&str>,
+    usage: SearchUse,
+) {
+    if let (Some(fts), SearchUse::Filter) = (search, usage) {
+        query
+            .push(" AND cases.row IN (SELECT rowid FROM case_search WHERE case_search MATCH ")
+            .push_bind(fts.to_owned())
+            .push(")");
     }
 }
 
@@ -313,8 +338,14 @@ impl LocalStore {
              cases.received_at, cases.due_date, cases.applicant_name, cases.pending, \
              cases.rejected, cases.answered",
         );
-        push_from(&mut query, search.as_deref());
+        let usage = match (&search, sort.key) {
+            (None, _) => SearchUse::None,
+            (Some(_), SortKey::Relevance) => SearchUse::Ranked,
+            (Some(_), _) => SearchUse::Filter,
+        };
+        push_from(&mut query, search.as_deref(), usage);
         push_filter(&mut query, filter, me, today);
+        push_search_filter(&mut query, search.as_deref(), usage);
         let direction = if sort.descending { "DESC" } else { "ASC" };
         let order = match (sort.key, search.is_some()) {
             (SortKey::Relevance, true) => "hit.rank".to_owned(),
@@ -346,8 +377,14 @@ impl LocalStore {
     pub async fn count(&self, filter: &InboxFilter, me: Uuid, today: NaiveDate) -> Result<i64> {
         let search = filter.text.as_deref().and_then(fts_query);
         let mut query = QueryBuilder::<Sqlite>::new("SELECT count(*)");
-        push_from(&mut query, search.as_deref());
+        let usage = if search.is_some() {
+            SearchUse::Filter
+        } else {
+            SearchUse::None
+        };
+        push_from(&mut query, search.as_deref(), usage);
         push_filter(&mut query, filter, me, today);
+        push_search_filter(&mut query, search.as_deref(), usage);
         Ok(query.build_query_scalar().fetch_one(&self.reader).await?)
     }
 

@@ -240,6 +240,8 @@ pub enum Fault {
     CutBootstrapAfter(usize),
     /// Flip the first body byte of every blob download.
     CorruptBlobs,
+    /// Cut every blob download after this many bytes.
+    CutBlobsAfter(usize),
 }
 
 struct ProxyState {
@@ -335,6 +337,8 @@ async fn relay(mut client: TcpStream, state: Arc<ProxyState>) {
                     }
                     if line.starts_with("GET /api/v1/office/sync/bootstrap")
                         && matches!(fault, Fault::CutBootstrapAfter(_))
+                        || line.starts_with("GET /api/v1/office/blobs/")
+                            && matches!(fault, Fault::CutBlobsAfter(_))
                     {
                         cut.store(true, Ordering::SeqCst);
                     }
@@ -367,7 +371,7 @@ async fn relay(mut client: TcpStream, state: Arc<ProxyState>) {
             }
             if cut.load(Ordering::SeqCst) {
                 let limit = match *state.fault.lock().unwrap() {
-                    Fault::CutBootstrapAfter(limit) => limit,
+                    Fault::CutBootstrapAfter(limit) | Fault::CutBlobsAfter(limit) => limit,
                     _ => usize::MAX,
                 };
                 let room = limit.saturating_sub(sent_of_cut);
@@ -405,7 +409,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-/// HTTP request lines in a chunk of client bytes.
+/// HTTP request lines in a chunk of client bytes, and `range` headers.
 fn request_lines(chunk: &[u8]) -> Vec<String> {
     String::from_utf8_lossy(chunk)
         .split("\r\n")
@@ -414,6 +418,7 @@ fn request_lines(chunk: &[u8]) -> Vec<String> {
                 .iter()
                 .any(|m| line.starts_with(m))
                 && line.ends_with(" HTTP/1.1")
+                || line.to_ascii_lowercase().starts_with("range: ")
         })
         .map(str::to_owned)
         .collect()

@@ -393,3 +393,165 @@ async fn two_desktops_converge() {
         assert!(shown["outbox"].as_array().unwrap().is_empty());
     }
 }
+
+/// A minimal valid PDF, as the portal's content check requires.
+fn letter_pdf(text: &str) -> Vec<u8> {
+    format!(
+        "%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n% {text}\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    )
+    .into_bytes()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn documents_resume_stay_in_budget_and_letters_upload_before_their_decision() {
+    let w = world().await;
+    w.desktop.json(&["sync", "--once", "--no-prefetch"]);
+    let case = first_case_with_documents(
+        &w.desktop,
+        &["--status", "submitted", "--assignee", "unassigned"],
+    );
+    let az = case["aktenzeichen"].as_str().unwrap().to_owned();
+    let case_id = case["case_id"].as_str().unwrap().to_owned();
+    let documents = w.desktop.json(&["show", &az])["case"]["documents"].clone();
+    let first = documents[0].clone();
+    let out = w.desktop.data_dir().join("first.bin");
+    let out_arg = out.to_str().unwrap().to_owned();
+
+    // A download cut off midway resumes with Range where it stopped.
+    w.proxy.set_fault(Fault::CutBlobsAfter(1200));
+    let cut = w.desktop.error(&["document", &az, "1", "--out", &out_arg]);
+    assert_eq!(cut["code"], "offline", "{cut}");
+    w.proxy.set_fault(Fault::None);
+    w.desktop.json(&["document", &az, "1", "--out", &out_arg]);
+    let bytes = std::fs::read(&out).unwrap();
+    assert_eq!(hex::encode(Sha256::digest(&bytes)), first["sha256"]);
+    let ranges: Vec<String> = w
+        .proxy
+        .requests()
+        .into_iter()
+        .filter(|r| r.to_ascii_lowercase().starts_with("range: bytes="))
+        .collect();
+    assert_eq!(ranges.len(), 1, "{ranges:?}");
+    let resumed_at: u64 = ranges[0]["range: bytes=".len()..]
+        .trim_end_matches('-')
+        .parse()
+        .unwrap();
+    assert!(resumed_at > 0 && resumed_at < first["size"].as_u64().unwrap());
+
+    // Prefetch of the user's cases within a budget smaller than their documents: the
+    // cache stays within it, evicting the least recently used.
+    let claimed = w.desktop.json(&["claim", &az]);
+    assert_eq!(claimed["state"], "applied");
+    let total: u64 = documents
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["size"].as_u64().unwrap())
+        .sum();
+    let budget = total.saturating_sub(1).max(1);
+    let output = w
+        .desktop
+        .command(&["sync", "--once"])
+        .env("CASEDESK_BLOB_BUDGET_BYTES", budget.to_string())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let cached: u64 = walk_files(&w.desktop.data_dir().join("blobs"))
+        .iter()
+        .map(|p| std::fs::metadata(p).unwrap().len())
+        .sum();
+    assert!(
+        cached <= budget,
+        "{cached} bytes cached with a budget of {budget}"
+    );
+
+    // Offline, the caseworker decides with a letter made on this desktop: both wait;
+    // online, the letter goes up first and the decision refers to it.
+    w.proxy.set_fault(Fault::Down);
+    let letter = w.desktop.data_dir().join("bescheid.pdf");
+    let pdf = letter_pdf("Bescheid");
+    std::fs::write(&letter, &pdf).unwrap();
+    let decided = w.desktop.json(&[
+        "decide",
+        &az,
+        "--outcome",
+        "approved",
+        "--letter",
+        letter.to_str().unwrap(),
+    ]);
+    assert_eq!(decided["state"], "pending");
+    // A download with a budget of one byte evicts everything it may, but never the
+    // letter the pending decision needs.
+    w.proxy.set_fault(Fault::None);
+    let sha = hex::encode(Sha256::digest(&pdf));
+    let output = w
+        .desktop
+        .command(&["document", &az, "2", "--out", &out_arg])
+        .env("CASEDESK_BLOB_BUDGET_BYTES", "1")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let left: Vec<String> = walk_files(&w.desktop.data_dir().join("blobs"))
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert!(left.contains(&sha), "the pending letter stays: {left:?}");
+    assert_eq!(
+        left.len(),
+        2,
+        "the letter and the document just fetched: {left:?}"
+    );
+    let synced = w.desktop.json(&["sync", "--once", "--no-prefetch"]);
+    assert_eq!(synced["report"]["sent"], 1, "{synced}");
+    assert_eq!(synced["report"]["rejected"], 0, "{synced}");
+    let requests = w.proxy.requests();
+    let put = requests
+        .iter()
+        .position(|r| r.starts_with("PUT /api/v1/office/blobs/"));
+    let post = requests
+        .iter()
+        .rposition(|r| r.starts_with("POST /api/v1/office/commands"));
+    assert!(put.is_some() && put < post, "{requests:?}");
+    let portal = PortalUser::login(&w.portal.base, &w.user, &w.password).await;
+    let on_portal = portal.case(&case_id).await;
+    assert_eq!(on_portal["decision"]["letter_sha256"], sha.as_str());
+    let stored = http()
+        .get(format!("{}/api/v1/office/blobs/{sha}", w.portal.base))
+        .bearer_auth(&portal.token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(stored.as_ref(), pdf.as_slice());
+
+    // Logging out with --wipe leaves no cache behind.
+    w.desktop.json(&["logout", "--wipe"]);
+    assert!(walk_files(&w.desktop.data_dir().join("blobs")).is_empty());
+    assert!(w.desktop.server_states().await.is_empty());
+}
+
+fn walk_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return files;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk_files(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
