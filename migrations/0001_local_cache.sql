@@ -32,10 +32,12 @@ CREATE TABLE cases (
     rejected INTEGER NOT NULL DEFAULT 0
 );
 
+-- The aggregates' JSON, LZ4-compressed (a third of the size: less to write during a
+-- bootstrap, more of the store in the page cache).
 CREATE TABLE case_json (
     row INTEGER PRIMARY KEY,
-    server TEXT NOT NULL,
-    local TEXT
+    server BLOB NOT NULL,
+    local BLOB
 );
 
 CREATE INDEX cases_due ON cases (due_date, id);

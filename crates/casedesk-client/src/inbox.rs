@@ -264,6 +264,9 @@ fn push_search_filter(
     }
 }
 
+/// Case id, local and server JSON (packed), server version.
+type DetailRow = (String, Option<Vec<u8>>, Vec<u8>, i64);
+
 type RowTuple = (
     String,
     String,
@@ -390,7 +393,7 @@ impl LocalStore {
 
     /// A case by id or Aktenzeichen, with the user's outbox entries on it.
     pub async fn case_detail(&self, key: &str) -> Result<CaseDetail> {
-        let row: Option<(String, Option<String>, String, i64)> = sqlx::query_as(
+        let row: Option<DetailRow> = sqlx::query_as(
             "SELECT cases.id, case_json.local, case_json.server, cases.server_version \
              FROM cases JOIN case_json ON case_json.row = cases.row \
              WHERE cases.id = ?1 OR cases.aktenzeichen = ?1",
@@ -401,7 +404,8 @@ impl LocalStore {
         let Some((id, local, server, server_version)) = row else {
             return Err(ClientError::CaseNotFound(key.to_owned()));
         };
-        let case: CaseAggregate = serde_json::from_str(local.as_deref().unwrap_or(&server))?;
+        let case: CaseAggregate =
+            serde_json::from_str(&crate::store::unpack(local.as_deref().unwrap_or(&server))?)?;
         let outbox = self.outbox_entries(Some(&id)).await?;
         let service =
             sqlx::query_scalar::<_, String>("SELECT definition FROM services WHERE id = ?")

@@ -136,6 +136,12 @@ impl Desk {
             }),
             _ => None,
         };
+        if store.state(keys::BOOTSTRAP_DONE).await?.is_some() {
+            // A complete store has every inbox index (a bootstrap interrupted by a
+            // crash builds them when it finishes).
+            let mut conn = store.writer.acquire().await?;
+            store::create_case_indexes(&mut conn).await?;
+        }
         let (pending, rejected) = store.outbox_counts().await?;
         let cursor = store.state_i64(keys::CURSOR).await?.unwrap_or(0);
         let last_sync = store
@@ -367,7 +373,7 @@ impl Desk {
             return Ok(0);
         }
         let session = self.session().await?;
-        let rows: Vec<String> = sqlx::query_scalar(
+        let rows: Vec<Vec<u8>> = sqlx::query_scalar(
             "SELECT coalesce(case_json.local, case_json.server) FROM cases \
              JOIN case_json ON case_json.row = cases.row \
              WHERE cases.assignee = ? AND cases.open = 1",
@@ -376,8 +382,9 @@ impl Desk {
         .fetch_all(&self.inner.store.reader)
         .await?;
         let mut fetched = 0;
-        for json in rows {
-            let case: casedesk_domain::CaseAggregate = serde_json::from_str(&json)?;
+        for packed in rows {
+            let case: casedesk_domain::CaseAggregate =
+                serde_json::from_str(&store::unpack(&packed)?)?;
             for document in &case.documents {
                 if !self.inner.blobs.is_cached(&document.sha256).await? {
                     self.inner

@@ -380,7 +380,7 @@ async fn settle_one(
             .await?;
             // The portal's current case is the state the user must decide on.
             if let Some(current) = current {
-                let case = ServerCase::parse(serde_json::to_string(current)?)?;
+                let case = ServerCase::parse(&serde_json::to_string(current)?)?;
                 store::write_server_cases(conn, std::slice::from_ref(&case)).await?;
             }
             store::rebase(conn, &case_id, me).await?;

@@ -161,6 +161,11 @@ impl Desk {
         };
         let response = checked(session.portal.send(|http| http.get(&url)).await?).await?;
         let already = store.case_count().await?;
+        if already == 0 {
+            // An initial load: the inbox indexes are built once at the end.
+            let mut conn = store.writer.acquire().await?;
+            store::drop_case_indexes(&mut conn).await?;
+        }
         tracing::info!(resume_after = ?after, "bootstrap started");
 
         // Three stages so that network, parsing and SQLite overlap: this task reads
@@ -172,7 +177,7 @@ impl Desk {
                 let parsed = tokio::task::spawn_blocking(move || {
                     batch
                         .into_iter()
-                        .map(ServerCase::parse)
+                        .map(|line| ServerCase::parse(&line))
                         .collect::<Result<Vec<_>>>()
                 })
                 .await
@@ -321,6 +326,7 @@ impl Desk {
             .await?
             .unwrap_or_else(|| end.seq.to_string());
         let mut tx = store.writer.begin().await?;
+        store::create_case_indexes(&mut tx).await?;
         store::set_state(&mut tx, keys::CURSOR, &first_seq).await?;
         store::set_state(&mut tx, keys::BOOTSTRAP_DONE, "1").await?;
         store::delete_state(&mut tx, keys::BOOTSTRAP_AFTER).await?;
@@ -347,7 +353,7 @@ impl Desk {
                 let cases = page
                     .changes
                     .iter()
-                    .map(|raw| ServerCase::parse(raw.get().to_owned()))
+                    .map(|raw| ServerCase::parse(raw.get()))
                     .collect::<Result<Vec<_>>>()?;
                 Ok((page, cases))
             })

@@ -522,7 +522,7 @@ impl Desktop {
             self.dir.path().join("casedesk.db").display()
         );
         let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
-        let rows: Vec<(String, String)> = sqlx::query_as(
+        let rows: Vec<(String, Vec<u8>)> = sqlx::query_as(
             "SELECT cases.id, case_json.server FROM cases \
              JOIN case_json ON case_json.row = cases.row",
         )
@@ -530,7 +530,11 @@ impl Desktop {
         .await
         .unwrap();
         rows.into_iter()
-            .map(|(id, json)| (id, serde_json::from_str(&json).unwrap()))
+            .map(|(id, packed)| {
+                // The store keeps aggregates LZ4-compressed.
+                let json = lz4_flex::decompress_size_prepended(&packed).unwrap();
+                (id, serde_json::from_slice(&json).unwrap())
+            })
             .collect()
     }
 }
