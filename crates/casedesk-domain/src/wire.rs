@@ -591,3 +591,63 @@ mod tests {
         assert!(!is_sha256_hex("abc"));
     }
 }
+
+/// One letter template in effect for the tenant (`GET /api/v1/office/letters`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LetterTemplate {
+    /// The template name, e.g. `hu_approved` or the partial `_remedy`.
+    pub name: String,
+    /// The minijinja source.
+    pub source: String,
+    /// The tenant changed it; otherwise it is the portal's built-in default.
+    pub overridden: bool,
+    /// Who last changed it, for an override.
+    pub updated_by: Option<String>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// The tenant's letterhead as stored on the portal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LetterheadSetting {
+    /// The letterhead in the JSON form of `casedesk_letters::Letterhead` (without
+    /// the logo).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub letterhead: serde_json::Value,
+    /// The logo as base64-encoded PNG, if any.
+    pub logo_png_base64: Option<String>,
+    pub updated_by: Option<String>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// `GET /api/v1/office/letters`: the templates in effect (defaults merged with the
+/// tenant's overrides) and the letterhead. `version` changes with every change and
+/// is also the response's `ETag`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LetterSettings {
+    pub version: String,
+    pub templates: Vec<LetterTemplate>,
+    /// `None` until an admin stores one; letters then use the built-in letterhead.
+    pub letterhead: Option<LetterheadSetting>,
+}
+
+/// `PUT /api/v1/office/letters/templates/{name}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TemplateUpdate {
+    pub source: String,
+}
+
+/// `PUT /api/v1/office/letters/letterhead`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LetterheadUpdate {
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub letterhead: serde_json::Value,
+    #[serde(default)]
+    pub logo_png_base64: Option<String>,
+}

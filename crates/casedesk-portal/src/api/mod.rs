@@ -28,6 +28,7 @@ use crate::config::Config;
 use crate::store::{BlobRecord, Citizen, Database, Principal, StaffUser, StoreError, SubjectKind};
 
 pub mod citizen;
+pub mod letters;
 pub mod office;
 pub mod openapi;
 
@@ -114,7 +115,7 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, "not_found", "Nicht gefunden")
     }
 
-    fn internal(detail: impl std::fmt::Display) -> Self {
+    pub(crate) fn internal(detail: impl std::fmt::Display) -> Self {
         // The detail goes to the log (inside the request's span, with its id); the
         // client learns only that something failed and can quote the request id.
         tracing::error!(error = %detail, "internal error");

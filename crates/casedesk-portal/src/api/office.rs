@@ -63,6 +63,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
         )
         .merge(sync)
+        .merge(super::letters::routes())
 }
 
 /// Shared by the office and citizen login: throttling before the password check.

@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{citizen, office};
+use super::{citizen, letters, office};
 
 struct BearerAuth;
 
@@ -30,6 +30,7 @@ impl Modify for BearerAuth {
         office::staff,
         office::bootstrap, office::changes, office::live, office::commands,
         office::get_blob, office::put_blob,
+        letters::letters, letters::put_template, letters::put_letterhead,
         citizen::register, citizen::login, citizen::refresh, citizen::logout, citizen::services,
         citizen::submit, citizen::list_applications, citizen::application, citizen::withdraw,
         citizen::message, citizen::answer, citizen::letter,

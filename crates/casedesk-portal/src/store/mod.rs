@@ -208,6 +208,32 @@ pub struct Bootstrap {
 /// would cost more than reading it.
 pub type RawChangesPage = ChangesPage<String>;
 
+/// A tenant's edited letter template, replacing the built-in one of that name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredTemplate {
+    pub name: String,
+    pub source: String,
+    pub updated_by_name: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The tenant's letterhead: `casedesk_letters::Letterhead` as JSON plus the logo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredLetterhead {
+    pub json: String,
+    pub logo_png_base64: Option<String>,
+    pub updated_by_name: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Everything the tenant stored about its letters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoredLetters {
+    /// In name order.
+    pub templates: Vec<StoredTemplate>,
+    pub letterhead: Option<StoredLetterhead>,
+}
+
 /// The system of record.
 #[async_trait]
 pub trait Database: Send + Sync + 'static {
@@ -267,6 +293,24 @@ pub trait Database: Send + Sync + 'static {
     ) -> StoreResult<Vec<i64>>;
     async fn login_failures(&self, keys: &[String], since: DateTime<Utc>) -> StoreResult<Vec<i64>>;
     async fn clear_login_failures(&self, key: &str) -> StoreResult<()>;
+
+    /// The tenant's letter template overrides and letterhead. Validating them is the
+    /// caller's job (the API renders a sample letter before storing).
+    async fn letters(&self) -> StoreResult<StoredLetters>;
+    /// Stores the tenant's version of template `name`, recorded as changed by `by`.
+    async fn put_letter_template(
+        &self,
+        name: &str,
+        source: &str,
+        by: &StaffUser,
+    ) -> StoreResult<()>;
+    /// Stores the tenant's letterhead, recorded as changed by `by`.
+    async fn put_letterhead(
+        &self,
+        json: &str,
+        logo_png_base64: Option<&str>,
+        by: &StaffUser,
+    ) -> StoreResult<()>;
 
     async fn upsert_service(&self, service: &ServiceDefinition) -> StoreResult<()>;
     async fn services(&self) -> StoreResult<Vec<ServiceDefinition>>;

@@ -847,8 +847,122 @@ async fn the_openapi_document_lists_both_apis() {
         "/api/v1/office/blobs/{sha256}",
         "/api/v1/citizen/applications",
         "/api/v1/citizen/account",
+        "/api/v1/office/letters",
+        "/api/v1/office/letters/templates/{name}",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} missing");
     }
     assert!(doc["components"]["schemas"].get("CaseAggregate").is_some());
+}
+
+#[tokio::test]
+async fn letter_templates_are_validated_before_an_admin_stores_them() {
+    let api = api().await;
+    let anna = api.login("anna").await;
+    let admin = api.login("admin").await;
+
+    let reply = api.send(get("/api/v1/office/letters", Some(&anna))).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let before = reply.json();
+    let etag = reply.headers[header::ETAG].to_str().unwrap().to_owned();
+    assert_eq!(etag, format!("\"{}\"", before["version"].as_str().unwrap()));
+    let default = before["templates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "hu_approved")
+        .unwrap()
+        .clone();
+    assert_eq!(default["overridden"], false);
+    assert!(before["letterhead"].is_null());
+
+    // Unchanged: 304 without a body.
+    let mut conditional = get("/api/v1/office/letters", Some(&anna));
+    conditional
+        .headers_mut()
+        .insert(header::IF_NONE_MATCH, etag.parse().unwrap());
+    assert_eq!(api.send(conditional).await.status, StatusCode::NOT_MODIFIED);
+
+    let source = default["source"].as_str().unwrap().replace(
+        "{% block reasons %}",
+        "{% block reasons %}Neuer Begründungssatz.\n\n",
+    );
+    let put = |token: &str, name: &str, source: &str| {
+        json_request(
+            "PUT",
+            &format!("/api/v1/office/letters/templates/{name}"),
+            Some(token),
+            &json!({ "source": source }),
+        )
+    };
+    // Caseworkers may read but not change.
+    let reply = api.send(put(&anna, "hu_approved", &source)).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert_eq!(reply.code(), "forbidden");
+
+    // A placeholder that does not exist is refused with template, line and expression.
+    let broken = "{% extends \"_decision\" %}\n{% block subject %}\nBescheid {{ case.no_such_field }}\n{% endblock %}";
+    let reply = api.send(put(&admin, "hu_approved", broken)).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reply.code(), "letter_template");
+    let message = reply.json()["message"].as_str().unwrap().to_owned();
+    assert!(message.contains("hu_approved"), "{message}");
+    assert!(message.contains("Zeile 3"), "{message}");
+    assert!(message.contains("case.no_such_field"), "{message}");
+    // A broken partial breaks every letter that includes it, and is refused too.
+    let reply = api.send(put(&admin, "_remedy", "{{ nope }}")).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.json());
+    let reply = api.send(put(&admin, "no_such_template", "x")).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+
+    assert!(source.contains("Neuer Begründungssatz."));
+    let reply = api.send(put(&admin, "hu_approved", &source)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.json());
+    let after = reply.json();
+    assert_ne!(after["version"], before["version"]);
+    let changed = after["templates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "hu_approved")
+        .unwrap();
+    assert_eq!(changed["overridden"], true);
+    assert_eq!(changed["source"], source.as_str());
+    assert_eq!(changed["updated_by"], api.fx.admin.display_name.as_str());
+}
+
+#[tokio::test]
+async fn the_letterhead_is_checked_and_stored_with_its_logo() {
+    let api = api().await;
+    let admin = api.login("admin").await;
+    let mut letterhead = serde_json::to_value(casedesk_letters::Letterhead::demo()).unwrap();
+    letterhead["authority"] = json!("Gemeinde Beispielstadt");
+    let put = |body: Value| {
+        json_request(
+            "PUT",
+            "/api/v1/office/letters/letterhead",
+            Some(&admin),
+            &body,
+        )
+    };
+    let reply = api
+        .send(put(json!({"letterhead": {"authority": "nur ein Feld"}})))
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reply.code(), "letter_letterhead");
+    let reply = api
+        .send(put(
+            json!({"letterhead": letterhead, "logo_png_base64": "bm90IGEgcG5n"}),
+        ))
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reply.code(), "letter_logo");
+
+    let reply = api.send(put(json!({"letterhead": letterhead}))).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.json());
+    let reply = api.send(get("/api/v1/office/letters", Some(&admin))).await;
+    assert_eq!(
+        reply.json()["letterhead"]["letterhead"]["authority"],
+        "Gemeinde Beispielstadt"
+    );
 }

@@ -31,6 +31,7 @@ on_both_backends!(
     expired_answer_deadlines_return_the_case_to_review,
     staff_directories_show_only_shared_offices,
     a_batch_applies_around_a_rejection_and_answers_a_repeat_as_duplicate,
+    letter_templates_and_letterhead_are_replaced_and_remembered,
 );
 
 fn staff(user: &casedesk_portal::store::StaffUser) -> Principal {
@@ -756,4 +757,53 @@ async fn staff_directories_show_only_shared_offices(store: TestStore) {
         seen.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
         vec!["anna", "bernd", "clara", "lead"]
     );
+}
+
+async fn letter_templates_and_letterhead_are_replaced_and_remembered(store: TestStore) {
+    let fx = fixture(store.db.clone()).await;
+    let db = &fx.db;
+    let empty = db.letters().await.unwrap();
+    assert!(empty.templates.is_empty());
+    assert!(empty.letterhead.is_none());
+
+    db.put_letter_template("hu_approved", "erste Fassung", &fx.admin)
+        .await
+        .unwrap();
+    db.put_letter_template("_remedy", "Belehrung", &fx.admin)
+        .await
+        .unwrap();
+    db.put_letter_template("hu_approved", "zweite Fassung – äöü ß", &fx.admin)
+        .await
+        .unwrap();
+    let letters = db.letters().await.unwrap();
+    let names: Vec<_> = letters
+        .templates
+        .iter()
+        .map(|t| (t.name.as_str(), t.source.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("_remedy", "Belehrung"),
+            ("hu_approved", "zweite Fassung – äöü ß")
+        ]
+    );
+    assert!(
+        letters
+            .templates
+            .iter()
+            .all(|t| t.updated_by_name == fx.admin.display_name)
+    );
+
+    db.put_letterhead(r#"{"authority":"A"}"#, Some("bG9nbw=="), &fx.admin)
+        .await
+        .unwrap();
+    db.put_letterhead(r#"{"authority":"B"}"#, None, &fx.admin)
+        .await
+        .unwrap();
+    let letterhead = db.letters().await.unwrap().letterhead.unwrap();
+    assert_eq!(letterhead.json, r#"{"authority":"B"}"#);
+    assert_eq!(letterhead.logo_png_base64, None);
+    assert_eq!(letterhead.updated_by_name, fx.admin.display_name);
+    assert!(letterhead.updated_at <= chrono::Utc::now());
 }
