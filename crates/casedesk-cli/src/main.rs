@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use casedesk_client::{
     AssigneeFilter, CancellationToken, ClientError, Desk, DeskConfig, DueFilter, InboxFilter,
-    InboxSort, OutboxEntry, OutboxFilter, Prefetch, SortKey,
+    InboxSort, LetterKind, LetterRequest, OutboxEntry, OutboxFilter, Prefetch, SortKey,
 };
 use casedesk_domain::aggregate::{RequestedItem, Verdict};
 use casedesk_domain::command::CommandKind;
@@ -134,8 +134,16 @@ enum Cmd {
         #[arg(long)]
         fee_cents: Option<i64>,
         /// The decision letter (PDF); uploaded before the decision is sent.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "render")]
         letter: Option<PathBuf>,
+        /// Render the decision letter from the synced templates and attach it.
+        #[arg(long)]
+        render: bool,
+    },
+    /// Letters rendered from the synced templates and letterhead.
+    Letter {
+        #[command(subcommand)]
+        action: LetterCmd,
     },
     /// The outbox: list, retry or discard refused commands.
     Outbox {
@@ -155,6 +163,37 @@ enum OutboxCmd {
     Discard {
         command_id: Uuid,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum LetterCmd {
+    /// Render one letter from the local store to a PDF file (works offline).
+    Render {
+        /// The case (Aktenzeichen or id).
+        #[arg(long)]
+        case: String,
+        /// A decision with this outcome.
+        #[arg(long, value_enum, required_unless_present_any = ["items_request", "fee_notice"])]
+        outcome: Option<OutcomeArg>,
+        /// The letter form of the open request for missing items.
+        #[arg(long, conflicts_with_all = ["outcome", "fee_notice"])]
+        items_request: bool,
+        /// A separate fee notice.
+        #[arg(long, conflicts_with_all = ["outcome", "items_request"])]
+        fee_notice: bool,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+impl OutcomeArg {
+    fn outcome(self) -> Outcome {
+        match self {
+            OutcomeArg::Approved => Outcome::Approved,
+            OutcomeArg::Rejected => Outcome::Rejected,
+            OutcomeArg::Partial => Outcome::Partial,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -398,35 +437,69 @@ async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
             outcome,
             fee_cents,
             letter,
+            render,
         } => {
             let detail = desk.case(&case).await?;
             let fee_cents = fee_cents
                 .or(detail.case.fee.as_ref().map(|f| f.amount_cents))
                 .unwrap_or(0);
-            let letter_sha256 = match letter {
-                Some(path) => {
-                    let bytes = std::fs::read(&path)
-                        .with_context(|| format!("cannot read {}", path.display()))?;
-                    Some(desk.blobs().add_outgoing(&bytes, "application/pdf").await?)
-                }
+            let outcome = outcome.outcome();
+            let pdf = match letter {
+                Some(path) => Some(
+                    std::fs::read(&path)
+                        .with_context(|| format!("cannot read {}", path.display()))?,
+                ),
+                None if render => Some(
+                    desk.render_letter(
+                        &case,
+                        &LetterRequest {
+                            kind: LetterKind::Decision(outcome),
+                            created: chrono::Utc::now(),
+                            edited_body: None,
+                        },
+                    )
+                    .await?,
+                ),
                 None => None,
             };
-            let outcome = match outcome {
-                OutcomeArg::Approved => Outcome::Approved,
-                OutcomeArg::Rejected => Outcome::Rejected,
-                OutcomeArg::Partial => Outcome::Partial,
-            };
             let entry = desk
-                .command(
+                .finalise_decision(&case, outcome, fee_cents, pdf.as_deref())
+                .await?;
+            queued(&desk, printer, entry).await
+        }
+        Letter {
+            action:
+                LetterCmd::Render {
+                    case,
+                    outcome,
+                    items_request,
+                    fee_notice,
+                    out,
+                },
+        } => {
+            let kind = match outcome {
+                Some(outcome) => LetterKind::Decision(outcome.outcome()),
+                None if items_request => LetterKind::ItemsRequest,
+                None if fee_notice => LetterKind::FeeNotice,
+                None => anyhow::bail!("--outcome, --items-request oder --fee-notice angeben"),
+            };
+            let pdf = desk
+                .render_letter(
                     &case,
-                    CommandKind::RecordDecision {
-                        outcome,
-                        letter_sha256,
-                        fee_cents,
+                    &LetterRequest {
+                        kind,
+                        created: chrono::Utc::now(),
+                        edited_body: None,
                     },
                 )
                 .await?;
-            queued(&desk, printer, entry).await
+            std::fs::write(&out, &pdf)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            printer.line(&format!(
+                "Brief zu {case} gespeichert in {} ({} Bytes)",
+                out.display(),
+                pdf.len()
+            ));
         }
         Outbox { action } => match action.unwrap_or(OutboxCmd::List) {
             OutboxCmd::List => printer.outbox(&desk.outbox().await?),

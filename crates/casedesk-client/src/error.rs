@@ -55,6 +55,9 @@ pub enum ClientError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("Dateizugriff: {0}")]
     Io(#[from] std::io::Error),
+    /// A letter could not be rendered; `code` is the letter library's stable code.
+    #[error("Brief: {message}")]
+    Letter { code: &'static str, message: String },
 }
 
 impl ClientError {
@@ -78,6 +81,7 @@ impl ClientError {
             ClientError::Protocol(_) => "protocol",
             ClientError::Store(_) | ClientError::Migrate(_) => "local_store",
             ClientError::Io(_) => "io",
+            ClientError::Letter { code, .. } => *code,
         }
     }
 

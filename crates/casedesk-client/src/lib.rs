@@ -11,6 +11,7 @@ pub mod credentials;
 pub mod error;
 pub mod feed;
 pub mod inbox;
+pub mod letters;
 pub mod outbox;
 pub mod portal;
 pub mod store;
@@ -28,12 +29,14 @@ use tokio::sync::{Notify, RwLock, broadcast, watch};
 use uuid::Uuid;
 
 pub use blobs::{BlobCache, Document};
+pub use casedesk_letters::LetterKind;
 pub use credentials::Credentials;
 pub use error::{ClientError, ErrorPayload, Result};
 pub use feed::{Change, ChangeFeed, Connection, SyncStatus};
 pub use inbox::{
     AssigneeFilter, CaseDetail, DueFilter, InboxFilter, InboxRow, InboxSort, OutboxFilter, SortKey,
 };
+pub use letters::LetterRequest;
 pub use outbox::{OutboxEntry, OutboxState};
 pub use portal::Portal;
 pub use store::{LocalStore, Me};
@@ -416,6 +419,66 @@ impl Desk {
         self.publish_status().await;
         self.inner.outbox_added.notify_waiters();
         Ok(entry)
+    }
+
+    // -----------------------------------------------------------------------------
+    // Letters: rendered from the synced templates, offline.
+
+    /// Renders a letter about a case (by id or Aktenzeichen) from the local store:
+    /// the case as the user sees it, the synced templates and letterhead. Works
+    /// offline; needs a user who logged in once (for the contact and signature).
+    pub async fn render_letter(
+        &self,
+        case: &str,
+        request: &letters::LetterRequest,
+    ) -> Result<Vec<u8>> {
+        let detail = self.case(case).await?;
+        let service = detail.service.ok_or_else(|| {
+            ClientError::Invalid(format!(
+                "Leistung {} ist nicht im lokalen Bestand; bitte synchronisieren",
+                detail.case.service_id
+            ))
+        })?;
+        let me = self
+            .inner
+            .store
+            .user()
+            .await?
+            .map(store::Me::new)
+            .ok_or(ClientError::NotLoggedIn)?;
+        let (templates, letterhead) = letters::load(&self.inner.store).await?;
+        let input = letters::input(&detail.case, &service, &letterhead, &me, request)?;
+        let request = request.clone();
+        // Rendering is CPU work of a few milliseconds; keep it off the async threads.
+        tokio::task::spawn_blocking(move || {
+            letters::render(&templates, &letterhead, &input, &request)
+        })
+        .await
+        .map_err(|e| ClientError::Invalid(format!("Brief: {e}")))?
+    }
+
+    /// Finalises a decision: keeps the letter as an outgoing document (uploaded
+    /// before the command is sent) and queues `RecordDecision` referring to it.
+    pub async fn finalise_decision(
+        &self,
+        case: &str,
+        outcome: casedesk_domain::Outcome,
+        fee_cents: i64,
+        letter_pdf: Option<&[u8]>,
+    ) -> Result<OutboxEntry> {
+        let letter_sha256 = match letter_pdf {
+            Some(pdf) => Some(self.blobs().add_outgoing(pdf, "application/pdf").await?),
+            None => None,
+        };
+        self.command(
+            case,
+            CommandKind::RecordDecision {
+                outcome,
+                letter_sha256,
+                fee_cents,
+            },
+        )
+        .await
     }
 
     pub async fn claim(&self, case: &str) -> Result<OutboxEntry> {

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use casedesk_domain::wire::{
-    CommandBatch, CommandBatchAnswer, ErrorBody, LoginRequest, OfficeSession, RefreshRequest,
-    ServiceDefinition, SessionTokens, UserInfo,
+    CommandBatch, CommandBatchAnswer, ErrorBody, LetterSettings, LoginRequest, OfficeSession,
+    RefreshRequest, ServiceDefinition, SessionTokens, UserInfo,
 };
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use tokio::sync::Mutex;
@@ -203,6 +203,30 @@ impl Portal {
         let url = self.url("staff");
         let response = self.send(|http| http.get(&url)).await?;
         if response.status() == StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        Ok(Some(json_of(response).await?))
+    }
+
+    /// The tenant's letter templates and letterhead. `Ok(None)` when they are
+    /// unchanged since `version` or the portal has no such endpoint (an older
+    /// portal: letters then use the built-in templates).
+    pub async fn letters(&self, version: Option<&str>) -> Result<Option<LetterSettings>> {
+        let url = self.url("letters");
+        let etag = version.map(|v| format!("\"{v}\""));
+        let response = self
+            .send(|http| {
+                let request = http.get(&url);
+                match &etag {
+                    Some(etag) => request.header(reqwest::header::IF_NONE_MATCH, etag),
+                    None => request,
+                }
+            })
+            .await?;
+        if matches!(
+            response.status(),
+            StatusCode::NOT_FOUND | StatusCode::NOT_MODIFIED
+        ) {
             return Ok(None);
         }
         Ok(Some(json_of(response).await?))

@@ -145,6 +145,7 @@ impl Desk {
             let mut conn = self.inner.store.writer.acquire().await?;
             store::put_staff(&mut conn, &staff).await?;
         }
+        crate::letters::refresh(&self.inner.store, &session.portal).await?;
         Ok(())
     }
 

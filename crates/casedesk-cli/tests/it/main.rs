@@ -2,5 +2,6 @@
 //! real sockets, the real OS keyring, and a proxy between them that breaks the
 //! network on purpose.
 
+mod letters;
 mod support;
 mod sync;

@@ -1,0 +1,136 @@
+//! Letters end to end: render from the local store to a PDF that qpdf accepts and
+//! whose text names the case; an admin's template change reaches the desktop with
+//! the next sync; a broken template is refused with its line and placeholder.
+
+use std::process::Command;
+
+use serde_json::{Value, json};
+
+use crate::support::{Desktop, Portal, PortalUser, http};
+
+fn pdf_text(path: &std::path::Path) -> String {
+    let check = Command::new("qpdf")
+        .arg("--check")
+        .arg(path)
+        .output()
+        .expect("qpdf installed");
+    assert!(
+        check.status.success(),
+        "qpdf --check: {}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let text = Command::new("pdftotext")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext installed");
+    assert!(text.status.success());
+    String::from_utf8(text.stdout).unwrap()
+}
+
+async fn put_template(admin: &PortalUser, name: &str, source: &str) -> (u16, Value) {
+    let reply = http()
+        .put(format!(
+            "{}/api/v1/office/letters/templates/{name}",
+            admin.base
+        ))
+        .bearer_auth(&admin.token)
+        .json(&json!({ "source": source }))
+        .send()
+        .await
+        .unwrap();
+    (reply.status().as_u16(), reply.json().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn letters_render_offline_and_follow_the_admins_templates() {
+    let portal_dir = tempfile::tempdir().unwrap();
+    let portal = Portal::start(portal_dir.path());
+    let (user, password) = portal.login_of("caseworker", 0);
+    let desktop = Desktop::new();
+    desktop.login(&portal.base, &user, &password);
+    desktop.json(&["sync", "--once", "--no-prefetch"]);
+
+    let inbox = desktop.json(&["inbox", "--limit", "1"]);
+    let row = &inbox["cases"][0];
+    let aktenzeichen = row["aktenzeichen"].as_str().unwrap().to_owned();
+    let applicant = row["applicant_name"].as_str().unwrap().to_owned();
+    let service = aktenzeichen.split('-').nth(1).unwrap().to_lowercase();
+    let out = desktop.data_dir().join("bescheid.pdf");
+    let out_arg = out.to_str().unwrap();
+
+    let render = [
+        "letter",
+        "render",
+        "--case",
+        &aktenzeichen,
+        "--outcome",
+        "approved",
+        "--out",
+        out_arg,
+    ];
+    desktop.json(&render);
+    let text = pdf_text(&out);
+    assert!(text.contains(&aktenzeichen), "{text}");
+    assert!(text.contains(&applicant), "{applicant} not in {text}");
+    assert!(text.contains("maschinell erstellt"), "{text}");
+
+    // An admin changes the service's approval template on the portal.
+    let (admin_user, admin_password) = portal.login_of("admin", 0);
+    let admin = PortalUser::login(&portal.base, &admin_user, &admin_password).await;
+    let settings: Value = http()
+        .get(format!("{}/api/v1/office/letters", portal.base))
+        .bearer_auth(&admin.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let name = format!("{service}_approved");
+    let template = settings["templates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == name.as_str())
+        .unwrap_or_else(|| panic!("no template {name}"));
+    let original = template["source"].as_str().unwrap();
+    let changed = original.replace(
+        "{% block reasons %}",
+        "{% block reasons %}Zusatzsatz aus dem Test.\n\n",
+    );
+    assert_ne!(changed, original);
+    let (status, body) = put_template(&admin, &name, &changed).await;
+    assert_eq!(status, 200, "{body}");
+
+    // Not yet synced: the desktop still renders the old text.
+    desktop.json(&render);
+    assert!(!pdf_text(&out).contains("Zusatzsatz aus dem Test."));
+    desktop.json(&["sync", "--once", "--no-prefetch"]);
+    desktop.json(&render);
+    let text = pdf_text(&out);
+    assert!(text.contains("Zusatzsatz aus dem Test."), "{text}");
+
+    // A broken placeholder is refused and named with its line.
+    let broken = changed.replace(
+        "Zusatzsatz aus dem Test.",
+        "Zusatzsatz {{ antrag.nicht_da }}.",
+    );
+    let (status, body) = put_template(&admin, &name, &broken).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["code"], "letter_template");
+    let message = body["message"].as_str().unwrap();
+    assert!(message.contains(&name), "{message}");
+    assert!(message.contains("antrag.nicht_da"), "{message}");
+    let line = broken
+        .lines()
+        .position(|l| l.contains("antrag.nicht_da"))
+        .unwrap()
+        + 1;
+    assert!(message.contains(&format!("Zeile {line}")), "{message}");
+
+    // The refused version never reached the desktop.
+    desktop.json(&["sync", "--once", "--no-prefetch"]);
+    desktop.json(&render);
+    assert!(pdf_text(&out).contains("Zusatzsatz aus dem Test."));
+}

@@ -1,0 +1,181 @@
+//! Letters on the desktop: the tenant's templates and letterhead synced from the
+//! portal into the local store, and rendering a case's letter from them offline.
+//!
+//! Only the tenant's overrides are stored (table `letter_templates`); the built-in
+//! templates come with `casedesk-letters`. The settings row keeps the version the
+//! portal last sent, which goes back as `If-None-Match`, so an unchanged set costs
+//! one `304` per sync round.
+//!
+//! Signature rule (§37(5) VwVfG, domain.md): a letter rendered from the templates
+//! is produced automatically and carries the automation note; a text the caseworker
+//! edited carries "Im Auftrag" and the user's display name.
+
+use base64::Engine;
+use casedesk_domain::CaseAggregate;
+use casedesk_domain::wire::{LetterSettings, ServiceDefinition};
+use casedesk_letters::{
+    Contact, LetterContext, LetterError, LetterInput, LetterKind, Letterhead, RenderOptions,
+    Signature, TemplateSet,
+};
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+use crate::error::{ClientError, Result};
+use crate::portal::Portal;
+use crate::store::{LocalStore, Me};
+
+/// What letter to render and how.
+#[derive(Debug, Clone)]
+pub struct LetterRequest {
+    pub kind: LetterKind,
+    /// The creation time written into the PDF; the letter date is its day.
+    pub created: DateTime<Utc>,
+    /// The body markup as the caseworker edited it; `None` renders the template
+    /// unchanged.
+    pub edited_body: Option<String>,
+}
+
+impl From<LetterError> for ClientError {
+    fn from(error: LetterError) -> Self {
+        ClientError::Letter {
+            code: error.code(),
+            message: error.to_string(),
+        }
+    }
+}
+
+/// Fetches the letter settings if they changed and stores them. A portal without
+/// the endpoint leaves the local settings as they are.
+pub(crate) async fn refresh(store: &LocalStore, portal: &Portal) -> Result<()> {
+    let version: Option<String> =
+        sqlx::query_scalar("SELECT version FROM letter_settings WHERE id = 1")
+            .fetch_optional(&store.reader)
+            .await?;
+    let Some(settings) = portal.letters(version.as_deref()).await? else {
+        return Ok(());
+    };
+    store_settings(store, &settings).await
+}
+
+async fn store_settings(store: &LocalStore, settings: &LetterSettings) -> Result<()> {
+    let mut tx = store.writer.begin().await?;
+    sqlx::query("DELETE FROM letter_templates")
+        .execute(&mut *tx)
+        .await?;
+    for template in settings.templates.iter().filter(|t| t.overridden) {
+        sqlx::query("INSERT INTO letter_templates (name, source) VALUES (?1, ?2)")
+            .bind(&template.name)
+            .bind(&template.source)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let (json, logo) = match &settings.letterhead {
+        Some(l) => (Some(l.letterhead.to_string()), l.logo_png_base64.clone()),
+        None => (None, None),
+    };
+    sqlx::query(
+        "INSERT INTO letter_settings (id, version, letterhead_json, logo_png_base64) \
+         VALUES (1, ?1, ?2, ?3) ON CONFLICT (id) DO UPDATE SET version = excluded.version, \
+         letterhead_json = excluded.letterhead_json, logo_png_base64 = excluded.logo_png_base64",
+    )
+    .bind(&settings.version)
+    .bind(json)
+    .bind(logo)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The templates and letterhead in effect on this desktop.
+pub(crate) async fn load(store: &LocalStore) -> Result<(TemplateSet, Letterhead)> {
+    let rows = sqlx::query("SELECT name, source FROM letter_templates ORDER BY name")
+        .fetch_all(&store.reader)
+        .await?;
+    let mut overrides = Vec::with_capacity(rows.len());
+    for row in &rows {
+        overrides.push((
+            row.try_get::<String, _>("name")?,
+            row.try_get::<String, _>("source")?,
+        ));
+    }
+    let templates = TemplateSet::with_overrides(overrides)?;
+    let settings =
+        sqlx::query("SELECT letterhead_json, logo_png_base64 FROM letter_settings WHERE id = 1")
+            .fetch_optional(&store.reader)
+            .await?;
+    let stored = match &settings {
+        Some(row) => (
+            row.try_get::<Option<String>, _>("letterhead_json")?,
+            row.try_get::<Option<String>, _>("logo_png_base64")?,
+        ),
+        None => (None, None),
+    };
+    let letterhead = match stored {
+        (Some(json), logo) => {
+            let letterhead = Letterhead::from_json(&json)?;
+            match logo {
+                Some(logo) => {
+                    let png = base64::engine::general_purpose::STANDARD
+                        .decode(logo)
+                        .map_err(|e| LetterError::Logo(e.to_string()))?;
+                    letterhead.with_logo_png(&png)?
+                }
+                None => letterhead,
+            }
+        }
+        // Until the portal sends one (or for a portal without letters), the
+        // built-in letterhead of the library.
+        (None, _) => Letterhead::demo(),
+    };
+    Ok((templates, letterhead))
+}
+
+/// The letter input for `case`, signed by the rule above.
+pub(crate) fn input(
+    case: &CaseAggregate,
+    service: &ServiceDefinition,
+    letterhead: &Letterhead,
+    me: &Me,
+    request: &LetterRequest,
+) -> Result<LetterInput> {
+    let office = me
+        .info
+        .offices
+        .iter()
+        .find(|o| o.id == case.office_id)
+        .map(|o| o.name.clone())
+        .unwrap_or_else(|| letterhead.authority.clone());
+    let contact = Contact {
+        name: me.info.display_name.clone(),
+        office,
+        phone: letterhead.phone.clone(),
+        email: letterhead.email.clone(),
+    };
+    let mut context = LetterContext::automated(request.created.date_naive(), contact);
+    if request.edited_body.is_some() {
+        context.signature = Signature::Responsible {
+            name: me.info.display_name.clone(),
+        };
+    }
+    Ok(LetterInput::from_case(
+        case,
+        service,
+        request.kind,
+        &context,
+    )?)
+}
+
+/// Renders the PDF.
+pub(crate) fn render(
+    templates: &TemplateSet,
+    letterhead: &Letterhead,
+    input: &LetterInput,
+    request: &LetterRequest,
+) -> Result<Vec<u8>> {
+    let options = RenderOptions::at(request.created);
+    Ok(match &request.edited_body {
+        Some(body) => casedesk_letters::render_body(letterhead, input, body, &options)?,
+        None => casedesk_letters::render(templates, letterhead, input, &options)?,
+    })
+}
