@@ -40,7 +40,7 @@ pub use letters::LetterRequest;
 pub use outbox::{OutboxEntry, OutboxState};
 pub use portal::Portal;
 pub use store::{LocalStore, Me};
-pub use sync::SyncReport;
+pub use sync::{BootstrapTimings, SyncReport};
 pub use tokio_util::sync::CancellationToken;
 
 use store::keys;

@@ -45,6 +45,23 @@ pub struct SyncReport {
     /// Of those, refused ones.
     pub rejected: i64,
     pub cursor: i64,
+    /// Where a bootstrap in this round spent its time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bootstrap_timings: Option<BootstrapTimings>,
+}
+
+/// Busy time of the bootstrap's stages, in milliseconds. The stages overlap, so the
+/// largest of parse and write bounds the total from below.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct BootstrapTimings {
+    /// From the request to the committed cursor.
+    pub total_ms: u64,
+    /// Parsing lines into inbox rows and compressing them (blocking pool).
+    pub parse_ms: u64,
+    /// Writing batches to SQLite (rows, JSON, search index) and committing.
+    pub write_ms: u64,
+    /// Building the inbox indexes at the end of an initial bootstrap.
+    pub index_ms: u64,
 }
 
 /// Exponential backoff with full jitter between `base` and `cap`.
@@ -93,7 +110,10 @@ impl Desk {
         let session = self.session().await?;
         let mut report = SyncReport::default();
         self.refresh_directory(&session).await?;
-        report.bootstrapped = self.bootstrap(&session).await?;
+        if let Some((cases, timings)) = self.bootstrap(&session).await? {
+            report.bootstrapped = cases;
+            report.bootstrap_timings = Some(timings);
+        }
         report.changed += self.pull(&session).await?;
         let (sent, rejected) = self.push(&session).await?;
         report.sent = sent;
@@ -149,12 +169,14 @@ impl Desk {
         Ok(())
     }
 
-    /// Loads (or resumes loading) the snapshot. Returns the cases written.
-    async fn bootstrap(&self, session: &Session) -> Result<i64> {
+    /// Loads (or resumes loading) the snapshot. Returns the cases written and where
+    /// the time went, or `None` when the store was bootstrapped already.
+    async fn bootstrap(&self, session: &Session) -> Result<Option<(i64, BootstrapTimings)>> {
         let store = &self.inner.store;
         if store.state(keys::BOOTSTRAP_DONE).await?.as_deref() == Some("1") {
-            return Ok(0);
+            return Ok(None);
         }
+        let started = std::time::Instant::now();
         let after = store.state(keys::BOOTSTRAP_AFTER).await?;
         let url = match &after {
             Some(after) => session.portal.url(&format!("sync/bootstrap?after={after}")),
@@ -174,26 +196,31 @@ impl Desk {
         let (lines_tx, mut lines_rx) = mpsc::channel::<Vec<String>>(2);
         let (cases_tx, mut cases_rx) = mpsc::channel::<Vec<ServerCase>>(2);
         let parser = tokio::spawn(async move {
+            let mut busy = Duration::ZERO;
             while let Some(batch) = lines_rx.recv().await {
-                let parsed = tokio::task::spawn_blocking(move || {
-                    batch
+                let (parsed, took) = tokio::task::spawn_blocking(move || {
+                    let started = std::time::Instant::now();
+                    let parsed = batch
                         .into_iter()
                         .map(|line| ServerCase::parse(&line))
-                        .collect::<Result<Vec<_>>>()
+                        .collect::<Result<Vec<_>>>();
+                    (parsed, started.elapsed())
                 })
                 .await
-                .map_err(|e| ClientError::Protocol(e.to_string()))??;
-                if cases_tx.send(parsed).await.is_err() {
+                .map_err(|e| ClientError::Protocol(e.to_string()))?;
+                busy += took;
+                if cases_tx.send(parsed?).await.is_err() {
                     break;
                 }
             }
-            Ok::<_, ClientError>(())
+            Ok::<_, ClientError>(busy)
         });
         let writer = {
             let desk = self.clone();
             let me = session.me.clone();
             tokio::spawn(async move {
                 let mut written = 0_i64;
+                let mut busy = Duration::ZERO;
                 let in_outbox = {
                     let mut conn = desk.inner.store.writer.acquire().await?;
                     store::cases_in_outbox(&mut conn).await?
@@ -208,6 +235,7 @@ impl Desk {
                     // always matches what is stored). The final commit of the
                     // bootstrap is FULL and makes all of them durable. Nothing else
                     // writes meanwhile: this holds the only writer connection.
+                    let batch_started = std::time::Instant::now();
                     let mut conn = desk.inner.store.writer.acquire().await?;
                     sqlx::query("PRAGMA synchronous = NORMAL")
                         .execute(&mut *conn)
@@ -232,10 +260,11 @@ impl Desk {
                     }
                     written_batch?;
                     reset?;
+                    busy += batch_started.elapsed();
                     written += cases.len() as i64;
                     desk.bootstrap_progress(written).await;
                 }
-                Ok::<_, ClientError>(written)
+                Ok::<_, ClientError>((written, busy))
             })
         };
 
@@ -302,15 +331,15 @@ impl Desk {
             let _ = lines_tx.send(batch).await;
         }
         drop(lines_tx);
-        let parsed = parser
+        let parse_busy = parser
             .await
             .map_err(|e| ClientError::Protocol(e.to_string()))?;
         let written = writer
             .await
             .map_err(|e| ClientError::Protocol(e.to_string()))?;
         read_result?;
-        parsed?;
-        let written = written?;
+        let parse_busy = parse_busy?;
+        let (written, write_busy) = written?;
         let Some(end) = end else {
             return Err(ClientError::Offline(format!(
                 "Erstabgleich nach {received} Vorgängen abgebrochen; er wird fortgesetzt"
@@ -326,6 +355,7 @@ impl Desk {
             .state(keys::BOOTSTRAP_SEQ)
             .await?
             .unwrap_or_else(|| end.seq.to_string());
+        let index_started = std::time::Instant::now();
         let mut tx = store.writer.begin().await?;
         store::create_case_indexes(&mut tx).await?;
         store::set_state(&mut tx, keys::CURSOR, &first_seq).await?;
@@ -333,9 +363,15 @@ impl Desk {
         store::delete_state(&mut tx, keys::BOOTSTRAP_AFTER).await?;
         store::delete_state(&mut tx, keys::BOOTSTRAP_SEQ).await?;
         tx.commit().await?;
-        tracing::info!(cases = written, seq = %first_seq, "bootstrap complete");
+        let timings = BootstrapTimings {
+            total_ms: started.elapsed().as_millis() as u64,
+            parse_ms: parse_busy.as_millis() as u64,
+            write_ms: write_busy.as_millis() as u64,
+            index_ms: index_started.elapsed().as_millis() as u64,
+        };
+        tracing::info!(cases = written, seq = %first_seq, ?timings, "bootstrap complete");
         self.inner.feed.send(Change::InboxChanged);
-        Ok(written)
+        Ok(Some((written, timings)))
     }
 
     /// Pulls changes until none remain. Returns the cases changed or removed.
