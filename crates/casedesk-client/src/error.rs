@@ -81,7 +81,7 @@ impl ClientError {
             ClientError::Protocol(_) => "protocol",
             ClientError::Store(_) | ClientError::Migrate(_) => "local_store",
             ClientError::Io(_) => "io",
-            ClientError::Letter { code, .. } => *code,
+            ClientError::Letter { code, .. } => code,
         }
     }
 

@@ -111,7 +111,7 @@ async fn letters(
 ) -> Result<Response, ApiError> {
     let settings = settings_of(&state.db.letters().await?);
     let etag = format!("\"{}\"", settings.version);
-    let etag_value = HeaderValue::from_str(&etag).map_err(|e| ApiError::internal(e))?;
+    let etag_value = HeaderValue::from_str(&etag).map_err(ApiError::internal)?;
     let unchanged = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
