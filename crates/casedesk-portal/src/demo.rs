@@ -44,7 +44,7 @@ pub mod timeline;
 pub use documents::{jpeg_photo, pdf_document, png_scan};
 pub use services::demo_services;
 
-use attachments::{AttachmentSpec, Rendering, Sender, attachment_for, decision_letter};
+use attachments::{AttachmentSpec, Rendering, attachment_for};
 use names::Person;
 use texts::pick;
 use timeline::{Timeline, morning_of};
@@ -990,23 +990,36 @@ impl CaseRun<'_> {
             Outcome::Rejected => pick(rng, texts::REJECTION_REASONS),
         };
         let at = self.clock.step(rng);
-        let sender = Sender {
-            office_name: self.tenant.office_name(self.case.office_id),
-            caseworker: &worker.display_name,
+        // A real Bescheid (DIN 5008, PDF/A-2b) from the built-in templates, as a
+        // desktop would render and upload it.
+        let (templates, letterhead) = demo_letters();
+        let contact = casedesk_letters::Contact {
+            name: worker.display_name.clone(),
+            office: self.tenant.office_name(self.case.office_id).to_owned(),
+            phone: letterhead.phone.clone(),
+            email: letterhead.email.clone(),
         };
-        let (title, lines) = decision_letter(
+        let mut context = casedesk_letters::LetterContext::automated(at.date_naive(), contact);
+        context.reasons = Some(reason.to_owned());
+        let mut input = casedesk_letters::LetterInput::from_case(
             &self.case,
             service,
-            &sender,
-            outcome,
-            fee_cents,
-            at.date_naive(),
-            reason,
-        );
-        let letter = self
-            .tenant
-            .store_bytes(pdf_document(&title, &lines), &me)
-            .await?;
+            casedesk_letters::LetterKind::Decision(outcome),
+            &context,
+        )?;
+        // The letter assesses the fee the decision records (half for a rejection).
+        if fee_cents == 0 {
+            input.fee = None;
+        } else if let Some(fee) = input.fee.as_mut() {
+            fee.amount_cents = fee_cents;
+        }
+        let pdf = casedesk_letters::render(
+            templates,
+            letterhead,
+            &input,
+            &casedesk_letters::RenderOptions::at(at),
+        )?;
+        let letter = self.tenant.store_bytes(pdf, &me).await?;
         let decision = CommandKind::RecordDecision {
             outcome,
             letter_sha256: Some(letter.sha256),
@@ -1042,6 +1055,20 @@ impl CaseRun<'_> {
         }
         Ok(())
     }
+}
+
+/// The built-in letter templates and letterhead, compiled once per process.
+fn demo_letters() -> &'static (casedesk_letters::TemplateSet, casedesk_letters::Letterhead) {
+    static LETTERS: std::sync::OnceLock<(
+        casedesk_letters::TemplateSet,
+        casedesk_letters::Letterhead,
+    )> = std::sync::OnceLock::new();
+    LETTERS.get_or_init(|| {
+        (
+            casedesk_letters::TemplateSet::defaults(),
+            casedesk_letters::Letterhead::demo(),
+        )
+    })
 }
 
 #[cfg(test)]

@@ -6,10 +6,7 @@
 //! and photos and reuse them, while the PDFs carry the applicant's own data and are
 //! cheap to make for every case.
 
-use casedesk_domain::CaseAggregate;
 use casedesk_domain::aggregate::Applicant;
-use casedesk_domain::lifecycle::Outcome;
-use casedesk_domain::wire::ServiceDefinition;
 use chrono::{Duration, NaiveDate};
 use serde_json::{Map, Value};
 
@@ -304,110 +301,6 @@ pub fn attachment_for(
             },
         },
     }
-}
-
-/// The office that signs letters, with its address.
-#[derive(Debug, Clone)]
-pub struct Sender<'a> {
-    pub office_name: &'a str,
-    pub caseworker: &'a str,
-}
-
-/// The title and lines of a decision letter (Bescheid) for `case`.
-pub fn decision_letter(
-    case: &CaseAggregate,
-    service: &ServiceDefinition,
-    sender: &Sender<'_>,
-    outcome: Outcome,
-    fee_cents: i64,
-    day: NaiveDate,
-    reason: &str,
-) -> (String, Vec<String>) {
-    let applicant = &case.applicant;
-    let [street, town] = address_lines(applicant);
-    let verdict = match outcome {
-        Outcome::Approved => format!(
-            "1. Ihrem Antrag auf {} vom {} wird stattgegeben.",
-            service.name,
-            german_date(case.received_at.date_naive())
-        ),
-        Outcome::Partial => format!(
-            "1. Ihrem Antrag auf {} vom {} wird teilweise stattgegeben; im Übrigen wird er abgelehnt.",
-            service.name,
-            german_date(case.received_at.date_naive())
-        ),
-        Outcome::Rejected => format!(
-            "1. Ihr Antrag auf {} vom {} wird abgelehnt.",
-            service.name,
-            german_date(case.received_at.date_naive())
-        ),
-    };
-    let kassenzeichen = case
-        .fee
-        .as_ref()
-        .map(|f| f.kassenzeichen.clone())
-        .unwrap_or_default();
-    let mut lines = vec![
-        format!(
-            "Stadt {CITY} · {} · Kleiner Domhof 17 · 32423 {CITY}",
-            sender.office_name
-        ),
-        String::new(),
-        applicant.full_name(),
-        street,
-        town,
-        String::new(),
-        format!("Aktenzeichen: {}", case.aktenzeichen),
-        format!("Ansprechpartner/in: {}", sender.caseworker),
-        format!("Datum: {}", german_date(day)),
-        String::new(),
-        format!(
-            "Ihr Antrag vom {} – {}",
-            german_date(case.received_at.date_naive()),
-            service.name
-        ),
-        String::new(),
-        format!("Guten Tag {},", applicant.full_name()),
-        String::new(),
-        "auf Ihren Antrag ergeht folgender Bescheid:".to_owned(),
-        verdict,
-    ];
-    if fee_cents > 0 {
-        lines.push(format!(
-            "2. Für diesen Bescheid wird eine Verwaltungsgebühr von {} festgesetzt \
-             (Allgemeine Verwaltungsgebührenordnung NRW in Verbindung mit der \
-             Gebührensatzung der Stadt {CITY}). Bitte überweisen Sie den Betrag bis zum {} \
-             unter Angabe des Kassenzeichens {kassenzeichen} an die Stadtkasse {CITY}, \
-             IBAN DE12 4905 0101 0000 0123 45.",
-            euros(fee_cents),
-            german_date(day + Duration::days(30))
-        ));
-    }
-    lines.extend([
-        String::new(),
-        "Begründung:".to_owned(),
-        reason.to_owned(),
-        String::new(),
-        "Rechtsbehelfsbelehrung:".to_owned(),
-        format!(
-            "Gegen diesen Bescheid kann innerhalb eines Monats nach Bekanntgabe Klage \
-             erhoben werden. Die Klage ist schriftlich beim Verwaltungsgericht Minden, \
-             Königswall 8, 32423 {CITY}, einzureichen oder zur Niederschrift bei der \
-             Urkundsbeamtin oder dem Urkundsbeamten der Geschäftsstelle zu erklären. Sie \
-             kann auch als elektronisches Dokument nach § 55a VwGO eingereicht werden."
-        ),
-        String::new(),
-        "Mit freundlichen Grüßen".to_owned(),
-        format!("Stadt {CITY} – {}", sender.office_name),
-        String::new(),
-        // A letter produced automatically carries no signature and says so (§ 37(5)
-        // VwVfG); a name with "Im Auftrag" belongs only to letters edited by hand.
-        "Dieses Schreiben wurde maschinell erstellt und ist ohne Unterschrift gültig.".to_owned(),
-    ]);
-    (
-        format!("Bescheid über Ihren Antrag auf {}", service.name),
-        lines,
-    )
 }
 
 #[cfg(test)]
