@@ -1177,6 +1177,51 @@ mod tests {
                 "no decision {outcome:?}"
             );
         }
+        // Decision letters are real Bescheide: valid PDF naming the case, the
+        // applicant and the court.
+        let decided = cases
+            .iter()
+            .find(|c| {
+                c.decision
+                    .as_ref()
+                    .is_some_and(|d| d.letter_sha256.is_some())
+            })
+            .expect("a decided case with a letter");
+        let sha = decided
+            .decision
+            .as_ref()
+            .unwrap()
+            .letter_sha256
+            .clone()
+            .unwrap();
+        let mut reading = state.blobs.get(&sha, None).await.unwrap();
+        let mut pdf = Vec::new();
+        while let Some(chunk) = futures::StreamExt::next(&mut reading.body).await {
+            pdf.extend_from_slice(&chunk.unwrap());
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bescheid.pdf");
+        std::fs::write(&path, &pdf).unwrap();
+        let check = std::process::Command::new("qpdf")
+            .arg("--check")
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            check.status.success(),
+            "{}",
+            String::from_utf8_lossy(&check.stdout)
+        );
+        let text = std::process::Command::new("pdftotext")
+            .arg(&path)
+            .arg("-")
+            .output()
+            .unwrap();
+        let text = String::from_utf8(text.stdout).unwrap();
+        assert!(text.contains(&decided.aktenzeichen), "{text}");
+        assert!(text.contains(&decided.applicant.full_name()), "{text}");
+        assert!(text.contains("Verwaltungsgericht Minden"), "{text}");
+
         // Every office has work, and some open cases are past their deadline.
         for office in state.db.offices().await.unwrap() {
             assert!(
