@@ -133,4 +133,40 @@ async fn letters_render_offline_and_follow_the_admins_templates() {
     desktop.json(&["sync", "--once", "--no-prefetch"]);
     desktop.json(&render);
     assert!(pdf_text(&out).contains("Zusatzsatz aus dem Test."));
+
+    // `decide --render` renders the Bescheid, uploads it and records the decision.
+    let inbox = desktop.json(&[
+        "inbox",
+        "--limit",
+        "1",
+        "--status",
+        "submitted",
+        "--assignee",
+        "unassigned",
+    ]);
+    let row = &inbox["cases"][0];
+    let az = row["aktenzeichen"].as_str().unwrap().to_owned();
+    let case_id = row["case_id"].as_str().unwrap().to_owned();
+    assert_eq!(desktop.json(&["claim", &az])["state"], "applied");
+    let decided = desktop.json(&["decide", &az, "--outcome", "approved", "--render"]);
+    assert_eq!(decided["state"], "applied", "{decided}");
+    let caseworker = PortalUser::login(&portal.base, &user, &password).await;
+    let on_portal = caseworker.case(&case_id).await;
+    let sha = on_portal["decision"]["letter_sha256"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no letter: {on_portal}"))
+        .to_owned();
+    let stored = http()
+        .get(format!("{}/api/v1/office/blobs/{sha}", portal.base))
+        .bearer_auth(&caseworker.token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let stored_path = desktop.data_dir().join("stored.pdf");
+    std::fs::write(&stored_path, &stored).unwrap();
+    let text = pdf_text(&stored_path);
+    assert!(text.contains(&az), "{text}");
 }
