@@ -87,6 +87,20 @@ async fn store_settings(store: &LocalStore, settings: &LetterSettings) -> Result
     Ok(())
 }
 
+/// Forgets the synced templates and letterhead (`logout --wipe`): they belong to
+/// the tenant of the portal logged out of.
+pub(crate) async fn wipe(store: &LocalStore) -> Result<()> {
+    let mut tx = store.writer.begin().await?;
+    sqlx::query("DELETE FROM letter_templates")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM letter_settings")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// The templates and letterhead in effect on this desktop.
 pub(crate) async fn load(store: &LocalStore) -> Result<(TemplateSet, Letterhead)> {
     let rows = sqlx::query("SELECT name, source FROM letter_templates ORDER BY name")
@@ -178,4 +192,70 @@ pub(crate) fn render(
         Some(body) => casedesk_letters::render_body(letterhead, input, body, &options)?,
         None => casedesk_letters::render(templates, letterhead, input, &options)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use casedesk_domain::wire::{LetterTemplate, LetterheadSetting};
+
+    use super::*;
+
+    fn template(name: &str, source: &str, overridden: bool) -> LetterTemplate {
+        LetterTemplate {
+            name: name.into(),
+            source: source.into(),
+            overridden,
+            updated_by: None,
+            updated_at: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn synced_overrides_and_letterhead_are_used_until_wiped() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = LocalStore::open(&dir.path().join("cache.db"))
+            .await
+            .unwrap();
+        let defaults = TemplateSet::defaults();
+        let (templates, letterhead) = load(&store).await.unwrap();
+        assert_eq!(templates.source("_remedy"), defaults.source("_remedy"));
+        assert_eq!(letterhead.authority, Letterhead::demo().authority);
+
+        let mut own = Letterhead::demo();
+        own.authority = "Gemeinde Beispielstadt".into();
+        let settings = LetterSettings {
+            version: "v1".into(),
+            templates: vec![
+                template("_remedy", "Eigene Belehrung", true),
+                // Not overridden: the desktop keeps its built-in version.
+                template("hu_approved", "alt", false),
+            ],
+            letterhead: Some(LetterheadSetting {
+                letterhead: serde_json::to_value(&own).unwrap(),
+                logo_png_base64: None,
+                updated_by: None,
+                updated_at: None,
+            }),
+        };
+        store_settings(&store, &settings).await.unwrap();
+        let (templates, letterhead) = load(&store).await.unwrap();
+        assert_eq!(templates.source("_remedy"), Some("Eigene Belehrung"));
+        assert_eq!(
+            templates.source("hu_approved"),
+            defaults.source("hu_approved")
+        );
+        assert_eq!(letterhead.authority, "Gemeinde Beispielstadt");
+        assert!(letterhead.logo.is_none());
+        let version: Option<String> =
+            sqlx::query_scalar("SELECT version FROM letter_settings WHERE id = 1")
+                .fetch_optional(&store.reader)
+                .await
+                .unwrap();
+        assert_eq!(version.as_deref(), Some("v1"));
+
+        wipe(&store).await.unwrap();
+        let (templates, letterhead) = load(&store).await.unwrap();
+        assert_eq!(templates.source("_remedy"), defaults.source("_remedy"));
+        assert_eq!(letterhead.authority, Letterhead::demo().authority);
+    }
 }

@@ -298,6 +298,7 @@ impl Desk {
         }
         if wipe {
             self.inner.store.wipe().await?;
+            letters::wipe(&self.inner.store).await?;
             self.remove_blob_files().await?;
         }
         self.set_connection(Connection::LoginRequired).await;
