@@ -555,3 +555,81 @@ fn walk_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+/// Reads the JSON lines a running `casedesk --json sync` prints until one matches.
+fn wait_for_line(
+    lines: &std::sync::mpsc::Receiver<Value>,
+    what: &str,
+    matches: impl Fn(&Value) -> bool,
+) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let line = lines
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .unwrap_or_else(|_| panic!("no {what} announced"));
+        if matches(&line) {
+            return line;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn following_live_announces_portal_changes_and_going_offline() {
+    use std::io::BufRead;
+    let mut w = world().await;
+    w.desktop.json(&["sync", "--once", "--no-prefetch"]);
+    let case = first_case(&w.desktop, &["--status", "in_review"]);
+    let case_id = case["case_id"].as_str().unwrap().to_owned();
+
+    let mut child = w
+        .desktop
+        .command(&["sync", "--no-prefetch"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (sender, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if let Ok(value) = serde_json::from_str::<Value>(&line)
+                && sender.send(value).is_err()
+            {
+                break;
+            }
+        }
+    });
+    wait_for_line(&lines, "online status", |l| {
+        l["type"] == "sync_status" && l["connection"]["state"] == "online"
+    });
+
+    // A change on the portal is pushed to the following desktop, not polled for.
+    let (lead, lead_password) = w.portal.login_of("team_lead", 0);
+    let lead = PortalUser::login(&w.portal.base, &lead, &lead_password).await;
+    let current = lead.case(&case_id).await;
+    let answer = lead
+        .command(&current, "add_note", json!({"text": "live angekommen"}))
+        .await;
+    assert_eq!(answer["result"], "applied", "{answer}");
+    wait_for_line(&lines, "the changed case", |l| {
+        l["type"] == "case_changed"
+            && l["case_ids"]
+                .as_array()
+                .is_some_and(|ids| ids.iter().any(|id| id == case_id.as_str()))
+    });
+
+    // The portal dies: the status light says offline, with the time.
+    w.portal.kill();
+    let offline = wait_for_line(&lines, "offline status", |l| {
+        l["type"] == "sync_status" && l["connection"]["state"] == "offline"
+    });
+    assert!(offline["connection"]["since"].is_string(), "{offline}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let shown = w
+        .desktop
+        .json(&["show", case["aktenzeichen"].as_str().unwrap()]);
+    assert_eq!(notes_with(&shown["case"], "live angekommen"), 1);
+}
