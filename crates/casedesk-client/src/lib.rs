@@ -253,9 +253,7 @@ impl Desk {
     /// Logs in. A local store that belongs to another user or portal is emptied first,
     /// unless it still holds that user's unsent commands.
     pub async fn login(&self, portal_url: &str, user: &str, password: &str) -> Result<UserInfo> {
-        let credentials = Credentials::new(&self.inner.config.keyring_service, "", user);
-        let probe = Portal::new(portal_url, credentials)?;
-        let base = probe.base().to_owned();
+        let base = portal::normalise_base(portal_url)?;
         let portal = Portal::new(
             &base,
             Credentials::new(&self.inner.config.keyring_service, &base, user),

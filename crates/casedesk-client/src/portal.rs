@@ -239,7 +239,7 @@ impl Portal {
 }
 
 /// Accepts `host:port`, `http://host:port` and a trailing slash.
-fn normalise_base(base: &str) -> Result<String> {
+pub(crate) fn normalise_base(base: &str) -> Result<String> {
     let base = base.trim();
     let with_scheme = if base.contains("://") {
         base.to_owned()
