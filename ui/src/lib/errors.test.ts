@@ -1,0 +1,48 @@
+// Tests of the error code → German message mapping.
+import { describe, expect, it } from "vitest";
+import { SESSION_EXPIRED, actionErrorMessage, loginErrorMessage, toErrorPayload } from "./errors";
+
+describe("error messages", () => {
+  it("normalises whatever a command rejects with", () => {
+    expect(toErrorPayload({ code: "offline", message: "x" })).toEqual({ code: "offline", message: "x" });
+    expect(toErrorPayload(new Error("boom"))).toEqual({ code: "unknown", message: "boom" });
+    expect(toErrorPayload("kaputt")).toEqual({ code: "unknown", message: "kaputt" });
+  });
+
+  it("branches on the code, not the message", () => {
+    expect(loginErrorMessage({ code: "wrong_password", message: "anything" })).toBe(
+      "Benutzername oder Passwort ist falsch.",
+    );
+    expect(loginErrorMessage({ code: "offline", message: "Portal nicht erreichbar: connection refused" })).toMatch(
+      /^Portal nicht erreichbar/,
+    );
+    expect(loginErrorMessage({ code: "login_required", message: "" })).toBe(SESSION_EXPIRED);
+    expect(SESSION_EXPIRED).toContain("Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.");
+    expect(SESSION_EXPIRED).toContain("bleiben erhalten");
+  });
+
+  it("keeps the engine's detail where it says more than the code", () => {
+    const throttled = loginErrorMessage({
+      code: "throttled",
+      message: "Zu viele Fehlversuche. Bitte in 30 Sekunden erneut versuchen.",
+    });
+    expect(throttled).toContain("Zu viele Fehlversuche");
+    expect(throttled).toContain("30 Sekunden");
+    expect(loginErrorMessage({ code: "foreign_cache", message: "Der lokale Bestand gehört zu mia" })).toContain(
+      "mia",
+    );
+  });
+
+  it("falls back to the engine's message for unknown codes", () => {
+    expect(loginErrorMessage({ code: "local_store", message: "Lokale Datenbank: voll" })).toBe(
+      "Lokale Datenbank: voll",
+    );
+  });
+
+  it("shows refusals of commands as the engine words them", () => {
+    expect(actionErrorMessage({ code: "refused", message: "Der Vorgang ist Ihnen nicht zugewiesen" })).toBe(
+      "Der Vorgang ist Ihnen nicht zugewiesen",
+    );
+    expect(actionErrorMessage({ code: "blob_not_found", message: "" })).toMatch(/noch nicht verfügbar/);
+  });
+});

@@ -1,0 +1,78 @@
+// Tests of the saved views and the search/sort interplay.
+import { describe, expect, it } from "vitest";
+import {
+  VIEW_KEYS,
+  activeView,
+  countFilters,
+  emptyFilter,
+  initialQuery,
+  selectView,
+  viewFilter,
+  withSearchText,
+} from "./inboxQuery";
+
+describe("saved views", () => {
+  it("map to the engine's filters", () => {
+    expect(viewFilter("mine")).toMatchObject({
+      statuses: ["submitted", "in_review", "awaiting_citizen"],
+      assignee: { kind: "me" },
+    });
+    expect(viewFilter("overdue")).toMatchObject({ due: { kind: "overdue" }, statuses: [] });
+    expect(viewFilter("answered")).toMatchObject({ answered: true });
+    expect(viewFilter("open")).toMatchObject({ statuses: ["submitted", "in_review", "awaiting_citizen"] });
+    expect(viewFilter("open").assignee).toEqual({ kind: "anyone" });
+    expect(viewFilter("unassigned")).toMatchObject({ assignee: { kind: "unassigned" } });
+    expect(viewFilter("problems")).toMatchObject({ outbox: "rejected" });
+  });
+
+  it("send every field the engine knows", () => {
+    for (const key of VIEW_KEYS) {
+      expect(Object.keys(viewFilter(key)).sort()).toEqual(Object.keys(emptyFilter()).sort());
+    }
+  });
+
+  it("are recognised from the filter, whatever the status order or search text", () => {
+    const filter = { ...viewFilter("mine"), statuses: ["awaiting_citizen", "submitted", "in_review"] as const };
+    expect(activeView({ ...filter, statuses: [...filter.statuses], text: "Müller" })).toBe("mine");
+    expect(activeView({ ...viewFilter("open"), service: "HU" })).toBeNull();
+  });
+
+  it("are counted in one call, the current list first", () => {
+    const current = { ...emptyFilter(), text: "x" };
+    const filters = countFilters(current);
+    expect(filters).toHaveLength(1 + VIEW_KEYS.length);
+    expect(filters[0]).toBe(current);
+    expect(filters[5]).toEqual(viewFilter("unassigned"));
+  });
+
+  it("keep the search text when switching", () => {
+    const query = withSearchText(initialQuery("open"), "Meier");
+    expect(selectView(query, "overdue").filter).toMatchObject({ text: "Meier", due: { kind: "overdue" } });
+  });
+});
+
+describe("search text", () => {
+  it("switches to relevance when a search starts and back when it ends", () => {
+    let query = { ...initialQuery(), sort: { key: "received", descending: true } as const };
+    query = withSearchText(query, "Mü");
+    expect(query.filter.text).toBe("Mü");
+    expect(query.sort.key).toBe("relevance");
+    query = withSearchText(query, "Müller");
+    expect(query.sort.key).toBe("relevance");
+    query = withSearchText(query, "   ");
+    expect(query.filter.text).toBeNull();
+    expect(query.sort).toEqual({ key: "received", descending: true });
+  });
+
+  it("keeps a sort the user chose during the search", () => {
+    let query = withSearchText(initialQuery(), "Bello");
+    query = { ...query, sort: { key: "aktenzeichen", descending: false } };
+    query = withSearchText(query, "");
+    expect(query.sort).toEqual({ key: "aktenzeichen", descending: false });
+  });
+
+  it("never leaves relevance behind without search text", () => {
+    const query = withSearchText({ ...initialQuery(), sort: { key: "relevance", descending: false } }, "x");
+    expect(withSearchText(query, "").sort).toEqual({ key: "due", descending: false });
+  });
+});

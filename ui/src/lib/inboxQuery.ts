@@ -1,0 +1,126 @@
+// What the inbox shows: the saved views, the filter and sort the user set, and how
+// the search text switches the sort to relevance and back.
+import type { CaseStatus, InboxFilter, InboxSort, SortKey } from "../generated/bindings";
+import { OPEN_STATUSES } from "./labels";
+
+export const VIEW_KEYS = ["mine", "overdue", "answered", "open", "unassigned", "problems"] as const;
+export type ViewKey = (typeof VIEW_KEYS)[number];
+
+export const VIEW_LABELS: Record<ViewKey, string> = {
+  mine: "Meine offenen",
+  overdue: "Überfällig",
+  answered: "Antwort eingegangen",
+  open: "Alle offenen",
+  unassigned: "Nicht zugewiesen",
+  problems: "Mit Problemen",
+};
+
+/** The view the inbox starts with. */
+export const DEFAULT_VIEW: ViewKey = "open";
+
+/** Every case: no condition set. */
+export function emptyFilter(): InboxFilter {
+  return {
+    statuses: [],
+    service: null,
+    assignee: { kind: "anyone" },
+    office: null,
+    due: null,
+    outbox: null,
+    answered: false,
+    text: null,
+  };
+}
+
+/** The filter behind a saved view. */
+export function viewFilter(key: ViewKey): InboxFilter {
+  const filter = emptyFilter();
+  switch (key) {
+    case "mine":
+      return { ...filter, statuses: [...OPEN_STATUSES], assignee: { kind: "me" } };
+    case "overdue":
+      return { ...filter, due: { kind: "overdue" } };
+    case "answered":
+      return { ...filter, answered: true };
+    case "open":
+      return { ...filter, statuses: [...OPEN_STATUSES] };
+    case "unassigned":
+      // Closed cases lose their assignee; only open ones are waiting for someone.
+      return { ...filter, statuses: [...OPEN_STATUSES], assignee: { kind: "unassigned" } };
+    case "problems":
+      return { ...filter, outbox: "rejected" };
+  }
+}
+
+function sameStatuses(a: readonly CaseStatus[], b: readonly CaseStatus[]): boolean {
+  return a.length === b.length && a.every((s) => b.includes(s));
+}
+
+/** Whether two filters select the same cases, ignoring the search text. */
+export function sameFilter(a: InboxFilter, b: InboxFilter): boolean {
+  return (
+    sameStatuses(a.statuses, b.statuses) &&
+    (a.service ?? null) === (b.service ?? null) &&
+    JSON.stringify(a.assignee) === JSON.stringify(b.assignee) &&
+    (a.office ?? null) === (b.office ?? null) &&
+    JSON.stringify(a.due ?? null) === JSON.stringify(b.due ?? null) &&
+    (a.outbox ?? null) === (b.outbox ?? null) &&
+    Boolean(a.answered) === Boolean(b.answered)
+  );
+}
+
+/** The saved view the filter amounts to, if any. */
+export function activeView(filter: InboxFilter): ViewKey | null {
+  return VIEW_KEYS.find((key) => sameFilter(filter, viewFilter(key))) ?? null;
+}
+
+/** The inbox query the user has set up. */
+export interface InboxQuery {
+  filter: InboxFilter;
+  sort: InboxSort;
+  /** The sort to return to when the search ends. */
+  sortBeforeSearch: InboxSort | null;
+}
+
+const DEFAULT_SORT: InboxSort = { key: "due", descending: false };
+const RELEVANCE: InboxSort = { key: "relevance", descending: false };
+
+export function initialQuery(view: ViewKey = DEFAULT_VIEW): InboxQuery {
+  return { filter: viewFilter(view), sort: DEFAULT_SORT, sortBeforeSearch: null };
+}
+
+/** Switches to a saved view, keeping the search text and sort. */
+export function selectView(query: InboxQuery, key: ViewKey): InboxQuery {
+  return { ...query, filter: { ...viewFilter(key), text: query.filter.text ?? null } };
+}
+
+/**
+ * Sets the search text. Starting a search sorts by relevance; ending it returns to the
+ * sort from before, so an emptied box never leaves a meaningless sort behind.
+ */
+export function withSearchText(query: InboxQuery, raw: string): InboxQuery {
+  const text = raw.trim() === "" ? null : raw.trim();
+  const searching = Boolean(query.filter.text);
+  const filter = { ...query.filter, text };
+  if (text && !searching) {
+    return { filter, sort: RELEVANCE, sortBeforeSearch: query.sort };
+  }
+  if (!text && searching) {
+    const sort = query.sort.key === "relevance" ? (query.sortBeforeSearch ?? DEFAULT_SORT) : query.sort;
+    return { filter, sort: sort.key === "relevance" ? DEFAULT_SORT : sort, sortBeforeSearch: null };
+  }
+  return { ...query, filter };
+}
+
+export const SORT_LABELS: Record<SortKey, string> = {
+  due: "Frist",
+  received: "Eingang",
+  aktenzeichen: "Aktenzeichen",
+  applicant: "Antragsteller/in",
+  relevance: "Relevanz",
+};
+
+/** The filters of one `counts` call: the current list first, then every saved view. */
+export function countFilters(filter: InboxFilter): InboxFilter[] {
+  return [filter, ...VIEW_KEYS.map(viewFilter)];
+}
