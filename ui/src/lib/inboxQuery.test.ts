@@ -1,6 +1,7 @@
 // Tests of the saved views and the search/sort interplay.
 import { describe, expect, it } from "vitest";
 import {
+  type InboxQuery,
   VIEW_KEYS,
   activeView,
   countFilters,
@@ -53,7 +54,7 @@ describe("saved views", () => {
 
 describe("search text", () => {
   it("switches to relevance when a search starts and back when it ends", () => {
-    let query = { ...initialQuery(), sort: { key: "received", descending: true } as const };
+    let query: InboxQuery = { ...initialQuery(), sort: { key: "received", descending: true } };
     query = withSearchText(query, "Mü");
     expect(query.filter.text).toBe("Mü");
     expect(query.sort.key).toBe("relevance");

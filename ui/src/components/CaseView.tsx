@@ -1,0 +1,468 @@
+// One case with everything a caseworker needs: applicant, form data, documents,
+// notes, requests, messages, decision, history, and the actions that apply.
+// Citizen-entered text is only ever rendered as text.
+import { type FormEvent, type RefObject, useEffect, useRef, useState } from "react";
+import type { CaseDetail, CommandKind, DocumentMeta, UserInfo } from "../generated/bindings";
+import { type OutboxMarks, caseActions, outboxMarks } from "../lib/caseWork";
+import { formatCents, formatDate, formatDateTime, urgency } from "../lib/dates";
+import { documentKindLabel, formEntries } from "../lib/formFields";
+import {
+  actorLabel,
+  describeEvent,
+  isOpen,
+  outcomeLabel,
+  paymentLabel,
+  priorityLabel,
+  requestStatusLabel,
+  statusLabel,
+  verdictLabel,
+} from "../lib/labels";
+import { isTypingTarget } from "../lib/shortcuts";
+import { RejectedCommands } from "./RejectedCommands";
+
+interface Props {
+  detail: CaseDetail;
+  me: UserInfo;
+  staff: UserInfo[];
+  today: string;
+  serviceName: string;
+  shownDocumentId: string | null;
+  noteRef: RefObject<HTMLTextAreaElement | null>;
+  onShowDocument(document: DocumentMeta): void;
+  onShowLetter(sha256: string): void;
+  runCommand(kind: CommandKind): Promise<boolean>;
+  onReload(): void;
+  onError(message: string): void;
+  onClose(): void;
+}
+
+export function PendingBadge({ label = "wird übertragen…" }: { label?: string }) {
+  return (
+    <span className="chip chip-pending" title="Die Änderung ist lokal gespeichert und wird an das Portal übertragen.">
+      <span aria-hidden="true">⟳ </span>
+      {label}
+    </span>
+  );
+}
+
+function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toLocaleString("de-DE", { maximumFractionDigits: 0 })} KB`;
+  return `${(bytes / 1024 / 1024).toLocaleString("de-DE", { maximumFractionDigits: 1 })} MB`;
+}
+
+export function CaseView(props: Props) {
+  const { detail, me, today, serviceName, onClose } = props;
+  const aggregate = detail.case;
+  const marks = outboxMarks(detail);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+
+  // Opening a case moves focus to its heading, so screen readers announce it; not
+  // while the user is typing somewhere.
+  useEffect(() => {
+    if (!isTypingTarget(document.activeElement)) headingRef.current?.focus({ preventScroll: true });
+  }, [aggregate.id]);
+
+  const due = urgency(aggregate.due_date, today, isOpen(aggregate.status));
+
+  return (
+    <section className="case-view" data-testid="case-view" data-aktenzeichen={aggregate.aktenzeichen} aria-labelledby="case-title">
+      <header className="case-header">
+        <div className="case-title-row">
+          <h2 id="case-title" ref={headingRef} tabIndex={-1}>
+            {aggregate.aktenzeichen}
+          </h2>
+          {marks.pending.length > 0 && <PendingBadge />}
+          <button type="button" className="icon-button close-button" aria-label="Vorgang schließen (Esc)" onClick={onClose}>
+            <span aria-hidden="true">×</span>
+          </button>
+        </div>
+        <p className="case-subtitle">
+          {serviceName} · {aggregate.applicant.given_name} {aggregate.applicant.family_name}
+        </p>
+        <dl className="case-facts">
+          <div>
+            <dt>Status</dt>
+            <dd>
+              <span className={`status status-${aggregate.status}`}>{statusLabel(aggregate.status)}</span>
+              {marks.statusPending && <PendingBadge />}
+            </dd>
+          </div>
+          <div>
+            <dt>Bearbeitung</dt>
+            <dd data-testid="case-assignee">
+              {aggregate.assignee === me.id ? `${me.display_name} (ich)` : (aggregate.assignee_name ?? "nicht zugewiesen")}
+              {marks.assignmentPending && <PendingBadge />}
+            </dd>
+          </div>
+          <div>
+            <dt>Frist</dt>
+            <dd>
+              <span className={`due due-${due.level}`}>
+                {due.icon && <span aria-hidden="true">{due.icon} </span>}
+                {formatDate(aggregate.due_date)}
+                {due.text && ` (${due.text})`}
+              </span>
+            </dd>
+          </div>
+          <div>
+            <dt>Eingang</dt>
+            <dd>{formatDateTime(aggregate.received_at)}</dd>
+          </div>
+          <div>
+            <dt>Priorität</dt>
+            <dd>{priorityLabel(aggregate.priority)}</dd>
+          </div>
+        </dl>
+        <CaseActionsBar {...props} />
+      </header>
+
+      <RejectedCommands entries={marks.rejected} onSettled={props.onReload} onError={props.onError} />
+
+      <div className="case-sections">
+        <ApplicantSection detail={detail} />
+        <FormSection detail={detail} />
+        <DocumentsSection {...props} marks={marks} />
+        <NotesSection {...props} marks={marks} />
+        <RequestsSection detail={detail} />
+        <MessagesSection detail={detail} />
+        <DecisionSection {...props} />
+        <HistorySection detail={detail} />
+      </div>
+    </section>
+  );
+}
+
+function CaseActionsBar({ detail, me, staff, runCommand }: Props) {
+  const actions = caseActions(detail.case, me);
+  const [assignee, setAssignee] = useState("");
+  const [busy, setBusy] = useState(false);
+  const run = async (kind: CommandKind) => {
+    setBusy(true);
+    await runCommand(kind);
+    setBusy(false);
+  };
+  const others = staff.filter((person) => person.id !== detail.case.assignee && person.role !== "admin");
+
+  return (
+    <div className="case-actions" role="group" aria-label="Aktionen">
+      {actions.claim && (
+        <button type="button" className="primary" data-testid="claim" disabled={busy} onClick={() => void run({ kind: "claim" })}>
+          Übernehmen <kbd aria-hidden="true">c</kbd>
+        </button>
+      )}
+      {actions.release && (
+        <button type="button" data-testid="release" disabled={busy} onClick={() => void run({ kind: "release" })}>
+          Freigeben
+        </button>
+      )}
+      {actions.statusMoves.map((move) => (
+        <button
+          key={move.status}
+          type="button"
+          data-testid={`set-status-${move.status}`}
+          disabled={busy}
+          onClick={() => void run({ kind: "set_status", payload: { status: move.status, reason: null } })}
+        >
+          {move.label}
+        </button>
+      ))}
+      {actions.assign && (
+        <form
+          className="assign-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (assignee) void run({ kind: "assign", payload: { assignee } }).then(() => setAssignee(""));
+          }}
+        >
+          <label htmlFor="assign-to">Zuweisen an…</label>
+          <select id="assign-to" data-testid="assign-select" value={assignee} onChange={(e) => setAssignee(e.target.value)}>
+            <option value="">Person wählen</option>
+            {others.map((person) => (
+              <option key={person.id} value={person.id}>
+                {person.display_name}
+              </option>
+            ))}
+          </select>
+          <button type="submit" data-testid="assign" disabled={busy || !assignee}>
+            Zuweisen
+          </button>
+        </form>
+      )}
+    </div>
+  );
+}
+
+function ApplicantSection({ detail }: { detail: CaseDetail }) {
+  const a = detail.case.applicant;
+  return (
+    <section className="case-section" aria-labelledby="applicant-title">
+      <h3 id="applicant-title">Antragsteller/in</h3>
+      <address className="applicant">
+        <span>
+          {a.given_name} {a.family_name}
+        </span>
+        <span>{a.street}</span>
+        <span>
+          {a.postal_code} {a.city}
+        </span>
+        <span>E-Mail: {a.email}</span>
+        {a.phone && <span>Telefon: {a.phone}</span>}
+      </address>
+    </section>
+  );
+}
+
+function FormSection({ detail }: { detail: CaseDetail }) {
+  const entries = formEntries(detail.case.form_data, detail.service);
+  return (
+    <section className="case-section" aria-labelledby="form-title">
+      <h3 id="form-title">Angaben im Antrag</h3>
+      {entries.length === 0 ? (
+        <p className="empty">Keine Angaben.</p>
+      ) : (
+        <dl className="form-data">
+          {entries.map((entry) => (
+            <div key={entry.key}>
+              <dt>{entry.label}</dt>
+              <dd>{entry.value}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+    </section>
+  );
+}
+
+function DocumentsSection({ detail, shownDocumentId, onShowDocument, marks }: Props & { marks: OutboxMarks }) {
+  const documents = detail.case.documents;
+  return (
+    <section className="case-section" aria-labelledby="documents-title">
+      <h3 id="documents-title">Dokumente ({documents.length})</h3>
+      {documents.length === 0 ? (
+        <p className="empty">Keine Dokumente.</p>
+      ) : (
+        <ul className="documents">
+          {documents.map((doc) => {
+            const verdict = doc.review?.verdict ?? "";
+            const pending = marks.pendingDocuments.has(doc.id);
+            const kind = documentKindLabel(doc.kind, detail.service);
+            return (
+              <li key={doc.id}>
+                <button
+                  type="button"
+                  className={`document${doc.id === shownDocumentId ? " shown" : ""}`}
+                  data-testid="document"
+                  data-document-id={doc.id}
+                  data-verdict={verdict}
+                  data-pending={pending ? "true" : "false"}
+                  aria-pressed={doc.id === shownDocumentId}
+                  onClick={() => onShowDocument(doc)}
+                >
+                  <span className="document-name">{doc.file_name}</span>
+                  <span className="document-meta">
+                    {kind && `${kind} · `}
+                    {formatSize(doc.size)} · {formatDateTime(doc.uploaded_at)}
+                    {!doc.from_citizen && " · vom Amt"}
+                  </span>
+                  <span className={`chip verdict verdict-${verdict || "none"}`}>{verdictLabel(doc.review?.verdict)}</span>
+                  {pending && <PendingBadge />}
+                  {doc.review?.verdict === "rejected" && doc.review.reason && (
+                    <span className="document-reason">Grund: {doc.review.reason}</span>
+                  )}
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function NotesSection({ detail, noteRef, runCommand, marks }: Props & { marks: OutboxMarks }) {
+  const [text, setText] = useState("");
+  const [busy, setBusy] = useState(false);
+  const notes = detail.case.notes;
+
+  async function submit(event?: FormEvent) {
+    event?.preventDefault();
+    if (!text.trim()) return;
+    setBusy(true);
+    const ok = await runCommand({ kind: "add_note", payload: { text: text.trim() } });
+    setBusy(false);
+    if (ok) setText("");
+  }
+
+  return (
+    <section className="case-section" aria-labelledby="notes-title">
+      <h3 id="notes-title">Interne Notizen ({notes.length})</h3>
+      {notes.length > 0 && (
+        <ul className="notes">
+          {notes.map((note) => {
+            const pending = marks.pendingNotes.has(note.id);
+            return (
+              <li key={note.id} className="note" data-testid="note" data-pending={pending ? "true" : "false"}>
+                <p className="note-meta">
+                  {note.author} · {formatDateTime(note.at)} {pending && <PendingBadge />}
+                </p>
+                <p className="note-text">{note.text}</p>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      <form className="note-form" onSubmit={submit}>
+        <label htmlFor="note-input">Notiz hinzufügen</label>
+        <textarea
+          id="note-input"
+          ref={noteRef}
+          data-testid="note-input"
+          rows={3}
+          value={text}
+          placeholder="Nur intern sichtbar. Strg+Enter speichert."
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+              e.preventDefault();
+              void submit();
+            } else if (e.key === "Escape") {
+              e.currentTarget.blur();
+            }
+          }}
+        />
+        <button type="submit" data-testid="note-submit" disabled={busy || !text.trim()}>
+          Notiz hinzufügen
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function RequestsSection({ detail }: { detail: CaseDetail }) {
+  const requests = detail.case.requests;
+  if (requests.length === 0) return null;
+  return (
+    <section className="case-section" aria-labelledby="requests-title">
+      <h3 id="requests-title">Nachforderungen ({requests.length})</h3>
+      <ul className="requests">
+        {requests.map((request) => (
+          <li key={request.id} className="request" data-testid="request">
+            <p className="request-meta">
+              {formatDateTime(request.requested_at)} · Antwort bis {formatDate(request.answer_due)} ·{" "}
+              <span className={`chip request-${request.status}`}>{requestStatusLabel(request.status)}</span>
+              {request.answered_at && ` am ${formatDateTime(request.answered_at)}`}
+            </p>
+            <ul className="request-items">
+              {request.items.map((item, i) => (
+                <li key={i}>{item.description}</li>
+              ))}
+            </ul>
+            <p>
+              <span className="label">Begründung:</span> {request.reason}
+            </p>
+            <p className="message-text">{request.message}</p>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function MessagesSection({ detail }: { detail: CaseDetail }) {
+  const messages = detail.case.messages;
+  if (messages.length === 0) return null;
+  return (
+    <section className="case-section" aria-labelledby="messages-title">
+      <h3 id="messages-title">Nachrichten ({messages.length})</h3>
+      <ul className="messages">
+        {messages.map((message) => (
+          <li key={message.id} className={`message${message.from_citizen ? " from-citizen" : ""}`} data-testid="message">
+            <p className="message-meta">
+              {message.author}
+              {message.from_citizen ? " (Antragsteller/in)" : ""} · {formatDateTime(message.at)}
+            </p>
+            <p className="message-text">{message.text}</p>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function DecisionSection({ detail, onShowLetter }: Props) {
+  const { decision, fee } = detail.case;
+  if (!decision && !fee) return null;
+  return (
+    <section className="case-section" aria-labelledby="decision-title">
+      <h3 id="decision-title">Entscheidung und Gebühr</h3>
+      <dl className="form-data">
+        {decision && (
+          <>
+            <div>
+              <dt>Ergebnis</dt>
+              <dd data-testid="decision-outcome">{outcomeLabel(decision.outcome)}</dd>
+            </div>
+            <div>
+              <dt>Entschieden am</dt>
+              <dd>{formatDateTime(decision.decided_at)}</dd>
+            </div>
+            <div>
+              <dt>Bereitgestellt</dt>
+              <dd>{formatDate(decision.made_available)}</dd>
+            </div>
+            <div>
+              <dt>Gilt als bekanntgegeben</dt>
+              <dd>{formatDate(decision.deemed_delivery)}</dd>
+            </div>
+            <div>
+              <dt>Widerspruchsfrist bis</dt>
+              <dd>{formatDate(decision.appeal_deadline)}</dd>
+            </div>
+            <div>
+              <dt>Gebühr laut Bescheid</dt>
+              <dd>{formatCents(decision.fee_cents)}</dd>
+            </div>
+          </>
+        )}
+        {fee && (
+          <>
+            <div>
+              <dt>Kassenzeichen</dt>
+              <dd>{fee.kassenzeichen}</dd>
+            </div>
+            <div>
+              <dt>Zahlung</dt>
+              <dd>
+                {formatCents(fee.amount_cents)} · {paymentLabel(fee.status)}
+              </dd>
+            </div>
+          </>
+        )}
+      </dl>
+      {decision?.letter_sha256 && (
+        <button type="button" onClick={() => onShowLetter(decision.letter_sha256!)}>
+          Bescheid anzeigen
+        </button>
+      )}
+    </section>
+  );
+}
+
+function HistorySection({ detail }: { detail: CaseDetail }) {
+  const history = [...detail.case.history].reverse();
+  return (
+    <section className="case-section" aria-labelledby="history-title">
+      <h3 id="history-title">Verlauf</h3>
+      <ol className="history" data-testid="history">
+        {history.map((entry, i) => (
+          <li key={`${entry.seq}-${entry.version}-${i}`} className="history-entry" data-event={entry.event.type}>
+            <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
+            <span className="history-actor">{actorLabel(entry.actor)}</span>
+            <span className="history-text">{describeEvent(entry, detail.case)}</span>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

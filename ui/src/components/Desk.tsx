@@ -1,0 +1,417 @@
+// The caseworker's desk: saved views, the inbox, the open case and the document
+// beside it, the status bar and notices. Owns the keyboard shortcuts and reacts to
+// the engine's change events (never polls).
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useBackend } from "../backend";
+import type { CommandKind, ServiceDefinition, SyncStatus, UserInfo, Verdict } from "../generated/bindings";
+import type { ChangeBatch } from "../lib/changeBatch";
+import { caseActions, outboxMarks } from "../lib/caseWork";
+import { localToday } from "../lib/dates";
+import { actionErrorMessage, toErrorPayload } from "../lib/errors";
+import { type InboxQuery, type ViewKey, activeView, initialQuery, selectView, withSearchText } from "../lib/inboxQuery";
+import { roleLabel } from "../lib/labels";
+import { type ShortcutAction, shortcutFor } from "../lib/shortcuts";
+import { useCaseDetail } from "../hooks/useCaseDetail";
+import { useChangeFeed } from "../hooks/useChangeFeed";
+import { useInbox } from "../hooks/useInbox";
+import { CaseView } from "./CaseView";
+import { DocumentViewer, type Shown } from "./DocumentViewer";
+import { InboxList, type InboxListHandle } from "./InboxList";
+import { InboxToolbar } from "./InboxToolbar";
+import { type Notice, Notices } from "./Notices";
+import { ShortcutDialog } from "./ShortcutDialog";
+import { StatusBar } from "./StatusBar";
+import { ViewNav } from "./ViewNav";
+
+interface Props {
+  me: UserInfo;
+  initialStatus: SyncStatus;
+  onReady(): void;
+  onLoggedOut(): void;
+  onLoginRequired(): void;
+}
+
+/** What the document panel shows: one of the case's documents, or its decision letter. */
+type ShownRef = { kind: "document"; id: string } | { kind: "letter"; sha256: string };
+
+const SEARCH_DEBOUNCE_MS = 80;
+const MAX_NOTICES = 5;
+
+let noticeIds = 0;
+
+export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired }: Props) {
+  const backend = useBackend();
+  const { commands } = backend;
+  const [query, setQuery] = useState<InboxQuery>(() => initialQuery());
+  const [searchText, setSearchText] = useState("");
+  const [status, setStatus] = useState(initialStatus);
+  const [services, setServices] = useState<ServiceDefinition[]>([]);
+  const [staff, setStaff] = useState<UserInfo[]>([]);
+  const [selected, setSelected] = useState<number | null>(null);
+  const [openCaseId, setOpenCaseId] = useState<string | null>(null);
+  const [shownRef, setShownRef] = useState<ShownRef | null>(null);
+  const [rejecting, setRejecting] = useState(false);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const [notices, setNotices] = useState<Notice[]>([]);
+  // Set by j/k while a case is open: open the selected row once it has loaded.
+  const [follow, setFollow] = useState(false);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const noteRef = useRef<HTMLTextAreaElement>(null);
+  const listRef = useRef<InboxListHandle>(null);
+  const today = localToday();
+
+  const notify = useCallback((tone: Notice["tone"], text: string, about?: Pick<Notice, "caseId" | "aktenzeichen">) => {
+    setNotices((shown) => [...shown.filter((n) => n.text !== text), { id: ++noticeIds, tone, text, ...about }].slice(-MAX_NOTICES));
+  }, []);
+  const dismiss = useCallback((id: number) => setNotices((shown) => shown.filter((n) => n.id !== id)), []);
+
+  const reportError = useCallback(
+    (error: unknown) => {
+      if (toErrorPayload(error).code === "login_required") onLoginRequired();
+      else notify("error", actionErrorMessage(error));
+    },
+    [notify, onLoginRequired],
+  );
+
+  const inbox = useInbox(backend, query, reportError);
+  const openCase = useCaseDetail(backend, openCaseId);
+  const detail = openCase.detail;
+
+  useEffect(() => {
+    if (inbox.firstPageLoaded) onReady();
+  }, [inbox.firstPageLoaded, onReady]);
+
+  const loadServices = useCallback(() => {
+    commands.services().then(setServices, reportError);
+  }, [commands, reportError]);
+
+  useEffect(() => {
+    loadServices();
+    if (me.role === "team_lead") commands.staff().then(setStaff, () => setStaff([]));
+  }, [commands, loadServices, me.role]);
+
+  const serviceNames = useMemo(() => new Map(services.map((s) => [s.id, s.name])), [services]);
+  const serviceName = useCallback((id: string) => serviceNames.get(id) ?? id, [serviceNames]);
+
+  // The search box applies its text after a short pause in typing.
+  useEffect(() => {
+    const timer = window.setTimeout(() => {
+      setQuery((current) => {
+        const next = withSearchText(current, searchText);
+        return next.filter.text === current.filter.text ? current : next;
+      });
+    }, SEARCH_DEBOUNCE_MS);
+    return () => window.clearTimeout(timer);
+  }, [searchText]);
+
+  // A new query starts at the top of the list.
+  useEffect(() => {
+    setSelected(null);
+    listRef.current?.scrollToIndex(0);
+  }, [query]);
+
+  // Leaving a case closes its document and any rejection in progress.
+  useEffect(() => {
+    setShownRef(null);
+    setRejecting(false);
+  }, [openCaseId]);
+
+  useEffect(() => {
+    if (!follow || selected === null) return;
+    const row = inbox.rowAt(selected);
+    if (row) {
+      setOpenCaseId(row.case_id);
+      setFollow(false);
+    }
+  }, [follow, selected, inbox, inbox.version]);
+
+  useChangeFeed(backend, (batch: ChangeBatch) => {
+    if (batch.status) {
+      setStatus(batch.status);
+      if (batch.status.connection.state === "login_required") onLoginRequired();
+    }
+    if (batch.inbox) {
+      inbox.invalidate();
+      if (services.length === 0) loadServices();
+    }
+    if (openCaseId && batch.caseIds.has(openCaseId)) openCase.reload();
+    for (const refusal of batch.rejected) {
+      notify("error", `Das Portal hat eine Änderung an ${refusal.aktenzeichen} abgelehnt: ${refusal.message}`, {
+        caseId: refusal.case_id,
+        aktenzeichen: refusal.aktenzeichen,
+      });
+    }
+  });
+
+  const runCommand = useCallback(
+    async (caseId: string, kind: CommandKind): Promise<boolean> => {
+      try {
+        await commands.command(caseId, kind);
+        if (caseId === openCaseId) openCase.reload();
+        return true;
+      } catch (error) {
+        reportError(error);
+        return false;
+      }
+    },
+    [commands, openCaseId, openCase, reportError],
+  );
+
+  const changeQuery = useCallback((next: InboxQuery) => setQuery(next), []);
+  const showView = useCallback((view: ViewKey) => setQuery((current) => selectView(current, view)), []);
+
+  const openRow = useCallback(
+    (index: number) => {
+      setSelected(index);
+      const row = inbox.rowAt(index);
+      if (row) setOpenCaseId(row.case_id);
+    },
+    [inbox],
+  );
+
+  const closeCase = useCallback(() => {
+    setOpenCaseId(null);
+    requestAnimationFrame(() => listRef.current?.focus());
+  }, []);
+
+  // The shown document, resolved against the case as it is now.
+  const documents = detail?.case.documents ?? [];
+  const marks = detail ? outboxMarks(detail) : null;
+  let shown: Shown | null = null;
+  if (shownRef?.kind === "document") {
+    const index = documents.findIndex((d) => d.id === shownRef.id);
+    const document = documents[index];
+    if (document) {
+      shown = {
+        sha256: document.sha256,
+        fileName: document.file_name,
+        mediaType: document.media_type,
+        document,
+        position: index + 1,
+        count: documents.length,
+        pending: marks?.pendingDocuments.has(document.id) ?? false,
+      };
+    }
+  } else if (shownRef?.kind === "letter") {
+    shown = {
+      sha256: shownRef.sha256,
+      fileName: "Bescheid",
+      mediaType: "application/pdf",
+      document: null,
+      position: 0,
+      count: 0,
+      pending: false,
+    };
+  }
+
+  const stepDocument = (delta: number) => {
+    if (documents.length === 0) return;
+    const current = shown?.document ? shown.position - 1 : -1;
+    const next = current < 0 ? (delta > 0 ? 0 : documents.length - 1) : (current + delta + documents.length) % documents.length;
+    setShownRef({ kind: "document", id: documents[next]!.id });
+    setRejecting(false);
+  };
+
+  const review = (verdict: Verdict, reason: string | null = null) => {
+    if (!detail || !shown?.document) return;
+    setRejecting(false);
+    void runCommand(detail.case.id, {
+      kind: "review_document",
+      payload: { document_id: shown.document.id, verdict, reason },
+    });
+  };
+
+  const move = (delta: number) => {
+    const total = inbox.total ?? 0;
+    if (total === 0) return;
+    const next = selected === null ? (delta > 0 ? 0 : total - 1) : Math.min(total - 1, Math.max(0, selected + delta));
+    setSelected(next);
+    listRef.current?.scrollToIndex(next);
+    if (openCaseId) setFollow(true);
+  };
+
+  const onShortcut = (action: ShortcutAction, event: KeyboardEvent) => {
+    if (helpOpen) {
+      if (action === "toggleHelp" || action === "close") setHelpOpen(false);
+      return;
+    }
+    switch (action) {
+      case "next":
+      case "previous":
+        event.preventDefault();
+        move(action === "next" ? 1 : -1);
+        break;
+      case "open":
+        if (selected !== null) {
+          event.preventDefault();
+          openRow(selected);
+        }
+        break;
+      case "close":
+        if (rejecting) setRejecting(false);
+        else if (shownRef) setShownRef(null);
+        else if (openCaseId) closeCase();
+        break;
+      case "focusSearch":
+        event.preventDefault();
+        searchRef.current?.focus();
+        searchRef.current?.select();
+        break;
+      case "claim": {
+        const caseId = openCaseId ?? (selected !== null ? inbox.rowAt(selected)?.case_id : undefined);
+        if (caseId) void runCommand(caseId, { kind: "claim" });
+        break;
+      }
+      case "focusNote":
+        if (noteRef.current) {
+          event.preventDefault();
+          noteRef.current.focus();
+        }
+        break;
+      case "accept":
+        if (shown?.document) review("accepted");
+        break;
+      case "reject":
+        if (shown?.document) {
+          event.preventDefault();
+          setRejecting(true);
+        }
+        break;
+      case "previousDocument":
+      case "nextDocument":
+        if (detail) stepDocument(action === "nextDocument" ? 1 : -1);
+        break;
+      case "toggleHelp":
+        setHelpOpen(true);
+        break;
+    }
+  };
+  const shortcutRef = useRef(onShortcut);
+  shortcutRef.current = onShortcut;
+
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      const action = shortcutFor(event);
+      if (action) shortcutRef.current(action, event);
+    };
+    window.addEventListener("keydown", onKeyDown);
+    return () => window.removeEventListener("keydown", onKeyDown);
+  }, []);
+
+  const logout = () => {
+    commands.logout(false).then(onLoggedOut, reportError);
+  };
+
+  const syncNow = () => {
+    commands.sync_now().catch(reportError);
+  };
+
+  const view = activeView(query.filter);
+  const layout = shown ? "with-document" : openCaseId ? "with-case" : "list-only";
+
+  return (
+    <div className="desk">
+      <header className="app-header">
+        <h1 className="brand">Casedesk</h1>
+        <span className="office">{me.offices.map((o) => o.name).join(", ")}</span>
+        <span className="spacer" />
+        <span className="user">
+          {me.display_name} · {roleLabel(me.role)}
+        </span>
+        <button type="button" onClick={() => setHelpOpen(true)} aria-keyshortcuts="?">
+          Tastenkürzel <kbd aria-hidden="true">?</kbd>
+        </button>
+        <button type="button" data-testid="logout" onClick={logout}>
+          Abmelden
+        </button>
+      </header>
+      <div className="desk-body">
+        <ViewNav active={view} counts={inbox.viewCounts} onSelect={showView} />
+        <main className={`workspace ${layout}`}>
+          <section className="inbox-panel" aria-label="Posteingang">
+            <InboxToolbar
+              query={query}
+              searchText={searchText}
+              searchRef={searchRef}
+              services={services}
+              staff={staff}
+              total={inbox.total}
+              onSearchText={setSearchText}
+              onChange={changeQuery}
+            />
+            <InboxList
+              ref={listRef}
+              total={inbox.total ?? 0}
+              rowAt={inbox.rowAt}
+              version={inbox.version}
+              selectedIndex={selected}
+              openCaseId={openCaseId}
+              meId={me.id}
+              today={today}
+              compact={layout !== "list-only"}
+              serviceName={serviceName}
+              onRange={inbox.showRange}
+              onOpen={openRow}
+            />
+          </section>
+          {openCaseId && (
+            <div className="case-panel">
+              {detail ? (
+                <CaseView
+                  detail={detail}
+                  me={me}
+                  staff={staff}
+                  today={today}
+                  serviceName={detail.service?.name ?? serviceName(detail.case.service_id)}
+                  shownDocumentId={shown?.document?.id ?? null}
+                  noteRef={noteRef}
+                  onShowDocument={(document) => {
+                    setShownRef({ kind: "document", id: document.id });
+                    setRejecting(false);
+                  }}
+                  onShowLetter={(sha256) => setShownRef({ kind: "letter", sha256 })}
+                  runCommand={(kind) => runCommand(detail.case.id, kind)}
+                  onReload={openCase.reload}
+                  onError={(message) => notify("error", message)}
+                  onClose={closeCase}
+                />
+              ) : openCase.error ? (
+                <p className="panel-message" role="alert">
+                  {actionErrorMessage(openCase.error)}
+                </p>
+              ) : (
+                <p className="panel-message" role="status">
+                  Vorgang wird geladen …
+                </p>
+              )}
+            </div>
+          )}
+          {shown && detail && (
+            <div className="document-panel">
+              <DocumentViewer
+                shown={shown}
+                reviewable={caseActions(detail.case, me).process}
+                rejecting={rejecting}
+                onRejecting={setRejecting}
+                onAccept={() => review("accepted")}
+                onReject={(reason) => review("rejected", reason)}
+                onPrevious={() => stepDocument(-1)}
+                onNext={() => stepDocument(1)}
+                onClose={() => setShownRef(null)}
+              />
+            </div>
+          )}
+        </main>
+      </div>
+      <StatusBar status={status} onShowProblems={() => showView("problems")} onSyncNow={syncNow} />
+      <Notices
+        notices={notices}
+        onDismiss={dismiss}
+        onOpenCase={(caseId) => {
+          setOpenCaseId(caseId);
+        }}
+      />
+      {helpOpen && <ShortcutDialog onClose={() => setHelpOpen(false)} />}
+    </div>
+  );
+}

@@ -1,0 +1,192 @@
+// The virtualised inbox list: only the rows on screen exist in the DOM, so 100,000
+// cases scroll as smoothly as 100. Rows arrive page by page (see `useInbox`);
+// rows not loaded yet show as placeholders.
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { type Ref, useEffect, useImperativeHandle, useRef } from "react";
+import type { InboxRow } from "../generated/bindings";
+import { formatDate, urgency } from "../lib/dates";
+import { isOpen, statusLabel } from "../lib/labels";
+
+export const ROW_HEIGHT = 36;
+
+export interface InboxListHandle {
+  scrollToIndex(index: number): void;
+  focus(): void;
+}
+
+interface Props {
+  ref?: Ref<InboxListHandle>;
+  total: number;
+  rowAt(index: number): InboxRow | undefined;
+  /** Changes when rows arrive. */
+  version: number;
+  selectedIndex: number | null;
+  openCaseId: string | null;
+  meId: string;
+  today: string;
+  compact: boolean;
+  serviceName(id: string): string;
+  onRange(first: number, last: number): void;
+  onOpen(index: number): void;
+}
+
+export function DueDate({ due, today, open }: { due: string; today: string; open: boolean }) {
+  const u = urgency(due, today, open);
+  return (
+    <span className={`due due-${u.level}`} title={u.text || undefined}>
+      {u.icon && (
+        <span className="due-icon" aria-hidden="true">
+          {u.icon}
+        </span>
+      )}
+      {formatDate(due)}
+      {u.text && <span className="sr-only">, {u.text}</span>}
+    </span>
+  );
+}
+
+function Row({ row, meId, today, serviceName }: { row: InboxRow; meId: string; today: string; serviceName(id: string): string }) {
+  return (
+    <>
+      <span className="cell cell-az">{row.aktenzeichen}</span>
+      <span className="cell cell-applicant">{row.applicant_name}</span>
+      <span className="cell cell-service">{serviceName(row.service_id)}</span>
+      <span className="cell cell-status">
+        {statusLabel(row.status)}
+        {row.answered && <span className="chip chip-answered">Antwort</span>}
+      </span>
+      <span className="cell cell-assignee">{row.assignee === meId ? "Ich" : (row.assignee_name ?? "—")}</span>
+      <span className="cell cell-received">{formatDate(row.received_at.slice(0, 10))}</span>
+      <span className="cell cell-due">
+        <DueDate due={row.due_date} today={today} open={isOpen(row.status)} />
+      </span>
+      <span className="cell cell-marks">
+        {row.pending > 0 && (
+          <span className="mark mark-pending" title="wird übertragen…">
+            <span aria-hidden="true">⟳</span>
+            <span className="sr-only">wird übertragen</span>
+          </span>
+        )}
+        {row.rejected > 0 && (
+          <span className="mark mark-rejected" title="Änderung abgelehnt">
+            <span aria-hidden="true">⚠</span>
+            <span className="sr-only">Änderung abgelehnt</span>
+          </span>
+        )}
+      </span>
+    </>
+  );
+}
+
+export function InboxList(props: Props) {
+  const { ref, total, rowAt, selectedIndex, openCaseId, meId, today, compact, serviceName, onRange, onOpen } = props;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items.at(-1)?.index ?? 0;
+
+  useEffect(() => {
+    onRange(first, last);
+  }, [first, last, total, onRange]);
+
+  useImperativeHandle(
+    ref,
+    () => ({
+      scrollToIndex: (index) => virtualizer.scrollToIndex(index, { align: "auto" }),
+      focus: () => scrollRef.current?.focus(),
+    }),
+    [virtualizer],
+  );
+
+  const header = (
+    <div className="inbox-row inbox-header" aria-hidden="true">
+      <span className="cell cell-az">Aktenzeichen</span>
+      <span className="cell cell-applicant">Antragsteller</span>
+      <span className="cell cell-service">Leistung</span>
+      <span className="cell cell-status">Status</span>
+      <span className="cell cell-assignee">Bearbeiter</span>
+      <span className="cell cell-received">Eingang</span>
+      <span className="cell cell-due">Frist</span>
+      <span className="cell cell-marks" />
+    </div>
+  );
+
+  if (total === 0) {
+    return (
+      <div className={`inbox${compact ? " compact" : ""}`}>
+        {header}
+        <div className="inbox-scroll inbox-empty" data-testid="inbox-list">
+          Keine Vorgänge gefunden.
+        </div>
+      </div>
+    );
+  }
+
+  const activeRendered = selectedIndex !== null && items.some((item) => item.index === selectedIndex);
+
+  return (
+    <div className={`inbox${compact ? " compact" : ""}`}>
+      {header}
+      <div
+        ref={scrollRef}
+        className="inbox-scroll"
+        role="listbox"
+        aria-label="Vorgänge"
+        tabIndex={0}
+        aria-activedescendant={activeRendered ? `inbox-row-${selectedIndex}` : undefined}
+        data-testid="inbox-list"
+      >
+        <div role="presentation" className="inbox-sizer" style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((item) => {
+            const row = rowAt(item.index);
+            const selected = item.index === selectedIndex;
+            const style = { transform: `translateY(${item.start}px)`, height: ROW_HEIGHT };
+            if (!row) {
+              return (
+                <div
+                  key={item.key}
+                  id={`inbox-row-${item.index}`}
+                  role="option"
+                  aria-selected={selected}
+                  aria-posinset={item.index + 1}
+                  aria-setsize={total}
+                  aria-busy="true"
+                  className="inbox-row placeholder"
+                  style={style}
+                >
+                  <span className="cell">Lädt …</span>
+                </div>
+              );
+            }
+            return (
+              <div
+                key={item.key}
+                id={`inbox-row-${item.index}`}
+                role="option"
+                aria-selected={selected}
+                aria-posinset={item.index + 1}
+                aria-setsize={total}
+                className={`inbox-row${selected ? " selected" : ""}${row.case_id === openCaseId ? " open" : ""}`}
+                style={style}
+                data-testid="inbox-row"
+                data-aktenzeichen={row.aktenzeichen}
+                data-case-id={row.case_id}
+                data-pending={row.pending}
+                data-rejected={row.rejected}
+                onClick={() => onOpen(item.index)}
+              >
+                <Row row={row} meId={meId} today={today} serviceName={serviceName} />
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

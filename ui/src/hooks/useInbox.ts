@@ -1,0 +1,111 @@
+// The inbox's data: the counts of the current list and every saved view (one `counts`
+// call), and the rows, fetched page by page for what is on screen.
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { Backend } from "../backend";
+import type { InboxRow } from "../generated/bindings";
+import { type InboxQuery, countFilters } from "../lib/inboxQuery";
+import { RowPages } from "../lib/rowPages";
+
+export const PAGE_SIZE = 200;
+
+export interface Inbox {
+  /** Cases in the current list; null until the first count arrived. */
+  total: number | null;
+  /** Counts of the saved views, in `VIEW_KEYS` order. */
+  viewCounts: number[] | null;
+  rowAt(index: number): InboxRow | undefined;
+  /** The list shows rows `first`..`last`; fetch what is missing. */
+  showRange(first: number, last: number): void;
+  /** The engine said the inbox changed: refetch counts and visible rows. */
+  invalidate(): void;
+  /** Whether the first page of the current list has arrived. */
+  firstPageLoaded: boolean;
+  /** Increases whenever rows arrive, to re-render the list. */
+  version: number;
+}
+
+export function useInbox(backend: Backend, query: InboxQuery, onError: (error: unknown) => void): Inbox {
+  const [pages] = useState(() => new RowPages<InboxRow>(PAGE_SIZE));
+  const [counts, setCounts] = useState<number[] | null>(null);
+  const [version, setVersion] = useState(0);
+  const [firstPageLoaded, setFirstPageLoaded] = useState(false);
+  const range = useRef({ first: 0, last: 40 });
+  const total = useRef<number | null>(null);
+  const queryRef = useRef(query);
+  const countRequest = useRef(0);
+  const onErrorRef = useRef(onError);
+  onErrorRef.current = onError;
+
+  const pump = useCallback(() => {
+    const count = total.current;
+    if (count === null) return;
+    const { first, last } = range.current;
+    const { filter, sort } = queryRef.current;
+    for (const claim of pages.claim(first, last, count)) {
+      backend.commands.inbox(filter, sort, claim.offset, pages.pageSize).then(
+        (rows) => {
+          if (!pages.store(claim.ticket, claim.page, rows)) return;
+          pages.evict(range.current.first, range.current.last);
+          if (claim.page === 0) setFirstPageLoaded(true);
+          setVersion((v) => v + 1);
+          pump();
+        },
+        (error: unknown) => {
+          pages.fail(claim.ticket, claim.page);
+          onErrorRef.current(error);
+        },
+      );
+    }
+  }, [backend, pages]);
+
+  const loadCounts = useCallback(() => {
+    const request = ++countRequest.current;
+    backend.commands.counts(countFilters(queryRef.current.filter)).then(
+      (result) => {
+        if (request !== countRequest.current) return;
+        total.current = result[0] ?? 0;
+        if (total.current === 0) setFirstPageLoaded(true);
+        setCounts(result);
+        pump();
+      },
+      (error: unknown) => onErrorRef.current(error),
+    );
+  }, [backend, pump]);
+
+  // A new query starts from scratch: nothing cached belongs to it.
+  useEffect(() => {
+    queryRef.current = query;
+    pages.reset();
+    total.current = null;
+    range.current = { first: 0, last: 40 };
+    setFirstPageLoaded(false);
+    setVersion((v) => v + 1);
+    loadCounts();
+  }, [query, pages, loadCounts]);
+
+  const showRange = useCallback(
+    (first: number, last: number) => {
+      range.current = { first, last };
+      pump();
+    },
+    [pump],
+  );
+
+  const invalidate = useCallback(() => {
+    pages.invalidate();
+    pump();
+    loadCounts();
+  }, [pages, pump, loadCounts]);
+
+  const rowAt = useCallback((index: number) => pages.row(index), [pages]);
+
+  return {
+    total: counts ? (counts[0] ?? 0) : null,
+    viewCounts: counts ? counts.slice(1) : null,
+    rowAt,
+    showRange,
+    invalidate,
+    firstPageLoaded,
+    version,
+  };
+}
