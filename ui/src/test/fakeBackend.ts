@@ -22,7 +22,11 @@ export function fakeBackend(total = 500): FakeBackend {
       Array.from({ length: Math.max(0, Math.min(limit, total - offset)) }, (_, i) => sampleRow(offset + i)),
     ),
     counts: vi.fn(async (filters: unknown[]) => filters.map((_, i) => (i === 0 ? total : i))),
-    case_detail: vi.fn(async () => sampleDetail()),
+    case_detail: vi.fn(async (key: string) => {
+      const detail = sampleDetail();
+      detail.case.id = key;
+      return detail;
+    }),
     outbox: vi.fn(async () => []),
     command: vi.fn(async () => sampleEntry()),
     retry: vi.fn(async () => sampleEntry()),

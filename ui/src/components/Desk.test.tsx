@@ -1,0 +1,210 @@
+// Tests of the desk as a whole against a fake engine: first page and ready marker,
+// keyboard navigation, shortcuts ignored while typing, coalesced change events,
+// refusals, and the expired session.
+import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { App } from "../App";
+import { BackendContext } from "../backend";
+import type { CaseDetail } from "../generated/bindings";
+import { fakeBackend } from "../test/fakeBackend";
+import { CASE_ID, sampleDetail } from "../test/fixtures";
+
+// jsdom has no layout: give the inbox's scroll area a height so rows get rendered.
+const clientHeight = Object.getOwnPropertyDescriptor(HTMLElement.prototype, "clientHeight");
+beforeAll(() => {
+  Object.defineProperty(HTMLElement.prototype, "clientHeight", {
+    configurable: true,
+    get() {
+      return (this as HTMLElement).classList.contains("inbox-scroll") ? 360 : 0;
+    },
+  });
+});
+afterAll(() => {
+  if (clientHeight) Object.defineProperty(HTMLElement.prototype, "clientHeight", clientHeight);
+});
+
+async function renderDesk(backend = fakeBackend()) {
+  const view = render(
+    <BackendContext.Provider value={backend}>
+      <App />
+    </BackendContext.Provider>,
+  );
+  await waitFor(() => expect(screen.getAllByTestId("inbox-row").length).toBeGreaterThan(0));
+  return { backend, view };
+}
+
+const nextFrame = () => act(() => new Promise<void>((resolve) => requestAnimationFrame(() => resolve())));
+const key = (k: string, target: Element = document.body) => fireEvent.keyDown(target, { key: k });
+
+function selectedRow() {
+  return document.querySelector('[data-testid=inbox-row][aria-selected="true"]');
+}
+
+describe("Desk", () => {
+  it("shows the first page, the counts of every view and marks itself ready", async () => {
+    const { backend, view } = await renderDesk();
+    expect(backend.commands.counts).toHaveBeenCalledTimes(1);
+    expect(backend.commands.counts.mock.calls[0]![0]).toHaveLength(7);
+    expect(screen.getByTestId("inbox-count").textContent).toBe("500");
+    expect(within(screen.getByTestId("view-overdue")).getByTestId("view-count").textContent).toBe("2");
+    expect(screen.getByTestId("view-open").getAttribute("aria-current")).toBe("page");
+    expect(backend.commands.inbox).toHaveBeenCalledWith(expect.anything(), expect.anything(), 0, 200);
+    const first = screen.getAllByTestId("inbox-row")[0]!;
+    expect(first.dataset).toMatchObject({ aktenzeichen: "32-HU-2026-000000", caseId: "case-0", pending: "0", rejected: "0" });
+    await waitFor(() => expect((view.container.firstElementChild as HTMLElement).dataset.ready).toBe("true"));
+  });
+
+  it("moves with j/k and arrows and opens with Enter, closes with Esc", async () => {
+    const { backend } = await renderDesk();
+    key("j");
+    expect(selectedRow()?.getAttribute("data-case-id")).toBe("case-0");
+    key("j");
+    key("ArrowDown");
+    key("k");
+    expect(selectedRow()?.getAttribute("data-case-id")).toBe("case-1");
+    key("Enter");
+    await screen.findByTestId("case-view");
+    expect(backend.commands.case_detail).toHaveBeenCalledWith("case-1");
+    key("Escape");
+    expect(screen.queryByTestId("case-view")).toBeNull();
+  });
+
+  it("ignores shortcuts while typing in the search box, and searches after a pause", async () => {
+    const { backend } = await renderDesk();
+    const search = screen.getByTestId("search");
+    key("/");
+    expect(document.activeElement).toBe(search);
+    fireEvent.keyDown(search, { key: "j" });
+    fireEvent.keyDown(search, { key: "?" });
+    expect(selectedRow()).toBeNull();
+    expect(screen.queryByTestId("shortcuts")).toBeNull();
+    fireEvent.change(search, { target: { value: "Müller" } });
+    await waitFor(() =>
+      expect(backend.commands.inbox).toHaveBeenCalledWith(
+        expect.objectContaining({ text: "Müller" }),
+        { key: "relevance", descending: false },
+        0,
+        200,
+      ),
+    );
+  });
+
+  it("toggles the shortcut overview with ?", async () => {
+    await renderDesk();
+    key("?");
+    const dialog = await screen.findByTestId("shortcuts");
+    expect(dialog.textContent).toContain("Nächster Vorgang");
+    fireEvent.keyDown(dialog, { key: "Escape" });
+    expect(screen.queryByTestId("shortcuts")).toBeNull();
+  });
+
+  it("reloads the list once for a burst of changes, and the open case when it changed", async () => {
+    const { backend } = await renderDesk();
+    fireEvent.click(screen.getAllByTestId("inbox-row")[0]!);
+    await screen.findByTestId("case-view");
+    const counts = backend.commands.counts.mock.calls.length;
+    const details = backend.commands.case_detail.mock.calls.length;
+    act(() => {
+      for (let i = 0; i < 50; i++) backend.emit({ type: "inbox_changed" });
+      backend.emit({ type: "case_changed", case_ids: ["other", "case-0"] });
+    });
+    await nextFrame();
+    await waitFor(() => expect(backend.commands.counts).toHaveBeenCalledTimes(counts + 1));
+    expect(backend.commands.case_detail).toHaveBeenCalledTimes(details + 1);
+  });
+
+  it("shows a refusal as a notice and the status bar from sync events", async () => {
+    const { backend } = await renderDesk();
+    act(() => {
+      backend.emit({
+        type: "command_rejected",
+        command_id: "c1",
+        case_id: CASE_ID,
+        aktenzeichen: "32-HU-2026-000123",
+        code: "not_assignee",
+        message: "Der Vorgang ist Jan Berg zugewiesen, nicht Ihnen",
+      });
+      backend.emit({
+        type: "sync_status",
+        connection: { state: "offline", since: "2026-03-05T13:07:00Z", reason: "connection refused" },
+        last_sync: null,
+        pending: 3,
+        rejected: 1,
+        cursor: 5,
+      });
+    });
+    await nextFrame();
+    expect((await screen.findByTestId("notice")).textContent).toContain("Jan Berg");
+    const bar = screen.getByTestId("sync-status");
+    expect(bar.dataset.connection).toBe("offline");
+    expect(bar.textContent).toMatch(/Offline seit \d\d:\d\d/);
+    expect(screen.getByTestId("pending-count").textContent).toBe("3");
+    fireEvent.click(screen.getByTestId("rejected-count"));
+    await waitFor(() => expect(screen.getByTestId("view-problems").getAttribute("aria-current")).toBe("page"));
+  });
+
+  it("returns to the login form when the session expires", async () => {
+    const { backend } = await renderDesk();
+    backend.commands.session.mockResolvedValue({
+      me: null,
+      last_portal: "https://portal.example.de",
+      last_user: "mia",
+      status: { connection: { state: "login_required" }, last_sync: null, pending: 2, rejected: 0, cursor: 0 },
+    });
+    act(() =>
+      backend.emit({
+        type: "sync_status",
+        connection: { state: "login_required" },
+        last_sync: null,
+        pending: 2,
+        rejected: 0,
+        cursor: 0,
+      }),
+    );
+    await nextFrame();
+    expect((await screen.findByTestId("login-error")).textContent).toContain("Ihre Sitzung ist abgelaufen");
+    expect((document.getElementById("user") as HTMLInputElement).value).toBe("mia");
+  });
+
+  it("accepts and rejects the shown document by keyboard", async () => {
+    const backend = fakeBackend();
+    const detail: CaseDetail = sampleDetail();
+    detail.case.id = "case-0";
+    detail.case.assignee = "u-me";
+    detail.case.status = "in_review";
+    detail.case.documents = [
+      { ...detail.case.documents[0]!, id: "d1", media_type: "image/png", file_name: "ausweis.png" },
+      { ...detail.case.documents[0]!, id: "d2", media_type: "image/jpeg", file_name: "foto.jpg" },
+    ];
+    backend.commands.case_detail.mockResolvedValue(detail);
+    await renderDesk(backend);
+    fireEvent.click(screen.getAllByTestId("inbox-row")[0]!);
+    await screen.findByTestId("case-view");
+    key("]");
+    expect((await screen.findByTestId("image-viewer")).querySelector("img")?.getAttribute("alt")).toBe("ausweis.png");
+    key("]");
+    await waitFor(() => expect(screen.getByTestId("image-viewer").querySelector("img")?.getAttribute("alt")).toBe("foto.jpg"));
+    key("a");
+    await waitFor(() =>
+      expect(backend.commands.command).toHaveBeenCalledWith("case-0", {
+        kind: "review_document",
+        payload: { document_id: "d2", verdict: "accepted", reason: null },
+      }),
+    );
+    key("r");
+    const reason = await screen.findByTestId("reject-reason");
+    expect(document.activeElement).toBe(reason);
+    fireEvent.keyDown(reason, { key: "Escape" });
+    expect(screen.queryByTestId("reject-reason")).toBeNull();
+    expect(screen.getByTestId("image-viewer")).toBeTruthy();
+    key("r");
+    fireEvent.change(await screen.findByTestId("reject-reason"), { target: { value: "unleserlich" } });
+    fireEvent.submit(screen.getByTestId("reject-reason").closest("form")!);
+    await waitFor(() =>
+      expect(backend.commands.command).toHaveBeenLastCalledWith("case-0", {
+        kind: "review_document",
+        payload: { document_id: "d2", verdict: "rejected", reason: "unleserlich" },
+      }),
+    );
+  });
+});
