@@ -2,7 +2,7 @@
 // a text search whose hits are highlighted on the page ("Treffer x von y").
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { type PositionedItem, type SearchHit, findHits, partRect } from "../lib/pdfSearch";
-import type { PDFDocumentProxy, PDFPageProxy, PageViewport, RenderTask, TextItem } from "../lib/pdfEngine";
+import type { PDFDocumentProxy, PDFPageProxy, PageViewport, RenderTask } from "../lib/pdfEngine";
 
 interface Props {
   url: string;
@@ -25,10 +25,6 @@ async function fetchBytes(url: string): Promise<ArrayBuffer> {
     );
   }
   return response.arrayBuffer();
-}
-
-function isTextItem(item: object): item is TextItem {
-  return "str" in item;
 }
 
 export function PdfViewer({ url, fileName }: Props) {
@@ -116,13 +112,10 @@ export function PdfViewer({ url, fileName }: Props) {
   useEffect(() => {
     if (!pdf || texts || !query.trim()) return;
     let cancelled = false;
-    const all = Array.from({ length: pdf.numPages }, (_, i) =>
-      pdf
-        .getPage(i + 1)
-        .then((page) => page.getTextContent())
-        .then((content) => content.items.filter(isTextItem)),
+    const all = import("../lib/pdfEngine").then((engine) =>
+      Promise.all(Array.from({ length: pdf.numPages }, (_, i) => pdf.getPage(i + 1).then(engine.pageText))),
     );
-    Promise.all(all).then(
+    all.then(
       (extracted) => !cancelled && setTexts(extracted),
       () => !cancelled && setTexts([]),
     );

@@ -44,9 +44,10 @@ export function StatusBar({ status, onShowProblems, onSyncNow }: Props) {
         type="button"
         className={`link-button rejected-link${status.rejected > 0 ? " has-problems" : ""}`}
         onClick={onShowProblems}
-        aria-label={`Abgelehnte Änderungen: ${status.rejected}. Ansicht „Mit Problemen“ öffnen`}
+        title="Ansicht „Mit Problemen“ öffnen"
       >
         Abgelehnt: <span data-testid="rejected-count">{status.rejected}</span>
+        <span className="sr-only"> – Ansicht „Mit Problemen“ öffnen</span>
       </button>
       <button type="button" className="link-button" onClick={onSyncNow}>
         Jetzt synchronisieren

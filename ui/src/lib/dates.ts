@@ -108,7 +108,7 @@ export function urgency(due: IsoDate, today: IsoDate, open = true): Urgency {
   }
   if (daysLeft <= 3) {
     const text = daysLeft === 0 ? "heute fällig" : daysLeft === 1 ? "morgen fällig" : `fällig in ${days(daysLeft)}`;
-    return { level: "soon", daysLeft, text, icon: "⏰" };
+    return { level: "soon", daysLeft, text, icon: "◕" };
   }
   if (daysLeft <= 7) {
     return { level: "week", daysLeft, text: `fällig in ${days(daysLeft)}`, icon: "◔" };
