@@ -32,7 +32,6 @@ export function useInbox(backend: Backend, query: InboxQuery, onError: (error: u
   const range = useRef({ first: 0, last: 40 });
   const total = useRef<number | null>(null);
   const queryRef = useRef(query);
-  const countRequest = useRef(0);
   const onErrorRef = useRef(onError);
   onErrorRef.current = onError;
 
@@ -44,10 +43,11 @@ export function useInbox(backend: Backend, query: InboxQuery, onError: (error: u
     for (const claim of pages.claim(first, last, count)) {
       backend.commands.inbox(filter, sort, claim.offset, pages.pageSize).then(
         (rows) => {
-          if (!pages.store(claim.ticket, claim.page, rows)) return;
-          pages.evict(range.current.first, range.current.last);
-          if (claim.page === 0) setFirstPageLoaded(true);
-          setVersion((v) => v + 1);
+          if (pages.store(claim.ticket, claim.page, rows)) {
+            pages.evict(range.current.first, range.current.last);
+            if (claim.page === 0) setFirstPageLoaded(true);
+            setVersion((v) => v + 1);
+          }
           pump();
         },
         (error: unknown) => {
@@ -58,17 +58,35 @@ export function useInbox(backend: Backend, query: InboxQuery, onError: (error: u
     }
   }, [backend, pages]);
 
+  // One counts request at a time: changes arriving meanwhile (a sync delivers many)
+  // ask for one more afterwards instead of piling up requests.
+  const counting = useRef<"idle" | "running" | "again">("idle");
   const loadCounts = useCallback(() => {
-    const request = ++countRequest.current;
+    if (counting.current !== "idle") {
+      counting.current = "again";
+      return;
+    }
+    counting.current = "running";
+    const done = () => {
+      const again = counting.current === "again";
+      counting.current = "idle";
+      if (again) loadCounts();
+    };
     backend.commands.counts(countFilters(queryRef.current.filter)).then(
       (result) => {
-        if (request !== countRequest.current) return;
-        total.current = result[0] ?? 0;
-        if (total.current === 0) setFirstPageLoaded(true);
-        setCounts(result);
-        pump();
+        // A newer question is waiting: this answer may belong to an older query.
+        if (counting.current !== "again") {
+          total.current = result[0] ?? 0;
+          if (total.current === 0) setFirstPageLoaded(true);
+          setCounts(result);
+          pump();
+        }
+        done();
       },
-      (error: unknown) => onErrorRef.current(error),
+      (error: unknown) => {
+        onErrorRef.current(error);
+        done();
+      },
     );
   }, [backend, pump]);
 

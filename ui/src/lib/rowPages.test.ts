@@ -48,10 +48,23 @@ describe("RowPages", () => {
     const cache = new RowPages<number>(200);
     const [early] = cache.claim(0, 40, 1000);
     cache.invalidate();
+    // The page is asked for again under the new generation.
+    const [again] = cache.claim(0, 40, 1000);
+    expect(again!.offset).toBe(0);
     expect(cache.store(early!.ticket, early!.page, rows(0))).toBe(false);
     expect(cache.row(0)).toBeUndefined();
-    // The page is asked for again under the new generation.
-    expect(cache.claim(0, 40, 1000).map((c) => c.offset)).toEqual([0]);
+    expect(cache.store(again!.ticket, again!.page, rows(0))).toBe(true);
+    expect(cache.row(0)).toBe(0);
+  });
+
+  it("counts fetches from before an invalidation against the limit", () => {
+    const cache = new RowPages<number>(200);
+    const old = cache.claim(0, 599, 1000, 3);
+    expect(old).toHaveLength(3);
+    cache.invalidate();
+    expect(cache.claim(0, 599, 1000, 3)).toEqual([]);
+    cache.store(old[0]!.ticket, old[0]!.page, rows(old[0]!.offset));
+    expect(cache.claim(0, 599, 1000, 3)).toHaveLength(1);
   });
 
   it("forgets everything on reset", () => {

@@ -8,7 +8,10 @@
 export class RowPages<Row> {
   private fresh = new Map<number, Row[]>();
   private stale = new Map<number, Row[]>();
+  /** Pages being fetched for the current generation. */
   private inflight = new Set<number>();
+  /** Fetches running, of any generation: they all load the engine. */
+  private running = 0;
   private generation = 0;
 
   constructor(
@@ -35,7 +38,9 @@ export class RowPages<Row> {
   /**
    * Starts fetching the pages needed to show rows `first`..`last` of `total`: those not
    * fresh and not already on their way, nearest to the middle of the range first, at
-   * most `maxInflight` at once. Returns the pages with the ticket to store them under.
+   * most `maxInflight` running at once (counting fetches from before an invalidation,
+   * which still occupy the engine). Returns the pages with the ticket to store them
+   * under; every claim must end in `store` or `fail`.
    */
   claim(first: number, last: number, total: number, maxInflight = 3): { page: number; offset: number; ticket: number }[] {
     if (total <= 0) return [];
@@ -47,15 +52,17 @@ export class RowPages<Row> {
       if (!this.fresh.has(page) && !this.inflight.has(page)) wanted.push(page);
     }
     wanted.sort((a, b) => Math.abs(a - middle) - Math.abs(b - middle));
-    const room = Math.max(0, maxInflight - this.inflight.size);
+    const room = Math.max(0, maxInflight - this.running);
     return wanted.slice(0, room).map((page) => {
       this.inflight.add(page);
+      this.running++;
       return { page, offset: page * this.pageSize, ticket: this.generation };
     });
   }
 
   /** Stores a fetched page; false when it was fetched before an invalidation. */
   store(ticket: number, page: number, rows: Row[]): boolean {
+    this.running--;
     if (ticket !== this.generation) return false;
     this.inflight.delete(page);
     this.fresh.set(page, rows);
@@ -65,6 +72,7 @@ export class RowPages<Row> {
 
   /** Forgets that a page was on its way, so a later `claim` asks again. */
   fail(ticket: number, page: number): void {
+    this.running--;
     if (ticket === this.generation) this.inflight.delete(page);
   }
 
