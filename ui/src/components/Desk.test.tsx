@@ -207,4 +207,31 @@ describe("Desk", () => {
       }),
     );
   });
+
+  it("logs out keeping the local data, or wiping it after asking", async () => {
+    const { backend } = await renderDesk();
+    fireEvent.click(screen.getByTestId("logout-wipe"));
+    const dialog = await screen.findByTestId("wipe-dialog");
+    fireEvent.keyDown(dialog, { key: "Escape" });
+    expect(screen.queryByTestId("wipe-dialog")).toBeNull();
+    expect(backend.commands.logout).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByTestId("logout-wipe"));
+    fireEvent.click(await screen.findByTestId("wipe-confirm"));
+    await waitFor(() => expect(backend.commands.logout).toHaveBeenCalledWith(true));
+  });
+
+  it("logs out and shows the prefilled login form", async () => {
+    const { backend } = await renderDesk();
+    backend.commands.session.mockResolvedValue({
+      me: null,
+      last_portal: "https://portal.example.de",
+      last_user: "mia",
+      status: { connection: { state: "idle" }, last_sync: null, pending: 0, rejected: 0, cursor: 0 },
+    });
+    fireEvent.click(screen.getByTestId("logout"));
+    await waitFor(() => expect(document.getElementById("portal")).not.toBeNull());
+    expect(backend.commands.logout).toHaveBeenCalledWith(false);
+    expect((document.getElementById("portal") as HTMLInputElement).value).toBe("https://portal.example.de");
+    expect(screen.queryByTestId("login-error")).toBeNull();
+  });
 });

@@ -22,6 +22,7 @@ import { type Notice, Notices } from "./Notices";
 import { ShortcutDialog } from "./ShortcutDialog";
 import { StatusBar } from "./StatusBar";
 import { ViewNav } from "./ViewNav";
+import { WipeDialog } from "./WipeDialog";
 
 interface Props {
   me: UserInfo;
@@ -52,6 +53,7 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
   const [shownRef, setShownRef] = useState<ShownRef | null>(null);
   const [rejecting, setRejecting] = useState(false);
   const [helpOpen, setHelpOpen] = useState(false);
+  const [wipeOpen, setWipeOpen] = useState(false);
   const [notices, setNotices] = useState<Notice[]>([]);
   // Set by j/k while a case is open: open the selected row once it has loaded.
   const [follow, setFollow] = useState(false);
@@ -231,6 +233,7 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
   };
 
   const onShortcut = (action: ShortcutAction, event: KeyboardEvent) => {
+    if (wipeOpen) return;
     if (helpOpen) {
       if (action === "toggleHelp" || action === "close") setHelpOpen(false);
       return;
@@ -298,8 +301,9 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
     return () => window.removeEventListener("keydown", onKeyDown);
   }, []);
 
-  const logout = () => {
-    commands.logout(false).then(onLoggedOut, reportError);
+  const logout = (wipe: boolean) => {
+    setWipeOpen(false);
+    commands.logout(wipe).then(onLoggedOut, reportError);
   };
 
   const syncNow = () => {
@@ -321,8 +325,11 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
         <button type="button" onClick={() => setHelpOpen(true)} aria-keyshortcuts="?">
           Tastenkürzel <kbd aria-hidden="true">?</kbd>
         </button>
-        <button type="button" data-testid="logout" onClick={logout}>
+        <button type="button" data-testid="logout" onClick={() => logout(false)}>
           Abmelden
+        </button>
+        <button type="button" className="link-button" data-testid="logout-wipe" onClick={() => setWipeOpen(true)}>
+          Abmelden und Daten löschen…
         </button>
       </header>
       <div className="desk-body">
@@ -412,6 +419,7 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
         }}
       />
       {helpOpen && <ShortcutDialog onClose={() => setHelpOpen(false)} />}
+      {wipeOpen && <WipeDialog pending={status.pending} onConfirm={() => logout(true)} onCancel={() => setWipeOpen(false)} />}
     </div>
   );
 }
