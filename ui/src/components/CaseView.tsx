@@ -66,14 +66,24 @@ export function CaseView(props: Props) {
   const due = urgency(aggregate.due_date, today, isOpen(aggregate.status));
 
   return (
-    <section className="case-view" data-testid="case-view" data-aktenzeichen={aggregate.aktenzeichen} aria-labelledby="case-title">
+    <section
+      className="case-view"
+      data-testid="case-view"
+      data-aktenzeichen={aggregate.aktenzeichen}
+      aria-labelledby="case-title"
+    >
       <header className="case-header">
         <div className="case-title-row">
           <h2 id="case-title" ref={headingRef} tabIndex={-1}>
             {aggregate.aktenzeichen}
           </h2>
           {marks.pending.length > 0 && <PendingBadge />}
-          <button type="button" className="icon-button close-button" aria-label="Vorgang schließen (Esc)" onClick={onClose}>
+          <button
+            type="button"
+            className="icon-button close-button"
+            aria-label="Vorgang schließen (Esc)"
+            onClick={onClose}
+          >
             <span aria-hidden="true">×</span>
           </button>
         </div>
@@ -91,7 +101,9 @@ export function CaseView(props: Props) {
           <div>
             <dt>Bearbeitung</dt>
             <dd data-testid="case-assignee">
-              {aggregate.assignee === me.id ? `${me.display_name} (ich)` : (aggregate.assignee_name ?? "nicht zugewiesen")}
+              {aggregate.assignee === me.id
+                ? `${me.display_name} (ich)`
+                : (aggregate.assignee_name ?? "nicht zugewiesen")}
               {marks.assignmentPending && <PendingBadge />}
             </dd>
           </div>
@@ -147,7 +159,13 @@ function CaseActionsBar({ detail, me, staff, runCommand }: Props) {
   return (
     <div className="case-actions" role="group" aria-label="Aktionen">
       {actions.claim && (
-        <button type="button" className="primary" data-testid="claim" disabled={busy} onClick={() => void run({ kind: "claim" })}>
+        <button
+          type="button"
+          className="primary"
+          data-testid="claim"
+          disabled={busy}
+          onClick={() => void run({ kind: "claim" })}
+        >
           Übernehmen <kbd aria-hidden="true">c</kbd>
         </button>
       )}
@@ -176,7 +194,12 @@ function CaseActionsBar({ detail, me, staff, runCommand }: Props) {
           }}
         >
           <label htmlFor="assign-to">Zuweisen an…</label>
-          <select id="assign-to" data-testid="assign-select" value={assignee} onChange={(e) => setAssignee(e.target.value)}>
+          <select
+            id="assign-to"
+            data-testid="assign-select"
+            value={assignee}
+            onChange={(e) => setAssignee(e.target.value)}
+          >
             <option value="">Person wählen</option>
             {others.map((person) => (
               <option key={person.id} value={person.id}>
@@ -265,7 +288,9 @@ function DocumentsSection({ detail, shownDocumentId, onShowDocument, marks }: Pr
                     {formatSize(doc.size)} · {formatDateTime(doc.uploaded_at)}
                     {!doc.from_citizen && " · vom Amt"}
                   </span>
-                  <span className={`chip verdict verdict-${verdict || "none"}`}>{verdictLabel(doc.review?.verdict)}</span>
+                  <span className={`chip verdict verdict-${verdict || "none"}`}>
+                    {verdictLabel(doc.review?.verdict)}
+                  </span>
                   {pending && <PendingBadge />}
                   {doc.review?.verdict === "rejected" && doc.review.reason && (
                     <span className="document-reason">Grund: {doc.review.reason}</span>
@@ -377,7 +402,11 @@ function MessagesSection({ detail }: { detail: CaseDetail }) {
       <h3 id="messages-title">Nachrichten ({messages.length})</h3>
       <ul className="messages">
         {messages.map((message) => (
-          <li key={message.id} className={`message${message.from_citizen ? " from-citizen" : ""}`} data-testid="message">
+          <li
+            key={message.id}
+            className={`message${message.from_citizen ? " from-citizen" : ""}`}
+            data-testid="message"
+          >
             <p className="message-meta">
               {message.author}
               {message.from_citizen ? " (Antragsteller/in)" : ""} · {formatDateTime(message.at)}

@@ -50,7 +50,12 @@ describe("Desk", () => {
     expect(screen.getByTestId("view-open").getAttribute("aria-current")).toBe("page");
     expect(backend.commands.inbox).toHaveBeenCalledWith(expect.anything(), expect.anything(), 0, 200);
     const first = screen.getAllByTestId("inbox-row")[0]!;
-    expect(first.dataset).toMatchObject({ aktenzeichen: "32-HU-2026-000000", caseId: "case-0", pending: "0", rejected: "0" });
+    expect(first.dataset).toMatchObject({
+      aktenzeichen: "32-HU-2026-000000",
+      caseId: "case-0",
+      pending: "0",
+      rejected: "0",
+    });
     await waitFor(() => expect((view.container.firstElementChild as HTMLElement).dataset.ready).toBe("true"));
   });
 
@@ -183,7 +188,9 @@ describe("Desk", () => {
     key("]");
     expect((await screen.findByTestId("image-viewer")).querySelector("img")?.getAttribute("alt")).toBe("ausweis.png");
     key("]");
-    await waitFor(() => expect(screen.getByTestId("image-viewer").querySelector("img")?.getAttribute("alt")).toBe("foto.jpg"));
+    await waitFor(() =>
+      expect(screen.getByTestId("image-viewer").querySelector("img")?.getAttribute("alt")).toBe("foto.jpg"),
+    );
     key("a");
     await waitFor(() =>
       expect(backend.commands.command).toHaveBeenCalledWith("case-0", {

@@ -63,7 +63,9 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
   const today = localToday();
 
   const notify = useCallback((tone: Notice["tone"], text: string, about?: Pick<Notice, "caseId" | "aktenzeichen">) => {
-    setNotices((shown) => [...shown.filter((n) => n.text !== text), { id: ++noticeIds, tone, text, ...about }].slice(-MAX_NOTICES));
+    setNotices((shown) =>
+      [...shown.filter((n) => n.text !== text), { id: ++noticeIds, tone, text, ...about }].slice(-MAX_NOTICES),
+    );
   }, []);
   const dismiss = useCallback((id: number) => setNotices((shown) => shown.filter((n) => n.id !== id)), []);
 
@@ -209,7 +211,8 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
   const stepDocument = (delta: number) => {
     if (documents.length === 0) return;
     const current = shown?.document ? shown.position - 1 : -1;
-    const next = current < 0 ? (delta > 0 ? 0 : documents.length - 1) : (current + delta + documents.length) % documents.length;
+    const next =
+      current < 0 ? (delta > 0 ? 0 : documents.length - 1) : (current + delta + documents.length) % documents.length;
     setShownRef({ kind: "document", id: documents[next]!.id });
     setRejecting(false);
   };
@@ -343,6 +346,7 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
               services={services}
               staff={staff}
               total={inbox.total}
+              collapsible={layout !== "list-only"}
               onSearchText={setSearchText}
               onChange={changeQuery}
             />
@@ -419,7 +423,9 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
         }}
       />
       {helpOpen && <ShortcutDialog onClose={() => setHelpOpen(false)} />}
-      {wipeOpen && <WipeDialog pending={status.pending} onConfirm={() => logout(true)} onCancel={() => setWipeOpen(false)} />}
+      {wipeOpen && (
+        <WipeDialog pending={status.pending} onConfirm={() => logout(true)} onCancel={() => setWipeOpen(false)} />
+      )}
     </div>
   );
 }

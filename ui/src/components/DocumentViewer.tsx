@@ -48,7 +48,12 @@ export function DocumentViewer(props: Props) {
           <h2 id="viewer-title" title={shown.fileName}>
             {shown.fileName}
           </h2>
-          <button type="button" className="icon-button close-button" aria-label="Dokument schließen (Esc)" onClick={onClose}>
+          <button
+            type="button"
+            className="icon-button close-button"
+            aria-label="Dokument schließen (Esc)"
+            onClick={onClose}
+          >
             <span aria-hidden="true">×</span>
           </button>
         </div>

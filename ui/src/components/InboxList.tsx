@@ -45,7 +45,17 @@ export function DueDate({ due, today, open }: { due: string; today: string; open
   );
 }
 
-function Row({ row, meId, today, serviceName }: { row: InboxRow; meId: string; today: string; serviceName(id: string): string }) {
+function Row({
+  row,
+  meId,
+  today,
+  serviceName,
+}: {
+  row: InboxRow;
+  meId: string;
+  today: string;
+  serviceName(id: string): string;
+}) {
   return (
     <>
       <span className="cell cell-az">{row.aktenzeichen}</span>

@@ -1,7 +1,16 @@
 // Search box, filters and sort of the inbox. Filters edit the current query; a saved
 // view is simply a preset of them.
-import type { RefObject } from "react";
-import type { AssigneeFilter, CaseStatus, DueFilter, InboxFilter, OutboxFilter, ServiceDefinition, SortKey, UserInfo } from "../generated/bindings";
+import { type RefObject, useState } from "react";
+import type {
+  AssigneeFilter,
+  CaseStatus,
+  DueFilter,
+  InboxFilter,
+  OutboxFilter,
+  ServiceDefinition,
+  SortKey,
+  UserInfo,
+} from "../generated/bindings";
 import { SORT_LABELS, type InboxQuery } from "../lib/inboxQuery";
 import { OPEN_STATUSES, STATUSES, statusLabel } from "../lib/labels";
 
@@ -13,6 +22,8 @@ interface Props {
   /** Staff to filter by (team leads only). */
   staff: UserInfo[];
   total: number | null;
+  /** Beside an open case the filters fold away behind a button. */
+  collapsible: boolean;
   onSearchText(text: string): void;
   onChange(query: InboxQuery): void;
 }
@@ -43,11 +54,22 @@ function parseAssignee(value: string): AssigneeFilter {
 const isOpenSet = (statuses: readonly CaseStatus[]) =>
   statuses.length === OPEN_STATUSES.length && OPEN_STATUSES.every((s) => statuses.includes(s));
 
-export function InboxToolbar({ query, searchText, searchRef, services, staff, total, onSearchText, onChange }: Props) {
-  const { filter, sort } = query;
-  const setFilter = (change: Partial<InboxFilter>) => onChange({ ...query, filter: { ...filter, ...change } });
-  const single = filter.statuses.length === 1 ? filter.statuses[0] : undefined;
-  const onlyOpen = isOpenSet(filter.statuses);
+/** How many conditions the filter sets, for the folded filter button. */
+export function conditionCount(filter: InboxFilter): number {
+  return [
+    filter.statuses.length > 0,
+    Boolean(filter.service),
+    filter.assignee.kind !== "anyone",
+    Boolean(filter.due),
+    Boolean(filter.outbox),
+    Boolean(filter.answered),
+  ].filter(Boolean).length;
+}
+
+export function InboxToolbar(props: Props) {
+  const { query, searchText, searchRef, total, collapsible, onSearchText } = props;
+  const [expanded, setExpanded] = useState(false);
+  const showFilters = !collapsible || expanded;
 
   return (
     <div className="inbox-toolbar">
@@ -78,124 +100,157 @@ export function InboxToolbar({ query, searchText, searchRef, services, staff, to
         <span className="inbox-total" aria-live="polite">
           <span data-testid="inbox-count">{total ?? ""}</span> Vorgänge
         </span>
+        {collapsible && (
+          <button
+            type="button"
+            className="filter-toggle"
+            aria-expanded={expanded}
+            aria-controls="inbox-filters"
+            onClick={() => setExpanded((open) => !open)}
+          >
+            Filter{conditionCount(query.filter) > 0 ? ` (${conditionCount(query.filter)})` : ""}
+            <span aria-hidden="true">{expanded ? " ▴" : " ▾"}</span>
+          </button>
+        )}
       </div>
-      <div className="filters" role="group" aria-label="Filter und Sortierung">
-        <label>
-          Status
-          <select
-            data-testid="filter-status"
-            value={single ?? ""}
-            onChange={(e) =>
-              setFilter({ statuses: e.target.value ? [e.target.value as CaseStatus] : onlyOpen ? [...OPEN_STATUSES] : [] })
-            }
-          >
-            <option value="">Alle</option>
-            {STATUSES.map((status) => (
-              <option key={status} value={status}>
-                {statusLabel(status)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            data-testid="filter-open"
-            checked={onlyOpen}
-            disabled={single !== undefined}
-            onChange={(e) => setFilter({ statuses: e.target.checked ? [...OPEN_STATUSES] : [] })}
-          />
-          nur offene
-        </label>
-        <label>
-          Leistung
-          <select data-testid="filter-service" value={filter.service ?? ""} onChange={(e) => setFilter({ service: e.target.value || null })}>
-            <option value="">Alle</option>
-            {services.map((service) => (
-              <option key={service.id} value={service.id}>
-                {service.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Bearbeitung
-          <select
-            data-testid="filter-assignee"
-            value={assigneeValue(filter.assignee)}
-            onChange={(e) => setFilter({ assignee: parseAssignee(e.target.value) })}
-          >
-            <option value="anyone">Alle</option>
-            <option value="me">Mir zugewiesen</option>
-            <option value="unassigned">Nicht zugewiesen</option>
-            {staff.map((person) => (
-              <option key={person.id} value={`user:${person.id}`}>
-                {person.display_name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Frist
-          <select
-            data-testid="filter-due"
-            value={dueValue(filter.due)}
-            onChange={(e) => setFilter({ due: DUE_OPTIONS.find((o) => o.value === e.target.value)?.filter ?? null })}
-          >
-            {DUE_OPTIONS.map((option) => (
-              <option key={option.value} value={option.value}>
-                {option.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Übertragung
-          <select
-            data-testid="filter-outbox"
-            value={filter.outbox ?? ""}
-            onChange={(e) => setFilter({ outbox: (e.target.value || null) as OutboxFilter | null })}
-          >
-            <option value="">Alle</option>
-            <option value="pending">Wird übertragen</option>
-            <option value="rejected">Abgelehnt</option>
-            <option value="any">Ausstehend oder abgelehnt</option>
-          </select>
-        </label>
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            data-testid="filter-answered"
-            checked={Boolean(filter.answered)}
-            onChange={(e) => setFilter({ answered: e.target.checked })}
-          />
-          Antwort eingegangen
-        </label>
-        <label>
-          Sortierung
-          <select
-            data-testid="sort-key"
-            value={sort.key}
-            onChange={(e) => onChange({ ...query, sort: { ...sort, key: e.target.value as SortKey } })}
-          >
-            {(Object.keys(SORT_LABELS) as SortKey[]).map((key) => (
-              <option key={key} value={key} disabled={key === "relevance" && !filter.text}>
-                {SORT_LABELS[key]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button
-          type="button"
-          data-testid="sort-direction"
-          className="sort-direction"
-          aria-label={sort.descending ? "Absteigend sortiert, umschalten auf aufsteigend" : "Aufsteigend sortiert, umschalten auf absteigend"}
-          disabled={sort.key === "relevance"}
-          onClick={() => onChange({ ...query, sort: { ...sort, descending: !sort.descending } })}
+      {showFilters && <Filters {...props} />}
+    </div>
+  );
+}
+
+function Filters({ query, services, staff, onChange }: Props) {
+  const { filter, sort } = query;
+  const setFilter = (change: Partial<InboxFilter>) => onChange({ ...query, filter: { ...filter, ...change } });
+  const single = filter.statuses.length === 1 ? filter.statuses[0] : undefined;
+  const onlyOpen = isOpenSet(filter.statuses);
+
+  return (
+    <div className="filters" id="inbox-filters" role="group" aria-label="Filter und Sortierung">
+      <label>
+        Status
+        <select
+          data-testid="filter-status"
+          value={single ?? ""}
+          onChange={(e) =>
+            setFilter({
+              statuses: e.target.value ? [e.target.value as CaseStatus] : onlyOpen ? [...OPEN_STATUSES] : [],
+            })
+          }
         >
-          <span aria-hidden="true">{sort.descending ? "↓" : "↑"}</span>
-        </button>
-      </div>
+          <option value="">Alle</option>
+          {STATUSES.map((status) => (
+            <option key={status} value={status}>
+              {statusLabel(status)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          data-testid="filter-open"
+          checked={onlyOpen}
+          disabled={single !== undefined}
+          onChange={(e) => setFilter({ statuses: e.target.checked ? [...OPEN_STATUSES] : [] })}
+        />
+        nur offene
+      </label>
+      <label>
+        Leistung
+        <select
+          data-testid="filter-service"
+          value={filter.service ?? ""}
+          onChange={(e) => setFilter({ service: e.target.value || null })}
+        >
+          <option value="">Alle</option>
+          {services.map((service) => (
+            <option key={service.id} value={service.id}>
+              {service.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Bearbeitung
+        <select
+          data-testid="filter-assignee"
+          value={assigneeValue(filter.assignee)}
+          onChange={(e) => setFilter({ assignee: parseAssignee(e.target.value) })}
+        >
+          <option value="anyone">Alle</option>
+          <option value="me">Mir zugewiesen</option>
+          <option value="unassigned">Nicht zugewiesen</option>
+          {staff.map((person) => (
+            <option key={person.id} value={`user:${person.id}`}>
+              {person.display_name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Frist
+        <select
+          data-testid="filter-due"
+          value={dueValue(filter.due)}
+          onChange={(e) => setFilter({ due: DUE_OPTIONS.find((o) => o.value === e.target.value)?.filter ?? null })}
+        >
+          {DUE_OPTIONS.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Übertragung
+        <select
+          data-testid="filter-outbox"
+          value={filter.outbox ?? ""}
+          onChange={(e) => setFilter({ outbox: (e.target.value || null) as OutboxFilter | null })}
+        >
+          <option value="">Alle</option>
+          <option value="pending">Wird übertragen</option>
+          <option value="rejected">Abgelehnt</option>
+          <option value="any">Ausstehend oder abgelehnt</option>
+        </select>
+      </label>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          data-testid="filter-answered"
+          checked={Boolean(filter.answered)}
+          onChange={(e) => setFilter({ answered: e.target.checked })}
+        />
+        Antwort eingegangen
+      </label>
+      <label>
+        Sortierung
+        <select
+          data-testid="sort-key"
+          value={sort.key}
+          onChange={(e) => onChange({ ...query, sort: { ...sort, key: e.target.value as SortKey } })}
+        >
+          {(Object.keys(SORT_LABELS) as SortKey[]).map((key) => (
+            <option key={key} value={key} disabled={key === "relevance" && !filter.text}>
+              {SORT_LABELS[key]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button
+        type="button"
+        data-testid="sort-direction"
+        className="sort-direction"
+        aria-label={
+          sort.descending
+            ? "Absteigend sortiert, umschalten auf aufsteigend"
+            : "Aufsteigend sortiert, umschalten auf absteigend"
+        }
+        disabled={sort.key === "relevance"}
+        onClick={() => onChange({ ...query, sort: { ...sort, descending: !sort.descending } })}
+      >
+        <span aria-hidden="true">{sort.descending ? "↓" : "↑"}</span>
+      </button>
     </div>
   );
 }

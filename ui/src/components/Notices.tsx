@@ -37,7 +37,12 @@ export function Notices({ notices, onDismiss, onOpenCase }: Props) {
               {notice.aktenzeichen ? `${notice.aktenzeichen} öffnen` : "Vorgang öffnen"}
             </button>
           )}
-          <button type="button" className="icon-button" aria-label="Hinweis schließen" onClick={() => onDismiss(notice.id)}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Hinweis schließen"
+            onClick={() => onDismiss(notice.id)}
+          >
             <span aria-hidden="true">×</span>
           </button>
         </div>

@@ -179,7 +179,12 @@ export function PdfViewer({ url, fileName }: Props) {
       data-pages={rendered ? pages : undefined}
     >
       <div className="viewer-toolbar" role="toolbar" aria-label="PDF-Ansicht">
-        <button type="button" onClick={() => setPage(pageNumber - 1)} disabled={pageNumber <= 1} aria-label="Vorherige Seite">
+        <button
+          type="button"
+          onClick={() => setPage(pageNumber - 1)}
+          disabled={pageNumber <= 1}
+          aria-label="Vorherige Seite"
+        >
           <span aria-hidden="true">‹</span>
         </button>
         <label className="page-input">
@@ -194,7 +199,12 @@ export function PdfViewer({ url, fileName }: Props) {
           />
         </label>
         <span aria-live="polite">von {pages || "…"}</span>
-        <button type="button" onClick={() => setPage(pageNumber + 1)} disabled={pageNumber >= pages} aria-label="Nächste Seite">
+        <button
+          type="button"
+          onClick={() => setPage(pageNumber + 1)}
+          disabled={pageNumber >= pages}
+          aria-label="Nächste Seite"
+        >
           <span aria-hidden="true">›</span>
         </button>
         <span className="toolbar-gap" />
@@ -230,16 +240,38 @@ export function PdfViewer({ url, fileName }: Props) {
           />
         </label>
         <span className="pdf-hits" data-testid="pdf-hits" aria-live="polite">
-          {query.trim() === "" ? "" : !texts ? "Suche …" : hits.length === 0 ? "Keine Treffer" : `Treffer ${hitIndex + 1} von ${hits.length}`}
+          {query.trim() === ""
+            ? ""
+            : !texts
+              ? "Suche …"
+              : hits.length === 0
+                ? "Keine Treffer"
+                : `Treffer ${hitIndex + 1} von ${hits.length}`}
         </span>
-        <button type="button" onClick={() => goToHit(hitIndex - 1)} disabled={hits.length === 0} aria-label="Vorheriger Treffer">
+        <button
+          type="button"
+          onClick={() => goToHit(hitIndex - 1)}
+          disabled={hits.length === 0}
+          aria-label="Vorheriger Treffer"
+        >
           <span aria-hidden="true">▲</span>
         </button>
-        <button type="button" onClick={() => goToHit(hitIndex + 1)} disabled={hits.length === 0} aria-label="Nächster Treffer">
+        <button
+          type="button"
+          onClick={() => goToHit(hitIndex + 1)}
+          disabled={hits.length === 0}
+          aria-label="Nächster Treffer"
+        >
           <span aria-hidden="true">▼</span>
         </button>
       </div>
-      <div className="viewer-frame" ref={frameRef} tabIndex={0} aria-label={`Seite ${pageNumber} von ${fileName}`} role="region">
+      <div
+        className="viewer-frame"
+        ref={frameRef}
+        tabIndex={0}
+        aria-label={`Seite ${pageNumber} von ${fileName}`}
+        role="region"
+      >
         {load.state === "loading" && <p className="viewer-message">Dokument wird geladen …</p>}
         {load.state === "failed" && (
           <p className="viewer-message error" role="alert">

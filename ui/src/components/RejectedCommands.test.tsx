@@ -60,7 +60,10 @@ describe("RejectedCommands", () => {
 
   it("reports a failed retry in German", async () => {
     const { backend, onSettled, onError } = renderPanel();
-    backend.commands.retry.mockRejectedValueOnce({ code: "refused", message: "Der Vorgang ist bereits „Abgeschlossen“" });
+    backend.commands.retry.mockRejectedValueOnce({
+      code: "refused",
+      message: "Der Vorgang ist bereits „Abgeschlossen“",
+    });
     fireEvent.click(within(screen.getAllByTestId("rejected-command")[0]!).getByTestId("retry"));
     await waitFor(() => expect(onError).toHaveBeenCalledWith("Der Vorgang ist bereits „Abgeschlossen“"));
     expect(onSettled).not.toHaveBeenCalled();

@@ -21,7 +21,9 @@ function commandSummary(entry: OutboxEntry): string {
     case "send_message":
       return `${commandLabel(entry.kind)}: „${kind.payload.text}“`;
     case "review_document":
-      return kind.payload.verdict === "accepted" ? "Dokument annehmen" : `Dokument ablehnen (${kind.payload.reason ?? ""})`;
+      return kind.payload.verdict === "accepted"
+        ? "Dokument annehmen"
+        : `Dokument ablehnen (${kind.payload.reason ?? ""})`;
     default:
       return commandLabel(entry.kind);
   }
@@ -49,7 +51,12 @@ export function RejectedCommands({ entries, onSettled, onError }: Props) {
       <h3 id="rejected-title">Vom Portal abgelehnte Änderungen</h3>
       <ul>
         {entries.map((entry) => (
-          <li key={entry.command_id} className="rejected-command" data-testid="rejected-command" data-command-id={entry.command_id}>
+          <li
+            key={entry.command_id}
+            className="rejected-command"
+            data-testid="rejected-command"
+            data-command-id={entry.command_id}
+          >
             <p>
               <strong>{commandSummary(entry)}</strong> vom {formatDateTime(entry.created_at)} wurde abgelehnt:
             </p>

@@ -32,8 +32,8 @@ export function WipeDialog({ pending, onConfirm, onCancel }: Props) {
       >
         <h2 id="wipe-title">Abmelden und lokale Daten löschen?</h2>
         <p id="wipe-text">
-          Alle auf diesem Rechner gespeicherten Vorgänge und Dokumente werden gelöscht; beim nächsten Anmelden
-          werden sie neu geladen.
+          Alle auf diesem Rechner gespeicherten Vorgänge und Dokumente werden gelöscht; beim nächsten Anmelden werden
+          sie neu geladen.
           {pending > 0 && (
             <strong>
               {" "}

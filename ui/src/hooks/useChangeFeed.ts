@@ -11,15 +11,17 @@ export function useChangeFeed(backend: Backend, onBatch: (batch: ChangeBatch) =>
     const coalescer = coalesceChanges((batch) => handler.current(batch));
     let unlisten: (() => void) | null = null;
     let stopped = false;
-    backend.onChange((change) => coalescer.push(change)).then(
-      (stop) => {
-        if (stopped) stop();
-        else unlisten = stop;
-      },
-      () => {
-        // Without a change feed the UI still works; it just does not update by itself.
-      },
-    );
+    backend
+      .onChange((change) => coalescer.push(change))
+      .then(
+        (stop) => {
+          if (stopped) stop();
+          else unlisten = stop;
+        },
+        () => {
+          // Without a change feed the UI still works; it just does not update by itself.
+        },
+      );
     return () => {
       stopped = true;
       coalescer.dispose();

@@ -1,6 +1,15 @@
 // Tests of date formatting and deadline urgency.
 import { describe, expect, it } from "vitest";
-import { daysBetween, formatCents, formatDate, formatDateTime, formatRecent, formatTime, localToday, urgency } from "./dates";
+import {
+  daysBetween,
+  formatCents,
+  formatDate,
+  formatDateTime,
+  formatRecent,
+  formatTime,
+  localToday,
+  urgency,
+} from "./dates";
 
 describe("formatting", () => {
   it("formats calendar days without time zone shifts", () => {

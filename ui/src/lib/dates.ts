@@ -69,9 +69,7 @@ export function formatRecent(instant: string | null | undefined, now: Date = new
   const date = new Date(instant);
   if (Number.isNaN(date.getTime())) return instant;
   const day = formatter({ day: "2-digit", month: "2-digit", year: "numeric" }, timeZone);
-  return day.format(date) === day.format(now)
-    ? formatTime(instant, timeZone)
-    : formatDateTime(instant, timeZone);
+  return day.format(date) === day.format(now) ? formatTime(instant, timeZone) : formatDateTime(instant, timeZone);
 }
 
 /** Euro cents as "1.234,50 €". */

@@ -28,9 +28,7 @@ describe("error messages", () => {
     });
     expect(throttled).toContain("Zu viele Fehlversuche");
     expect(throttled).toContain("30 Sekunden");
-    expect(loginErrorMessage({ code: "foreign_cache", message: "Der lokale Bestand gehört zu mia" })).toContain(
-      "mia",
-    );
+    expect(loginErrorMessage({ code: "foreign_cache", message: "Der lokale Bestand gehört zu mia" })).toContain("mia");
   });
 
   it("falls back to the engine's message for unknown codes", () => {

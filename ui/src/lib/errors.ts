@@ -28,10 +28,7 @@ export function loginErrorMessage(error: unknown): string {
     case "throttled":
       return withDetail("Zu viele Fehlversuche. Bitte warten Sie, bevor Sie es erneut versuchen.", message);
     case "foreign_cache":
-      return withDetail(
-        "Auf diesem Rechner liegen noch nicht übertragene Änderungen einer anderen Person.",
-        message,
-      );
+      return withDetail("Auf diesem Rechner liegen noch nicht übertragene Änderungen einer anderen Person.", message);
     case "login_required":
       return SESSION_EXPIRED;
     case "not_logged_in":

@@ -57,7 +57,10 @@ export function formEntries(
 }
 
 /** The label of a required-document key, e.g. "insurance" → "Haftpflichtversicherung". */
-export function documentKindLabel(kind: string | null | undefined, service: ServiceDefinition | null | undefined): string | null {
+export function documentKindLabel(
+  kind: string | null | undefined,
+  service: ServiceDefinition | null | undefined,
+): string | null {
   if (!kind) return null;
   return service?.required_documents.find((d) => d.key === kind)?.label ?? kind;
 }

@@ -4,7 +4,11 @@ import { findHits, partRect } from "./pdfSearch";
 
 describe("findHits", () => {
   const pages = [
-    [{ str: "Haftpflicht", hasEOL: false }, { str: "versicherung für Bello", hasEOL: true }, { str: "Versicherungsnummer 42" }],
+    [
+      { str: "Haftpflicht", hasEOL: false },
+      { str: "versicherung für Bello", hasEOL: true },
+      { str: "Versicherungsnummer 42" },
+    ],
     [],
     [{ str: "Keine   VERSICHERUNG" }],
   ];

@@ -42,7 +42,12 @@ export class RowPages<Row> {
    * which still occupy the engine). Returns the pages with the ticket to store them
    * under; every claim must end in `store` or `fail`.
    */
-  claim(first: number, last: number, total: number, maxInflight = 3): { page: number; offset: number; ticket: number }[] {
+  claim(
+    first: number,
+    last: number,
+    total: number,
+    maxInflight = 3,
+  ): { page: number; offset: number; ticket: number }[] {
     if (total <= 0) return [];
     const lo = this.pageOf(Math.max(0, first));
     const hi = this.pageOf(Math.min(total - 1, Math.max(first, last)));

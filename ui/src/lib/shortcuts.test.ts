@@ -63,6 +63,8 @@ describe("shortcuts", () => {
   });
 
   it("ignores events a component already handled", () => {
-    expect(shortcutFor({ key: "j", ctrlKey: false, metaKey: false, altKey: false, target: null, defaultPrevented: true })).toBeNull();
+    expect(
+      shortcutFor({ key: "j", ctrlKey: false, metaKey: false, altKey: false, target: null, defaultPrevented: true }),
+    ).toBeNull();
   });
 });
