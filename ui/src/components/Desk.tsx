@@ -120,14 +120,15 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
     setRejecting(false);
   }, [openCaseId]);
 
+  const { rowAt, version: rowsVersion } = inbox;
   useEffect(() => {
     if (!follow || selected === null) return;
-    const row = inbox.rowAt(selected);
+    const row = rowAt(selected);
     if (row) {
       setOpenCaseId(row.case_id);
       setFollow(false);
     }
-  }, [follow, selected, inbox, inbox.version]);
+  }, [follow, selected, rowAt, rowsVersion]);
 
   useChangeFeed(backend, (batch: ChangeBatch) => {
     if (batch.status) {
@@ -354,7 +355,6 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
               ref={listRef}
               total={inbox.total ?? 0}
               rowAt={inbox.rowAt}
-              version={inbox.version}
               selectedIndex={selected}
               openCaseId={openCaseId}
               meId={me.id}

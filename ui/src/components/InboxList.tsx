@@ -4,7 +4,7 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { type Ref, useEffect, useImperativeHandle, useRef } from "react";
 import type { InboxRow } from "../generated/bindings";
-import { formatDate, urgency } from "../lib/dates";
+import { formatDate, formatDay, urgency } from "../lib/dates";
 import { isOpen, statusLabel } from "../lib/labels";
 
 export const ROW_HEIGHT = 36;
@@ -18,8 +18,6 @@ interface Props {
   ref?: Ref<InboxListHandle>;
   total: number;
   rowAt(index: number): InboxRow | undefined;
-  /** Changes when rows arrive. */
-  version: number;
   selectedIndex: number | null;
   openCaseId: string | null;
   meId: string;
@@ -66,7 +64,7 @@ function Row({
         {row.answered && <span className="chip chip-answered">Antwort</span>}
       </span>
       <span className="cell cell-assignee">{row.assignee === meId ? "Ich" : (row.assignee_name ?? "—")}</span>
-      <span className="cell cell-received">{formatDate(row.received_at.slice(0, 10))}</span>
+      <span className="cell cell-received">{formatDay(row.received_at)}</span>
       <span className="cell cell-due">
         <DueDate due={row.due_date} today={today} open={isOpen(row.status)} />
       </span>

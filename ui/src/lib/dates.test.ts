@@ -5,6 +5,7 @@ import {
   formatCents,
   formatDate,
   formatDateTime,
+  formatDay,
   formatRecent,
   formatTime,
   localToday,
@@ -20,6 +21,8 @@ describe("formatting", () => {
   it("formats instants in German notation", () => {
     expect(formatDateTime("2026-03-05T13:07:00Z", "Europe/Berlin")).toBe("05.03.2026, 14:07");
     expect(formatTime("2026-07-01T08:05:00Z", "Europe/Berlin")).toBe("10:05");
+    // Just before midnight UTC is already the next day in Berlin.
+    expect(formatDay("2026-03-05T23:30:00Z", "Europe/Berlin")).toBe("06.03.2026");
   });
 
   it("shows only the time for an instant of today", () => {

@@ -55,6 +55,14 @@ export function formatDateTime(instant: string | null | undefined, timeZone?: st
   ).format(date);
 }
 
+/** The local calendar day of an RFC 3339 instant, e.g. "05.03.2026". */
+export function formatDay(instant: string | null | undefined, timeZone?: string): string {
+  if (!instant) return "—";
+  const date = new Date(instant);
+  if (Number.isNaN(date.getTime())) return instant;
+  return formatter({ day: "2-digit", month: "2-digit", year: "numeric" }, timeZone).format(date);
+}
+
 /** An RFC 3339 instant as "14:07". */
 export function formatTime(instant: string | null | undefined, timeZone?: string): string {
   if (!instant) return "—";
