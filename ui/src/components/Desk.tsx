@@ -62,9 +62,9 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
   const listRef = useRef<InboxListHandle>(null);
   const today = localToday();
 
-  const notify = useCallback((tone: Notice["tone"], text: string, about?: Pick<Notice, "caseId" | "aktenzeichen">) => {
+  const notify = useCallback((text: string, about?: Pick<Notice, "caseId" | "aktenzeichen">) => {
     setNotices((shown) =>
-      [...shown.filter((n) => n.text !== text), { id: ++noticeIds, tone, text, ...about }].slice(-MAX_NOTICES),
+      [...shown.filter((n) => n.text !== text), { id: ++noticeIds, text, ...about }].slice(-MAX_NOTICES),
     );
   }, []);
   const dismiss = useCallback((id: number) => setNotices((shown) => shown.filter((n) => n.id !== id)), []);
@@ -72,7 +72,7 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
   const reportError = useCallback(
     (error: unknown) => {
       if (toErrorPayload(error).code === "login_required") onLoginRequired();
-      else notify("error", actionErrorMessage(error));
+      else notify(actionErrorMessage(error));
     },
     [notify, onLoginRequired],
   );
@@ -141,7 +141,7 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
     }
     if (openCaseId && batch.caseIds.has(openCaseId)) openCase.reload();
     for (const refusal of batch.rejected) {
-      notify("error", `Das Portal hat eine Änderung an ${refusal.aktenzeichen} abgelehnt: ${refusal.message}`, {
+      notify(`Das Portal hat eine Änderung an ${refusal.aktenzeichen} abgelehnt: ${refusal.message}`, {
         caseId: refusal.case_id,
         aktenzeichen: refusal.aktenzeichen,
       });
@@ -383,7 +383,7 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
                   onShowLetter={(sha256) => setShownRef({ kind: "letter", sha256 })}
                   runCommand={(kind) => runCommand(detail.case.id, kind)}
                   onReload={openCase.reload}
-                  onError={(message) => notify("error", message)}
+                  onError={(message) => notify(message)}
                   onClose={closeCase}
                 />
               ) : openCase.error ? (
