@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Sets up and runs every test of the workspace: formatting, lints, unit and property
 # tests, the storage conformance suite on SQLite and PostgreSQL, the in-process API
-# tests and the end-to-end tests against the real portal binary.
+# tests, the end-to-end tests against the real portal binary, the UI's type check and
+# component tests, and the desktop app driven through WebDriver in its real webview.
 #
 # On a fresh Debian 12 machine it installs what the tests need (PostgreSQL, qpdf,
-# poppler-utils) and starts PostgreSQL. Set CASEDESK_TEST_PG_URL to use another server.
+# poppler-utils, WebKitGTK and its WebDriver, Xvfb, tauri-driver, the UI's npm
+# packages) and starts PostgreSQL. Set CASEDESK_TEST_PG_URL to use another server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +21,9 @@ command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 pkg-config --exists dbus-1 2>/dev/null || missing+=(libdbus-1-dev)
 command -v dbus-run-session >/dev/null 2>&1 || missing+=(dbus-daemon dbus-x11)
 command -v gnome-keyring-daemon >/dev/null 2>&1 || missing+=(gnome-keyring)
+# The desktop app: Tauri on WebKitGTK, its WebDriver, and an X server without a screen.
+. scripts/lib/desktop-deps.sh
+desktop_missing_packages
 if [ ${#missing[@]} -gt 0 ]; then
     echo "==> installing ${missing[*]}"
     as_root apt-get update -qq
@@ -47,12 +52,21 @@ fi
 psql "$CASEDESK_TEST_PG_URL" -qtAc "SELECT datname FROM pg_database WHERE datname LIKE 'casedesk_test_%'" |
     while read -r db; do psql "$CASEDESK_TEST_PG_URL" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
 
+# The UI: dependencies, type check, component tests, and the build the app embeds.
+install_tauri_driver
+echo "==> ui: npm ci, typecheck, component tests, build"
+ui_install
+npm --prefix ui run --silent typecheck
+npm --prefix ui test --silent
+npm --prefix ui run --silent build
+
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 echo "==> cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-echo "==> cargo test (SQLite and PostgreSQL; desktop tests with a real keyring)"
-# Inside a private D-Bus session with an unlocked gnome-keyring: the desktop tests use
-# the real Secret Service.
-scripts/lib/keyring-session.sh cargo test --workspace --locked
+echo "==> cargo test (SQLite and PostgreSQL; desktop tests with a real keyring and webview)"
+# Inside an Xvfb display and a private D-Bus session with an unlocked gnome-keyring:
+# the desktop tests use the real Secret Service and the real webview.
+xvfb-run -a --server-args="-screen 0 1600x1000x24" \
+    scripts/lib/keyring-session.sh cargo test --workspace --locked
 echo "==> all tests passed"

@@ -8,6 +8,7 @@ use uuid::Uuid;
 /// Something the UI may want to redraw.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Change {
     /// Cases were added, changed or removed: inbox lists and counts are stale.
     InboxChanged,
@@ -29,6 +30,7 @@ pub enum Change {
 /// Connection state as the status light shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Connection {
     /// Not started or between attempts.
     Idle,
@@ -48,6 +50,7 @@ pub enum Connection {
 
 /// What the status bar shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncStatus {
     pub connection: Connection,
     pub last_sync: Option<DateTime<Utc>>,

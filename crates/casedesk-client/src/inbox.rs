@@ -17,6 +17,7 @@ use crate::store::{LocalStore, parse_uuid};
 /// Whose cases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum AssigneeFilter {
     #[default]
     Anyone,
@@ -30,6 +31,7 @@ pub enum AssigneeFilter {
 /// Deadline filters; both only consider open cases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum DueFilter {
     /// The due date has passed.
     Overdue,
@@ -40,6 +42,7 @@ pub enum DueFilter {
 /// Cases with commands in the outbox.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum OutboxFilter {
     Pending,
     Rejected,
@@ -49,6 +52,7 @@ pub enum OutboxFilter {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InboxFilter {
     /// Empty means every status.
     pub statuses: Vec<CaseStatus>,
@@ -79,6 +83,7 @@ impl InboxFilter {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum SortKey {
     #[default]
     Due,
@@ -91,6 +96,7 @@ pub enum SortKey {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InboxSort {
     pub key: SortKey,
     pub descending: bool,
@@ -98,6 +104,7 @@ pub struct InboxSort {
 
 /// One line of the inbox.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InboxRow {
     pub case_id: Uuid,
     pub aktenzeichen: String,
@@ -119,6 +126,7 @@ pub struct InboxRow {
 
 /// One case with everything the user needs to work on it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseDetail {
     /// The case as the user sees it: the portal's state plus their pending commands.
     pub case: CaseAggregate,

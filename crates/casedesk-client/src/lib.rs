@@ -342,6 +342,17 @@ impl Desk {
         self.inner.store.count(filter, me, Self::today()).await
     }
 
+    /// One count per filter, in the same order: the saved views' badges in one call.
+    pub async fn counts(&self, filters: &[InboxFilter]) -> Result<Vec<i64>> {
+        let me = self.my_id().await;
+        let today = Self::today();
+        let mut counts = Vec::with_capacity(filters.len());
+        for filter in filters {
+            counts.push(self.inner.store.count(filter, me, today).await?);
+        }
+        Ok(counts)
+    }
+
     /// Full-text search, best matches first.
     pub async fn search(&self, text: &str, limit: u32) -> Result<Vec<InboxRow>> {
         let filter = InboxFilter {

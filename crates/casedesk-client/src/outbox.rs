@@ -17,6 +17,7 @@ use crate::store::{self, LocalStore, Me, ServerCase, parse_uuid};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum OutboxState {
     /// Not yet answered by the portal.
     Pending,
@@ -39,6 +40,7 @@ impl OutboxState {
 
 /// One entry of the outbox as the UI shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OutboxEntry {
     pub position: i64,
     pub command_id: Uuid,

@@ -23,6 +23,7 @@ use crate::lifecycle::{self, Action, ActorRef, CaseStatus, Outcome, Party};
 /// A whole case as both APIs and both stores see it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseAggregate {
     pub id: Uuid,
     pub aktenzeichen: String,
@@ -39,6 +40,7 @@ pub struct CaseAggregate {
     pub seq: i64,
     pub received_at: DateTime<Utc>,
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "14d"))]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub processing_period: Period,
     /// Times the processing deadline stood still while waiting for the citizen.
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
@@ -64,6 +66,7 @@ pub struct CaseAggregate {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
     Low,
@@ -75,6 +78,7 @@ pub enum Priority {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Applicant {
     pub citizen_id: Uuid,
     pub given_name: String,
@@ -96,6 +100,7 @@ impl Applicant {
 /// Metadata of an attached document; the bytes live in the blob store under `sha256`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DocumentMeta {
     pub id: Uuid,
     /// Lower-case hex SHA-256 of the content.
@@ -114,6 +119,7 @@ pub struct DocumentMeta {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Accepted,
@@ -122,6 +128,7 @@ pub enum Verdict {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Review {
     pub verdict: Verdict,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -135,6 +142,7 @@ pub struct Review {
 /// One item a request for missing documents asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct RequestedItem {
     /// The service's required-document key, when the item is one of them.
@@ -145,6 +153,7 @@ pub struct RequestedItem {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum RequestStatus {
     Open,
@@ -155,6 +164,7 @@ pub enum RequestStatus {
 /// A Nachforderung.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ItemsRequest {
     pub id: Uuid,
     pub items: Vec<RequestedItem>,
@@ -170,6 +180,7 @@ pub struct ItemsRequest {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Message {
     pub id: Uuid,
     pub from_citizen: bool,
@@ -181,6 +192,7 @@ pub struct Message {
 /// An internal note; never shown to the citizen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Note {
     pub id: Uuid,
     pub author_id: Uuid,
@@ -191,6 +203,7 @@ pub struct Note {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Decision {
     pub outcome: Outcome,
     pub decided_at: DateTime<Utc>,
@@ -206,6 +219,7 @@ pub struct Decision {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentStatus {
     Open,
@@ -215,6 +229,7 @@ pub enum PaymentStatus {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Fee {
     pub amount_cents: i64,
     pub kassenzeichen: String,

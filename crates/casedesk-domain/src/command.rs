@@ -15,6 +15,7 @@ use crate::lifecycle::{CaseStatus, Outcome};
 /// One command as sent by a client.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(try_from = "RawCommand", into = "RawCommand")]
 pub struct Command {
     pub command_id: Uuid,
@@ -81,6 +82,7 @@ impl From<Command> for RawCommand {
 /// portal only accepts citizen and system commands from its own citizen API and jobs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(
     tag = "kind",
     content = "payload",
@@ -198,6 +200,7 @@ impl CommandKind {
 /// A stable reason code a client can branch on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum RejectionCode {
     UnknownCase,
@@ -218,6 +221,7 @@ pub enum RejectionCode {
 /// Why a command cannot apply: a code and a German sentence for the caseworker.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[error("{message}")]
 pub struct Rejection {
     pub code: RejectionCode,
@@ -236,6 +240,7 @@ impl Rejection {
 /// The portal's answer to one command of a batch.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "result", rename_all = "snake_case")]
 pub enum CommandAnswer {
     /// The command changed the case; `version` is the case's new version and `seq` the

@@ -143,6 +143,7 @@ pub fn period_end(start: NaiveDate, period: Period) -> Result<NaiveDate, DateOut
 /// `from` is the day the office asked, `to` the day the citizen answered, or `None`
 /// while the office is still waiting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Pause {
     pub from: NaiveDate,
     pub to: Option<NaiveDate>,

@@ -14,6 +14,7 @@ use crate::lifecycle::{ActorRef, CaseStatus, Outcome};
 /// One entry of a case's history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HistoryEntry {
     /// The portal's global order position of the transaction that wrote this event.
     pub seq: i64,
@@ -30,6 +31,7 @@ pub struct HistoryEntry {
 /// What happened.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventKind {
     Submitted {

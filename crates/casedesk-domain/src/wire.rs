@@ -17,6 +17,7 @@ use crate::lifecycle::{CaseStatus, Role};
 /// The body of every error response: a stable code and a safe message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ErrorBody {
     pub code: String,
     pub message: String,
@@ -34,6 +35,7 @@ pub fn is_sha256_hex(s: &str) -> bool {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OfficeInfo {
     pub id: Uuid,
     pub code: String,
@@ -42,6 +44,7 @@ pub struct OfficeInfo {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct UserInfo {
     pub id: Uuid,
     pub name: String,
@@ -53,6 +56,7 @@ pub struct UserInfo {
 /// `POST /api/v1/office/session`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     pub user: String,
@@ -62,6 +66,7 @@ pub struct LoginRequest {
 /// `POST /api/v1/office/session/refresh` and the citizen equivalent.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     pub refresh_token: String,
@@ -70,6 +75,7 @@ pub struct RefreshRequest {
 /// Tokens of a session. The refresh token is rotated on every refresh.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SessionTokens {
     pub access_token: String,
     pub access_expires_at: DateTime<Utc>,
@@ -79,6 +85,7 @@ pub struct SessionTokens {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OfficeSession {
     #[serde(flatten)]
     pub tokens: SessionTokens,
@@ -88,6 +95,7 @@ pub struct OfficeSession {
 /// A case that left the caller's scope (moved to another office).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Tombstone {
     pub case_id: Uuid,
     pub seq: i64,
@@ -97,6 +105,7 @@ pub struct Tombstone {
 /// its latest state, in `seq` order.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ChangesPage<C> {
     pub changes: Vec<C>,
     pub tombstones: Vec<Tombstone>,
@@ -109,6 +118,7 @@ pub struct ChangesPage<C> {
 /// [`CaseAggregate`]. A stream without its `end` line was cut off and must be resumed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BootstrapMarker {
     /// `begin` or `end`.
     pub bootstrap: String,
@@ -121,6 +131,7 @@ pub struct BootstrapMarker {
 /// `POST /api/v1/office/commands`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct CommandBatch {
     pub commands: Vec<crate::command::Command>,
@@ -128,6 +139,7 @@ pub struct CommandBatch {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CommandBatchAnswer {
     pub answers: Vec<crate::command::CommandAnswer>,
 }
@@ -138,6 +150,7 @@ pub struct CommandBatchAnswer {
 /// A service (Leistung) citizens apply for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ServiceDefinition {
     /// Two to four capital letters; part of the Aktenzeichen.
     pub id: String,
@@ -147,11 +160,13 @@ pub struct ServiceDefinition {
     pub required_documents: Vec<RequiredDocument>,
     pub fee: FeeRule,
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "14d"))]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub processing_period: Period,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FormField {
     pub key: String,
     pub label: String,
@@ -162,6 +177,7 @@ pub struct FormField {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FieldKind {
     Text { max_len: usize },
@@ -173,6 +189,7 @@ pub enum FieldKind {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RequiredDocument {
     pub key: String,
     pub label: String,
@@ -183,6 +200,7 @@ pub struct RequiredDocument {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FieldCondition {
     pub field: String,
     pub equals: String,
@@ -191,6 +209,7 @@ pub struct FieldCondition {
 /// How the fee is assessed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FeeRule {
     Fixed {
@@ -213,6 +232,7 @@ pub enum FeeRule {
 /// One problem with a submitted form, for the citizen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FieldError {
     pub field: String,
     pub message: String,
@@ -358,6 +378,7 @@ fn check_field(kind: &FieldKind, value: &serde_json::Value) -> Result<(), String
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct CitizenRegistration {
     pub email: String,
@@ -373,6 +394,7 @@ pub struct CitizenRegistration {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct CitizenLogin {
     pub email: String,
@@ -381,6 +403,7 @@ pub struct CitizenLogin {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CitizenSession {
     #[serde(flatten)]
     pub tokens: SessionTokens,
@@ -391,6 +414,7 @@ pub struct CitizenSession {
 /// The JSON part (`application`) of a multipart application.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct ApplicationForm {
     pub service_id: String,
@@ -400,6 +424,7 @@ pub struct ApplicationForm {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ApplicationReceipt {
     pub case_id: Uuid,
     pub aktenzeichen: String,
@@ -409,6 +434,7 @@ pub struct ApplicationReceipt {
 /// A document as the citizen sees it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CitizenDocument {
     pub id: Uuid,
     pub file_name: String,
@@ -418,6 +444,7 @@ pub struct CitizenDocument {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CitizenMessage {
     pub from_citizen: bool,
     pub text: String,
@@ -427,6 +454,7 @@ pub struct CitizenMessage {
 /// What a citizen sees of their application: no internal notes, no reviewer names.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CitizenCaseView {
     pub id: Uuid,
     pub aktenzeichen: String,
@@ -595,6 +623,7 @@ mod tests {
 /// One letter template in effect for the tenant (`GET /api/v1/office/letters`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LetterTemplate {
     /// The template name, e.g. `hu_approved` or the partial `_remedy`.
     pub name: String,
@@ -610,6 +639,7 @@ pub struct LetterTemplate {
 /// The tenant's letterhead as stored on the portal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LetterheadSetting {
     /// The letterhead in the JSON form of `casedesk_letters::Letterhead` (without
     /// the logo).
@@ -626,6 +656,7 @@ pub struct LetterheadSetting {
 /// is also the response's `ETag`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LetterSettings {
     pub version: String,
     pub templates: Vec<LetterTemplate>,
@@ -636,6 +667,7 @@ pub struct LetterSettings {
 /// `PUT /api/v1/office/letters/templates/{name}`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct TemplateUpdate {
     pub source: String,
@@ -644,6 +676,7 @@ pub struct TemplateUpdate {
 /// `PUT /api/v1/office/letters/letterhead`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct LetterheadUpdate {
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]

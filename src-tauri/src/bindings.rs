@@ -1,0 +1,159 @@
+//! The TypeScript bindings of the IPC boundary, generated from the Rust types and the
+//! command table into `ui/src/generated/bindings.ts`.
+//!
+//! The file is committed; the test `bindings_are_current` fails when regenerating it
+//! would change it. Regenerate with
+//! `UPDATE_BINDINGS=1 cargo test -p casedesk-desktop bindings_are_current`.
+
+use std::path::{Path, PathBuf};
+
+use ts_rs::{Config, TS};
+
+use crate::commands::{self, SessionInfo};
+
+/// The Tauri event that carries the engine's change feed (payload: `Change`).
+pub const CHANGE_EVENT: &str = "desk:change";
+/// The URI scheme that serves verified document bytes from the local cache.
+pub const DOCUMENT_PROTOCOL: &str = "casedesk-doc";
+
+/// Every 64-bit integer that crosses the boundary (counts, cents, sequence numbers,
+/// versions) stays far below 2^53, so plain `number` is exact and simpler than bigint.
+pub fn ts_config() -> Config {
+    Config::new().with_large_int("number")
+}
+
+/// Where the generated file lives in the repository.
+pub fn bindings_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/generated/bindings.ts")
+}
+
+/// Exports `T` and everything it refers to into `dir`, one file per type.
+fn export<T: TS + 'static>(cfg: &Config) -> std::io::Result<()> {
+    T::export_all(cfg).map_err(std::io::Error::other)
+}
+
+/// The complete bindings file.
+pub fn generate() -> std::io::Result<String> {
+    let scratch = tempfile_dir()?;
+    let cfg = ts_config().with_out_dir(&scratch);
+    // The roots: every command's arguments and result, and the event payload. Their
+    // dependencies are exported with them.
+    export::<SessionInfo>(&cfg)?;
+    export::<casedesk_client::Change>(&cfg)?;
+    export::<casedesk_client::ErrorPayload>(&cfg)?;
+    export::<casedesk_client::InboxFilter>(&cfg)?;
+    export::<casedesk_client::InboxSort>(&cfg)?;
+    export::<casedesk_client::InboxRow>(&cfg)?;
+    export::<casedesk_client::CaseDetail>(&cfg)?;
+    export::<casedesk_client::OutboxEntry>(&cfg)?;
+    export::<casedesk_domain::command::CommandKind>(&cfg)?;
+    export::<casedesk_domain::wire::ServiceDefinition>(&cfg)?;
+    export::<casedesk_domain::wire::UserInfo>(&cfg)?;
+
+    let mut declarations = Vec::new();
+    collect(&scratch, &mut declarations)?;
+    std::fs::remove_dir_all(&scratch)?;
+    declarations.sort();
+
+    let mut out = String::from(
+        "// Generated from the Rust types by src-tauri/src/bindings.rs. Do not edit.\n\
+         // Regenerate: UPDATE_BINDINGS=1 cargo test -p casedesk-desktop bindings_are_current\n\n\
+         import { invoke } from \"@tauri-apps/api/core\";\n\n",
+    );
+    for (_, declaration) in &declarations {
+        out.push_str(declaration);
+        out.push_str("\n\n");
+    }
+    out.push_str(&format!(
+        "/** The Tauri event carrying the engine's change feed; payload: `Change`. */\n\
+         export const CHANGE_EVENT = \"{CHANGE_EVENT}\";\n\n\
+         /** The URI scheme serving verified document bytes: `convertFileSrc(sha256, DOCUMENT_PROTOCOL)`. */\n\
+         export const DOCUMENT_PROTOCOL = \"{DOCUMENT_PROTOCOL}\";\n\n\
+         /** The app's commands. A failed call rejects with an `ErrorPayload`. */\n\
+         export const commands = {{\n"
+    ));
+    for command in commands::signatures() {
+        for line in command.doc.lines() {
+            out.push_str(&format!("  /**{line} */\n"));
+        }
+        let params: Vec<String> = command
+            .args
+            .iter()
+            .map(|(name, ty)| format!("{name}: {ty}"))
+            .collect();
+        let names: Vec<&str> = command.args.iter().map(|(name, _)| *name).collect();
+        let payload = if names.is_empty() {
+            String::new()
+        } else {
+            format!(", {{ {} }}", names.join(", "))
+        };
+        out.push_str(&format!(
+            "  {name}({params}): Promise<{result}> {{\n    return invoke<{result}>(\"{name}\"{payload});\n  }},\n",
+            name = command.name,
+            params = params.join(", "),
+            result = command.result,
+        ));
+    }
+    out.push_str("};\n");
+    Ok(out)
+}
+
+/// Reads the exported files, keeping only the declarations: the per-file imports are
+/// unnecessary once everything lives in one module.
+fn collect(dir: &Path, out: &mut Vec<(String, String)>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect(&path, out)?;
+            continue;
+        }
+        let text = std::fs::read_to_string(&path)?;
+        let body: Vec<&str> = text
+            .lines()
+            .filter(|line| {
+                !line.starts_with("import ") && !line.starts_with("// This file was generated")
+            })
+            .collect();
+        let name = path
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        out.push((name, body.join("\n").trim().to_owned()));
+    }
+    Ok(())
+}
+
+fn tempfile_dir() -> std::io::Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!(
+        "casedesk-bindings-{}-{}",
+        std::process::id(),
+        uuid::Uuid::new_v4()
+    ));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Fails when the committed bindings differ from what the Rust types generate.
+    #[test]
+    fn bindings_are_current() {
+        let generated = generate().expect("generate bindings");
+        let path = bindings_path();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &generated).unwrap();
+            return;
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "{} is out of date; regenerate it with \
+             `UPDATE_BINDINGS=1 cargo test -p casedesk-desktop bindings_are_current`",
+            path.display()
+        );
+    }
+}

@@ -1,0 +1,153 @@
+//! The IPC commands of the main window. Each one unpacks the app state and calls one
+//! function of the engine; errors cross as `{code, message}`.
+//!
+//! The commands are declared once, in [`desk_commands!`], which also records each
+//! command's TypeScript signature for the generated bindings (see `bindings.rs`), so
+//! the UI's calls cannot drift from the Rust side.
+
+use casedesk_client::{
+    CaseDetail, ErrorPayload, InboxFilter, InboxRow, InboxSort, OutboxEntry, SyncStatus,
+};
+use casedesk_domain::command::CommandKind;
+use casedesk_domain::wire::{ServiceDefinition, UserInfo};
+use serde::Serialize;
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::AppState;
+
+/// What the UI needs to decide between the login form and the inbox.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SessionInfo {
+    /// The signed-in user; `null` shows the login form.
+    pub me: Option<UserInfo>,
+    /// The portal address for the login form: the last one used, else the one the
+    /// installation was configured with.
+    pub last_portal: Option<String>,
+    pub last_user: Option<String>,
+    pub status: SyncStatus,
+}
+
+/// One command's name and TypeScript signature.
+#[derive(Debug, Clone)]
+pub struct CommandSignature {
+    pub name: &'static str,
+    pub doc: &'static str,
+    /// Argument names (as the UI passes them) and their TypeScript types.
+    pub args: Vec<(&'static str, String)>,
+    pub result: String,
+}
+
+type Reply<T> = std::result::Result<T, ErrorPayload>;
+
+macro_rules! desk_commands {
+    ($(
+        $(#[doc = $doc:literal])*
+        fn $name:ident($state:ident $(, $arg:ident: $ty:ty)*) -> $ret:ty $body:block
+    )*) => {
+        $(
+            $(#[doc = $doc])*
+            #[tauri::command(rename_all = "snake_case")]
+            pub async fn $name(
+                $state: tauri::State<'_, AppState>,
+                $($arg: $ty),*
+            ) -> Reply<$ret> {
+                let result: casedesk_client::Result<$ret> = async { $body }.await;
+                result.map_err(|error| {
+                    tracing::debug!(command = stringify!($name), code = error.code(), "command failed");
+                    error.payload()
+                })
+            }
+        )*
+
+        /// The TypeScript signature of every command, in declaration order.
+        pub fn signatures() -> Vec<CommandSignature> {
+            let cfg = crate::bindings::ts_config();
+            vec![$(
+                CommandSignature {
+                    name: stringify!($name),
+                    doc: concat!($($doc, "\n"),*),
+                    args: vec![$((stringify!($arg), <$ty as TS>::name(&cfg))),*],
+                    result: <$ret as TS>::name(&cfg),
+                }
+            ),*]
+        }
+
+        /// The invoke handler with every command.
+        pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($name),*]
+        }
+    };
+}
+
+desk_commands! {
+    /// Who is signed in, the remembered portal and the sync status.
+    fn session(state) -> SessionInfo {
+        let desk = &state.desk;
+        let (last_portal, last_user) = match desk.last_login().await? {
+            Some((portal, user)) => (Some(portal), Some(user)),
+            None => (state.launch.default_portal.clone(), None),
+        };
+        Ok(SessionInfo { me: desk.me().await, last_portal, last_user, status: desk.status() })
+    }
+
+    /// Logs in; the sync loop picks the new session up at once.
+    fn login(state, portal: String, user: String, password: String) -> UserInfo {
+        state.desk.login(&portal, &user, &password).await
+    }
+
+    /// Logs out; `wipe` also deletes the local cache and documents.
+    fn logout(state, wipe: bool) -> () {
+        state.desk.logout(wipe).await
+    }
+
+    /// The service catalogue (names, form fields) for filters and form rendering.
+    fn services(state) -> Vec<ServiceDefinition> {
+        state.desk.store().services().await
+    }
+
+    /// The staff of the user's offices, for assigning cases.
+    fn staff(state) -> Vec<UserInfo> {
+        state.desk.store().staff().await
+    }
+
+    /// One window of the inbox.
+    fn inbox(state, filter: InboxFilter, sort: InboxSort, offset: u32, limit: u32) -> Vec<InboxRow> {
+        state.desk.inbox(&filter, sort, offset, limit).await
+    }
+
+    /// The number of cases per filter, in the same order (saved views, list length).
+    fn counts(state, filters: Vec<InboxFilter>) -> Vec<i64> {
+        state.desk.counts(&filters).await
+    }
+
+    /// One case with its outbox entries and service definition.
+    fn case_detail(state, key: String) -> CaseDetail {
+        state.desk.case(&key).await
+    }
+
+    /// The user's commands that are pending or were refused.
+    fn outbox(state) -> Vec<OutboxEntry> {
+        state.desk.outbox().await
+    }
+
+    /// Applies a command locally at once and queues it for the portal.
+    fn command(state, case_key: String, kind: CommandKind) -> OutboxEntry {
+        state.desk.command(&case_key, kind).await
+    }
+
+    /// Retries a refused command on the case's current state (a new command id).
+    fn retry(state, command_id: Uuid) -> OutboxEntry {
+        state.desk.retry(command_id).await
+    }
+
+    /// Drops a refused command; the case shows the portal's state again.
+    fn discard(state, command_id: Uuid) -> OutboxEntry {
+        state.desk.discard(command_id).await
+    }
+
+    /// Sends the outbox and pulls changes now, instead of waiting for the sync loop.
+    fn sync_now(state) -> () {
+        state.desk.push_now().await.map(|_| ())
+    }
+}

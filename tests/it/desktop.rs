@@ -1,0 +1,461 @@
+//! A caseworker's day in the desktop app: log in, find cases, read and review their
+//! documents, write notes, lose the portal and keep working, and see what the portal
+//! refused. Every check goes through the UI the way a person would use it.
+
+use casedesk_tests::desktop::{DesktopApp, Installation};
+use casedesk_tests::portal::{Portal, PortalUser};
+use casedesk_tests::proxy::Proxy;
+use serde_json::{Value, json};
+
+/// A portal with the demo tenant behind a proxy; the first demo caseworker.
+struct World {
+    portal_dir: tempfile::TempDir,
+    portal: Portal,
+    proxy: Proxy,
+    user: String,
+    password: String,
+}
+
+async fn world() -> World {
+    let portal_dir = tempfile::tempdir().unwrap();
+    let portal = Portal::start(portal_dir.path());
+    let proxy = Proxy::start(portal.addr).await;
+    let (user, password) = portal.login_of("caseworker", 0);
+    World {
+        portal_dir,
+        portal,
+        proxy,
+        user,
+        password,
+    }
+}
+
+/// Logs in through the form and waits for the inbox.
+async fn log_in(app: &DesktopApp, user: &str, password: &str) {
+    app.fill("#user", user).await;
+    app.fill("#password", password).await;
+    app.click("button[type=submit]").await;
+    app.find("[data-testid=inbox-list]").await;
+}
+
+async fn inbox_count(app: &DesktopApp) -> i64 {
+    app.text("[data-testid=inbox-count]")
+        .await
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap_or(-1)
+}
+
+/// Narrows the inbox to one Aktenzeichen by searching for it, and opens the case.
+async fn open_case(app: &DesktopApp, aktenzeichen: &str) {
+    app.fill("[data-testid=search]", aktenzeichen).await;
+    let row = format!("[data-testid=inbox-row][data-aktenzeichen='{aktenzeichen}']");
+    app.click(&row).await;
+    app.find(&format!(
+        "[data-testid=case-view][data-aktenzeichen='{aktenzeichen}']"
+    ))
+    .await;
+}
+
+/// An unassigned, newly submitted case of the user's office with at least two
+/// documents, the first of them a PDF.
+fn case_to_review(cases: &[Value], office: &str) -> Value {
+    cases
+        .iter()
+        .find(|c| {
+            let documents = c["documents"].as_array().unwrap();
+            c["status"] == "submitted"
+                && c["assignee"].is_null()
+                && c["office_id"] == office
+                && documents.len() >= 2
+                && documents[0]["media_type"] == "application/pdf"
+        })
+        .expect("a submitted case with a PDF and another document")
+        .clone()
+}
+
+fn assert_accessible(violations: Vec<String>, screen: &str) {
+    assert!(
+        violations.is_empty(),
+        "axe-core found serious violations on {screen}:\n{}",
+        violations.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_caseworker_reviews_documents_and_writes_a_note() {
+    let w = world().await;
+    let me = PortalUser::login(&w.portal.base, &w.user, &w.password).await;
+    let office = me.user["offices"][0]["id"].as_str().unwrap().to_owned();
+    let cases = me.cases().await;
+    let case = case_to_review(&cases, &office);
+    let az = case["aktenzeichen"].as_str().unwrap().to_owned();
+    let case_id = case["id"].as_str().unwrap().to_owned();
+
+    let installation = Installation::new(&w.proxy.base);
+    let app = installation.launch().await;
+
+    // The login form offers the configured portal; a wrong password says so.
+    assert_eq!(
+        app.find("#portal")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(w.proxy.base.as_str())
+    );
+    assert_accessible(app.accessibility_violations().await, "the login form");
+    app.screenshot("login").await;
+    app.fill("#user", &w.user).await;
+    app.fill("#password", "falsch").await;
+    app.click("button[type=submit]").await;
+    let error = app.text("[data-testid=login-error]").await;
+    assert!(error.contains("Passwort"), "{error}");
+    log_in(&app, &w.user, &w.password).await;
+
+    // The inbox shows the seeded cases once the bootstrap is through.
+    let expected = cases.len() as i64;
+    app.wait_until(
+        "the inbox holds every case of the user's offices",
+        || async {
+            app.attr("[data-testid=sync-status]", "data-connection")
+                .await
+                .as_deref()
+                == Some("online")
+                && inbox_count(&app).await == expected
+        },
+    )
+    .await;
+    assert!(!app.find_all("[data-testid=inbox-row]").await.is_empty());
+    app.screenshot("inbox").await;
+    assert_accessible(app.accessibility_violations().await, "the inbox");
+
+    // A saved view and a status filter narrow the list.
+    app.click("[data-testid=view-unassigned]").await;
+    let unassigned = cases.iter().filter(|c| c["assignee"].is_null()).count() as i64;
+    app.wait_until("the unassigned view shows its cases", || async {
+        inbox_count(&app).await == unassigned
+    })
+    .await;
+    app.click("[data-testid=view-open]").await;
+    let select = app.find("[data-testid=filter-status]").await;
+    select.select_by_value("submitted").await.unwrap();
+    let submitted = cases.iter().filter(|c| c["status"] == "submitted").count() as i64;
+    app.wait_until("the status filter applies", || async {
+        inbox_count(&app).await == submitted
+    })
+    .await;
+    for status in app.attrs("[data-testid=inbox-row]", "data-status").await {
+        assert_eq!(status, "submitted");
+    }
+
+    // Full-text search finds the applicant by name.
+    let applicant = case["applicant"]["family_name"]
+        .as_str()
+        .or(case["applicant"]["name"].as_str())
+        .unwrap_or_default()
+        .to_owned();
+    app.fill("[data-testid=search]", &applicant).await;
+    app.wait_until("the search finds the applicant", || async {
+        app.attrs("[data-testid=inbox-row]", "data-aktenzeichen")
+            .await
+            .contains(&az)
+    })
+    .await;
+
+    // Open the case and its PDF.
+    open_case(&app, &az).await;
+    app.click("[data-testid=claim]").await;
+    app.wait_until("the claim reaches the portal", || async {
+        app.attr("[data-testid=case-view]", "data-pending")
+            .await
+            .as_deref()
+            == Some("0")
+            && app.find_all("[data-testid=release]").await.len() == 1
+    })
+    .await;
+    let documents = app
+        .attrs("[data-testid=document]", "data-document-id")
+        .await;
+    assert_eq!(documents.len(), case["documents"].as_array().unwrap().len());
+    app.click(&format!(
+        "[data-testid=document][data-document-id='{}']",
+        documents[0]
+    ))
+    .await;
+    app.wait_until("the PDF is rendered", || async {
+        app.attr("[data-testid=pdf-viewer]", "data-pages")
+            .await
+            .and_then(|p| p.parse::<u32>().ok())
+            .is_some_and(|pages| pages >= 1)
+    })
+    .await;
+    app.screenshot("case").await;
+    assert_accessible(
+        app.accessibility_violations().await,
+        "the case with its PDF",
+    );
+
+    // Accept the PDF with one key, reject the next document with a reason.
+    app.keys("a").await;
+    let first = format!(
+        "[data-testid=document][data-document-id='{}']",
+        documents[0]
+    );
+    app.wait_until("the first document is accepted", || async {
+        app.attr(&first, "data-verdict").await.as_deref() == Some("accepted")
+    })
+    .await;
+    app.keys("]").await;
+    app.keys("r").await;
+    app.fill("[data-testid=reject-reason]", "Unterschrift fehlt")
+        .await;
+    app.find("[data-testid=reject-reason]")
+        .await
+        .send_keys("\u{E007}")
+        .await
+        .unwrap();
+    let second = format!(
+        "[data-testid=document][data-document-id='{}']",
+        documents[1]
+    );
+    app.wait_until("the second document is rejected", || async {
+        app.attr(&second, "data-verdict").await.as_deref() == Some("rejected")
+    })
+    .await;
+
+    // A note.
+    app.fill(
+        "[data-testid=note-input]",
+        "Bitte Original nachreichen lassen.",
+    )
+    .await;
+    app.click("[data-testid=note-submit]").await;
+    app.wait_until("the note is confirmed by the portal", || async {
+        let notes = app.find_all("[data-testid=note]").await;
+        let mut confirmed = false;
+        for note in notes {
+            let text = note.text().await.unwrap_or_default();
+            let pending = note.attr("data-pending").await.ok().flatten();
+            confirmed |= text.contains("Bitte Original nachreichen lassen.")
+                && pending.as_deref() == Some("false");
+        }
+        confirmed
+            && app
+                .text("[data-testid=pending-count]")
+                .await
+                .trim_start()
+                .starts_with('0')
+    })
+    .await;
+
+    // The portal holds all of it, once.
+    let on_portal = me.case(&case_id).await;
+    assert_eq!(on_portal["assignee"], me.id());
+    assert_eq!(on_portal["documents"][0]["review"]["verdict"], "accepted");
+    assert_eq!(on_portal["documents"][1]["review"]["verdict"], "rejected");
+    assert_eq!(
+        on_portal["documents"][1]["review"]["reason"],
+        "Unterschrift fehlt"
+    );
+    let notes: Vec<&Value> = on_portal["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["text"] == "Bitte Original nachreichen lassen.")
+        .collect();
+    assert_eq!(notes.len(), 1);
+
+    // The shortcut overview.
+    app.keys("?").await;
+    app.find("[data-testid=shortcuts]").await;
+    app.screenshot("shortcuts").await;
+    app.keys("\u{E00C}").await;
+
+    // Restarted, the app is still signed in (token from the keyring) and shows the
+    // inbox without a login.
+    app.quit().await;
+    let app = installation.launch().await;
+    app.find("[data-testid=inbox-list]").await;
+    app.wait_until("the restarted app shows the cases", || async {
+        inbox_count(&app).await > 0
+    })
+    .await;
+
+    // Logging out returns to the form, with the portal and user remembered.
+    app.click("[data-testid=logout]").await;
+    app.find("#password").await;
+    assert_eq!(
+        app.find("#user")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(w.user.as_str())
+    );
+    assert_eq!(
+        app.find("#portal")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(w.proxy.base.as_str())
+    );
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_work_syncs_later_and_a_reassigned_case_shows_its_refusal() {
+    let mut w = world().await;
+    let me = PortalUser::login(&w.portal.base, &w.user, &w.password).await;
+    let office = me.user["offices"][0]["id"].as_str().unwrap().to_owned();
+    let cases = me.cases().await;
+    let taken = case_to_review(&cases, &office);
+    let free: Value = cases
+        .iter()
+        .find(|c| {
+            c["status"] == "submitted"
+                && c["assignee"].is_null()
+                && c["office_id"] == office.as_str()
+                && c["id"] != taken["id"]
+        })
+        .expect("a second unassigned case")
+        .clone();
+    let taken_az = taken["aktenzeichen"].as_str().unwrap().to_owned();
+    let free_az = free["aktenzeichen"].as_str().unwrap().to_owned();
+
+    let installation = Installation::new(&w.proxy.base);
+    let app = installation.launch().await;
+    log_in(&app, &w.user, &w.password).await;
+    app.wait_until("online", || async {
+        app.attr("[data-testid=sync-status]", "data-connection")
+            .await
+            .as_deref()
+            == Some("online")
+    })
+    .await;
+
+    // Online, the caseworker takes a case.
+    open_case(&app, &taken_az).await;
+    app.click("[data-testid=claim]").await;
+    app.wait_until("the claim is confirmed", || async {
+        app.attr("[data-testid=case-view]", "data-pending")
+            .await
+            .as_deref()
+            == Some("0")
+            && app.find_all("[data-testid=release]").await.len() == 1
+    })
+    .await;
+
+    // The portal stops. The status bar says so; work goes on.
+    w.portal.kill();
+    app.wait_until("the app notices it is offline", || async {
+        app.attr("[data-testid=sync-status]", "data-connection")
+            .await
+            .as_deref()
+            == Some("offline")
+    })
+    .await;
+    app.screenshot("offline").await;
+    let document = taken["documents"][0]["id"].as_str().unwrap().to_owned();
+    app.click(&format!(
+        "[data-testid=document][data-document-id='{document}']"
+    ))
+    .await;
+    app.keys("a").await;
+    let reviewed = format!("[data-testid=document][data-document-id='{document}']");
+    app.wait_until("the review shows as pending", || async {
+        app.attr(&reviewed, "data-verdict").await.as_deref() == Some("accepted")
+            && app.attr(&reviewed, "data-pending").await.as_deref() == Some("true")
+    })
+    .await;
+    open_case(&app, &free_az).await;
+    app.click("[data-testid=claim]").await;
+    app.fill("[data-testid=note-input]", "Offline erfasst.")
+        .await;
+    app.click("[data-testid=note-submit]").await;
+    app.wait_until("three changes wait", || async {
+        app.text("[data-testid=pending-count]")
+            .await
+            .trim_start()
+            .starts_with('3')
+    })
+    .await;
+
+    // While the caseworker is offline, the team lead takes the first case over.
+    let portal = Portal::start(w.portal_dir.path());
+    let (lead, lead_password) = portal.login_of("team_lead", 0);
+    let lead = PortalUser::login(&portal.base, &lead, &lead_password).await;
+    let current = lead.case(taken["id"].as_str().unwrap()).await;
+    let answer = lead
+        .command(&current, "assign", json!({"assignee": lead.id()}))
+        .await;
+    assert_eq!(answer["result"], "applied", "{answer}");
+
+    // The portal is reachable again: the free case's work lands, the review on the
+    // reassigned case comes back refused and stays visible until dealt with.
+    w.proxy.set_backend(portal.addr);
+    w.portal = portal;
+    app.wait_until("the outbox is through", || async {
+        app.attr("[data-testid=sync-status]", "data-connection")
+            .await
+            .as_deref()
+            == Some("online")
+            && app
+                .text("[data-testid=pending-count]")
+                .await
+                .trim_start()
+                .starts_with('0')
+            && app
+                .text("[data-testid=rejected-count]")
+                .await
+                .trim_start()
+                .starts_with('1')
+    })
+    .await;
+    let on_portal = me.case(free["id"].as_str().unwrap()).await;
+    assert_eq!(on_portal["assignee"], me.id());
+    assert_eq!(
+        on_portal["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["text"] == "Offline erfasst.")
+            .count(),
+        1
+    );
+
+    open_case(&app, &taken_az).await;
+    let refusal = app.text("[data-testid=rejected-command]").await;
+    assert!(!refusal.trim().is_empty());
+    app.screenshot("rejected").await;
+    assert_accessible(
+        app.accessibility_violations().await,
+        "a case with a refused command",
+    );
+    app.click("[data-testid=discard]").await;
+    app.wait_until("the refusal is dealt with", || async {
+        app.find_all("[data-testid=rejected-command]")
+            .await
+            .is_empty()
+            && app
+                .text("[data-testid=rejected-count]")
+                .await
+                .trim_start()
+                .starts_with('0')
+    })
+    .await;
+    assert!(
+        app.attr(&reviewed, "data-verdict")
+            .await
+            .unwrap_or_default()
+            .is_empty(),
+        "after discarding, the case shows the portal's state: no review"
+    );
+    app.quit().await;
+}

@@ -1,0 +1,4 @@
+//! End to end: the desktop app in its real webview, driven through WebDriver, against
+//! the real portal binary on `127.0.0.1:0` behind a proxy that can cut the network.
+
+mod desktop;

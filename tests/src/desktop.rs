@@ -1,0 +1,332 @@
+//! The desktop app, driven like a caseworker drives it: the real binary in its real
+//! webview, through WebDriver (`tauri-driver` in front of `WebKitWebDriver`), under
+//! the X display the test command provides (Xvfb).
+//!
+//! One app runs at a time: the app is single-instance per user, and two webviews
+//! compiling at once on a small CI machine only make both slow.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, LazyLock};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+static ONE_APP_AT_A_TIME: LazyLock<Arc<Mutex<()>>> = LazyLock::new(|| Arc::new(Mutex::new(())));
+
+/// How long a condition may take before a test fails: generous, because the first
+/// start of a webview on a loaded CI machine is slow.
+pub const PATIENCE: Duration = Duration::from_secs(30);
+
+/// One desktop installation: a data directory, a keyring entry name and the portal
+/// address offered at first login.
+pub struct Installation {
+    pub dir: tempfile::TempDir,
+    pub portal: String,
+}
+
+impl Installation {
+    pub fn new(portal: &str) -> Installation {
+        crate::keyring_available();
+        Installation {
+            dir: tempfile::tempdir().unwrap(),
+            portal: portal.to_owned(),
+        }
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Starts the app and connects WebDriver to it.
+    pub async fn launch(&self) -> DesktopApp {
+        let guard = ONE_APP_AT_A_TIME.clone().lock_owned().await;
+        assert!(
+            std::env::var_os("DISPLAY").is_some() || !cfg!(target_os = "linux"),
+            "the desktop tests need an X display: run them under `xvfb-run -a`, as scripts/test.sh does"
+        );
+        let app = app_binary();
+        let port = free_port();
+        let native_port = free_port();
+        let mut command = Command::new(tauri_driver());
+        command
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            // What the app reads at start (tauri-driver passes its environment on).
+            .env("CASEDESK_DATA_DIR", self.dir.path())
+            .env("CASEDESK_KEYRING_SERVICE", "casedesk-desktop-test")
+            .env("CASEDESK_PORTAL", &self.portal)
+            // Window state and WebKit caches stay inside the installation.
+            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
+            .env("XDG_CACHE_HOME", self.dir.path().join("cache"))
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::CommandExt;
+            command.process_group(0);
+        }
+        let driver = command.spawn().expect("start tauri-driver");
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + PATIENCE;
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "tauri:options".into(),
+            json!({ "application": app.to_string_lossy() }),
+        );
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = ClientBuilder::new(connector)
+            .capabilities(capabilities)
+            .connect(&url)
+            .await
+            .expect("a WebDriver session with the app");
+        DesktopApp {
+            client,
+            driver: Some(driver),
+            _guard: guard,
+        }
+    }
+
+    /// The app's log files, for failure messages.
+    pub fn log(&self) -> String {
+        let mut text = String::new();
+        if let Ok(entries) = std::fs::read_dir(self.dir.path().join("logs")) {
+            for entry in entries.flatten() {
+                text.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
+            }
+        }
+        text
+    }
+}
+
+/// A running app with a WebDriver session.
+pub struct DesktopApp {
+    pub client: Client,
+    driver: Option<Child>,
+    _guard: OwnedMutexGuard<()>,
+}
+
+impl Drop for DesktopApp {
+    fn drop(&mut self) {
+        if let Some(mut driver) = self.driver.take() {
+            kill_group(&mut driver);
+        }
+    }
+}
+
+impl DesktopApp {
+    /// Ends the session (the app exits) and stops the driver.
+    pub async fn quit(mut self) {
+        let client = self.client.clone();
+        let _ = client.close().await;
+        if let Some(mut driver) = self.driver.take() {
+            kill_group(&mut driver);
+        }
+    }
+
+    /// Waits until `css` matches a displayed element and returns it.
+    pub async fn find(&self, css: &str) -> Element {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await
+                && element.is_displayed().await.unwrap_or(false)
+            {
+                return element;
+            }
+            if Instant::now() > deadline {
+                panic!("no visible element {css}\n{}", self.body_text().await);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn find_all(&self, css: &str) -> Vec<Element> {
+        self.client
+            .find_all(Locator::Css(css))
+            .await
+            .unwrap_or_default()
+    }
+
+    /// Polls `check` until it holds; WebDriver has no push, so this is how a test
+    /// waits for the UI to catch up with the engine.
+    pub async fn wait_until<F, Fut>(&self, what: &str, mut check: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let deadline = Instant::now() + PATIENCE;
+        while !check().await {
+            if Instant::now() > deadline {
+                panic!("timed out waiting until {what}\n{}", self.body_text().await);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.find(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Replaces the text of an input.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let input = self.find(css).await;
+        input.clear().await.unwrap();
+        input.send_keys(text).await.unwrap();
+    }
+
+    /// Types keys into whatever has focus (shortcuts).
+    pub async fn keys(&self, keys: &str) {
+        self.client
+            .execute(
+                "document.activeElement && document.activeElement.blur && \
+                 (document.activeElement.tagName === 'INPUT' || document.activeElement.tagName === 'TEXTAREA') \
+                 && document.activeElement.blur();",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let body = self.client.find(Locator::Css("body")).await.unwrap();
+        body.send_keys(keys).await.unwrap();
+    }
+
+    pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
+        self.find(css).await.attr(name).await.unwrap()
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.find(css).await.text().await.unwrap()
+    }
+
+    /// Every `attr` of the elements matching `css`.
+    pub async fn attrs(&self, css: &str, name: &str) -> Vec<String> {
+        let mut values = Vec::new();
+        for element in self.find_all(css).await {
+            if let Ok(Some(value)) = element.attr(name).await {
+                values.push(value);
+            }
+        }
+        values
+    }
+
+    pub async fn body_text(&self) -> String {
+        match self.client.find(Locator::Css("body")).await {
+            Ok(body) => body.text().await.unwrap_or_default(),
+            Err(e) => format!("(no page: {e})"),
+        }
+    }
+
+    /// Runs axe-core on the page and returns the serious and critical violations
+    /// (`id: description (n nodes)`).
+    pub async fn accessibility_violations(&self) -> Vec<String> {
+        let axe =
+            std::fs::read_to_string(crate::repo_root().join("ui/node_modules/axe-core/axe.min.js"))
+                .expect("axe-core (npm ci in ui/)");
+        self.client
+            .execute(&axe, vec![])
+            .await
+            .expect("load axe-core");
+        let result = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\
+                 axe.run(document, { resultTypes: ['violations'] })\
+                    .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))}))))\
+                    .catch(e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));",
+                vec![],
+            )
+            .await
+            .expect("run axe-core");
+        result
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+            .map(|v| format!("{}: {} {}", v["id"], v["help"], v["nodes"]))
+            .collect()
+    }
+
+    /// Saves a screenshot as `<CASEDESK_SCREENSHOTS>/<name>.png` when that variable is
+    /// set (scripts/screenshots.sh); otherwise does nothing.
+    pub async fn screenshot(&self, name: &str) {
+        if let Some(dir) = std::env::var_os("CASEDESK_SCREENSHOTS") {
+            let png = self.client.screenshot().await.expect("screenshot");
+            let dir = PathBuf::from(dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+        }
+    }
+
+    /// Runs a script in the page and returns its value.
+    pub async fn eval(&self, script: &str) -> Value {
+        self.client.execute(script, vec![]).await.expect("script")
+    }
+}
+
+fn app_binary() -> PathBuf {
+    let app = crate::workspace_binary("casedesk-desktop", "casedesk-desktop");
+    assert!(
+        crate::repo_root().join("ui/dist/index.html").exists(),
+        "the UI is not built: run `npm ci && npm run build` in ui/ (scripts/test.sh does)"
+    );
+    app
+}
+
+fn tauri_driver() -> PathBuf {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    if let Some(path) = home.map(|h| h.join("bin/tauri-driver"))
+        && path.exists()
+    {
+        return path;
+    }
+    PathBuf::from("tauri-driver")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Stops tauri-driver with WebKitWebDriver and the app it started.
+fn kill_group(child: &mut Child) {
+    #[cfg(unix)]
+    {
+        let _ = Command::new("kill")
+            .args(["-TERM", &format!("-{}", child.id())])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = child.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = Command::new("kill")
+            .args(["-KILL", &format!("-{}", child.id())])
+            .status();
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
