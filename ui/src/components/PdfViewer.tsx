@@ -77,32 +77,37 @@ export function PdfViewer({ url, fileName }: Props) {
   useEffect(() => {
     if (!pdf) return;
     let cancelled = false;
-    pdf.getPage(pageNumber).then(async (page: PDFPageProxy) => {
-      if (cancelled || !canvasRef.current) return;
-      const natural = page.getViewport({ scale: 1 });
-      const width = (frameRef.current?.clientWidth ?? 800) - 32;
-      const scale = zoom ?? Math.min(MAX_SCALE, Math.max(MIN_SCALE, width / natural.width));
-      const viewport = page.getViewport({ scale });
-      const ratio = window.devicePixelRatio || 1;
-      const canvas = canvasRef.current;
-      canvas.width = Math.floor(viewport.width * ratio);
-      canvas.height = Math.floor(viewport.height * ratio);
-      canvas.style.width = `${Math.floor(viewport.width)}px`;
-      canvas.style.height = `${Math.floor(viewport.height)}px`;
-      renderTask.current?.cancel();
-      const task = page.render({
-        canvas,
-        viewport,
-        transform: ratio !== 1 ? [ratio, 0, 0, ratio, 0, 0] : undefined,
-      });
-      renderTask.current = task;
-      try {
-        await task.promise;
-        if (!cancelled) setRendered({ page: pageNumber, viewport });
-      } catch {
-        // Cancelled by a newer render.
-      }
-    });
+    pdf.getPage(pageNumber).then(
+      async (page: PDFPageProxy) => {
+        if (cancelled || !canvasRef.current) return;
+        const natural = page.getViewport({ scale: 1 });
+        const width = (frameRef.current?.clientWidth ?? 800) - 32;
+        const scale = zoom ?? Math.min(MAX_SCALE, Math.max(MIN_SCALE, width / natural.width));
+        const viewport = page.getViewport({ scale });
+        const ratio = window.devicePixelRatio || 1;
+        const canvas = canvasRef.current;
+        renderTask.current?.cancel();
+        canvas.width = Math.floor(viewport.width * ratio);
+        canvas.height = Math.floor(viewport.height * ratio);
+        canvas.style.width = `${Math.floor(viewport.width)}px`;
+        canvas.style.height = `${Math.floor(viewport.height)}px`;
+        const task = page.render({
+          canvas,
+          viewport,
+          transform: ratio !== 1 ? [ratio, 0, 0, ratio, 0, 0] : undefined,
+        });
+        renderTask.current = task;
+        try {
+          await task.promise;
+          if (!cancelled) setRendered({ page: pageNumber, viewport });
+        } catch {
+          // Cancelled by a newer render.
+        }
+      },
+      () => {
+        // The document was closed meanwhile; nothing to render.
+      },
+    );
     return () => {
       cancelled = true;
     };
