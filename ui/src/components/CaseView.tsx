@@ -31,7 +31,8 @@ interface Props {
   onShowDocument(document: DocumentMeta): void;
   onShowLetter(sha256: string): void;
   runCommand(kind: CommandKind): Promise<boolean>;
-  onReload(): void;
+  /** A refused command was retried or discarded. */
+  onOutboxSettled(): void;
   onError(message: string): void;
   onClose(): void;
 }
@@ -70,6 +71,8 @@ export function CaseView(props: Props) {
       className="case-view"
       data-testid="case-view"
       data-aktenzeichen={aggregate.aktenzeichen}
+      data-pending={marks.pending.length}
+      data-rejected={marks.rejected.length}
       aria-labelledby="case-title"
     >
       <header className="case-header">
@@ -129,7 +132,7 @@ export function CaseView(props: Props) {
         <CaseActionsBar {...props} />
       </header>
 
-      <RejectedCommands entries={marks.rejected} onSettled={props.onReload} onError={props.onError} />
+      <RejectedCommands entries={marks.rejected} onSettled={props.onOutboxSettled} onError={props.onError} />
 
       <div className="case-sections">
         <ApplicantSection detail={detail} />

@@ -44,10 +44,10 @@ describe("Desk", () => {
   it("shows the first page, the counts of every view and marks itself ready", async () => {
     const { backend, view } = await renderDesk();
     expect(backend.commands.counts).toHaveBeenCalledTimes(1);
-    expect(backend.commands.counts.mock.calls[0]![0]).toHaveLength(7);
+    expect(backend.commands.counts.mock.calls[0]![0]).toHaveLength(8);
     expect(screen.getByTestId("inbox-count").textContent).toBe("500");
-    expect(within(screen.getByTestId("view-overdue")).getByTestId("view-count").textContent).toBe("2");
-    expect(screen.getByTestId("view-open").getAttribute("aria-current")).toBe("page");
+    expect(within(screen.getByTestId("view-overdue")).getByTestId("view-count").textContent).toBe("3");
+    expect(screen.getByTestId("view-all").getAttribute("aria-current")).toBe("page");
     expect(backend.commands.inbox).toHaveBeenCalledWith(expect.anything(), expect.anything(), 0, 200);
     const first = screen.getAllByTestId("inbox-row")[0]!;
     expect(first.dataset).toMatchObject({

@@ -148,18 +148,31 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
     }
   });
 
+  // The engine announces status changes, but after the user's own change the counts
+  // in the status bar should not wait for the next announcement.
+  const refreshStatus = useCallback(() => {
+    commands.session().then(
+      (session) => {
+        setStatus(session.status);
+        if (session.status.connection.state === "login_required") onLoginRequired();
+      },
+      () => {},
+    );
+  }, [commands, onLoginRequired]);
+
   const runCommand = useCallback(
     async (caseId: string, kind: CommandKind): Promise<boolean> => {
       try {
         await commands.command(caseId, kind);
         if (caseId === openCaseId) openCase.reload();
+        refreshStatus();
         return true;
       } catch (error) {
         reportError(error);
         return false;
       }
     },
-    [commands, openCaseId, openCase, reportError],
+    [commands, openCaseId, openCase, refreshStatus, reportError],
   );
 
   const changeQuery = useCallback((next: InboxQuery) => setQuery(next), []);
@@ -382,7 +395,10 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
                   }}
                   onShowLetter={(sha256) => setShownRef({ kind: "letter", sha256 })}
                   runCommand={(kind) => runCommand(detail.case.id, kind)}
-                  onReload={openCase.reload}
+                  onOutboxSettled={() => {
+                    openCase.reload();
+                    refreshStatus();
+                  }}
                   onError={(message) => notify(message)}
                   onClose={closeCase}
                 />

@@ -185,6 +185,7 @@ export function InboxList(props: Props) {
                 data-testid="inbox-row"
                 data-aktenzeichen={row.aktenzeichen}
                 data-case-id={row.case_id}
+                data-status={row.status}
                 data-pending={row.pending}
                 data-rejected={row.rejected}
                 onClick={() => onOpen(item.index)}

@@ -22,7 +22,8 @@ describe("saved views", () => {
     expect(viewFilter("answered")).toMatchObject({ answered: true });
     expect(viewFilter("open")).toMatchObject({ statuses: ["submitted", "in_review", "awaiting_citizen"] });
     expect(viewFilter("open").assignee).toEqual({ kind: "anyone" });
-    expect(viewFilter("unassigned")).toMatchObject({ assignee: { kind: "unassigned" } });
+    expect(viewFilter("unassigned")).toMatchObject({ assignee: { kind: "unassigned" }, statuses: [] });
+    expect(viewFilter("all")).toEqual(emptyFilter());
     expect(viewFilter("problems")).toMatchObject({ outbox: "rejected" });
   });
 
@@ -30,6 +31,10 @@ describe("saved views", () => {
     for (const key of VIEW_KEYS) {
       expect(Object.keys(viewFilter(key)).sort()).toEqual(Object.keys(emptyFilter()).sort());
     }
+  });
+
+  it("start with every case", () => {
+    expect(activeView(initialQuery().filter)).toBe("all");
   });
 
   it("are recognised from the filter, whatever the status order or search text", () => {
@@ -43,7 +48,7 @@ describe("saved views", () => {
     const filters = countFilters(current);
     expect(filters).toHaveLength(1 + VIEW_KEYS.length);
     expect(filters[0]).toBe(current);
-    expect(filters[5]).toEqual(viewFilter("unassigned"));
+    expect(filters[6]).toEqual(viewFilter("unassigned"));
   });
 
   it("keep the search text when switching", () => {

@@ -3,10 +3,11 @@
 import type { CaseStatus, InboxFilter, InboxSort, SortKey } from "../generated/bindings";
 import { OPEN_STATUSES } from "./labels";
 
-export const VIEW_KEYS = ["mine", "overdue", "answered", "open", "unassigned", "problems"] as const;
+export const VIEW_KEYS = ["all", "mine", "overdue", "answered", "open", "unassigned", "problems"] as const;
 export type ViewKey = (typeof VIEW_KEYS)[number];
 
 export const VIEW_LABELS: Record<ViewKey, string> = {
+  all: "Alle Vorgänge",
   mine: "Meine offenen",
   overdue: "Überfällig",
   answered: "Antwort eingegangen",
@@ -15,8 +16,8 @@ export const VIEW_LABELS: Record<ViewKey, string> = {
   problems: "Mit Problemen",
 };
 
-/** The view the inbox starts with. */
-export const DEFAULT_VIEW: ViewKey = "open";
+/** The view the inbox starts with: every case of the user's offices. */
+export const DEFAULT_VIEW: ViewKey = "all";
 
 /** Every case: no condition set. */
 export function emptyFilter(): InboxFilter {
@@ -36,6 +37,8 @@ export function emptyFilter(): InboxFilter {
 export function viewFilter(key: ViewKey): InboxFilter {
   const filter = emptyFilter();
   switch (key) {
+    case "all":
+      return filter;
     case "mine":
       return { ...filter, statuses: [...OPEN_STATUSES], assignee: { kind: "me" } };
     case "overdue":
@@ -45,8 +48,7 @@ export function viewFilter(key: ViewKey): InboxFilter {
     case "open":
       return { ...filter, statuses: [...OPEN_STATUSES] };
     case "unassigned":
-      // Closed cases lose their assignee; only open ones are waiting for someone.
-      return { ...filter, statuses: [...OPEN_STATUSES], assignee: { kind: "unassigned" } };
+      return { ...filter, assignee: { kind: "unassigned" } };
     case "problems":
       return { ...filter, outbox: "rejected" };
   }
