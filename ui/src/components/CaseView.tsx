@@ -135,10 +135,11 @@ export function CaseView(props: Props) {
       <RejectedCommands entries={marks.rejected} onSettled={props.onOutboxSettled} onError={props.onError} />
 
       <div className="case-sections">
-        <ApplicantSection detail={detail} />
-        <FormSection detail={detail} />
+        {/* Documents and notes come first: they are what the caseworker works on. */}
         <DocumentsSection {...props} marks={marks} />
         <NotesSection {...props} marks={marks} />
+        <ApplicantSection detail={detail} />
+        <FormSection detail={detail} />
         <RequestsSection detail={detail} />
         <MessagesSection detail={detail} />
         <DecisionSection {...props} />
@@ -325,21 +326,6 @@ function NotesSection({ detail, noteRef, runCommand, marks }: Props & { marks: O
   return (
     <section className="case-section" aria-labelledby="notes-title">
       <h3 id="notes-title">Interne Notizen ({notes.length})</h3>
-      {notes.length > 0 && (
-        <ul className="notes">
-          {notes.map((note) => {
-            const pending = marks.pendingNotes.has(note.id);
-            return (
-              <li key={note.id} className="note" data-testid="note" data-pending={pending ? "true" : "false"}>
-                <p className="note-meta">
-                  {note.author} · {formatDateTime(note.at)} {pending && <PendingBadge />}
-                </p>
-                <p className="note-text">{note.text}</p>
-              </li>
-            );
-          })}
-        </ul>
-      )}
       <form className="note-form" onSubmit={submit}>
         <label htmlFor="note-input">Notiz hinzufügen</label>
         <textarea
@@ -363,6 +349,21 @@ function NotesSection({ detail, noteRef, runCommand, marks }: Props & { marks: O
           Notiz hinzufügen
         </button>
       </form>
+      {notes.length > 0 && (
+        <ul className="notes">
+          {[...notes].reverse().map((note) => {
+            const pending = marks.pendingNotes.has(note.id);
+            return (
+              <li key={note.id} className="note" data-testid="note" data-pending={pending ? "true" : "false"}>
+                <p className="note-meta">
+                  {note.author} · {formatDateTime(note.at)} {pending && <PendingBadge />}
+                </p>
+                <p className="note-text">{note.text}</p>
+              </li>
+            );
+          })}
+        </ul>
+      )}
     </section>
   );
 }
