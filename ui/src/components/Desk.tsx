@@ -79,7 +79,7 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
 
   const inbox = useInbox(backend, query, reportError);
   const openCase = useCaseDetail(backend, openCaseId);
-  const detail = openCase.detail;
+  const { detail, reload: reloadCase } = openCase;
 
   useEffect(() => {
     if (inbox.firstPageLoaded) onReady();
@@ -139,7 +139,7 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
       inbox.invalidate();
       if (services.length === 0) loadServices();
     }
-    if (openCaseId && batch.caseIds.has(openCaseId)) openCase.reload();
+    if (openCaseId && batch.caseIds.has(openCaseId)) reloadCase();
     for (const refusal of batch.rejected) {
       notify(`Das Portal hat eine Änderung an ${refusal.aktenzeichen} abgelehnt: ${refusal.message}`, {
         caseId: refusal.case_id,
@@ -164,7 +164,7 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
     async (caseId: string, kind: CommandKind): Promise<boolean> => {
       try {
         await commands.command(caseId, kind);
-        if (caseId === openCaseId) openCase.reload();
+        if (caseId === openCaseId) reloadCase();
         refreshStatus();
         return true;
       } catch (error) {
@@ -172,7 +172,7 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
         return false;
       }
     },
-    [commands, openCaseId, openCase, refreshStatus, reportError],
+    [commands, openCaseId, reloadCase, refreshStatus, reportError],
   );
 
   const changeQuery = useCallback((next: InboxQuery) => setQuery(next), []);
@@ -181,10 +181,10 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
   const openRow = useCallback(
     (index: number) => {
       setSelected(index);
-      const row = inbox.rowAt(index);
+      const row = rowAt(index);
       if (row) setOpenCaseId(row.case_id);
     },
-    [inbox],
+    [rowAt],
   );
 
   const closeCase = useCallback(() => {
@@ -278,7 +278,7 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
         searchRef.current?.select();
         break;
       case "claim": {
-        const caseId = openCaseId ?? (selected !== null ? inbox.rowAt(selected)?.case_id : undefined);
+        const caseId = openCaseId ?? (selected !== null ? rowAt(selected)?.case_id : undefined);
         if (caseId) void runCommand(caseId, { kind: "claim" });
         break;
       }
@@ -367,7 +367,7 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
             <InboxList
               ref={listRef}
               total={inbox.total ?? 0}
-              rowAt={inbox.rowAt}
+              rowAt={rowAt}
               selectedIndex={selected}
               openCaseId={openCaseId}
               meId={me.id}
@@ -396,7 +396,7 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
                   onShowLetter={(sha256) => setShownRef({ kind: "letter", sha256 })}
                   runCommand={(kind) => runCommand(detail.case.id, kind)}
                   onOutboxSettled={() => {
-                    openCase.reload();
+                    reloadCase();
                     refreshStatus();
                   }}
                   onError={(message) => notify(message)}
