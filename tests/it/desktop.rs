@@ -59,21 +59,27 @@ async fn open_case(app: &DesktopApp, aktenzeichen: &str) {
     .await;
 }
 
-/// An unassigned, newly submitted case of the user's office with at least two
-/// documents, the first of them a PDF.
-fn case_to_review(cases: &[Value], office: &str) -> Value {
+/// An unassigned, newly submitted case of the user's office with a PDF and another
+/// document, and the ids of those two documents.
+fn case_to_review(cases: &[Value], office: &str) -> (Value, String, String) {
     cases
         .iter()
-        .find(|c| {
+        .filter(|c| {
+            c["status"] == "submitted" && c["assignee"].is_null() && c["office_id"] == office
+        })
+        .find_map(|c| {
             let documents = c["documents"].as_array().unwrap();
-            c["status"] == "submitted"
-                && c["assignee"].is_null()
-                && c["office_id"] == office
-                && documents.len() >= 2
-                && documents[0]["media_type"] == "application/pdf"
+            let pdf = documents
+                .iter()
+                .find(|d| d["media_type"] == "application/pdf")?;
+            let other = documents.iter().find(|d| d["id"] != pdf["id"])?;
+            Some((
+                c.clone(),
+                pdf["id"].as_str().unwrap().to_owned(),
+                other["id"].as_str().unwrap().to_owned(),
+            ))
         })
         .expect("a submitted case with a PDF and another document")
-        .clone()
 }
 
 fn assert_accessible(violations: Vec<String>, screen: &str) {
@@ -90,7 +96,7 @@ async fn a_caseworker_reviews_documents_and_writes_a_note() {
     let me = PortalUser::login(&w.portal.base, &w.user, &w.password).await;
     let office = me.user["offices"][0]["id"].as_str().unwrap().to_owned();
     let cases = me.cases().await;
-    let case = case_to_review(&cases, &office);
+    let (case, pdf, other) = case_to_review(&cases, &office);
     let az = case["aktenzeichen"].as_str().unwrap().to_owned();
     let case_id = case["id"].as_str().unwrap().to_owned();
 
@@ -112,8 +118,12 @@ async fn a_caseworker_reviews_documents_and_writes_a_note() {
     app.fill("#user", &w.user).await;
     app.fill("#password", "falsch").await;
     app.click("button[type=submit]").await;
-    let error = app.text("[data-testid=login-error]").await;
-    assert!(error.contains("Passwort"), "{error}");
+    app.wait_until("the form says the password is wrong", || async {
+        app.text("[data-testid=login-error]")
+            .await
+            .contains("Passwort")
+    })
+    .await;
     log_in(&app, &w.user, &w.password).await;
 
     // The inbox shows the seeded cases once the bootstrap is through.
@@ -181,11 +191,9 @@ async fn a_caseworker_reviews_documents_and_writes_a_note() {
         .attrs("[data-testid=document]", "data-document-id")
         .await;
     assert_eq!(documents.len(), case["documents"].as_array().unwrap().len());
-    app.click(&format!(
-        "[data-testid=document][data-document-id='{}']",
-        documents[0]
-    ))
-    .await;
+    let first = format!("[data-testid=document][data-document-id='{pdf}']");
+    let second = format!("[data-testid=document][data-document-id='{other}']");
+    app.click(&first).await;
     app.wait_until("the PDF is rendered", || async {
         app.attr("[data-testid=pdf-viewer]", "data-pages")
             .await
@@ -201,15 +209,11 @@ async fn a_caseworker_reviews_documents_and_writes_a_note() {
 
     // Accept the PDF with one key, reject the next document with a reason.
     app.keys("a").await;
-    let first = format!(
-        "[data-testid=document][data-document-id='{}']",
-        documents[0]
-    );
     app.wait_until("the first document is accepted", || async {
         app.attr(&first, "data-verdict").await.as_deref() == Some("accepted")
     })
     .await;
-    app.keys("]").await;
+    app.click(&second).await;
     app.keys("r").await;
     app.fill("[data-testid=reject-reason]", "Unterschrift fehlt")
         .await;
@@ -218,10 +222,6 @@ async fn a_caseworker_reviews_documents_and_writes_a_note() {
         .send_keys("\u{E007}")
         .await
         .unwrap();
-    let second = format!(
-        "[data-testid=document][data-document-id='{}']",
-        documents[1]
-    );
     app.wait_until("the second document is rejected", || async {
         app.attr(&second, "data-verdict").await.as_deref() == Some("rejected")
     })
@@ -255,12 +255,18 @@ async fn a_caseworker_reviews_documents_and_writes_a_note() {
     // The portal holds all of it, once.
     let on_portal = me.case(&case_id).await;
     assert_eq!(on_portal["assignee"], me.id());
-    assert_eq!(on_portal["documents"][0]["review"]["verdict"], "accepted");
-    assert_eq!(on_portal["documents"][1]["review"]["verdict"], "rejected");
-    assert_eq!(
-        on_portal["documents"][1]["review"]["reason"],
-        "Unterschrift fehlt"
-    );
+    let review = |id: &str| {
+        on_portal["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["id"] == id)
+            .unwrap()["review"]
+            .clone()
+    };
+    assert_eq!(review(&pdf)["verdict"], "accepted");
+    assert_eq!(review(&other)["verdict"], "rejected");
+    assert_eq!(review(&other)["reason"], "Unterschrift fehlt");
     let notes: Vec<&Value> = on_portal["notes"]
         .as_array()
         .unwrap()
@@ -315,7 +321,7 @@ async fn offline_work_syncs_later_and_a_reassigned_case_shows_its_refusal() {
     let me = PortalUser::login(&w.portal.base, &w.user, &w.password).await;
     let office = me.user["offices"][0]["id"].as_str().unwrap().to_owned();
     let cases = me.cases().await;
-    let taken = case_to_review(&cases, &office);
+    let (taken, document, _) = case_to_review(&cases, &office);
     let free: Value = cases
         .iter()
         .find(|c| {
@@ -362,7 +368,6 @@ async fn offline_work_syncs_later_and_a_reassigned_case_shows_its_refusal() {
     })
     .await;
     app.screenshot("offline").await;
-    let document = taken["documents"][0]["id"].as_str().unwrap().to_owned();
     app.click(&format!(
         "[data-testid=document][data-document-id='{document}']"
     ))

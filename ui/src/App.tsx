@@ -16,7 +16,9 @@ type Screen =
 function screenFor(session: SessionInfo, expired = false): Screen {
   const loginRequired = session.status.connection.state === "login_required";
   if (session.me && !loginRequired && !expired) return { kind: "desk", me: session.me, status: session.status };
-  return { kind: "login", session, expired: expired || loginRequired };
+  // The engine also reports `login_required` when nobody has signed in yet or after
+  // a logout; only a session that is still there has expired.
+  return { kind: "login", session, expired: expired || (loginRequired && session.me !== null) };
 }
 
 export function App() {
