@@ -394,7 +394,8 @@ async fn offline_work_syncs_later_and_a_reassigned_case_shows_its_refusal() {
 
     // While the caseworker is offline, the team lead takes the first case over.
     let portal = Portal::start(w.portal_dir.path());
-    let (lead, lead_password) = portal.login_of("team_lead", 0);
+    // The demo logins are printed on the first start only.
+    let (lead, lead_password) = w.portal.login_of("team_lead", 0);
     let lead = PortalUser::login(&portal.base, &lead, &lead_password).await;
     let current = lead.case(taken["id"].as_str().unwrap()).await;
     let answer = lead
@@ -406,6 +407,7 @@ async fn offline_work_syncs_later_and_a_reassigned_case_shows_its_refusal() {
     // reassigned case comes back refused and stays visible until dealt with.
     w.proxy.set_backend(portal.addr);
     w.portal = portal;
+    let me = PortalUser::login(&w.portal.base, &w.user, &w.password).await;
     app.wait_until("the outbox is through", || async {
         app.attr("[data-testid=sync-status]", "data-connection")
             .await

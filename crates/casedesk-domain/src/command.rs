@@ -21,6 +21,8 @@ pub struct Command {
     pub command_id: Uuid,
     pub case_id: Uuid,
     pub base_version: i64,
+    /// On the wire `kind` and `payload` sit beside the other fields (see [`RawCommand`]).
+    #[cfg_attr(feature = "ts", ts(flatten))]
     pub kind: CommandKind,
 }
 

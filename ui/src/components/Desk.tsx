@@ -130,23 +130,31 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
     }
   }, [follow, selected, rowAt, rowsVersion]);
 
-  useChangeFeed(backend, (batch: ChangeBatch) => {
-    if (batch.status) {
-      setStatus(batch.status);
-      if (batch.status.connection.state === "login_required") onLoginRequired();
-    }
-    if (batch.inbox) {
+  useChangeFeed(
+    backend,
+    (batch: ChangeBatch) => {
+      if (batch.status) {
+        setStatus(batch.status);
+        if (batch.status.connection.state === "login_required") onLoginRequired();
+      }
+      if (batch.inbox) {
+        inbox.invalidate();
+        if (services.length === 0) loadServices();
+      }
+      if (openCaseId && batch.caseIds.has(openCaseId)) reloadCase();
+      for (const refusal of batch.rejected) {
+        notify(`Das Portal hat eine Änderung an ${refusal.aktenzeichen} abgelehnt: ${refusal.message}`, {
+          caseId: refusal.case_id,
+          aktenzeichen: refusal.aktenzeichen,
+        });
+      }
+    },
+    () => {
+      // What the engine announced before the subscription stood.
+      refreshStatus();
       inbox.invalidate();
-      if (services.length === 0) loadServices();
-    }
-    if (openCaseId && batch.caseIds.has(openCaseId)) reloadCase();
-    for (const refusal of batch.rejected) {
-      notify(`Das Portal hat eine Änderung an ${refusal.aktenzeichen} abgelehnt: ${refusal.message}`, {
-        caseId: refusal.case_id,
-        aktenzeichen: refusal.aktenzeichen,
-      });
-    }
-  });
+    },
+  );
 
   // The engine announces status changes, but after the user's own change the counts
   // in the status bar should not wait for the next announcement.

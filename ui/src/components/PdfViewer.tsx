@@ -15,13 +15,18 @@ const MAX_SCALE = 5;
 
 type Load = { state: "loading" } | { state: "failed"; message: string } | { state: "ready"; pdf: PDFDocumentProxy };
 
+/** What the `casedesk-doc` protocol's status codes mean for the caseworker. */
+const DOCUMENT_ERRORS: Record<number, string> = {
+  404: "Das Dokument ist auf dem Portal nicht vorhanden.",
+  502: "Das Dokument kam beschädigt an und wurde verworfen. Bitte erneut öffnen.",
+  503: "Das Dokument ist noch nicht auf diesem Rechner, und das Portal ist gerade nicht erreichbar. Bitte erneut öffnen, sobald die Verbindung wieder steht.",
+};
+
 async function fetchBytes(url: string): Promise<ArrayBuffer> {
   const response = await fetch(url);
   if (!response.ok) {
     throw new Error(
-      response.status === 404
-        ? "Das Dokument ist noch nicht verfügbar. Es wird geladen, sobald das Portal erreichbar ist."
-        : `Das Dokument konnte nicht geladen werden (${response.status}).`,
+      DOCUMENT_ERRORS[response.status] ?? `Das Dokument konnte nicht geladen werden (${response.status}).`,
     );
   }
   return response.arrayBuffer();

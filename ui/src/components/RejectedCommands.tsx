@@ -15,7 +15,7 @@ interface Props {
 }
 
 function commandSummary(entry: OutboxEntry): string {
-  const kind = entry.command.kind;
+  const kind = entry.command;
   switch (kind.kind) {
     case "add_note":
     case "send_message":

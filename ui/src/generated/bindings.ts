@@ -74,7 +74,7 @@ export type Change = { "type": "inbox_changed" } | { "type": "case_changed", cas
 /**
  * One command as sent by a client.
  */
-export type Command = { command_id: string, case_id: string, base_version: number, kind: CommandKind, };
+export type Command = { command_id: string, case_id: string, base_version: number, } & ({ "kind": "claim" } | { "kind": "release" } | { "kind": "assign", "payload": { assignee: string, } } | { "kind": "set_status", "payload": { status: CaseStatus, reason: string | null, } } | { "kind": "add_note", "payload": { text: string, } } | { "kind": "review_document", "payload": { document_id: string, verdict: Verdict, reason: string | null, } } | { "kind": "request_items", "payload": { items: Array<RequestedItem>, reason: string, answer_due: string, message: string, } } | { "kind": "send_message", "payload": { text: string, } } | { "kind": "record_decision", "payload": { outcome: Outcome, letter_sha256: string | null, fee_cents: number, } } | { "kind": "set_priority", "payload": { priority: Priority, } } | { "kind": "set_due_date", "payload": { due_date: string, reason: string, } } | { "kind": "transfer_office", "payload": { office_id: string, } } | { "kind": "withdraw", "payload": { reason: string | null, } } | { "kind": "answer_request", "payload": { request_id: string, documents: Array<DocumentMeta>, message: string | null, } } | { "kind": "citizen_message", "payload": { text: string, } } | { "kind": "expire_request", "payload": { request_id: string, } } | { "kind": "record_payment", "payload": { status: PaymentStatus, } });
 
 /**
  * What the command does. Staff commands first, then citizen and system ones; the

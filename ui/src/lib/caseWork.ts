@@ -66,7 +66,7 @@ export function outboxMarks(detail: CaseDetail): OutboxMarks {
   let assignmentPending = false;
   let statusPending = false;
   for (const entry of pending) {
-    const kind = entry.command.kind;
+    const kind = entry.command;
     if (kind.kind === "review_document") pendingDocuments.add(kind.payload.document_id);
     if (kind.kind === "claim" || kind.kind === "release" || kind.kind === "assign") assignmentPending = true;
     if (kind.kind === "set_status") statusPending = true;

@@ -86,7 +86,7 @@ export function sampleEntry(
     case_id: CASE_ID,
     aktenzeichen: "32-HU-2026-000123",
     kind: commandKind.kind,
-    command: { command_id: commandId, case_id: CASE_ID, base_version: 1, kind: commandKind },
+    command: { command_id: commandId, case_id: CASE_ID, base_version: 1, ...commandKind },
     state: "pending",
     created_at: "2026-03-05T10:00:00Z",
     attempts: 0,
