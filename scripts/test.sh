@@ -57,6 +57,7 @@ install_tauri_driver
 echo "==> ui: npm ci, typecheck, component tests, build"
 ui_install
 npm --prefix ui run --silent typecheck
+npm --prefix ui run --silent format:check
 npm --prefix ui test --silent
 npm --prefix ui run --silent build
 

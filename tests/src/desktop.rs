@@ -9,7 +9,7 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, LazyLock};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -44,12 +44,58 @@ impl Installation {
 
     /// Starts the app and connects WebDriver to it.
     pub async fn launch(&self) -> DesktopApp {
+        AppLaunch {
+            app: None,
+            data_dir: self.dir.path().to_owned(),
+            keyring_service: "casedesk-desktop-test".into(),
+            portal: self.portal.clone(),
+        }
+        .launch()
+        .await
+    }
+
+    /// The app's log files, for failure messages.
+    pub fn log(&self) -> String {
+        let mut text = String::new();
+        if let Ok(entries) = std::fs::read_dir(self.dir.path().join("logs")) {
+            for entry in entries.flatten() {
+                text.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
+            }
+        }
+        text
+    }
+}
+
+/// How to start the app: which binary, over which data directory and keyring entry.
+/// [`Installation::launch`] starts the workspace's debug build over a fresh
+/// directory; the desktop benchmark (`tests/benches/desktop.rs`) starts a release
+/// build over a store the `casedesk` command line filled beforehand.
+#[derive(Debug, Clone)]
+pub struct AppLaunch {
+    /// The `casedesk-desktop` binary; `None` means the workspace's build for the
+    /// current profile (built when missing).
+    pub app: Option<PathBuf>,
+    /// `CASEDESK_DATA_DIR`; window state and WebKit caches go inside it too.
+    pub data_dir: PathBuf,
+    /// `CASEDESK_KEYRING_SERVICE`: the keyring entry the session token is under.
+    pub keyring_service: String,
+    /// `CASEDESK_PORTAL`: the portal address offered at first login.
+    pub portal: String,
+}
+
+impl AppLaunch {
+    /// Starts tauri-driver, which starts the app when the WebDriver session is
+    /// requested, and connects to it.
+    pub async fn launch(&self) -> DesktopApp {
         let guard = ONE_APP_AT_A_TIME.clone().lock_owned().await;
         assert!(
             std::env::var_os("DISPLAY").is_some() || !cfg!(target_os = "linux"),
             "the desktop tests need an X display: run them under `xvfb-run -a`, as scripts/test.sh does"
         );
-        let app = app_binary();
+        let app = match &self.app {
+            Some(app) => app.clone(),
+            None => app_binary(),
+        };
         let port = free_port();
         let native_port = free_port();
         let mut command = Command::new(tauri_driver());
@@ -61,12 +107,12 @@ impl Installation {
                 &native_port.to_string(),
             ])
             // What the app reads at start (tauri-driver passes its environment on).
-            .env("CASEDESK_DATA_DIR", self.dir.path())
-            .env("CASEDESK_KEYRING_SERVICE", "casedesk-desktop-test")
+            .env("CASEDESK_DATA_DIR", &self.data_dir)
+            .env("CASEDESK_KEYRING_SERVICE", &self.keyring_service)
             .env("CASEDESK_PORTAL", &self.portal)
             // Window state and WebKit caches stay inside the installation.
-            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
-            .env("XDG_CACHE_HOME", self.dir.path().join("cache"))
+            .env("XDG_CONFIG_HOME", self.data_dir.join("config"))
+            .env("XDG_CACHE_HOME", self.data_dir.join("cache"))
             .env("RUST_LOG", "info")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit());
@@ -88,6 +134,7 @@ impl Installation {
             json!({ "application": app.to_string_lossy() }),
         );
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let session_requested = SystemTime::now();
         let client = ClientBuilder::new(connector)
             .capabilities(capabilities)
             .connect(&url)
@@ -95,26 +142,23 @@ impl Installation {
             .expect("a WebDriver session with the app");
         DesktopApp {
             client,
+            session_requested,
+            driver_pid: driver.id(),
             driver: Some(driver),
             _guard: guard,
         }
-    }
-
-    /// The app's log files, for failure messages.
-    pub fn log(&self) -> String {
-        let mut text = String::new();
-        if let Ok(entries) = std::fs::read_dir(self.dir.path().join("logs")) {
-            for entry in entries.flatten() {
-                text.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
-            }
-        }
-        text
     }
 }
 
 /// A running app with a WebDriver session.
 pub struct DesktopApp {
     pub client: Client,
+    /// When the WebDriver session was requested, which is when the driver starts the
+    /// app: the start of a start-up measurement.
+    pub session_requested: SystemTime,
+    /// The process id of tauri-driver; WebKitWebDriver, the app and the app's web
+    /// processes run below it.
+    pub driver_pid: u32,
     driver: Option<Child>,
     _guard: OwnedMutexGuard<()>,
 }
