@@ -39,6 +39,8 @@ pub fn generate() -> std::io::Result<String> {
     // The roots: every command's arguments and result, and the event payload. Their
     // dependencies are exported with them.
     export::<SessionInfo>(&cfg)?;
+    export::<commands::BatchItem>(&cfg)?;
+    export::<casedesk_domain::Outcome>(&cfg)?;
     export::<casedesk_client::Change>(&cfg)?;
     export::<casedesk_client::ErrorPayload>(&cfg)?;
     export::<casedesk_client::InboxFilter>(&cfg)?;

@@ -5,9 +5,12 @@
 //! command's TypeScript signature for the generated bindings (see `bindings.rs`), so
 //! the UI's calls cannot drift from the Rust side.
 
+use base64::Engine as _;
 use casedesk_client::{
-    CaseDetail, ErrorPayload, InboxFilter, InboxRow, InboxSort, OutboxEntry, SyncStatus,
+    CaseDetail, ErrorPayload, InboxFilter, InboxRow, InboxSort, LetterKind, LetterRequest,
+    OutboxEntry, SyncStatus,
 };
+use casedesk_domain::Outcome;
 use casedesk_domain::command::CommandKind;
 use casedesk_domain::wire::{ServiceDefinition, UserInfo};
 use serde::Serialize;
@@ -26,6 +29,20 @@ pub struct SessionInfo {
     pub last_portal: Option<String>,
     pub last_user: Option<String>,
     pub status: SyncStatus,
+}
+
+/// What became of one case of a batch of decisions.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct BatchItem {
+    pub case_key: String,
+    /// The queued decision, or `null` when the case was refused.
+    pub entry: Option<OutboxEntry>,
+    pub error: Option<ErrorPayload>,
+}
+
+/// The decision letter of `outcome`.
+fn decision(outcome: Outcome) -> LetterKind {
+    LetterKind::Decision(outcome)
 }
 
 /// One command's name and TypeScript signature.
@@ -144,6 +161,43 @@ desk_commands! {
     /// Drops a refused command; the case shows the portal's state again.
     fn discard(state, command_id: Uuid) -> OutboxEntry {
         state.desk.discard(command_id).await
+    }
+
+    /// The Bescheid text (letter markup) the template writes for this case, to edit.
+    fn letter_text(state, case_key: String, outcome: Outcome) -> String {
+        state.desk.letter_markup(&case_key, decision(outcome)).await
+    }
+
+    /// The Bescheid as it would go out now, as a base64 PDF for the preview: the
+    /// template's text, or `edited_text` (then signed by the caseworker).
+    fn letter_preview(state, case_key: String, outcome: Outcome, edited_text: Option<String>) -> String {
+        let request = LetterRequest {
+            kind: decision(outcome),
+            created: chrono::Utc::now(),
+            edited_body: edited_text,
+        };
+        let pdf = state.desk.render_letter(&case_key, &request).await?;
+        Ok(base64::engine::general_purpose::STANDARD.encode(pdf))
+    }
+
+    /// Decides a case with its Bescheid (rendered now, uploaded before the command;
+    /// queued when offline). The fee defaults to the case's assessed fee.
+    fn decide(state, case_key: String, outcome: Outcome, fee_cents: Option<i64>, edited_text: Option<String>) -> OutboxEntry {
+        state.desk.decide_with_letter(&case_key, outcome, fee_cents, edited_text).await
+    }
+
+    /// Team leads: decides many cases with the same outcome and the template's
+    /// letters; one answer per case, in order.
+    fn decide_many(state, case_keys: Vec<String>, outcome: Outcome) -> Vec<BatchItem> {
+        let mut items = Vec::with_capacity(case_keys.len());
+        for case_key in case_keys {
+            let result = state.desk.decide_with_letter(&case_key, outcome, None, None).await;
+            items.push(match result {
+                Ok(entry) => BatchItem { case_key, entry: Some(entry), error: None },
+                Err(error) => BatchItem { case_key, entry: None, error: Some(error.payload()) },
+            });
+        }
+        Ok(items)
     }
 
     /// Sends the outbox and pulls changes now, instead of waiting for the sync loop.

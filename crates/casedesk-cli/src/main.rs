@@ -439,32 +439,23 @@ async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
             letter,
             render,
         } => {
-            let detail = desk.case(&case).await?;
-            let fee_cents = fee_cents
-                .or(detail.case.fee.as_ref().map(|f| f.amount_cents))
-                .unwrap_or(0);
             let outcome = outcome.outcome();
-            let pdf = match letter {
-                Some(path) => Some(
-                    std::fs::read(&path)
-                        .with_context(|| format!("cannot read {}", path.display()))?,
-                ),
-                None if render => Some(
-                    desk.render_letter(
-                        &case,
-                        &LetterRequest {
-                            kind: LetterKind::Decision(outcome),
-                            created: chrono::Utc::now(),
-                            edited_body: None,
-                        },
-                    )
-                    .await?,
-                ),
-                None => None,
+            let entry = match letter {
+                Some(path) => {
+                    let pdf = std::fs::read(&path)
+                        .with_context(|| format!("cannot read {}", path.display()))?;
+                    desk.finalise_decision(&case, outcome, fee_cents, Some(&pdf))
+                        .await?
+                }
+                None if render => {
+                    desk.decide_with_letter(&case, outcome, fee_cents, None)
+                        .await?
+                }
+                None => {
+                    desk.finalise_decision(&case, outcome, fee_cents, None)
+                        .await?
+                }
             };
-            let entry = desk
-                .finalise_decision(&case, outcome, fee_cents, pdf.as_deref())
-                .await?;
             queued(&desk, printer, entry).await
         }
         Letter {

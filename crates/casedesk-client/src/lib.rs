@@ -434,14 +434,17 @@ impl Desk {
     // -----------------------------------------------------------------------------
     // Letters: rendered from the synced templates, offline.
 
-    /// Renders a letter about a case (by id or Aktenzeichen) from the local store:
-    /// the case as the user sees it, the synced templates and letterhead. Works
-    /// offline; needs a user who logged in once (for the contact and signature).
-    pub async fn render_letter(
+    /// What a letter about a case is made of: the synced templates and letterhead and
+    /// the letter's data, from the case as the user sees it.
+    async fn letter_parts(
         &self,
         case: &str,
         request: &letters::LetterRequest,
-    ) -> Result<Vec<u8>> {
+    ) -> Result<(
+        casedesk_letters::TemplateSet,
+        casedesk_letters::Letterhead,
+        casedesk_letters::LetterInput,
+    )> {
         let detail = self.case(case).await?;
         let service = detail.service.ok_or_else(|| {
             ClientError::Invalid(format!(
@@ -458,6 +461,18 @@ impl Desk {
             .ok_or(ClientError::NotLoggedIn)?;
         let (templates, letterhead) = letters::load(&self.inner.store).await?;
         let input = letters::input(&detail.case, &service, &letterhead, &me, request)?;
+        Ok((templates, letterhead, input))
+    }
+
+    /// Renders a letter about a case (by id or Aktenzeichen) from the local store:
+    /// the case as the user sees it, the synced templates and letterhead. Works
+    /// offline; needs a user who logged in once (for the contact and signature).
+    pub async fn render_letter(
+        &self,
+        case: &str,
+        request: &letters::LetterRequest,
+    ) -> Result<Vec<u8>> {
+        let (templates, letterhead, input) = self.letter_parts(case, request).await?;
         let request = request.clone();
         // Rendering is CPU work of a few milliseconds; keep it off the async threads.
         tokio::task::spawn_blocking(move || {
@@ -467,15 +482,63 @@ impl Desk {
         .map_err(|e| ClientError::Invalid(format!("Brief: {e}")))?
     }
 
+    /// The body text (letter markup) the template writes for this case: where the
+    /// caseworker starts when editing a letter.
+    pub async fn letter_markup(&self, case: &str, kind: LetterKind) -> Result<String> {
+        let request = letters::LetterRequest {
+            kind,
+            created: Utc::now(),
+            edited_body: None,
+        };
+        let (templates, letterhead, input) = self.letter_parts(case, &request).await?;
+        Ok(templates.render_markup(&input.template_name(), &input, &letterhead)?)
+    }
+
+    /// Decides a case with its Bescheid: renders the letter (the template's text, or
+    /// the caseworker's edited text, which then names them as responsible), keeps it
+    /// as an outgoing document and queues the decision. The fee defaults to the
+    /// case's assessed fee. Works offline; the letter uploads before the command.
+    pub async fn decide_with_letter(
+        &self,
+        case: &str,
+        outcome: casedesk_domain::Outcome,
+        fee_cents: Option<i64>,
+        edited_body: Option<String>,
+    ) -> Result<OutboxEntry> {
+        let pdf = self
+            .render_letter(
+                case,
+                &letters::LetterRequest {
+                    kind: LetterKind::Decision(outcome),
+                    created: Utc::now(),
+                    edited_body,
+                },
+            )
+            .await?;
+        self.finalise_decision(case, outcome, fee_cents, Some(&pdf))
+            .await
+    }
+
     /// Finalises a decision: keeps the letter as an outgoing document (uploaded
-    /// before the command is sent) and queues `RecordDecision` referring to it.
+    /// before the command is sent) and queues `RecordDecision` referring to it. The
+    /// fee defaults to the case's assessed fee.
     pub async fn finalise_decision(
         &self,
         case: &str,
         outcome: casedesk_domain::Outcome,
-        fee_cents: i64,
+        fee_cents: Option<i64>,
         letter_pdf: Option<&[u8]>,
     ) -> Result<OutboxEntry> {
+        let fee_cents = match fee_cents {
+            Some(fee) => fee,
+            None => self
+                .case(case)
+                .await?
+                .case
+                .fee
+                .map(|f| f.amount_cents)
+                .unwrap_or(0),
+        };
         let letter_sha256 = match letter_pdf {
             Some(pdf) => Some(self.blobs().add_outgoing(pdf, "application/pdf").await?),
             None => None,

@@ -16,6 +16,15 @@ export type Applicant = { citizen_id: string, given_name: string, family_name: s
 export type AssigneeFilter = { "kind": "anyone" } | { "kind": "me" } | { "kind": "unassigned" } | { "kind": "user", id: string, };
 
 /**
+ * What became of one case of a batch of decisions.
+ */
+export type BatchItem = { case_key: string, 
+/**
+ * The queued decision, or `null` when the case was refused.
+ */
+entry: OutboxEntry | null, error: ErrorPayload | null, };
+
+/**
  * A whole case as both APIs and both stores see it.
  */
 export type CaseAggregate = { id: string, aktenzeichen: string, office_id: string, service_id: string, status: CaseStatus, assignee: string | null, assignee_name?: string | null, priority: Priority, 
@@ -361,6 +370,25 @@ export const commands = {
   /** Drops a refused command; the case shows the portal's state again. */
   discard(command_id: string): Promise<OutboxEntry> {
     return invoke<OutboxEntry>("discard", { command_id });
+  },
+  /** The Bescheid text (letter markup) the template writes for this case, to edit. */
+  letter_text(case_key: string, outcome: Outcome): Promise<string> {
+    return invoke<string>("letter_text", { case_key, outcome });
+  },
+  /** The Bescheid as it would go out now, as a base64 PDF for the preview: the */
+  /** template's text, or `edited_text` (then signed by the caseworker). */
+  letter_preview(case_key: string, outcome: Outcome, edited_text: string | null): Promise<string> {
+    return invoke<string>("letter_preview", { case_key, outcome, edited_text });
+  },
+  /** Decides a case with its Bescheid (rendered now, uploaded before the command; */
+  /** queued when offline). The fee defaults to the case's assessed fee. */
+  decide(case_key: string, outcome: Outcome, fee_cents: number | null, edited_text: string | null): Promise<OutboxEntry> {
+    return invoke<OutboxEntry>("decide", { case_key, outcome, fee_cents, edited_text });
+  },
+  /** Team leads: decides many cases with the same outcome and the template's */
+  /** letters; one answer per case, in order. */
+  decide_many(case_keys: Array<string>, outcome: Outcome): Promise<Array<BatchItem>> {
+    return invoke<Array<BatchItem>>("decide_many", { case_keys, outcome });
   },
   /** Sends the outbox and pulls changes now, instead of waiting for the sync loop. */
   sync_now(): Promise<null> {
