@@ -2,7 +2,7 @@
 //! documents, write notes, lose the portal and keep working, and see what the portal
 //! refused. Every check goes through the UI the way a person would use it.
 
-use casedesk_tests::desktop::{DesktopApp, Installation};
+use casedesk_tests::desktop::Installation;
 use casedesk_tests::portal::{Portal, PortalUser};
 use casedesk_tests::proxy::Proxy;
 use serde_json::{Value, json};
@@ -28,35 +28,6 @@ async fn world() -> World {
         user,
         password,
     }
-}
-
-/// Logs in through the form and waits for the inbox.
-async fn log_in(app: &DesktopApp, user: &str, password: &str) {
-    app.fill("#user", user).await;
-    app.fill("#password", password).await;
-    app.click("button[type=submit]").await;
-    app.find("[data-testid=inbox-list]").await;
-}
-
-async fn inbox_count(app: &DesktopApp) -> i64 {
-    app.text("[data-testid=inbox-count]")
-        .await
-        .chars()
-        .filter(char::is_ascii_digit)
-        .collect::<String>()
-        .parse()
-        .unwrap_or(-1)
-}
-
-/// Narrows the inbox to one Aktenzeichen by searching for it, and opens the case.
-async fn open_case(app: &DesktopApp, aktenzeichen: &str) {
-    app.fill("[data-testid=search]", aktenzeichen).await;
-    let row = format!("[data-testid=inbox-row][data-aktenzeichen='{aktenzeichen}']");
-    app.click(&row).await;
-    app.find(&format!(
-        "[data-testid=case-view][data-aktenzeichen='{aktenzeichen}']"
-    ))
-    .await;
 }
 
 /// An unassigned, newly submitted case of the user's office with a PDF and another
@@ -124,19 +95,13 @@ async fn a_caseworker_reviews_documents_and_writes_a_note() {
             .contains("Passwort")
     })
     .await;
-    log_in(&app, &w.user, &w.password).await;
+    app.log_in(&w.user, &w.password).await;
 
     // The inbox shows the seeded cases once the bootstrap is through.
     let expected = cases.len() as i64;
     app.wait_until(
         "the inbox holds every case of the user's offices",
-        || async {
-            app.attr("[data-testid=sync-status]", "data-connection")
-                .await
-                .as_deref()
-                == Some("online")
-                && inbox_count(&app).await == expected
-        },
+        || async { app.number("[data-testid=inbox-count]").await == expected },
     )
     .await;
     assert!(!app.find_all("[data-testid=inbox-row]").await.is_empty());
@@ -147,7 +112,7 @@ async fn a_caseworker_reviews_documents_and_writes_a_note() {
     app.click("[data-testid=view-unassigned]").await;
     let unassigned = cases.iter().filter(|c| c["assignee"].is_null()).count() as i64;
     app.wait_until("the unassigned view shows its cases", || async {
-        inbox_count(&app).await == unassigned
+        app.number("[data-testid=inbox-count]").await == unassigned
     })
     .await;
     app.click("[data-testid=view-open]").await;
@@ -155,7 +120,7 @@ async fn a_caseworker_reviews_documents_and_writes_a_note() {
     select.select_by_value("submitted").await.unwrap();
     let submitted = cases.iter().filter(|c| c["status"] == "submitted").count() as i64;
     app.wait_until("the status filter applies", || async {
-        inbox_count(&app).await == submitted
+        app.number("[data-testid=inbox-count]").await == submitted
     })
     .await;
     for status in app.attrs("[data-testid=inbox-row]", "data-status").await {
@@ -177,16 +142,8 @@ async fn a_caseworker_reviews_documents_and_writes_a_note() {
     .await;
 
     // Open the case and its PDF.
-    open_case(&app, &az).await;
-    app.click("[data-testid=claim]").await;
-    app.wait_until("the claim reaches the portal", || async {
-        app.attr("[data-testid=case-view]", "data-pending")
-            .await
-            .as_deref()
-            == Some("0")
-            && app.find_all("[data-testid=release]").await.len() == 1
-    })
-    .await;
+    app.open_case(&az).await;
+    app.claim_open_case().await;
     let documents = app
         .attrs("[data-testid=document]", "data-document-id")
         .await;
@@ -287,7 +244,7 @@ async fn a_caseworker_reviews_documents_and_writes_a_note() {
     let app = installation.launch().await;
     app.find("[data-testid=inbox-list]").await;
     app.wait_until("the restarted app shows the cases", || async {
-        inbox_count(&app).await > 0
+        app.number("[data-testid=inbox-count]").await > 0
     })
     .await;
 
@@ -337,36 +294,15 @@ async fn offline_work_syncs_later_and_a_reassigned_case_shows_its_refusal() {
 
     let installation = Installation::new(&w.proxy.base);
     let app = installation.launch().await;
-    log_in(&app, &w.user, &w.password).await;
-    app.wait_until("online", || async {
-        app.attr("[data-testid=sync-status]", "data-connection")
-            .await
-            .as_deref()
-            == Some("online")
-    })
-    .await;
+    app.log_in(&w.user, &w.password).await;
 
     // Online, the caseworker takes a case.
-    open_case(&app, &taken_az).await;
-    app.click("[data-testid=claim]").await;
-    app.wait_until("the claim is confirmed", || async {
-        app.attr("[data-testid=case-view]", "data-pending")
-            .await
-            .as_deref()
-            == Some("0")
-            && app.find_all("[data-testid=release]").await.len() == 1
-    })
-    .await;
+    app.open_case(&taken_az).await;
+    app.claim_open_case().await;
 
     // The portal stops. The status bar says so; work goes on.
     w.portal.kill();
-    app.wait_until("the app notices it is offline", || async {
-        app.attr("[data-testid=sync-status]", "data-connection")
-            .await
-            .as_deref()
-            == Some("offline")
-    })
-    .await;
+    app.wait_for_connection("offline").await;
     app.screenshot("offline").await;
     app.click(&format!(
         "[data-testid=document][data-document-id='{document}']"
@@ -379,7 +315,7 @@ async fn offline_work_syncs_later_and_a_reassigned_case_shows_its_refusal() {
             && app.attr(&reviewed, "data-pending").await.as_deref() == Some("true")
     })
     .await;
-    open_case(&app, &free_az).await;
+    app.open_case(&free_az).await;
     app.click("[data-testid=claim]").await;
     app.fill("[data-testid=note-input]", "Offline erfasst.")
         .await;
@@ -437,7 +373,7 @@ async fn offline_work_syncs_later_and_a_reassigned_case_shows_its_refusal() {
         1
     );
 
-    open_case(&app, &taken_az).await;
+    app.open_case(&taken_az).await;
     let refusal = app.text("[data-testid=rejected-command]").await;
     assert!(!refusal.trim().is_empty());
     app.screenshot("rejected").await;

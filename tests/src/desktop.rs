@@ -318,6 +318,65 @@ impl DesktopApp {
         }
     }
 
+    /// Signs in through the login form and waits until the app is online.
+    pub async fn log_in(&self, user: &str, password: &str) {
+        self.fill("#user", user).await;
+        self.fill("#password", password).await;
+        self.click("button[type=submit]").await;
+        self.find("[data-testid=inbox-list]").await;
+        self.wait_for_connection("online").await;
+    }
+
+    /// The connection state the status bar shows (`online`, `offline`, …).
+    pub async fn connection(&self) -> Option<String> {
+        self.attr("[data-testid=sync-status]", "data-connection")
+            .await
+    }
+
+    pub async fn wait_for_connection(&self, state: &str) {
+        self.wait_until(&format!("the status bar says {state}"), || async {
+            self.connection().await.as_deref() == Some(state)
+        })
+        .await;
+    }
+
+    /// Searches for an Aktenzeichen and opens its case from the inbox.
+    pub async fn open_case(&self, aktenzeichen: &str) {
+        self.fill("[data-testid=search]", aktenzeichen).await;
+        self.click(&format!(
+            "[data-testid=inbox-row][data-aktenzeichen='{aktenzeichen}']"
+        ))
+        .await;
+        self.find(&format!(
+            "[data-testid=case-view][data-aktenzeichen='{aktenzeichen}']"
+        ))
+        .await;
+    }
+
+    /// Claims the open case and waits until the portal confirmed it.
+    pub async fn claim_open_case(&self) {
+        self.click("[data-testid=claim]").await;
+        self.wait_until("the claim is confirmed", || async {
+            self.attr("[data-testid=case-view]", "data-pending")
+                .await
+                .as_deref()
+                == Some("0")
+                && self.find_all("[data-testid=release]").await.len() == 1
+        })
+        .await;
+    }
+
+    /// A number the UI shows in `css` (counts, totals).
+    pub async fn number(&self, css: &str) -> i64 {
+        self.text(css)
+            .await
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .unwrap_or(-1)
+    }
+
     /// Runs a script in the page and returns its value.
     pub async fn eval(&self, script: &str) -> Value {
         self.client.execute(script, vec![]).await.expect("script")

@@ -138,39 +138,13 @@ impl PortalUser {
         self.user["id"].as_str().unwrap().to_owned()
     }
 
-    /// The case as the portal holds it now (from a changes page from 0).
+    /// The case as the portal holds it now.
     pub async fn case(&self, case_id: &str) -> Value {
-        let mut after = 0;
-        loop {
-            let page: Value = http()
-                .get(format!(
-                    "{}/api/v1/office/sync/changes?after={after}&limit=1000",
-                    self.base
-                ))
-                .bearer_auth(&self.token)
-                .send()
-                .await
-                .unwrap()
-                .error_for_status()
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            if let Some(case) = page["changes"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .rev()
-                .find(|c| c["id"] == case_id)
-            {
-                return case.clone();
-            }
-            assert!(
-                page["has_more"].as_bool().unwrap(),
-                "case {case_id} not on the portal"
-            );
-            after = page["next_cursor"].as_i64().unwrap();
-        }
+        self.cases()
+            .await
+            .into_iter()
+            .find(|c| c["id"] == case_id)
+            .unwrap_or_else(|| panic!("case {case_id} not on the portal"))
     }
 
     /// Every case the user may see, as the portal holds it now.
