@@ -1,13 +1,19 @@
 // Shows a PDF with pdf.js: one page at a time on a canvas, page navigation, zoom, and
-// a text search whose hits are highlighted on the page ("Treffer x von y").
+// a text search whose hits are highlighted on the page ("Treffer x von y"). Shows a
+// document fetched from its URL, or bytes at hand (a letter preview); new bytes keep
+// the page, the zoom and the old picture until the new one is drawn.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { type PositionedItem, type SearchHit, findHits, partRect } from "../lib/pdfSearch";
 import type { PDFDocumentProxy, PDFPageProxy, PageViewport, RenderTask } from "../lib/pdfEngine";
 
-interface Props {
-  url: string;
+/** Where the PDF comes from: a URL to fetch (documents) or its bytes (previews). */
+export type PdfSource = { url: string; data?: undefined } | { data: Uint8Array; url?: undefined };
+
+type Props = PdfSource & {
   fileName: string;
-}
+  /** Called whenever a page has been drawn, with the document's page count. */
+  onRendered?(pages: number): void;
+};
 
 const ZOOM_STEP = 1.25;
 const MIN_SCALE = 0.25;
@@ -32,7 +38,7 @@ async function fetchBytes(url: string): Promise<ArrayBuffer> {
   return response.arrayBuffer();
 }
 
-export function PdfViewer({ url, fileName }: Props) {
+export function PdfViewer({ url, data, fileName, onRendered }: Props) {
   const [load, setLoad] = useState<Load>({ state: "loading" });
   const [pageNumber, setPageNumber] = useState(1);
   // null: fit the page to the width of the viewer.
@@ -44,22 +50,32 @@ export function PdfViewer({ url, fileName }: Props) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const frameRef = useRef<HTMLDivElement>(null);
   const renderTask = useRef<RenderTask | null>(null);
+  const onRenderedRef = useRef(onRendered);
+  onRenderedRef.current = onRendered;
 
   useEffect(() => {
     let cancelled = false;
     let opened: PDFDocumentProxy | null = null;
-    setLoad({ state: "loading" });
-    setPageNumber(1);
-    setRendered(null);
+    if (data === undefined) {
+      setLoad({ state: "loading" });
+      setPageNumber(1);
+      setRendered(null);
+    }
     setTexts(null);
     setHitIndex(0);
-    Promise.all([import("../lib/pdfEngine"), fetchBytes(url)])
-      .then(([engine, bytes]) => engine.openPdf(bytes))
+    // pdf.js takes over the buffer it is given; the caller's bytes stay intact.
+    const bytes = data !== undefined ? Promise.resolve(data.slice().buffer) : fetchBytes(url);
+    Promise.all([import("../lib/pdfEngine"), bytes])
+      .then(([engine, buffer]) => engine.openPdf(buffer))
       .then(
         (pdf) => {
           opened = pdf;
-          if (cancelled) void pdf.destroy();
-          else setLoad({ state: "ready", pdf });
+          if (cancelled) {
+            void pdf.destroy();
+            return;
+          }
+          if (data !== undefined) setPageNumber((page) => Math.min(page, pdf.numPages));
+          setLoad({ state: "ready", pdf });
         },
         (error: unknown) => {
           if (!cancelled) {
@@ -73,7 +89,7 @@ export function PdfViewer({ url, fileName }: Props) {
       renderTask.current?.cancel();
       void opened?.destroy();
     };
-  }, [url]);
+  }, [url, data]);
 
   const pdf = load.state === "ready" ? load.pdf : null;
   const pages = pdf?.numPages ?? 0;
@@ -104,7 +120,10 @@ export function PdfViewer({ url, fileName }: Props) {
         renderTask.current = task;
         try {
           await task.promise;
-          if (!cancelled) setRendered({ page: pageNumber, viewport });
+          if (!cancelled) {
+            setRendered({ page: pageNumber, viewport });
+            onRenderedRef.current?.(pdf.numPages);
+          }
         } catch {
           // Cancelled by a newer render.
         }

@@ -30,6 +30,14 @@ describe("caseActions", () => {
     expect(caseActions(decided, me).statusMoves.map((m) => m.status)).toEqual(["closed"]);
     expect(caseActions(decided, me).claim).toBe(false);
   });
+
+  it("offers preparing a Bescheid for open cases only", () => {
+    const aggregate = sampleDetail().case;
+    expect(caseActions(aggregate, me).decide).toBe(true);
+    expect(caseActions({ ...aggregate, status: "awaiting_citizen" }, lead).decide).toBe(true);
+    expect(caseActions({ ...aggregate, status: "decided" }, me).decide).toBe(false);
+    expect(caseActions({ ...aggregate, status: "withdrawn" }, lead).decide).toBe(false);
+  });
 });
 
 describe("outboxMarks", () => {
@@ -67,5 +75,21 @@ describe("outboxMarks", () => {
     expect([...marks.pendingNotes]).toEqual(["n1"]);
     expect([...marks.pendingDocuments]).toEqual(["d1"]);
     expect(marks.assignmentPending).toBe(false);
+    expect(marks.decisionPending).toBe(false);
+  });
+
+  it("marks a decision on its way, and the status it changes", () => {
+    const detail: CaseDetail = {
+      ...sampleDetail(),
+      outbox: [
+        sampleEntry({
+          commandKind: {
+            kind: "record_decision",
+            payload: { outcome: "approved", letter_sha256: "b".repeat(64), fee_cents: 2600 },
+          },
+        }),
+      ],
+    };
+    expect(outboxMarks(detail)).toMatchObject({ decisionPending: true, statusPending: true });
   });
 });

@@ -17,6 +17,11 @@ export interface CaseActions {
   statusMoves: StatusMove[];
   /** Whether document review and other processing is open to the user. */
   process: boolean;
+  /**
+   * Whether a Bescheid can be prepared: any open case. Deciding also needs the user to
+   * be the processor (`process`); the engine refuses otherwise, with the reason.
+   */
+  decide: boolean;
 }
 
 /** The actions that obviously apply; the engine refuses anything else with a reason. */
@@ -41,6 +46,7 @@ export function caseActions(aggregate: CaseAggregate, me: UserInfo): CaseActions
     assign: lead && open,
     statusMoves,
     process: open && processor,
+    decide: open && me.role !== "admin",
   };
 }
 
@@ -55,6 +61,8 @@ export interface OutboxMarks {
   /** Whether an assignment change (claim, release, assign) is on its way. */
   assignmentPending: boolean;
   statusPending: boolean;
+  /** Whether a decision (with its letter) is on its way. */
+  decisionPending: boolean;
 }
 
 export function outboxMarks(detail: CaseDetail): OutboxMarks {
@@ -65,11 +73,13 @@ export function outboxMarks(detail: CaseDetail): OutboxMarks {
   const pendingNotes = new Set<string>();
   let assignmentPending = false;
   let statusPending = false;
+  let decisionPending = false;
   for (const entry of pending) {
     const kind = entry.command;
     if (kind.kind === "review_document") pendingDocuments.add(kind.payload.document_id);
     if (kind.kind === "claim" || kind.kind === "release" || kind.kind === "assign") assignmentPending = true;
     if (kind.kind === "set_status") statusPending = true;
+    if (kind.kind === "record_decision") decisionPending = statusPending = true;
   }
   // A note's id is made when the command is applied; the history entry it wrote
   // carries the command id.
@@ -78,5 +88,5 @@ export function outboxMarks(detail: CaseDetail): OutboxMarks {
       pendingNotes.add(entry.event.note_id);
     }
   }
-  return { pending, rejected, pendingDocuments, pendingNotes, assignmentPending, statusPending };
+  return { pending, rejected, pendingDocuments, pendingNotes, assignmentPending, statusPending, decisionPending };
 }

@@ -1,6 +1,6 @@
 // Tests of the error code → German message mapping.
 import { describe, expect, it } from "vitest";
-import { SESSION_EXPIRED, actionErrorMessage, loginErrorMessage, toErrorPayload } from "./errors";
+import { SESSION_EXPIRED, actionErrorMessage, letterErrorMessage, loginErrorMessage, toErrorPayload } from "./errors";
 
 describe("error messages", () => {
   it("normalises whatever a command rejects with", () => {
@@ -42,5 +42,20 @@ describe("error messages", () => {
       "Der Vorgang ist Ihnen nicht zugewiesen",
     );
     expect(actionErrorMessage({ code: "blob_not_found", message: "" })).toMatch(/noch nicht verfügbar/);
+  });
+
+  it("names what is wrong with a letter and keeps the engine's detail (the template line)", () => {
+    const message = letterErrorMessage({
+      code: "letter_template",
+      message: "Brief: template bescheid_approved line 3 failed at `case.fee`: undefined value",
+    });
+    expect(message).toMatch(/^Die Vorlage des Bescheids ist fehlerhaft\./);
+    expect(message).toContain("line 3");
+    expect(letterErrorMessage({ code: "letter_input", message: "" })).toBe(
+      "Für den Bescheid fehlen Angaben im Vorgang.",
+    );
+    expect(letterErrorMessage({ code: "refused", message: "Der Vorgang ist bereits entschieden" })).toBe(
+      "Der Vorgang ist bereits entschieden",
+    );
   });
 });

@@ -69,6 +69,29 @@ export function actionErrorMessage(error: unknown): string {
   }
 }
 
+/**
+ * The message for a Bescheid that could not be made (preview, template text, decision).
+ * The letter library's message names the template line or the missing field, so it
+ * is always kept as the detail.
+ */
+export function letterErrorMessage(error: unknown): string {
+  const { code, message } = toErrorPayload(error);
+  switch (code) {
+    case "letter_template":
+      return withDetail("Die Vorlage des Bescheids ist fehlerhaft.", message);
+    case "letter_template_unknown":
+      return withDetail("Für diesen Bescheid gibt es keine Vorlage.", message);
+    case "letter_input":
+      return withDetail("Für den Bescheid fehlen Angaben im Vorgang.", message);
+    case "letter_letterhead":
+    case "letter_logo":
+    case "letter_font":
+      return withDetail("Der Briefkopf des Amts ist unvollständig.", message);
+    default:
+      return actionErrorMessage(error);
+  }
+}
+
 function withDetail(sentence: string, detail: string): string {
   return detail && detail !== sentence ? `${sentence} ${detail}` : sentence;
 }

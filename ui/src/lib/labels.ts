@@ -72,6 +72,17 @@ export function outcomeLabel(outcome: Outcome): string {
   return OUTCOME_LABELS[outcome] ?? outcome;
 }
 
+const DECISION_LABELS: Record<Outcome, string> = {
+  approved: "Bewilligung",
+  rejected: "Ablehnung",
+  partial: "Teilbewilligung",
+};
+
+/** The kind of Bescheid an outcome makes, for choosing it. */
+export function decisionLabel(outcome: Outcome): string {
+  return DECISION_LABELS[outcome] ?? outcome;
+}
+
 export function verdictLabel(verdict: Verdict | null | undefined): string {
   if (verdict === "accepted") return "Angenommen";
   if (verdict === "rejected") return "Abgelehnt";

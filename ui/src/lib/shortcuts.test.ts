@@ -21,6 +21,8 @@ describe("shortcuts", () => {
     expect(press("r")).toBe("reject");
     expect(press("[")).toBe("previousDocument");
     expect(press("]")).toBe("nextDocument");
+    expect(press("b")).toBe("letter");
+    expect(press(" ")).toBe("toggleSelect");
     expect(press("?")).toBe("toggleHelp");
     expect(press("x")).toBeNull();
   });
@@ -54,6 +56,8 @@ describe("shortcuts", () => {
     expect(press("c", button)).toBe("claim");
     expect(press("Enter", button)).toBeNull();
     expect(press("Enter", document.body)).toBe("open");
+    expect(press(" ", button)).toBeNull();
+    expect(press(" ", checkbox)).toBeNull();
   });
 
   it("leaves Ctrl and Cmd combinations to the system but accepts AltGr", () => {

@@ -13,6 +13,8 @@ export type ShortcutAction =
   | "reject"
   | "previousDocument"
   | "nextDocument"
+  | "letter"
+  | "toggleSelect"
   | "toggleHelp";
 
 export interface Shortcut {
@@ -41,6 +43,13 @@ export const SHORTCUTS: readonly Shortcut[] = [
   },
   { action: "previousDocument", keys: ["["], display: ["["], description: "Vorheriges Dokument" },
   { action: "nextDocument", keys: ["]"], display: ["]"], description: "Nächstes Dokument" },
+  { action: "letter", keys: ["b"], display: ["b"], description: "Bescheid erstellen (offener Vorgang)" },
+  {
+    action: "toggleSelect",
+    keys: [" "],
+    display: ["Leertaste"],
+    description: "Vorgang für Sammelbescheide auswählen oder abwählen (Teamleitung)",
+  },
   { action: "toggleHelp", keys: ["?"], display: ["?"], description: "Diese Übersicht ein- und ausblenden" },
 ];
 
@@ -98,6 +107,6 @@ export function shortcutFor(event: KeyLike): ShortcutAction | null {
   if (isTypingTarget(event.target)) return null;
   const action = BY_KEY.get(event.key);
   if (!action) return null;
-  if (action === "open" && activatesItself(event.target)) return null;
+  if ((action === "open" || action === "toggleSelect") && activatesItself(event.target)) return null;
   return action;
 }
