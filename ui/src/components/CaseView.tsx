@@ -28,6 +28,10 @@ interface Props {
   serviceName: string;
   shownDocumentId: string | null;
   noteRef: RefObject<HTMLTextAreaElement | null>;
+  /** Whether the Bescheid panel is open beside the case. */
+  letterOpen: boolean;
+  letterButtonRef: RefObject<HTMLButtonElement | null>;
+  onOpenLetter(): void;
   onShowDocument(document: DocumentMeta): void;
   onShowLetter(sha256: string): void;
   runCommand(kind: CommandKind): Promise<boolean>;
@@ -142,14 +146,14 @@ export function CaseView(props: Props) {
         <FormSection detail={detail} />
         <RequestsSection detail={detail} />
         <MessagesSection detail={detail} />
-        <DecisionSection {...props} />
+        <DecisionSection {...props} marks={marks} />
         <HistorySection detail={detail} />
       </div>
     </section>
   );
 }
 
-function CaseActionsBar({ detail, me, staff, runCommand }: Props) {
+function CaseActionsBar({ detail, me, staff, runCommand, letterOpen, letterButtonRef, onOpenLetter }: Props) {
   const actions = caseActions(detail.case, me);
   const [assignee, setAssignee] = useState("");
   const [busy, setBusy] = useState(false);
@@ -171,6 +175,18 @@ function CaseActionsBar({ detail, me, staff, runCommand }: Props) {
           onClick={() => void run({ kind: "claim" })}
         >
           Übernehmen <kbd aria-hidden="true">c</kbd>
+        </button>
+      )}
+      {actions.decide && (
+        <button
+          type="button"
+          ref={letterButtonRef}
+          data-testid="letter-open"
+          aria-expanded={letterOpen}
+          aria-keyshortcuts="b"
+          onClick={onOpenLetter}
+        >
+          Bescheid erstellen <kbd aria-hidden="true">b</kbd>
         </button>
       )}
       {actions.release && (
@@ -423,18 +439,26 @@ function MessagesSection({ detail }: { detail: CaseDetail }) {
   );
 }
 
-function DecisionSection({ detail, onShowLetter }: Props) {
+function DecisionSection({ detail, onShowLetter, marks }: Props & { marks: OutboxMarks }) {
   const { decision, fee } = detail.case;
   if (!decision && !fee) return null;
   return (
-    <section className="case-section" aria-labelledby="decision-title">
+    <section
+      className="case-section"
+      aria-labelledby="decision-title"
+      data-testid="decision"
+      data-pending={marks.decisionPending ? "true" : "false"}
+    >
       <h3 id="decision-title">Entscheidung und Gebühr</h3>
       <dl className="form-data">
         {decision && (
           <>
             <div>
               <dt>Ergebnis</dt>
-              <dd data-testid="decision-outcome">{outcomeLabel(decision.outcome)}</dd>
+              <dd>
+                <span data-testid="decision-outcome">{outcomeLabel(decision.outcome)}</span>
+                {marks.decisionPending && <PendingBadge />}
+              </dd>
             </div>
             <div>
               <dt>Entschieden am</dt>

@@ -1,23 +1,37 @@
-// The caseworker's desk: saved views, the inbox, the open case and the document
-// beside it, the status bar and notices. Owns the keyboard shortcuts and reacts to
-// the engine's change events (never polls).
+// The caseworker's desk: saved views, the inbox, the open case and the document or
+// the Bescheid being prepared beside it, the status bar and notices. Owns the
+// keyboard shortcuts and reacts to the engine's change events (never polls). Team
+// leads also select cases in the inbox to decide them at once.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useBackend } from "../backend";
-import type { CommandKind, ServiceDefinition, SyncStatus, UserInfo, Verdict } from "../generated/bindings";
+import type {
+  BatchItem,
+  CommandKind,
+  InboxRow,
+  Outcome,
+  ServiceDefinition,
+  SyncStatus,
+  UserInfo,
+  Verdict,
+} from "../generated/bindings";
+import { type BatchResult, type Selection, remainingSelection, toggleSelection } from "../lib/batchDecisions";
 import type { ChangeBatch } from "../lib/changeBatch";
 import { caseActions, outboxMarks } from "../lib/caseWork";
 import { localToday } from "../lib/dates";
 import { actionErrorMessage, toErrorPayload } from "../lib/errors";
 import { type InboxQuery, type ViewKey, activeView, initialQuery, selectView, withSearchText } from "../lib/inboxQuery";
-import { roleLabel } from "../lib/labels";
+import { isOpen, roleLabel } from "../lib/labels";
 import { type ShortcutAction, shortcutFor } from "../lib/shortcuts";
 import { useCaseDetail } from "../hooks/useCaseDetail";
 import { useChangeFeed } from "../hooks/useChangeFeed";
 import { useInbox } from "../hooks/useInbox";
+import { BatchLetterDialog } from "./BatchLetterDialog";
 import { CaseView } from "./CaseView";
 import { DocumentViewer, type Shown } from "./DocumentViewer";
 import { InboxList, type InboxListHandle } from "./InboxList";
 import { InboxToolbar } from "./InboxToolbar";
+import { LetterPanel } from "./LetterPanel";
+import { ConfirmDialog } from "./ModalDialog";
 import { type Notice, Notices } from "./Notices";
 import { ShortcutDialog } from "./ShortcutDialog";
 import { StatusBar } from "./StatusBar";
@@ -54,12 +68,21 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
   const [rejecting, setRejecting] = useState(false);
   const [helpOpen, setHelpOpen] = useState(false);
   const [wipeOpen, setWipeOpen] = useState(false);
+  const [letterOpen, setLetterOpen] = useState(false);
+  // Whether the Bescheid's text was edited, so leaving the panel would lose work.
+  const letterDirty = useRef(false);
+  // What to do once the caseworker agreed to discard an edited Bescheid.
+  const [leaveLetter, setLeaveLetter] = useState<{ then(): void } | null>(null);
+  const lead = me.role === "team_lead";
+  const [batchSelection, setBatchSelection] = useState<Selection>(() => new Map());
+  const [batchOpen, setBatchOpen] = useState(false);
   const [notices, setNotices] = useState<Notice[]>([]);
   // Set by j/k while a case is open: open the selected row once it has loaded.
   const [follow, setFollow] = useState(false);
   const searchRef = useRef<HTMLInputElement>(null);
   const noteRef = useRef<HTMLTextAreaElement>(null);
   const listRef = useRef<InboxListHandle>(null);
+  const letterButtonRef = useRef<HTMLButtonElement>(null);
   const today = localToday();
 
   const notify = useCallback((text: string, about?: Pick<Notice, "caseId" | "aktenzeichen">) => {
@@ -114,11 +137,43 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
     listRef.current?.scrollToIndex(0);
   }, [query]);
 
-  // Leaving a case closes its document and any rejection in progress.
+  // Leaving a case closes its document, its Bescheid and any rejection in progress.
   useEffect(() => {
     setShownRef(null);
     setRejecting(false);
+    setLetterOpen(false);
+    letterDirty.current = false;
   }, [openCaseId]);
+
+  /** Runs `action`, which leaves the Bescheid panel, after asking if its text was edited. */
+  const leavingLetter = useCallback(
+    (action: () => void) => {
+      if (letterOpen && letterDirty.current) setLeaveLetter({ then: action });
+      else action();
+    },
+    [letterOpen],
+  );
+
+  const setLetterDirty = useCallback((dirty: boolean) => {
+    letterDirty.current = dirty;
+  }, []);
+
+  const hideLetter = useCallback(() => {
+    setLetterOpen(false);
+    letterDirty.current = false;
+  }, []);
+
+  /** Closes the Bescheid panel; focus returns to the button that opened it. */
+  const closeLetter = useCallback(() => {
+    hideLetter();
+    requestAnimationFrame(() => (letterButtonRef.current ?? document.getElementById("case-title"))?.focus());
+  }, [hideLetter]);
+
+  const openLetter = () => {
+    setShownRef(null);
+    setRejecting(false);
+    setLetterOpen(true);
+  };
 
   const { rowAt, version: rowsVersion } = inbox;
   useEffect(() => {
@@ -190,15 +245,53 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
     (index: number) => {
       setSelected(index);
       const row = rowAt(index);
-      if (row) setOpenCaseId(row.case_id);
+      if (row && row.case_id !== openCaseId) leavingLetter(() => setOpenCaseId(row.case_id));
     },
-    [rowAt],
+    [rowAt, openCaseId, leavingLetter],
   );
 
   const closeCase = useCallback(() => {
-    setOpenCaseId(null);
-    requestAnimationFrame(() => listRef.current?.focus());
-  }, []);
+    leavingLetter(() => {
+      setOpenCaseId(null);
+      requestAnimationFrame(() => listRef.current?.focus());
+    });
+  }, [leavingLetter]);
+
+  const showDocumentById = (id: string) =>
+    leavingLetter(() => {
+      hideLetter();
+      setShownRef({ kind: "document", id });
+      setRejecting(false);
+    });
+
+  const letterDecided = () => {
+    hideLetter();
+    reloadCase();
+    refreshStatus();
+    requestAnimationFrame(() => document.getElementById("case-title")?.focus());
+  };
+
+  const toggleRow = useCallback(
+    (row: InboxRow) => setBatchSelection((current) => toggleSelection(current, row.case_id, row.aktenzeichen)),
+    [],
+  );
+
+  const decideMany = async (caseIds: string[], outcome: Outcome): Promise<BatchItem[]> => {
+    const items = await commands.decide_many(caseIds, outcome);
+    refreshStatus();
+    if (openCaseId && caseIds.includes(openCaseId)) reloadCase();
+    return items;
+  };
+
+  const batchDone = (results: BatchResult[]) => setBatchSelection((current) => remainingSelection(current, results));
+
+  const closeBatch = () => {
+    setBatchOpen(false);
+    // The selection bar goes away once every case was decided; keep focus in the list.
+    requestAnimationFrame(() => {
+      if (!document.activeElement || document.activeElement === document.body) listRef.current?.focus();
+    });
+  };
 
   // The shown document, resolved against the case as it is now.
   const documents = detail?.case.documents ?? [];
@@ -235,8 +328,7 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
     const current = shown?.document ? shown.position - 1 : -1;
     const next =
       current < 0 ? (delta > 0 ? 0 : documents.length - 1) : (current + delta + documents.length) % documents.length;
-    setShownRef({ kind: "document", id: documents[next]!.id });
-    setRejecting(false);
+    showDocumentById(documents[next]!.id);
   };
 
   const review = (verdict: Verdict, reason: string | null = null) => {
@@ -254,11 +346,12 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
     const next = selected === null ? (delta > 0 ? 0 : total - 1) : Math.min(total - 1, Math.max(0, selected + delta));
     setSelected(next);
     listRef.current?.scrollToIndex(next);
-    if (openCaseId) setFollow(true);
+    // While a Bescheid is being prepared, the open case stays.
+    if (openCaseId && !letterOpen) setFollow(true);
   };
 
   const onShortcut = (action: ShortcutAction, event: KeyboardEvent) => {
-    if (wipeOpen) return;
+    if (wipeOpen || leaveLetter || batchOpen) return;
     if (helpOpen) {
       if (action === "toggleHelp" || action === "close") setHelpOpen(false);
       return;
@@ -277,6 +370,7 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
         break;
       case "close":
         if (rejecting) setRejecting(false);
+        else if (letterOpen) leavingLetter(closeLetter);
         else if (shownRef) setShownRef(null);
         else if (openCaseId) closeCase();
         break;
@@ -309,6 +403,21 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
       case "nextDocument":
         if (detail) stepDocument(action === "nextDocument" ? 1 : -1);
         break;
+      case "letter":
+        if (detail && caseActions(detail.case, me).decide) {
+          // Keeps the key from reaching the panel's first field.
+          event.preventDefault();
+          if (!letterOpen) openLetter();
+        }
+        break;
+      case "toggleSelect": {
+        const row = lead && selected !== null ? rowAt(selected) : undefined;
+        if (row && isOpen(row.status)) {
+          event.preventDefault();
+          toggleRow(row);
+        }
+        break;
+      }
       case "toggleHelp":
         setHelpOpen(true);
         break;
@@ -336,7 +445,8 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
   };
 
   const view = activeView(query.filter);
-  const layout = shown ? "with-document" : openCaseId ? "with-case" : "list-only";
+  const rightPane = detail && letterOpen ? "letter" : detail && shown ? "document" : null;
+  const layout = rightPane ? "with-document" : openCaseId ? "with-case" : "list-only";
 
   return (
     <div className="desk">
@@ -359,7 +469,7 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
       </header>
       <div className="desk-body">
         <ViewNav active={view} counts={inbox.viewCounts} onSelect={showView} />
-        <main className={`workspace ${layout}`}>
+        <main className={`workspace ${layout}${rightPane === "letter" ? " with-letter" : ""}`}>
           <section className="inbox-panel" aria-label="Posteingang">
             <InboxToolbar
               query={query}
@@ -372,6 +482,24 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
               onSearchText={setSearchText}
               onChange={changeQuery}
             />
+            {lead && batchSelection.size > 0 && (
+              <div className="selection-bar" role="group" aria-label="Auswahl">
+                <span data-testid="batch-count">
+                  {batchSelection.size === 1 ? "1 Vorgang ausgewählt" : `${batchSelection.size} Vorgänge ausgewählt`}
+                </span>
+                <button
+                  type="button"
+                  className="primary"
+                  data-testid="batch-letters"
+                  onClick={() => setBatchOpen(true)}
+                >
+                  Bescheide erstellen…
+                </button>
+                <button type="button" className="link-button" onClick={() => setBatchSelection(new Map())}>
+                  Auswahl aufheben
+                </button>
+              </div>
+            )}
             <InboxList
               ref={listRef}
               total={inbox.total ?? 0}
@@ -384,6 +512,8 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
               serviceName={serviceName}
               onRange={inbox.showRange}
               onOpen={openRow}
+              selection={lead ? batchSelection : undefined}
+              onToggleSelect={toggleRow}
             />
           </section>
           {openCaseId && (
@@ -397,11 +527,16 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
                   serviceName={detail.service?.name ?? serviceName(detail.case.service_id)}
                   shownDocumentId={shown?.document?.id ?? null}
                   noteRef={noteRef}
-                  onShowDocument={(document) => {
-                    setShownRef({ kind: "document", id: document.id });
-                    setRejecting(false);
-                  }}
-                  onShowLetter={(sha256) => setShownRef({ kind: "letter", sha256 })}
+                  letterOpen={letterOpen}
+                  letterButtonRef={letterButtonRef}
+                  onOpenLetter={openLetter}
+                  onShowDocument={(document) => showDocumentById(document.id)}
+                  onShowLetter={(sha256) =>
+                    leavingLetter(() => {
+                      hideLetter();
+                      setShownRef({ kind: "letter", sha256 });
+                    })
+                  }
                   runCommand={(kind) => runCommand(detail.case.id, kind)}
                   onOutboxSettled={() => {
                     reloadCase();
@@ -421,7 +556,20 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
               )}
             </div>
           )}
-          {shown && detail && (
+          {rightPane === "letter" && detail && (
+            <div className="document-panel">
+              <LetterPanel
+                key={detail.case.id}
+                detail={detail}
+                me={me}
+                onClose={() => leavingLetter(closeLetter)}
+                onDirtyChange={setLetterDirty}
+                onDecided={letterDecided}
+                onLoginRequired={onLoginRequired}
+              />
+            </div>
+          )}
+          {rightPane === "document" && shown && detail && (
             <div className="document-panel">
               <DocumentViewer
                 shown={shown}
@@ -443,10 +591,33 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
         notices={notices}
         onDismiss={dismiss}
         onOpenCase={(caseId) => {
-          setOpenCaseId(caseId);
+          if (caseId !== openCaseId) leavingLetter(() => setOpenCaseId(caseId));
         }}
       />
       {helpOpen && <ShortcutDialog onClose={() => setHelpOpen(false)} />}
+      {leaveLetter && (
+        <ConfirmDialog
+          id="letter-discard"
+          testId="letter-discard-dialog"
+          title="Geänderten Bescheid verwerfen?"
+          confirmLabel="Verwerfen"
+          confirmTestId="letter-discard"
+          cancelLabel="Weiter bearbeiten"
+          tone="danger"
+          onConfirm={() => {
+            const then = leaveLetter.then;
+            setLeaveLetter(null);
+            hideLetter();
+            then();
+          }}
+          onCancel={() => setLeaveLetter(null)}
+        >
+          <p>Ihre Änderungen am Bescheidtext gehen verloren.</p>
+        </ConfirmDialog>
+      )}
+      {batchOpen && (
+        <BatchLetterDialog selection={batchSelection} decide={decideMany} onResults={batchDone} onClose={closeBatch} />
+      )}
       {wipeOpen && (
         <WipeDialog pending={status.pending} onConfirm={() => logout(true)} onCancel={() => setWipeOpen(false)} />
       )}

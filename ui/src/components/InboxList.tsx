@@ -1,9 +1,14 @@
 // The virtualised inbox list: only the rows on screen exist in the DOM, so 100,000
 // cases scroll as smoothly as 100. Rows arrive page by page (see `useInbox`);
 // rows not loaded yet show as placeholders.
+//
+// For team leads the list has a selection column (a checkbox per open case) for
+// deciding many cases at once; it is then a grid of rows and cells rather than a
+// listbox, because a listbox's options may not contain controls.
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { type Ref, useEffect, useImperativeHandle, useRef } from "react";
 import type { InboxRow } from "../generated/bindings";
+import type { Selection } from "../lib/batchDecisions";
 import { formatDate, formatDay, urgency } from "../lib/dates";
 import { isOpen, statusLabel } from "../lib/labels";
 
@@ -26,6 +31,9 @@ interface Props {
   serviceName(id: string): string;
   onRange(first: number, last: number): void;
   onOpen(index: number): void;
+  /** The team lead's selection; without it the list has no selection column. */
+  selection?: Selection;
+  onToggleSelect?(row: InboxRow): void;
 }
 
 export function DueDate({ due, today, open }: { due: string; today: string; open: boolean }) {
@@ -48,27 +56,39 @@ function Row({
   meId,
   today,
   serviceName,
+  cellRole,
 }: {
   row: InboxRow;
   meId: string;
   today: string;
   serviceName(id: string): string;
+  cellRole: "gridcell" | undefined;
 }) {
   return (
     <>
-      <span className="cell cell-az">{row.aktenzeichen}</span>
-      <span className="cell cell-applicant">{row.applicant_name}</span>
-      <span className="cell cell-service">{serviceName(row.service_id)}</span>
-      <span className="cell cell-status">
+      <span role={cellRole} className="cell cell-az">
+        {row.aktenzeichen}
+      </span>
+      <span role={cellRole} className="cell cell-applicant">
+        {row.applicant_name}
+      </span>
+      <span role={cellRole} className="cell cell-service">
+        {serviceName(row.service_id)}
+      </span>
+      <span role={cellRole} className="cell cell-status">
         {statusLabel(row.status)}
         {row.answered && <span className="chip chip-answered">Antwort</span>}
       </span>
-      <span className="cell cell-assignee">{row.assignee === meId ? "Ich" : (row.assignee_name ?? "—")}</span>
-      <span className="cell cell-received">{formatDay(row.received_at)}</span>
-      <span className="cell cell-due">
+      <span role={cellRole} className="cell cell-assignee">
+        {row.assignee === meId ? "Ich" : (row.assignee_name ?? "—")}
+      </span>
+      <span role={cellRole} className="cell cell-received">
+        {formatDay(row.received_at)}
+      </span>
+      <span role={cellRole} className="cell cell-due">
         <DueDate due={row.due_date} today={today} open={isOpen(row.status)} />
       </span>
-      <span className="cell cell-marks">
+      <span role={cellRole} className="cell cell-marks">
         {row.pending > 0 && (
           <span className="mark mark-pending" title="wird übertragen…">
             <span aria-hidden="true">⟳</span>
@@ -88,6 +108,10 @@ function Row({
 
 export function InboxList(props: Props) {
   const { ref, total, rowAt, selectedIndex, openCaseId, meId, today, compact, serviceName, onRange, onOpen } = props;
+  const { selection, onToggleSelect } = props;
+  const grid = selection !== undefined;
+  const cellRole = grid ? ("gridcell" as const) : undefined;
+  const listClass = `inbox${compact ? " compact" : ""}${grid ? " selectable" : ""}`;
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: total,
@@ -127,7 +151,7 @@ export function InboxList(props: Props) {
 
   if (total === 0) {
     return (
-      <div className={`inbox${compact ? " compact" : ""}`}>
+      <div className={listClass}>
         {header}
         <div className="inbox-scroll inbox-empty" data-testid="inbox-list">
           Keine Vorgänge gefunden.
@@ -137,15 +161,19 @@ export function InboxList(props: Props) {
   }
 
   const activeRendered = selectedIndex !== null && items.some((item) => item.index === selectedIndex);
+  // A listbox's options count themselves; a grid's rows carry their row number.
+  const position = (index: number) =>
+    grid ? { "aria-rowindex": index + 1 } : { "aria-posinset": index + 1, "aria-setsize": total };
 
   return (
-    <div className={`inbox${compact ? " compact" : ""}`}>
+    <div className={listClass}>
       {header}
       <div
         ref={scrollRef}
         className="inbox-scroll"
-        role="listbox"
+        role={grid ? "grid" : "listbox"}
         aria-label="Vorgänge"
+        aria-rowcount={grid ? total : undefined}
         tabIndex={0}
         aria-activedescendant={activeRendered ? `inbox-row-${selectedIndex}` : undefined}
         data-testid="inbox-list"
@@ -160,15 +188,16 @@ export function InboxList(props: Props) {
                 <div
                   key={item.key}
                   id={`inbox-row-${item.index}`}
-                  role="option"
+                  role={grid ? "row" : "option"}
                   aria-selected={selected}
-                  aria-posinset={item.index + 1}
-                  aria-setsize={total}
+                  {...position(item.index)}
                   aria-busy="true"
                   className="inbox-row placeholder"
                   style={style}
                 >
-                  <span className="cell">Lädt …</span>
+                  <span role={cellRole} className="cell">
+                    Lädt …
+                  </span>
                 </div>
               );
             }
@@ -176,10 +205,9 @@ export function InboxList(props: Props) {
               <div
                 key={item.key}
                 id={`inbox-row-${item.index}`}
-                role="option"
+                role={grid ? "row" : "option"}
                 aria-selected={selected}
-                aria-posinset={item.index + 1}
-                aria-setsize={total}
+                {...position(item.index)}
                 className={`inbox-row${selected ? " selected" : ""}${row.case_id === openCaseId ? " open" : ""}`}
                 style={style}
                 data-testid="inbox-row"
@@ -190,7 +218,21 @@ export function InboxList(props: Props) {
                 data-rejected={row.rejected}
                 onClick={() => onOpen(item.index)}
               >
-                <Row row={row} meId={meId} today={today} serviceName={serviceName} />
+                {selection && (
+                  <span role="gridcell" className="cell cell-select">
+                    <input
+                      type="checkbox"
+                      data-testid="row-select"
+                      tabIndex={-1}
+                      aria-label={`${row.aktenzeichen} auswählen`}
+                      checked={selection.has(row.case_id)}
+                      disabled={!isOpen(row.status)}
+                      onClick={(e) => e.stopPropagation()}
+                      onChange={() => onToggleSelect?.(row)}
+                    />
+                  </span>
+                )}
+                <Row row={row} meId={meId} today={today} serviceName={serviceName} cellRole={cellRole} />
               </div>
             );
           })}

@@ -11,15 +11,21 @@ export type PdfSource = { url: string; data?: undefined } | { data: Uint8Array; 
 
 type Props = PdfSource & {
   fileName: string;
-  /** Called whenever a page has been drawn, with the document's page count. */
-  onRendered?(pages: number): void;
+  /**
+   * Called whenever a page has been drawn, with the document's page count and, for
+   * bytes, which bytes were drawn (an older document may finish drawing late).
+   */
+  onRendered?(pages: number, data: Uint8Array | undefined): void;
 };
 
 const ZOOM_STEP = 1.25;
 const MIN_SCALE = 0.25;
 const MAX_SCALE = 5;
 
-type Load = { state: "loading" } | { state: "failed"; message: string } | { state: "ready"; pdf: PDFDocumentProxy };
+type Load =
+  | { state: "loading" }
+  | { state: "failed"; message: string }
+  | { state: "ready"; pdf: PDFDocumentProxy; data: Uint8Array | undefined };
 
 /** What the `casedesk-doc` protocol's status codes mean for the caseworker. */
 const DOCUMENT_ERRORS: Record<number, string> = {
@@ -75,7 +81,7 @@ export function PdfViewer({ url, data, fileName, onRendered }: Props) {
             return;
           }
           if (data !== undefined) setPageNumber((page) => Math.min(page, pdf.numPages));
-          setLoad({ state: "ready", pdf });
+          setLoad({ state: "ready", pdf, data });
         },
         (error: unknown) => {
           if (!cancelled) {
@@ -92,6 +98,7 @@ export function PdfViewer({ url, data, fileName, onRendered }: Props) {
   }, [url, data]);
 
   const pdf = load.state === "ready" ? load.pdf : null;
+  const shownData = load.state === "ready" ? load.data : undefined;
   const pages = pdf?.numPages ?? 0;
 
   // Render the current page whenever page or zoom change.
@@ -122,7 +129,7 @@ export function PdfViewer({ url, data, fileName, onRendered }: Props) {
           await task.promise;
           if (!cancelled) {
             setRendered({ page: pageNumber, viewport });
-            onRenderedRef.current?.(pdf.numPages);
+            onRenderedRef.current?.(pdf.numPages, shownData);
           }
         } catch {
           // Cancelled by a newer render.
@@ -135,7 +142,7 @@ export function PdfViewer({ url, data, fileName, onRendered }: Props) {
     return () => {
       cancelled = true;
     };
-  }, [pdf, pageNumber, zoom]);
+  }, [pdf, shownData, pageNumber, zoom]);
 
   // Extract the text of every page once, when the first search starts.
   useEffect(() => {

@@ -2,8 +2,8 @@
 // mock with a sensible default answer, and change events can be emitted by hand.
 import { vi } from "vitest";
 import type { Backend, DeskCommands } from "../backend";
-import type { Change } from "../generated/bindings";
-import { ME, sampleDetail, sampleEntry, sampleRow, sampleSession } from "./fixtures";
+import type { Change, Outcome } from "../generated/bindings";
+import { ME, sampleDetail, sampleEntry, sampleLetterText, sampleRow, sampleSession } from "./fixtures";
 
 export interface FakeBackend extends Backend {
   commands: { [K in keyof DeskCommands]: ReturnType<typeof vi.fn<DeskCommands[K]>> & DeskCommands[K] };
@@ -31,6 +31,20 @@ export function fakeBackend(total = 500): FakeBackend {
     command: vi.fn(async () => sampleEntry()),
     retry: vi.fn(async () => sampleEntry()),
     discard: vi.fn(async () => sampleEntry()),
+    letter_text: vi.fn(async (_key: string, outcome: Outcome) => sampleLetterText(outcome)),
+    letter_preview: vi.fn(async () => btoa("%PDF-1.7 Vorschau")),
+    decide: vi.fn(async (key: string, outcome: Outcome, fee: number | null) =>
+      sampleEntry({
+        case_id: key,
+        commandKind: {
+          kind: "record_decision",
+          payload: { outcome, letter_sha256: "b".repeat(64), fee_cents: fee ?? 0 },
+        },
+      }),
+    ),
+    decide_many: vi.fn(async (keys: string[]) =>
+      keys.map((key) => ({ case_key: key, entry: sampleEntry({ case_id: key }), error: null })),
+    ),
     sync_now: vi.fn(async () => null),
   };
   return {

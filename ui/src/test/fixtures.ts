@@ -116,6 +116,11 @@ export function sampleRow(index: number): InboxRow {
   };
 }
 
+/** A Bescheid body in letter markup, as `letter_text` answers. */
+export function sampleLetterText(outcome: string): string {
+  return `# Bescheid (${outcome})\n\nIhrem Antrag vom 01.03.2026 wird **stattgegeben**.\n\n| Gebühr | Betrag |\n|---|--:|\n| Hundesteuer | 26,00 € |`;
+}
+
 export function sampleSession(overrides: Partial<SessionInfo> = {}): SessionInfo {
   return {
     me: null,
