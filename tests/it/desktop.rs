@@ -63,6 +63,7 @@ fn assert_accessible(violations: Vec<String>, screen: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_caseworker_reviews_documents_and_writes_a_note() {
+    let _one_at_a_time = casedesk_tests::desktop::one_at_a_time().await;
     let w = world().await;
     let me = PortalUser::login(&w.portal.base, &w.user, &w.password).await;
     let office = me.user["offices"][0]["id"].as_str().unwrap().to_owned();
@@ -274,6 +275,7 @@ async fn a_caseworker_reviews_documents_and_writes_a_note() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn offline_work_syncs_later_and_a_reassigned_case_shows_its_refusal() {
+    let _one_at_a_time = casedesk_tests::desktop::one_at_a_time().await;
     let mut w = world().await;
     let me = PortalUser::login(&w.portal.base, &w.user, &w.password).await;
     let office = me.user["offices"][0]["id"].as_str().unwrap().to_owned();

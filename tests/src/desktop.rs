@@ -2,8 +2,8 @@
 //! webview, through WebDriver (`tauri-driver` in front of `WebKitWebDriver`), under
 //! the X display the test command provides (Xvfb).
 //!
-//! One app runs at a time: the app is single-instance per user, and two webviews
-//! compiling at once on a small CI machine only make both slow.
+//! One scenario runs at a time ([`one_at_a_time`]): the app is single-instance per
+//! user, and two webviews plus two portals seeding at once overload a small machine.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -16,7 +16,15 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
-static ONE_APP_AT_A_TIME: LazyLock<Arc<Mutex<()>>> = LazyLock::new(|| Arc::new(Mutex::new(())));
+static ONE_SCENARIO_AT_A_TIME: LazyLock<Arc<Mutex<()>>> =
+    LazyLock::new(|| Arc::new(Mutex::new(())));
+
+/// Held for the whole of a desktop scenario, portal start included: a webview, a
+/// portal seeding its demo tenant and a second scenario doing the same at once are
+/// more than a two-core machine handles gracefully.
+pub async fn one_at_a_time() -> OwnedMutexGuard<()> {
+    ONE_SCENARIO_AT_A_TIME.clone().lock_owned().await
+}
 
 /// How long a condition may take before a test fails: generous, because the first
 /// start of a webview on a loaded CI machine is slow.
@@ -87,7 +95,6 @@ impl AppLaunch {
     /// Starts tauri-driver, which starts the app when the WebDriver session is
     /// requested, and connects to it.
     pub async fn launch(&self) -> DesktopApp {
-        let guard = ONE_APP_AT_A_TIME.clone().lock_owned().await;
         assert!(
             std::env::var_os("DISPLAY").is_some() || !cfg!(target_os = "linux"),
             "the desktop tests need an X display: run them under `xvfb-run -a`, as scripts/test.sh does"
@@ -145,7 +152,6 @@ impl AppLaunch {
             session_requested,
             driver_pid: driver.id(),
             driver: Some(driver),
-            _guard: guard,
         }
     }
 }
@@ -160,7 +166,6 @@ pub struct DesktopApp {
     /// processes run below it.
     pub driver_pid: u32,
     driver: Option<Child>,
-    _guard: OwnedMutexGuard<()>,
 }
 
 impl Drop for DesktopApp {
@@ -412,24 +417,11 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// Stops tauri-driver with WebKitWebDriver and the app it started.
+/// Stops tauri-driver. Only the driver is signalled, never its process group: on the
+/// machines this runs on, signalling the web processes' group mid-session took the
+/// whole machine down. Whatever the driver leaves running ends with the test's X
+/// display and D-Bus session.
 fn kill_group(child: &mut Child) {
-    #[cfg(unix)]
-    {
-        let _ = Command::new("kill")
-            .args(["-TERM", &format!("-{}", child.id())])
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = child.try_wait() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = Command::new("kill")
-            .args(["-KILL", &format!("-{}", child.id())])
-            .status();
-    }
     let _ = child.kill();
     let _ = child.wait();
 }
