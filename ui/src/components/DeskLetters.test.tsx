@@ -1,0 +1,254 @@
+// Tests of decision letters on the desk against a fake engine: the Bescheid panel
+// opened with `b` beside an open case, closed with Esc (asking when the text was
+// edited), the pending decision afterwards; and team leads' batch decisions from
+// the inbox selection. Also checks the dialogs and the selectable inbox with axe.
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import axe from "axe-core";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { App } from "../App";
+import { BackendContext } from "../backend";
+import type { CaseDetail, UserInfo } from "../generated/bindings";
+import { type FakeBackend, fakeBackend } from "../test/fakeBackend";
+import { ME, sampleDetail, sampleEntry, sampleSession } from "../test/fixtures";
+
+vi.mock("./PdfViewer", () => ({
+  PdfViewer: () => <div data-testid="pdf-viewer" />,
+}));
+
+// jsdom has no layout: give the inbox's scroll area a height so rows get rendered.
+const clientHeight = Object.getOwnPropertyDescriptor(HTMLElement.prototype, "clientHeight");
+beforeAll(() => {
+  Object.defineProperty(HTMLElement.prototype, "clientHeight", {
+    configurable: true,
+    get() {
+      return (this as HTMLElement).classList.contains("inbox-scroll") ? 360 : 0;
+    },
+  });
+});
+afterAll(() => {
+  if (clientHeight) Object.defineProperty(HTMLElement.prototype, "clientHeight", clientHeight);
+});
+
+const LEAD: UserInfo = { ...ME, id: "u-lead", name: "tom", display_name: "Tom Teamleiter", role: "team_lead" };
+
+async function renderDesk(backend: FakeBackend) {
+  const view = render(
+    <BackendContext.Provider value={backend}>
+      <App />
+    </BackendContext.Provider>,
+  );
+  await waitFor(() => expect(screen.getAllByTestId("inbox-row").length).toBeGreaterThan(0));
+  return view;
+}
+
+const key = (k: string, target: Element = document.body) => fireEvent.keyDown(target, { key: k });
+const rows = () => screen.getAllByTestId("inbox-row");
+const checkbox = (row: Element) => within(row as HTMLElement).getByTestId("row-select") as HTMLInputElement;
+
+function myOpenCase(id = "case-0"): CaseDetail {
+  const detail = sampleDetail();
+  detail.case.id = id;
+  detail.case.status = "in_review";
+  detail.case.assignee = ME.id;
+  detail.case.fee = { amount_cents: 2600, kassenzeichen: "5.0123.456789.3", status: "open" };
+  return detail;
+}
+
+async function seriousViolations(element: Element) {
+  const results = await axe.run(element, { rules: { "color-contrast": { enabled: false } } });
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(" | ")}`);
+}
+
+describe("Bescheid on the desk", () => {
+  it("opens with b for an open case, closes with Esc and gives focus back", async () => {
+    const backend = fakeBackend();
+    backend.commands.case_detail.mockImplementation(async (id: string) => myOpenCase(id));
+    await renderDesk(backend);
+    fireEvent.click(rows()[0]!);
+    await screen.findByTestId("case-view");
+    const button = await screen.findByTestId("letter-open");
+    expect(button.getAttribute("aria-expanded")).toBe("false");
+
+    key("b");
+    const panel = await screen.findByTestId("letter-panel");
+    expect(document.activeElement).toBe(within(panel).getByTestId("letter-outcome"));
+    expect(screen.getByTestId("letter-open").getAttribute("aria-expanded")).toBe("true");
+    await waitFor(() => expect(backend.commands.letter_preview).toHaveBeenCalledWith("case-0", "approved", null));
+
+    fireEvent.keyDown(document.activeElement!, { key: "Escape" });
+    expect(screen.queryByTestId("letter-panel")).toBeNull();
+    expect(screen.getByTestId("case-view")).toBeTruthy();
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId("letter-open")));
+
+    key("?");
+    expect((await screen.findByTestId("shortcuts")).textContent).toContain("Bescheid erstellen");
+  });
+
+  it("offers no Bescheid for a decided case", async () => {
+    const backend = fakeBackend();
+    backend.commands.case_detail.mockImplementation(async (id: string) => ({
+      ...myOpenCase(id),
+      case: { ...myOpenCase(id).case, status: "decided" },
+    }));
+    await renderDesk(backend);
+    fireEvent.click(rows()[0]!);
+    await screen.findByTestId("case-view");
+    key("b");
+    expect(screen.queryByTestId("letter-open")).toBeNull();
+    expect(screen.queryByTestId("letter-panel")).toBeNull();
+  });
+
+  it("asks before an edited Bescheid is closed or left for another case", async () => {
+    const backend = fakeBackend();
+    backend.commands.case_detail.mockImplementation(async (id: string) => myOpenCase(id));
+    await renderDesk(backend);
+    fireEvent.click(rows()[0]!);
+    fireEvent.click(await screen.findByTestId("letter-open"));
+    fireEvent.click(await screen.findByTestId("letter-edit"));
+    const text = (await screen.findByTestId("letter-text")) as HTMLTextAreaElement;
+    await waitFor(() => expect(text.readOnly).toBe(false));
+    fireEvent.change(text, { target: { value: "Eigener Bescheidtext" } });
+
+    key("Escape");
+    const dialog = await screen.findByTestId("letter-discard-dialog");
+    fireEvent.click(within(dialog).getByText("Weiter bearbeiten"));
+    expect(screen.queryByTestId("letter-discard-dialog")).toBeNull();
+    expect((screen.getByTestId("letter-text") as HTMLTextAreaElement).value).toBe("Eigener Bescheidtext");
+
+    fireEvent.click(rows()[1]!);
+    expect(await screen.findByTestId("letter-discard-dialog")).toBeTruthy();
+    expect(backend.commands.case_detail).not.toHaveBeenCalledWith("case-1");
+    fireEvent.click(screen.getByTestId("letter-discard"));
+    await waitFor(() => expect(backend.commands.case_detail).toHaveBeenCalledWith("case-1"));
+    expect(screen.queryByTestId("letter-panel")).toBeNull();
+  });
+
+  it("closes after deciding; the case shows the decision on its way", async () => {
+    const backend = fakeBackend();
+    let detail = myOpenCase();
+    backend.commands.case_detail.mockImplementation(async () => detail);
+    backend.commands.decide.mockImplementation(async (id, outcome, fee) => {
+      const entry = sampleEntry({
+        case_id: id,
+        commandKind: { kind: "record_decision", payload: { outcome, letter_sha256: "b".repeat(64), fee_cents: fee! } },
+      });
+      detail = {
+        ...detail,
+        case: {
+          ...detail.case,
+          status: "decided",
+          decision: {
+            outcome,
+            decided_at: "2026-03-06T10:00:00Z",
+            decided_by: ME.id,
+            letter_sha256: "b".repeat(64),
+            fee_cents: fee!,
+            made_available: "2026-03-06",
+            deemed_delivery: "2026-03-09",
+            appeal_deadline: "2026-04-09",
+          },
+        },
+        outbox: [entry],
+      };
+      return entry;
+    });
+    await renderDesk(backend);
+    fireEvent.click(rows()[0]!);
+    await screen.findByTestId("case-view");
+    key("b");
+    fireEvent.click(await screen.findByTestId("letter-finalise"));
+    fireEvent.click(await screen.findByTestId("letter-confirm"));
+    await waitFor(() => expect(screen.queryByTestId("letter-panel")).toBeNull());
+    expect(backend.commands.decide).toHaveBeenCalledWith("case-0", "approved", 2600, null);
+    await waitFor(() => expect(screen.getByTestId("case-view").dataset.pending).toBe("1"));
+    expect(screen.getByTestId("decision").dataset.pending).toBe("true");
+    expect(screen.getByTestId("decision-outcome").textContent).toBe("Bewilligt");
+    expect(screen.queryByTestId("letter-open")).toBeNull();
+    await waitFor(() => expect(document.activeElement?.id).toBe("case-title"));
+  });
+});
+
+describe("batch decisions", () => {
+  it("are not offered to caseworkers", async () => {
+    const backend = fakeBackend();
+    await renderDesk(backend);
+    expect(screen.queryAllByTestId("row-select")).toHaveLength(0);
+    expect(screen.getByTestId("inbox-list").getAttribute("role")).toBe("listbox");
+    key("j");
+    key(" ");
+    expect(screen.queryByTestId("batch-letters")).toBeNull();
+  });
+
+  it("let team leads select cases and decide them, with one result per Aktenzeichen", async () => {
+    const backend = fakeBackend();
+    backend.commands.session.mockResolvedValue(sampleSession({ me: LEAD }));
+    backend.commands.decide_many.mockImplementation(async (keys: string[]) =>
+      keys.map((caseKey) =>
+        caseKey === "case-1"
+          ? {
+              case_key: caseKey,
+              entry: null,
+              error: { code: "refused", message: "Der Vorgang ist bereits entschieden" },
+            }
+          : {
+              case_key: caseKey,
+              entry: sampleEntry({ case_id: caseKey, aktenzeichen: "32-HU-2026-000000" }),
+              error: null,
+            },
+      ),
+    );
+    await renderDesk(backend);
+    const list = screen.getByTestId("inbox-list");
+    expect(list.getAttribute("role")).toBe("grid");
+    expect(screen.queryByTestId("batch-letters")).toBeNull();
+
+    // A click on the checkbox selects without opening the case; Space selects the row under the cursor.
+    fireEvent.click(checkbox(rows()[0]!));
+    expect(checkbox(rows()[0]!).checked).toBe(true);
+    expect(screen.queryByTestId("case-view")).toBeNull();
+    key("j");
+    key("j");
+    key(" ");
+    expect(checkbox(rows()[1]!).checked).toBe(true);
+    expect(screen.getByTestId("batch-count").textContent).toBe("2 Vorgänge ausgewählt");
+    expect(await seriousViolations(list)).toEqual([]);
+
+    fireEvent.click(screen.getByTestId("batch-letters"));
+    const dialog = await screen.findByTestId("batch-dialog");
+    expect(dialog.textContent).toContain("2 Vorgänge");
+    expect(dialog.textContent).toContain("32-HU-2026-000001");
+    expect(await seriousViolations(dialog)).toEqual([]);
+    fireEvent.change(within(dialog).getByTestId("batch-outcome"), { target: { value: "rejected" } });
+    fireEvent.click(within(dialog).getByTestId("batch-confirm"));
+
+    const results = await screen.findAllByTestId("batch-result");
+    expect(backend.commands.decide_many).toHaveBeenCalledWith(["case-0", "case-1"], "rejected");
+    expect(results.map((r) => [r.dataset.aktenzeichen, r.dataset.ok])).toEqual([
+      ["32-HU-2026-000000", "true"],
+      ["32-HU-2026-000001", "false"],
+    ]);
+    expect(results[1]!.textContent).toContain("Der Vorgang ist bereits entschieden");
+    expect(await seriousViolations(screen.getByTestId("batch-dialog"))).toEqual([]);
+
+    // Only the decided case leaves the selection.
+    expect(checkbox(rows()[0]!).checked).toBe(false);
+    expect(checkbox(rows()[1]!).checked).toBe(true);
+    expect(screen.getByTestId("batch-count").textContent).toBe("1 Vorgang ausgewählt");
+    fireEvent.keyDown(screen.getByTestId("batch-dialog"), { key: "Escape" });
+    expect(screen.queryByTestId("batch-dialog")).toBeNull();
+  }, 15_000);
+
+  it("show a failed call in the dialog and keep the selection", async () => {
+    const backend = fakeBackend();
+    backend.commands.session.mockResolvedValue(sampleSession({ me: LEAD }));
+    backend.commands.decide_many.mockRejectedValue({ code: "not_logged_in", message: "Nicht angemeldet." });
+    await renderDesk(backend);
+    fireEvent.click(checkbox(rows()[2]!));
+    fireEvent.click(screen.getByTestId("batch-letters"));
+    fireEvent.click(await screen.findByTestId("batch-confirm"));
+    expect((await screen.findByTestId("batch-error")).textContent).toContain("nicht angemeldet");
+    expect(checkbox(rows()[2]!).checked).toBe(true);
+  });
+});
