@@ -21,7 +21,7 @@ import {
   outcomeChangeNeedsConfirmation,
   signatureOf,
 } from "../lib/letterDraft";
-import { decisionLabel } from "../lib/labels";
+import { decisionLabel, isOpen } from "../lib/labels";
 import { formatEuroInput } from "../lib/money";
 import { ConfirmDialog } from "./ModalDialog";
 import { PdfViewer } from "./PdfViewer";
@@ -64,6 +64,8 @@ export function LetterPanel({ detail, me, onClose, onDirtyChange, onDecided, onL
   const signature = signatureOf(draft);
   const check = checkDraft(draft);
   const processor = caseActions(aggregate, me).process;
+  // Someone else may decide or close the case while the panel is open.
+  const stillOpen = isOpen(aggregate.status);
 
   const preview = useLetterPreview(
     backend,
@@ -162,7 +164,13 @@ export function LetterPanel({ detail, me, onClose, onDirtyChange, onDecided, onL
             <span aria-hidden="true">×</span>
           </button>
         </div>
-        {!processor && <p className="hint">Zum Erlassen des Bescheids zuerst den Vorgang übernehmen.</p>}
+        {!stillOpen ? (
+          <p className="hint" role="status">
+            Der Vorgang ist nicht mehr offen; ein Bescheid kann nicht mehr erlassen werden.
+          </p>
+        ) : (
+          !processor && <p className="hint">Zum Erlassen des Bescheids zuerst den Vorgang übernehmen.</p>
+        )}
         <div className="letter-fields">
           <div className="field">
             <label htmlFor="letter-outcome">Ergebnis</label>
@@ -206,8 +214,10 @@ export function LetterPanel({ detail, me, onClose, onDirtyChange, onDecided, onL
         </div>
         {feeDiffers && (
           <p id="letter-fee-note" className="hint">
-            Der Bescheidtext nennt die im Vorgang festgesetzte Gebühr ({formatCents(assessedCents)}). Die hier
-            eingetragene Gebühr wird mit der Entscheidung gespeichert; passen Sie den Text bei Bedarf an.
+            {aggregate.fee
+              ? `Der Bescheidtext nennt die im Vorgang festgesetzte Gebühr (${formatCents(assessedCents)}).`
+              : "Im Vorgang ist keine Gebühr festgesetzt; der Bescheidtext nennt keine."}{" "}
+            Die hier eingetragene Gebühr wird mit der Entscheidung gespeichert; passen Sie den Text bei Bedarf an.
           </p>
         )}
         <p className={`signature-note signature-${signature}`} data-testid="letter-signature">
@@ -235,7 +245,7 @@ export function LetterPanel({ detail, me, onClose, onDirtyChange, onDecided, onL
             type="button"
             className="primary"
             data-testid="letter-finalise"
-            disabled={!check.ready || deciding}
+            disabled={!check.ready || deciding || !stillOpen}
             onClick={() => {
               setDecideError(null);
               setConfirming(true);

@@ -116,11 +116,28 @@ export function ConfirmDialog(props: ConfirmProps) {
     >
       <h2 id={`${id}-title`}>{title}</h2>
       <div id={`${id}-text`}>{children}</div>
-      <div className="button-row dialog-buttons">
-        <button type="button" className={tone} data-testid={confirmTestId} disabled={busy} onClick={onConfirm}>
+      {/* While busy the buttons only look disabled: a disabled button loses focus,
+          and keys would then reach the desk's shortcuts. */}
+      <div className="button-row dialog-buttons" aria-busy={busy}>
+        <button
+          type="button"
+          className={tone}
+          data-testid={confirmTestId}
+          aria-disabled={busy}
+          onClick={() => {
+            if (!busy) onConfirm();
+          }}
+        >
           {confirmLabel}
         </button>
-        <button ref={cancelRef} type="button" disabled={busy} onClick={onCancel}>
+        <button
+          ref={cancelRef}
+          type="button"
+          aria-disabled={busy}
+          onClick={() => {
+            if (!busy) onCancel();
+          }}
+        >
           {cancelLabel}
         </button>
       </div>
