@@ -2,3 +2,4 @@
 //! the real portal binary on `127.0.0.1:0` behind a proxy that can cut the network.
 
 mod desktop;
+mod letters;

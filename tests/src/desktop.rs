@@ -417,11 +417,59 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// Stops tauri-driver. Only the driver is signalled, never its process group: on the
-/// machines this runs on, signalling the web processes' group mid-session took the
-/// whole machine down. Whatever the driver leaves running ends with the test's X
-/// display and D-Bus session.
+/// Stops tauri-driver, the WebKitWebDriver below it and the app, one process at a
+/// time. Never their process group: on the machines this runs on, signalling the
+/// web processes' group took the whole machine down. The app's web processes end
+/// by themselves when the app is gone. A left-over app would also take the next
+/// scenario's start for a second instance and hand over to itself.
 fn kill_group(child: &mut Child) {
+    #[cfg(target_os = "linux")]
+    {
+        let mut doomed = descendants(child.id());
+        doomed.retain(|(_, name)| name == "WebKitWebDriver" || name.starts_with("casedesk-deskto"));
+        for (pid, _) in doomed {
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+        }
+    }
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// The processes below `root` as (pid, command name), from `/proc`.
+#[cfg(target_os = "linux")]
+fn descendants(root: u32) -> Vec<(u32, String)> {
+    let mut parents = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // `pid (name) state ppid …`; the name may contain spaces and parentheses.
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+            continue;
+        };
+        let name = stat[open + 1..close].to_owned();
+        let ppid = stat[close + 1..]
+            .split_whitespace()
+            .nth(1)
+            .and_then(|p| p.parse::<u32>().ok());
+        if let Some(ppid) = ppid {
+            parents.push((pid, ppid, name));
+        }
+    }
+    let mut found = Vec::new();
+    let mut frontier = vec![root];
+    while let Some(parent) = frontier.pop() {
+        for (pid, ppid, name) in &parents {
+            if *ppid == parent {
+                found.push((*pid, name.clone()));
+                frontier.push(*pid);
+            }
+        }
+    }
+    found
 }

@@ -427,7 +427,9 @@ impl Desk {
         });
         self.inner.feed.send(Change::InboxChanged);
         self.publish_status().await;
-        self.inner.outbox_added.notify_waiters();
+        // A stored permit: a command queued while the sync loop is busy sending must not
+        // wait for the next periodic pull.
+        self.inner.outbox_added.notify_one();
         Ok(entry)
     }
 
@@ -595,7 +597,9 @@ impl Desk {
         let session = self.session().await?;
         let entry = self.inner.store.retry(command_id, &session.me).await?;
         self.after_outbox_change(entry.case_id).await;
-        self.inner.outbox_added.notify_waiters();
+        // A stored permit: a command queued while the sync loop is busy sending must not
+        // wait for the next periodic pull.
+        self.inner.outbox_added.notify_one();
         Ok(entry)
     }
 
