@@ -163,18 +163,21 @@ desk_commands! {
         state.desk.discard(command_id).await
     }
 
-    /// The Bescheid text (letter markup) the template writes for this case, to edit.
-    fn letter_text(state, case_key: String, outcome: Outcome) -> String {
-        state.desk.letter_markup(&case_key, decision(outcome)).await
+    /// The Bescheid text (letter markup) the template writes for this case, to edit;
+    /// the fee defaults to the case's.
+    fn letter_text(state, case_key: String, outcome: Outcome, fee_cents: Option<i64>) -> String {
+        state.desk.letter_markup(&case_key, decision(outcome), fee_cents).await
     }
 
     /// The Bescheid as it would go out now, as a base64 PDF for the preview: the
-    /// template's text, or `edited_text` (then signed by the caseworker).
-    fn letter_preview(state, case_key: String, outcome: Outcome, edited_text: Option<String>) -> String {
+    /// template's text, or `edited_text` (then signed by the caseworker); the fee
+    /// defaults to the case's.
+    fn letter_preview(state, case_key: String, outcome: Outcome, fee_cents: Option<i64>, edited_text: Option<String>) -> String {
         let request = LetterRequest {
             kind: decision(outcome),
             created: chrono::Utc::now(),
             edited_body: edited_text,
+            fee_cents,
         };
         let pdf = state.desk.render_letter(&case_key, &request).await?;
         Ok(base64::engine::general_purpose::STANDARD.encode(pdf))

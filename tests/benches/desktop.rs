@@ -360,66 +360,125 @@ fn search_debounce_ms() -> Option<f64> {
         .ok()
 }
 
-/// The app's IPC requests (`ipc://localhost/<command>`) from the page's resource
-/// timing, as (command, start, end) in the page's clock.
-fn ipc_calls(resources: &Value) -> Vec<(String, f64, f64)> {
-    resources
-        .as_array()
+/// One IPC request of the page: command, start and end in the page's clock.
+#[derive(Clone)]
+struct Ipc {
+    command: String,
+    start: f64,
+    end: f64,
+}
+
+/// The IPC requests `INSTALL_PROBES` noted (`window.__casedeskIpc`), those that ended.
+fn ipc_calls(log: &Value) -> Vec<Ipc> {
+    log.as_array()
         .map(|entries| {
             entries
                 .iter()
                 .filter_map(|e| {
-                    let name = e["name"].as_str()?;
-                    let command = name
-                        .strip_prefix("ipc://localhost/")
-                        .or_else(|| name.strip_prefix("http://ipc.localhost/"))?;
-                    Some((
-                        command.split('?').next().unwrap_or(command).to_owned(),
-                        e["start"].as_f64()?,
-                        e["end"].as_f64()?,
-                    ))
+                    Some(Ipc {
+                        command: e["command"].as_str()?.to_owned(),
+                        start: e["start"].as_f64()?,
+                        end: e["end"].as_f64()?,
+                    })
                 })
                 .collect()
         })
         .unwrap_or_default()
 }
 
-fn describe_ipc(calls: &[(String, f64, f64)], origin: f64) -> String {
+/// The requests as `command start–end (duration)`, times relative to `origin`.
+fn describe_ipc(calls: &[Ipc], origin: f64) -> String {
     if calls.is_empty() {
-        return "(no IPC requests in the page's resource timing)".into();
+        return "—".into();
     }
     calls
         .iter()
-        .map(|(command, start, end)| {
+        .map(|c| {
             format!(
-                "`{command}` {:.0}–{:.0} ({:.1} ms)",
-                start - origin,
-                end - origin,
-                end - start
+                "`{}` {:.0}–{:.0}",
+                c.command,
+                c.start - origin,
+                c.end - origin
             )
         })
         .collect::<Vec<_>>()
         .join(", ")
 }
 
+/// Where the time between an input and the painted result went: until the first IPC
+/// request, from it until the last answer, and from there until painted.
+struct Split {
+    before_ipc: f64,
+    ipc: f64,
+    after_ipc: f64,
+}
+
+fn split(calls: &[Ipc], input: f64, painted: f64) -> Option<Split> {
+    let relevant: Vec<&Ipc> = calls
+        .iter()
+        .filter(|c| c.start >= input && c.start <= painted)
+        .collect();
+    let first = relevant.iter().map(|c| c.start).fold(f64::NAN, f64::min);
+    let last = relevant.iter().map(|c| c.end).fold(f64::NAN, f64::max);
+    if relevant.is_empty() {
+        return None;
+    }
+    Some(Split {
+        before_ipc: first - input,
+        ipc: last - first,
+        after_ipc: painted - last,
+    })
+}
+
+fn copy_split(split: &Split) -> Split {
+    Split {
+        before_ipc: split.before_ipc,
+        ipc: split.ipc,
+        after_ipc: split.after_ipc,
+    }
+}
+
+fn median_split(splits: &[Option<Split>]) -> String {
+    let known: Vec<&Split> = splits.iter().flatten().collect();
+    if known.is_empty() {
+        return "no IPC seen".into();
+    }
+    let part = |f: fn(&Split) -> f64| median(&known.iter().map(|s| f(s)).collect::<Vec<_>>());
+    format!(
+        "until the first IPC request {:.0} ms, IPC {:.0} ms, after the last answer until painted {:.0} ms",
+        part(|s| s.before_ipc),
+        part(|s| s.ipc),
+        part(|s| s.after_ipc)
+    )
+}
+
 // ---------------------------------------------------------------------------------
 // In-page scripts.
 
-/// Resolves when the app's root says the inbox's first page is shown; reports that
-/// moment, the navigation timing and the IPC requests so far.
+/// Resolves when the app's root says the inbox's first page is shown, after that
+/// frame is painted; reports that moment and the page's own timing.
 const WAIT_READY: &str = r#"
 const done = arguments[arguments.length - 1];
 const selector = '#root > .app[data-ready="true"]';
 const report = (already) => {
-  const now = performance.now();
-  const nav = performance.getEntriesByType('navigation')[0];
-  done({
-    ready: performance.timeOrigin + now,
-    already,
-    origin: performance.timeOrigin,
-    dcl: nav ? nav.domContentLoadedEventEnd : null,
-    resources: performance.getEntriesByType('resource').map(e => ({ name: e.name, start: e.startTime, end: e.responseEnd })),
-    rows: document.querySelectorAll('[data-testid=inbox-row]').length,
+  const seen = performance.now();
+  requestAnimationFrame(() => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      const painted = performance.now();
+      const nav = performance.getEntriesByType('navigation')[0];
+      const fcp = performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint');
+      done({
+        origin: performance.timeOrigin,
+        seen,
+        painted,
+        already,
+        dcl: nav ? nav.domContentLoadedEventEnd : null,
+        fcp: fcp ? fcp.startTime : null,
+        rows: document.querySelectorAll('[data-testid=inbox-row]').length,
+      });
+    };
+    channel.port2.postMessage(null);
   });
 };
 if (document.querySelector(selector)) {
@@ -435,6 +494,38 @@ if (document.querySelector(selector)) {
 }
 "#;
 
+/// Once per page: notes every IPC request (Tauri sends them with `fetch` to
+/// `ipc://localhost/<command>`) in `window.__casedeskIpc`, and provides
+/// `window.__casedeskAfterPaint(callback)`, which calls back with the time of the
+/// first task after the next frame's rendering update.
+const INSTALL_PROBES: &str = r#"
+if (!window.__casedeskIpc) {
+  const log = window.__casedeskIpc = [];
+  const fetch = window.fetch;
+  window.fetch = function (input, init) {
+    const url = String((input && input.url) || input);
+    const start = performance.now();
+    const answer = fetch.apply(this, arguments);
+    if (!/^(ipc:|http:\/\/ipc\.localhost)/.test(url)) return answer;
+    const call = { command: decodeURIComponent(url.replace(/^.*?localhost\//, '').split('?')[0]), start, end: null };
+    log.push(call);
+    return answer.then(response => {
+      for (const method of ['json', 'text', 'arrayBuffer']) {
+        const read = response[method].bind(response);
+        response[method] = () => read().then(body => { call.end = performance.now(); return body; });
+      }
+      return response;
+    });
+  };
+  window.__casedeskAfterPaint = (callback) => requestAnimationFrame(() => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => callback(performance.now());
+    channel.port2.postMessage(null);
+  });
+}
+return typeof window.__casedeskAfterPaint;
+"#;
+
 /// Rows of the inbox that are wholly on screen.
 const VISIBLE_ROWS: &str = r#"
 const list = document.querySelector('[data-testid=inbox-list]').getBoundingClientRect();
@@ -443,77 +534,32 @@ return [...document.querySelectorAll('[data-testid=inbox-row]')]
   .map(row => ({ az: row.dataset.aktenzeichen, id: row.dataset.caseId, applicant: row.querySelector('.cell-applicant').textContent }));
 "#;
 
-/// Before a click on a row: notes the click's time stamp and when the case view shows
-/// the case (`arguments[0]` = its Aktenzeichen), then the next animation frame.
+/// Before a click on a row: notes the click's time stamp, when the case view shows
+/// the case (`arguments[0]` = its Aktenzeichen) and when that frame is painted.
 const WATCH_OPEN: &str = r#"
 const az = arguments[0];
-performance.clearResourceTimings();
-performance.setResourceTimingBufferSize(10000);
-const b = window.__casedeskBench = { input: null, inputNow: null, shown: null, frame: null };
-document.addEventListener('click', e => { if (b.input === null) { b.input = e.timeStamp; b.inputNow = performance.now(); } }, { capture: true, once: true });
+window.__casedeskIpc.length = 0;
+const b = window.__casedeskBench = { input: null, shown: null, painted: null };
+document.addEventListener('click', e => { if (b.input === null) b.input = e.timeStamp; }, { capture: true, once: true });
 const selector = `[data-testid=case-view][data-aktenzeichen="${CSS.escape(az)}"]`;
 const observer = new MutationObserver(() => {
   if (b.shown === null && document.querySelector(selector)) {
     b.shown = performance.now();
     observer.disconnect();
-    requestAnimationFrame(() => { b.frame = performance.now(); });
+    window.__casedeskAfterPaint(t => { b.painted = t; });
   }
 });
 observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-aktenzeichen'] });
 "#;
 
-/// Before typing into the search box: notes every input event and every change of the
-/// inbox panel (which rows, placeholders still loading) with the next frame after it.
-const WATCH_SEARCH: &str = r#"
-performance.clearResourceTimings();
-performance.setResourceTimingBufferSize(10000);
-const input = document.querySelector('[data-testid=search]');
-const b = window.__casedeskBench = { inputs: [], snaps: [], last: performance.now() };
-input.addEventListener('input', e => b.inputs.push({ stamp: e.timeStamp, now: performance.now(), value: input.value }));
-const panel = document.querySelector('.inbox-panel');
-const observer = new MutationObserver(() => {
-  const snap = {
-    at: performance.now(),
-    frame: null,
-    rows: [...panel.querySelectorAll('[data-testid=inbox-row]')].map(r => r.dataset.aktenzeichen),
-    loading: panel.querySelectorAll('.inbox-row.placeholder').length,
-    count: (panel.querySelector('[data-testid=inbox-count]') || {}).textContent || '',
-  };
-  b.snaps.push(snap);
-  b.last = snap.at;
-  requestAnimationFrame(() => { snap.frame = performance.now(); });
-});
-observer.observe(panel, { subtree: true, childList: true, attributes: true, characterData: true });
-b.stop = () => observer.disconnect();
-"#;
-
-/// Resolves once the inbox panel has been quiet for `arguments[0]` ms (and at least
-/// that long since the last input), with what the watcher noted.
-const WAIT_QUIET: &str = r#"
-const quiet = arguments[0];
-const done = arguments[arguments.length - 1];
-const b = window.__casedeskBench;
-const check = () => {
-  const now = performance.now();
-  const lastInput = b.inputs && b.inputs.length ? b.inputs[b.inputs.length - 1].now : 0;
-  if (now - b.last >= quiet && now - lastInput >= quiet) {
-    b.stop();
-    done({ inputs: b.inputs, snaps: b.snaps, resources: performance.getEntriesByType('resource').map(e => ({ name: e.name, start: e.startTime, end: e.responseEnd })) });
-  } else {
-    setTimeout(check, 50);
-  }
-};
-check();
-"#;
-
-/// Waits for the case view noted by `WATCH_OPEN`.
+/// Waits (at most 20 s) for the case view noted by `WATCH_OPEN`.
 const WAIT_OPEN: &str = r#"
 const done = arguments[arguments.length - 1];
 const b = window.__casedeskBench;
 const started = performance.now();
 const check = () => {
-  if (b.frame !== null || (b.shown !== null && performance.now() - b.shown > 1000) || performance.now() - started > 20000) {
-    done({ input: b.input, inputNow: b.inputNow, shown: b.shown, frame: b.frame, resources: performance.getEntriesByType('resource').map(e => ({ name: e.name, start: e.startTime, end: e.responseEnd })) });
+  if (b.painted !== null || performance.now() - started > 20000) {
+    done({ input: b.input, shown: b.shown, painted: b.painted, ipc: window.__casedeskIpc.slice() });
   } else {
     setTimeout(check, 10);
   }
@@ -521,12 +567,59 @@ const check = () => {
 check();
 "#;
 
+/// Before typing into the search box: notes every input event and every change of
+/// the inbox panel (which rows, how many still loading) with the time that frame
+/// was painted.
+const WATCH_SEARCH: &str = r#"
+window.__casedeskIpc.length = 0;
+const input = document.querySelector('[data-testid=search]');
+const b = window.__casedeskBench = { inputs: [], snaps: [], last: performance.now() };
+const onInput = e => b.inputs.push({ stamp: e.timeStamp, now: performance.now(), value: input.value });
+input.addEventListener('input', onInput);
+const panel = document.querySelector('.inbox-panel');
+const observer = new MutationObserver(() => {
+  const snap = {
+    at: performance.now(),
+    painted: null,
+    rows: [...panel.querySelectorAll('[data-testid=inbox-row]')].map(r => r.dataset.aktenzeichen),
+    loading: panel.querySelectorAll('.inbox-row.placeholder').length,
+    count: (panel.querySelector('[data-testid=inbox-count]') || {}).textContent || '',
+  };
+  b.snaps.push(snap);
+  b.last = snap.at;
+  window.__casedeskAfterPaint(t => { snap.painted = t; });
+});
+observer.observe(panel, { subtree: true, childList: true, attributes: true, characterData: true });
+b.stop = () => { observer.disconnect(); input.removeEventListener('input', onInput); };
+"#;
+
+/// Resolves once the inbox panel has been quiet for `arguments[0]` ms (and as long
+/// since the last input), or after 20 s, with what the watcher noted.
+const WAIT_QUIET: &str = r#"
+const quiet = arguments[0];
+const done = arguments[arguments.length - 1];
+const b = window.__casedeskBench;
+const started = performance.now();
+const check = () => {
+  const now = performance.now();
+  const lastInput = b.inputs.length ? b.inputs[b.inputs.length - 1].now : 0;
+  const timedOut = now - started > 20000;
+  if ((now - b.last >= quiet && now - lastInput >= quiet) || timedOut) {
+    b.stop();
+    done({ inputs: b.inputs, snaps: b.snaps, timedOut, ipc: window.__casedeskIpc.slice() });
+  } else {
+    setTimeout(check, 50);
+  }
+};
+check();
+"#;
+
 /// Scrolls the virtual list to `arguments[0]` (a fraction of its height) and resolves
-/// in the first animation frame whose rows at that position are loaded.
+/// once the frame showing the loaded rows at that position is painted (at most 20 s).
 const SCROLL_TO: &str = r#"
 const fraction = arguments[0];
 const done = arguments[arguments.length - 1];
-performance.clearResourceTimings();
+window.__casedeskIpc.length = 0;
 const list = document.querySelector('[data-testid=inbox-list]');
 const started = performance.now();
 list.scrollTop = fraction * (list.scrollHeight - list.clientHeight);
@@ -534,10 +627,11 @@ const target = Math.floor(list.scrollTop / 36);
 const check = () => {
   const rows = [...list.querySelectorAll('.inbox-row')];
   const loaded = rows.length > 0 && !rows.some(r => r.classList.contains('placeholder'))
-    && rows.some(r => Math.abs(Number(r.getAttribute('aria-posinset')) - 1 - target) <= 3);
-  if (loaded || performance.now() - started > 20000) {
-    done({ ms: performance.now() - started, loaded, target,
-           resources: performance.getEntriesByType('resource').map(e => ({ name: e.name, start: e.startTime - started, end: e.responseEnd - started })) });
+    && rows.some(r => Math.abs(Number(r.id.replace('inbox-row-', '')) - target) <= 3);
+  const timedOut = performance.now() - started > 20000;
+  if (loaded || timedOut) {
+    window.__casedeskAfterPaint(t => done({ ms: t - started, loaded, target,
+      ipc: window.__casedeskIpc.map(c => ({ command: c.command, start: c.start - started, end: c.end === null ? null : c.end - started })) }));
   } else {
     requestAnimationFrame(check);
   }
@@ -561,36 +655,49 @@ window.__TAURI_INTERNALS__.invoke(command, args).then(
 // Measurements.
 
 struct Start {
-    from_request_ms: f64,
-    from_process_ms: Option<f64>,
+    /// From the session request to the painted frame with the ready mark.
+    ms: f64,
+    process_ms: Option<f64>,
+    log_ms: Option<f64>,
     navigation_ms: f64,
     dom_loaded_ms: Option<f64>,
+    first_paint_ms: Option<f64>,
     /// The ready mark was already set when the first script ran: the figure is an
     /// upper bound.
     upper_bound: bool,
-    ipc: String,
     rows: u64,
 }
 
-async fn measure_start(app: &DesktopApp, app_pid: u32) -> anyhow::Result<Start> {
+/// When the app logged "Casedesk starting" (after its logging started, before the
+/// engine opens the store) for the latest start, in ms since the epoch.
+fn logged_start_epoch_ms(data_dir: &Path) -> Option<f64> {
+    let mut latest = None;
+    for entry in std::fs::read_dir(data_dir.join("logs")).ok()?.flatten() {
+        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        for line in text.lines().filter(|l| l.contains("Casedesk starting")) {
+            let stamp = line.split_whitespace().next()?;
+            let at = chrono::DateTime::parse_from_rfc3339(stamp).ok()?;
+            let ms = at.timestamp_micros() as f64 / 1000.0;
+            latest = Some(latest.map_or(ms, |l: f64| l.max(ms)));
+        }
+    }
+    latest
+}
+
+async fn measure_start(app: &DesktopApp, app_pid: u32, data_dir: &Path) -> anyhow::Result<Start> {
     let requested = epoch_ms(app.session_requested);
     let ready = app.client.execute_async(WAIT_READY, vec![]).await?;
-    let ready_at = ready["ready"].as_f64().context("ready time")?;
     let origin = ready["origin"].as_f64().context("time origin")?;
-    let calls = ipc_calls(&ready["resources"]);
+    let painted = ready["painted"].as_f64().context("ready time")?;
+    let relative = |page_ms: f64| origin + page_ms - requested;
     Ok(Start {
-        from_request_ms: ready_at - requested,
-        from_process_ms: process_start_epoch_ms(app_pid).map(|started| ready_at - started),
+        ms: relative(painted),
+        process_ms: process_start_epoch_ms(app_pid).map(|started| started - requested),
+        log_ms: logged_start_epoch_ms(data_dir).map(|logged| logged - requested),
         navigation_ms: origin - requested,
-        dom_loaded_ms: ready["dcl"].as_f64().map(|d| origin + d - requested),
+        dom_loaded_ms: ready["dcl"].as_f64().map(relative),
+        first_paint_ms: ready["fcp"].as_f64().map(relative),
         upper_bound: ready["already"].as_bool().unwrap_or(false),
-        ipc: describe_ipc(
-            &calls
-                .iter()
-                .map(|(c, s, e)| (c.clone(), origin + s - requested, origin + e - requested))
-                .collect::<Vec<_>>(),
-            0.0,
-        ),
         rows: ready["rows"].as_u64().unwrap_or(0),
     })
 }
@@ -600,6 +707,7 @@ struct Open {
     ms: f64,
     dom_ms: f64,
     ipc: String,
+    split: Option<Split>,
 }
 
 async fn open_case(app: &DesktopApp, aktenzeichen: &str) -> anyhow::Result<Open> {
@@ -615,12 +723,14 @@ async fn open_case(app: &DesktopApp, aktenzeichen: &str) -> anyhow::Result<Open>
     let shown = seen["shown"]
         .as_f64()
         .with_context(|| format!("case {aktenzeichen} not shown"))?;
-    let frame = seen["frame"].as_f64().unwrap_or(shown);
+    let painted = seen["painted"].as_f64().unwrap_or(shown);
+    let calls = ipc_calls(&seen["ipc"]);
     let open = Open {
         aktenzeichen: aktenzeichen.to_owned(),
-        ms: frame - input,
+        ms: painted - input,
         dom_ms: shown - input,
-        ipc: describe_ipc(&ipc_calls(&seen["resources"]), input),
+        ipc: describe_ipc(&calls, input),
+        split: split(&calls, input, painted),
     };
     // Back to the list as it was, for the next one.
     app.click("[data-testid=case-view] .close-button").await;
@@ -638,6 +748,7 @@ struct Search {
     typing_ms: f64,
     count: String,
     ipc: String,
+    split: Option<Split>,
     checked: bool,
 }
 
@@ -648,14 +759,23 @@ async fn watch_inbox(
 ) -> anyhow::Result<Value> {
     app.client.execute(WATCH_SEARCH, vec![]).await?;
     act().await?;
-    Ok(app
+    let seen = app
         .client
         .execute_async(WAIT_QUIET, vec![json!(QUIET_MS)])
-        .await?)
+        .await?;
+    ensure!(
+        seen["timedOut"] != json!(true),
+        "the inbox did not settle within 20 s"
+    );
+    Ok(seen)
 }
 
 async fn clear_search(app: &DesktopApp) -> anyhow::Result<()> {
     let input = app.find("[data-testid=search]").await;
+    let value = input.prop("value").await?.unwrap_or_default();
+    if value.is_empty() {
+        return Ok(());
+    }
     watch_inbox(app, async || {
         let keys = format!(
             "{}a{}{}",
@@ -708,7 +828,7 @@ async fn search(app: &DesktopApp, term: &str) -> anyhow::Result<Search> {
         })
         .context("the final rows never showed")?;
     let at = shown["at"].as_f64().context("time")?;
-    let frame = shown["frame"].as_f64().unwrap_or(at);
+    let painted = shown["painted"].as_f64().unwrap_or(at);
 
     // What the engine answers for the same query: the rows shown must be its first.
     let rows: Vec<String> = settled["rows"]
@@ -737,13 +857,22 @@ async fn search(app: &DesktopApp, term: &str) -> anyhow::Result<Search> {
             && e.len() == rows.len()
             && e.iter().zip(&rows).all(|(a, b)| a.as_str() == Some(b))
     });
+    let calls = ipc_calls(&seen["ipc"]);
     Ok(Search {
         term: term.to_owned(),
-        ms: frame - last_input,
+        ms: painted - last_input,
         dom_ms: at - last_input,
         typing_ms: last_input - first_input,
         count: settled["count"].as_str().unwrap_or_default().to_owned(),
-        ipc: describe_ipc(&ipc_calls(&seen["resources"]), last_input),
+        ipc: describe_ipc(
+            &calls
+                .iter()
+                .filter(|c| c.start >= last_input)
+                .cloned()
+                .collect::<Vec<_>>(),
+            last_input,
+        ),
+        split: split(&calls, last_input, painted),
         checked,
     })
 }
@@ -769,7 +898,7 @@ async fn scroll(app: &DesktopApp, jumps: usize) -> anyhow::Result<Vec<Jump>> {
             row: seen["target"].as_u64().unwrap_or(0),
             ms: seen["ms"].as_f64().unwrap_or(f64::NAN),
             loaded: seen["loaded"].as_bool().unwrap_or(false),
-            ipc: describe_ipc(&ipc_calls(&seen["resources"]), 0.0),
+            ipc: describe_ipc(&ipc_calls(&seen["ipc"]), 0.0),
         });
     }
     Ok(done)
@@ -899,10 +1028,10 @@ async fn exercise(args: &Args, launch: &AppLaunch) -> anyhow::Result<Run> {
     for start in 0..args.starts {
         let app = launch.launch().await;
         let pid = app_process(app.driver_pid)?;
-        let measured = measure_start(&app, pid).await?;
+        let measured = measure_start(&app, pid, &launch.data_dir).await?;
         eprintln!(
             "start {start}: ready after {:.0} ms from the session request",
-            measured.from_request_ms
+            measured.ms
         );
         run.starts.push(measured);
         // Let the first frames and the initial sync settle before reading memory.
@@ -915,6 +1044,8 @@ async fn exercise(args: &Args, launch: &AppLaunch) -> anyhow::Result<Run> {
         }
 
         // The last start also does the work.
+        let probes = app.client.execute(INSTALL_PROBES, vec![]).await?;
+        ensure!(probes == json!("function"), "the page probes: {probes}");
         run.cases_shown = app.text("[data-testid=inbox-count]").await;
         run.processes = process_tree(pid)
             .into_iter()
@@ -960,8 +1091,10 @@ async fn exercise(args: &Args, launch: &AppLaunch) -> anyhow::Result<Run> {
             .push(memory(&format!("after {} searches", args.searches), pid));
         clear_search(&app).await?;
 
+        eprintln!("timing the IPC commands");
         run.profile = ipc_profile(&app, &terms[0]).await?;
 
+        eprintln!("scrolling");
         run.jumps = scroll(&app, args.scroll_jumps).await?;
         tokio::time::sleep(Duration::from_secs(1)).await;
         run.memory.push(memory(
@@ -1073,7 +1206,7 @@ struct Conditions {
 fn report(args: &Args, run: &Run, context: Conditions) -> anyhow::Result<String> {
     let mut out = String::new();
     let debounce = search_debounce_ms();
-    let starts: Vec<f64> = run.starts.iter().map(|s| s.from_request_ms).collect();
+    let starts: Vec<f64> = run.starts.iter().map(|s| s.ms).collect();
     let opens: Vec<f64> = run.opens.iter().map(|o| o.ms).collect();
     let searches: Vec<f64> = run.searches.iter().map(|s| s.ms).collect();
     let rss: Vec<f64> = run
@@ -1200,36 +1333,42 @@ fn report(args: &Args, run: &Run, context: Conditions) -> anyhow::Result<String>
         out,
         "Each start is a new app process over the same store (the OS file cache is \
          warm; the first start also has an empty WebKit cache). The clock runs from the \
-         WebDriver session request, which makes WebKitWebDriver start the app, to the \
-         moment the page sets `data-ready=\"true\"` on `#root > .app` (the inbox's first \
-         page is shown), taken in the page by a `MutationObserver` as \
-         `performance.timeOrigin + performance.now()`. The process start comes from \
-         `/proc/<pid>/stat` (10 ms resolution). Times in ms from the session request.\n"
+         WebDriver session request, which makes WebKitWebDriver start the app, until the \
+         frame in which the page has set `data-ready=\"true\"` on `#root > .app` (the \
+         inbox's first page is shown) is painted: a `MutationObserver` sees the mark, and \
+         the time is taken in the first task after the next animation frame, as \
+         `performance.timeOrigin + performance.now()`. The other columns place the steps \
+         on the same clock (ms from the session request): the app process starting \
+         (`/proc/<pid>/stat`, 10 ms resolution), the app logging “Casedesk starting” \
+         (Tauri and logging set up, before the engine opens the store), the webview \
+         starting to load the page (`performance.timeOrigin`), the bundle having run \
+         (`DOMContentLoaded`) and the first paint (“Casedesk wird gestartet …”). From \
+         there to ready the UI asks for the session, then the counts of the list and \
+         the saved views, then the first 200 rows, and renders them (their costs on the \
+         warm store are in the IPC table below).\n"
     )?;
     writeln!(
         out,
-        "| Start | ready | ready from process start | page navigation starts | DOMContentLoaded | rows shown | IPC requests (from resource timing) |\n|---|---|---|---|---|---|---|"
+        "| Start | ready | process started | “Casedesk starting” logged | page load starts | DOMContentLoaded | first paint | rows shown |\n|---|---|---|---|---|---|---|---|"
     )?;
+    let ms = |v: Option<f64>| v.map_or("—".into(), |ms| format!("{ms:.0}"));
     for (i, start) in run.starts.iter().enumerate() {
         writeln!(
             out,
-            "| {} | {:.0}{} | {} | {:.0} | {} | {} | {} |",
+            "| {} | {:.0}{} | {} | {} | {:.0} | {} | {} | {} |",
             i + 1,
-            start.from_request_ms,
+            start.ms,
             if start.upper_bound {
                 " (upper bound: already set when the script ran)"
             } else {
                 ""
             },
-            start
-                .from_process_ms
-                .map_or("—".into(), |ms| format!("{ms:.0}")),
+            ms(start.process_ms),
+            ms(start.log_ms),
             start.navigation_ms,
-            start
-                .dom_loaded_ms
-                .map_or("—".into(), |ms| format!("{ms:.0}")),
+            ms(start.dom_loaded_ms),
+            ms(start.first_paint_ms),
             start.rows,
-            start.ipc
         )?;
     }
     writeln!(out)?;
@@ -1239,18 +1378,21 @@ fn report(args: &Args, run: &Run, context: Conditions) -> anyhow::Result<String>
         out,
         "A WebDriver click on a row of the inbox (rows spread over the first screen; the \
          case is closed again between clicks). The clock runs from the click event's \
-         time stamp to the first animation frame after the DOM holds \
-         `[data-testid=case-view][data-aktenzeichen='<AZ>']` (“DOM” is the moment the \
-         `MutationObserver` saw it). IPC times are relative to the click.\n"
+         time stamp until the frame in which the DOM holds \
+         `[data-testid=case-view][data-aktenzeichen='<AZ>']` is painted (the first task \
+         after the next animation frame; “DOM” is when the `MutationObserver` saw it). \
+         The IPC requests are noted by wrapping the page's `fetch`, which Tauri's IPC \
+         uses; their times are relative to the click. Median split: {}.\n",
+        median_split(&run.opens.iter().map(|o| o.split.as_ref().map(copy_split)).collect::<Vec<_>>())
     )?;
     writeln!(
         out,
-        "| Case | shown (ms) | DOM (ms) | IPC |\n|---|---|---|---|"
+        "| Case | painted (ms) | DOM (ms) | IPC (ms from the click) |\n|---|---|---|---|"
     )?;
     for open in &run.opens {
         writeln!(
             out,
-            "| {} | {:.1} | {:.1} | {} |",
+            "| {} | {:.0} | {:.0} | {} |",
             open.aktenzeichen, open.ms, open.dom_ms, open.ipc
         )?;
     }
@@ -1261,23 +1403,24 @@ fn report(args: &Args, run: &Run, context: Conditions) -> anyhow::Result<String>
         out,
         "The search box is emptied (the list shows every case again), then WebDriver \
          types an applicant's family name taken from the first screen. The clock runs \
-         from the last `input` event's time stamp to the first animation frame after the \
-         rows `[data-testid=inbox-row]` are the final ones with no row still loading; \
-         the final rows are checked against the engine's answer for the same query \
-         (`inbox` over IPC). Of each figure, {} ms are the UI's debounce \
+         from the last `input` event's time stamp until the frame is painted in which \
+         the rows `[data-testid=inbox-row]` are the final ones with no row still \
+         loading; the final rows are checked against the engine's answer for the same \
+         query (`inbox` over IPC). Of each figure, {} ms are the UI's debounce \
          (`SEARCH_DEBOUNCE_MS` in `ui/src/components/Desk.tsx`), during which nothing is \
-         asked; the rest is IPC, queries and rendering. IPC times are relative to the \
-         last input event.\n",
-        debounce.map_or("?".into(), |d| format!("{d:.0}"))
+         asked; the rest is IPC (queries, serialisation) and rendering. IPC times are \
+         relative to the last input event. Median split: {}.\n",
+        debounce.map_or("?".into(), |d| format!("{d:.0}")),
+        median_split(&run.searches.iter().map(|s| s.split.as_ref().map(copy_split)).collect::<Vec<_>>())
     )?;
     writeln!(
         out,
-        "| Term | results | shown (ms) | after debounce (ms) | DOM (ms) | typing took (ms) | rows = engine's | IPC |\n|---|---|---|---|---|---|---|---|"
+        "| Term | results | painted (ms) | without the debounce (ms) | DOM (ms) | typing took (ms) | rows = engine's | IPC (ms from the last input) |\n|---|---|---|---|---|---|---|---|"
     )?;
     for s in &run.searches {
         writeln!(
             out,
-            "| {} | {} | {:.1} | {:.1} | {:.1} | {:.0} | {} | {} |",
+            "| {} | {} | {:.0} | {:.0} | {:.0} | {:.0} | {} | {} |",
             s.term,
             s.count,
             s.ms,

@@ -105,6 +105,12 @@ async fn a_caseworker_edits_and_issues_a_bescheid() {
     let violations = app.accessibility_violations().await;
     assert!(violations.is_empty(), "{violations:?}");
 
+    // A changed fee is what the letter assesses and what the decision records.
+    let has_fee = !case["fee"].is_null();
+    if has_fee {
+        app.set_value("[data-testid=letter-fee]", "31,00").await;
+    }
+
     // Editing the text switches the signature rule.
     app.click("[data-testid=letter-edit]").await;
     let text = app.find("[data-testid=letter-text]").await;
@@ -117,17 +123,8 @@ async fn a_caseworker_edits_and_issues_a_bescheid() {
     })
     .await;
     let added = "Bitte bringen Sie den Bescheid zum Termin mit.";
-    // Appended the way React sees typing: the value set natively, then an input event.
-    app.client
-        .execute(
-            "const t = document.querySelector('[data-testid=letter-text]');\
-             const set = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').set;\
-             set.call(t, t.value + '\\n\\n' + arguments[0]);\
-             t.dispatchEvent(new Event('input', { bubbles: true }));",
-            vec![serde_json::json!(added)],
-        )
-        .await
-        .unwrap();
+    let edited = format!("{}\n\n{added}", text.prop("value").await.unwrap().unwrap());
+    app.set_value("[data-testid=letter-text]", &edited).await;
     app.wait_until("the preview follows the edit", || async {
         app.attr("[data-testid=letter-preview]", "data-signature")
             .await
@@ -153,6 +150,10 @@ async fn a_caseworker_edits_and_issues_a_bescheid() {
         .to_owned();
     let text = letter_text(&me, &sha256).await;
     assert!(text.contains(added), "{text}");
+    if has_fee {
+        assert_eq!(decided["decision"]["fee_cents"], 3100);
+        assert!(text.contains("31,00 €"), "{text}");
+    }
     assert!(text.contains(&az), "{text}");
     let name = me.user["display_name"].as_str().unwrap();
     assert!(

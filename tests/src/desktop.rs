@@ -240,6 +240,26 @@ impl DesktopApp {
         input.send_keys(text).await.unwrap();
     }
 
+    /// Sets the value of an input or textarea the way React sees typing: through the
+    /// native value setter, then an `input` event. For values WebDriver's clear and
+    /// type cannot produce reliably on a controlled field (a long text, a field that
+    /// reformats itself).
+    pub async fn set_value(&self, css: &str, value: &str) {
+        self.find(css).await;
+        self.client
+            .execute(
+                "const [css, value] = arguments;\
+                 const field = document.querySelector(css);\
+                 const proto = field instanceof HTMLTextAreaElement\
+                     ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;\
+                 Object.getOwnPropertyDescriptor(proto, 'value').set.call(field, value);\
+                 field.dispatchEvent(new Event('input', { bubbles: true }));",
+                vec![json!(css), json!(value)],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("set the value of {css}: {e}"));
+    }
+
     /// Types keys into whatever has focus (shortcuts).
     pub async fn keys(&self, keys: &str) {
         self.client

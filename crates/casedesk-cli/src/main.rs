@@ -478,6 +478,7 @@ async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
                 .render_letter(
                     &case,
                     &LetterRequest {
+                        fee_cents: None,
                         kind,
                         created: chrono::Utc::now(),
                         edited_body: None,

@@ -33,6 +33,10 @@ pub struct LetterRequest {
     /// The body markup as the caseworker edited it; `None` renders the template
     /// unchanged.
     pub edited_body: Option<String>,
+    /// The fee to assess instead of the case's (the caseworker changed it); `None`
+    /// keeps the case's. A case without a fee gets none: the Kassenzeichen comes
+    /// from the portal with the fee.
+    pub fee_cents: Option<i64>,
 }
 
 impl From<LetterError> for ClientError {
@@ -172,12 +176,11 @@ pub(crate) fn input(
             name: me.info.display_name.clone(),
         };
     }
-    Ok(LetterInput::from_case(
-        case,
-        service,
-        request.kind,
-        &context,
-    )?)
+    let mut input = LetterInput::from_case(case, service, request.kind, &context)?;
+    if let (Some(cents), Some(fee)) = (request.fee_cents, input.fee.as_mut()) {
+        fee.amount_cents = cents;
+    }
+    Ok(input)
 }
 
 /// Renders the PDF.

@@ -484,13 +484,20 @@ impl Desk {
         .map_err(|e| ClientError::Invalid(format!("Brief: {e}")))?
     }
 
-    /// The body text (letter markup) the template writes for this case: where the
-    /// caseworker starts when editing a letter.
-    pub async fn letter_markup(&self, case: &str, kind: LetterKind) -> Result<String> {
+    /// The body text (letter markup) the template writes for this case, with the fee
+    /// given (default: the case's): where the caseworker starts when editing a
+    /// letter. The edited text is then literal, fee amounts included.
+    pub async fn letter_markup(
+        &self,
+        case: &str,
+        kind: LetterKind,
+        fee_cents: Option<i64>,
+    ) -> Result<String> {
         let request = letters::LetterRequest {
             kind,
             created: Utc::now(),
             edited_body: None,
+            fee_cents,
         };
         let (templates, letterhead, input) = self.letter_parts(case, &request).await?;
         Ok(templates.render_markup(&input.template_name(), &input, &letterhead)?)
@@ -514,6 +521,7 @@ impl Desk {
                     kind: LetterKind::Decision(outcome),
                     created: Utc::now(),
                     edited_body,
+                    fee_cents,
                 },
             )
             .await?;

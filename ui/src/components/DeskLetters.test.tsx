@@ -75,7 +75,7 @@ describe("Bescheid on the desk", () => {
     const panel = await screen.findByTestId("letter-panel");
     expect(document.activeElement).toBe(within(panel).getByTestId("letter-outcome"));
     expect(screen.getByTestId("letter-open").getAttribute("aria-expanded")).toBe("true");
-    await waitFor(() => expect(backend.commands.letter_preview).toHaveBeenCalledWith("case-0", "approved", null));
+    await waitFor(() => expect(backend.commands.letter_preview).toHaveBeenCalledWith("case-0", "approved", null, null));
 
     fireEvent.keyDown(document.activeElement!, { key: "Escape" });
     expect(screen.queryByTestId("letter-panel")).toBeNull();

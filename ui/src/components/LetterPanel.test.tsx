@@ -84,7 +84,7 @@ describe("LetterPanel", () => {
     expect(preview().dataset.signature).toBe("automated");
     await waitFor(() => expect(preview().dataset.pages).toBe("2"));
     expect(backend.commands.letter_preview).toHaveBeenCalledTimes(1);
-    expect(backend.commands.letter_preview).toHaveBeenCalledWith(CASE_ID, "approved", null);
+    expect(backend.commands.letter_preview).toHaveBeenCalledWith(CASE_ID, "approved", null, null);
     expect(screen.getByTestId("pdf-viewer").dataset.bytes).toBe("%PDF-1.7 Vorschau");
     expect(screen.getByTestId("letter-signature").textContent).toBe("Automatisch erstellt — gilt ohne Unterschrift");
     expect(preview().textContent).not.toContain("Vorschau wird erstellt");
@@ -100,7 +100,7 @@ describe("LetterPanel", () => {
     expect(preview().dataset.pages).toBeUndefined();
     await waitFor(() => expect(preview().dataset.pages).toBe("2"));
     expect(backend.commands.letter_preview).toHaveBeenCalledTimes(2);
-    expect(backend.commands.letter_preview).toHaveBeenLastCalledWith(CASE_ID, "approved", final);
+    expect(backend.commands.letter_preview).toHaveBeenLastCalledWith(CASE_ID, "approved", null, final);
   });
 
   it("never lets an older preview replace a newer one", async () => {
@@ -123,7 +123,7 @@ describe("LetterPanel", () => {
   });
 
   it("prefills the case's fee, explains invalid input and normalises valid input", async () => {
-    renderPanel();
+    const { backend } = renderPanel();
     expect(feeInput().value).toBe("26,00 €");
     fireEvent.change(feeInput(), { target: { value: "26,555" } });
     expect(screen.getByTestId("letter-fee-error").textContent).toContain("zwei Nachkommastellen");
@@ -134,14 +134,18 @@ describe("LetterPanel", () => {
     fireEvent.blur(feeInput());
     expect(feeInput().value).toBe("30,50 €");
     expect(screen.queryByTestId("letter-fee-error")).toBeNull();
-    expect(document.getElementById("letter-fee-note")?.textContent).toContain("26,00");
+    // The letter assesses the changed fee: the preview is asked for it.
+    expect(document.getElementById("letter-fee-note")).toBeNull();
+    await waitFor(() =>
+      expect(backend.commands.letter_preview).toHaveBeenLastCalledWith(CASE_ID, "approved", 3050, null),
+    );
     expect((screen.getByTestId("letter-finalise") as HTMLButtonElement).disabled).toBe(false);
   });
 
   it("edits the template's text, names the caseworker when edited, and restores the template", async () => {
     const { backend, handlers } = renderPanel();
     const text = await startEditing();
-    expect(backend.commands.letter_text).toHaveBeenCalledWith(CASE_ID, "approved");
+    expect(backend.commands.letter_text).toHaveBeenCalledWith(CASE_ID, "approved", null);
     expect(text.value).toBe(sampleLetterText("approved"));
     expect(preview().dataset.signature).toBe("automated");
     expect((screen.getByTestId("letter-reset") as HTMLButtonElement).disabled).toBe(true);
@@ -156,6 +160,7 @@ describe("LetterPanel", () => {
       expect(backend.commands.letter_preview).toHaveBeenLastCalledWith(
         CASE_ID,
         "approved",
+        null,
         expect.stringContaining("anzuleinen"),
       ),
     );
@@ -164,7 +169,9 @@ describe("LetterPanel", () => {
     expect(text.value).toBe(sampleLetterText("approved"));
     expect(preview().dataset.signature).toBe("automated");
     expect(handlers.onDirtyChange).toHaveBeenLastCalledWith(false);
-    await waitFor(() => expect(backend.commands.letter_preview).toHaveBeenLastCalledWith(CASE_ID, "approved", null));
+    await waitFor(() =>
+      expect(backend.commands.letter_preview).toHaveBeenLastCalledWith(CASE_ID, "approved", null, null),
+    );
   });
 
   it("asks before an outcome switch discards edits, and switches at once without edits", async () => {
@@ -190,7 +197,7 @@ describe("LetterPanel", () => {
     await waitFor(() =>
       expect((screen.getByTestId("letter-text") as HTMLTextAreaElement).value).toBe(sampleLetterText("rejected")),
     );
-    expect(backend.commands.letter_text).toHaveBeenLastCalledWith(CASE_ID, "rejected");
+    expect(backend.commands.letter_text).toHaveBeenLastCalledWith(CASE_ID, "rejected", null);
     expect(preview().dataset.signature).toBe("automated");
   });
 

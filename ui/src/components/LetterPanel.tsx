@@ -69,7 +69,13 @@ export function LetterPanel({ detail, me, onClose, onDirtyChange, onDecided, onL
 
   const preview = useLetterPreview(
     backend,
-    { caseKey: aggregate.id, outcome: draft.outcome, editedText: editedText(draft) },
+    {
+      caseKey: aggregate.id,
+      outcome: draft.outcome,
+      // An invalid fee keeps the last valid preview's: the field says what is wrong.
+      feeCents: check.fee.ok && check.fee.cents !== assessedCents ? check.fee.cents : null,
+      editedText: editedText(draft),
+    },
     aggregate.version,
   );
 
@@ -82,14 +88,19 @@ export function LetterPanel({ detail, me, onClose, onDirtyChange, onDecided, onL
     onDirtyChange(edited);
   }, [edited, onDirtyChange]);
 
-  // The editor starts from the template's text for the chosen outcome.
+  // The editor starts from the template's text for the chosen outcome and the fee
+  // entered at that moment; from then on the text is the caseworker's, amounts
+  // included.
   const waitingForText = needsTemplate(draft);
   const { outcome } = draft;
+  const textFee = check.fee.ok && check.fee.cents !== assessedCents ? check.fee.cents : null;
+  const textFeeRef = useRef(textFee);
+  textFeeRef.current = textFee;
   useEffect(() => {
     if (!waitingForText) return;
     let cancelled = false;
     setTextError(null);
-    commands.letter_text(aggregate.id, outcome).then(
+    commands.letter_text(aggregate.id, outcome, textFeeRef.current).then(
       (text) => {
         if (!cancelled) dispatch({ type: "templateLoaded", outcome, text });
       },
@@ -212,12 +223,10 @@ export function LetterPanel({ detail, me, onClose, onDirtyChange, onDecided, onL
             )}
           </div>
         </div>
-        {feeDiffers && (
+        {feeDiffers && !aggregate.fee && (
           <p id="letter-fee-note" className="hint">
-            {aggregate.fee
-              ? `Der Bescheidtext nennt die im Vorgang festgesetzte Gebühr (${formatCents(assessedCents)}).`
-              : "Im Vorgang ist keine Gebühr festgesetzt; der Bescheidtext nennt keine."}{" "}
-            Die hier eingetragene Gebühr wird mit der Entscheidung gespeichert; passen Sie den Text bei Bedarf an.
+            Im Vorgang ist keine Gebühr festgesetzt (kein Kassenzeichen); der Bescheid nennt daher keine. Die hier
+            eingetragene Gebühr wird mit der Entscheidung gespeichert.
           </p>
         )}
         <p className={`signature-note signature-${signature}`} data-testid="letter-signature">

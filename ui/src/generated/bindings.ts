@@ -6,106 +6,69 @@ import { invoke } from "@tauri-apps/api/core";
 /**
  * Who did something, as recorded in the history.
  */
-export type ActorRef =
-  | { type: "staff"; user_id: string; role: Role; name: string }
-  | { type: "citizen"; citizen_id: string; name: string }
-  | { type: "system" };
+export type ActorRef = { "type": "staff", user_id: string, role: Role, name: string, } | { "type": "citizen", citizen_id: string, name: string, } | { "type": "system" };
 
-export type Applicant = {
-  citizen_id: string;
-  given_name: string;
-  family_name: string;
-  street: string;
-  postal_code: string;
-  city: string;
-  email: string;
-  phone?: string | null;
-};
+export type Applicant = { citizen_id: string, given_name: string, family_name: string, street: string, postal_code: string, city: string, email: string, phone?: string | null, };
 
 /**
  * Whose cases.
  */
-export type AssigneeFilter =
-  { kind: "anyone" } | { kind: "me" } | { kind: "unassigned" } | { kind: "user"; id: string };
+export type AssigneeFilter = { "kind": "anyone" } | { "kind": "me" } | { "kind": "unassigned" } | { "kind": "user", id: string, };
 
 /**
  * What became of one case of a batch of decisions.
  */
-export type BatchItem = {
-  case_key: string;
-  /**
-   * The queued decision, or `null` when the case was refused.
-   */
-  entry: OutboxEntry | null;
-  error: ErrorPayload | null;
-};
+export type BatchItem = { case_key: string, 
+/**
+ * The queued decision, or `null` when the case was refused.
+ */
+entry: OutboxEntry | null, error: ErrorPayload | null, };
 
 /**
  * A whole case as both APIs and both stores see it.
  */
-export type CaseAggregate = {
-  id: string;
-  aktenzeichen: string;
-  office_id: string;
-  service_id: string;
-  status: CaseStatus;
-  assignee: string | null;
-  assignee_name?: string | null;
-  priority: Priority;
-  /**
-   * Increases by one with every command that changed the case.
-   */
-  version: number;
-  /**
-   * The global order position of the case's latest change.
-   */
-  seq: number;
-  received_at: string;
-  processing_period: string;
-  /**
-   * Times the processing deadline stood still while waiting for the citizen.
-   */
-  pauses: Array<Pause>;
-  /**
-   * A due date a team lead set by hand; wins over the computed one.
-   */
-  due_date_override?: string | null;
-  /**
-   * The processing deadline as of the last change (an open pause counted up to then).
-   */
-  due_date: string;
-  applicant: Applicant;
-  form_data: { [key in string]: JsonValue };
-  documents: Array<DocumentMeta>;
-  requests: Array<ItemsRequest>;
-  messages: Array<Message>;
-  notes: Array<Note>;
-  decision?: Decision | null;
-  fee?: Fee | null;
-  history: Array<HistoryEntry>;
-};
+export type CaseAggregate = { id: string, aktenzeichen: string, office_id: string, service_id: string, status: CaseStatus, assignee: string | null, assignee_name?: string | null, priority: Priority, 
+/**
+ * Increases by one with every command that changed the case.
+ */
+version: number, 
+/**
+ * The global order position of the case's latest change.
+ */
+seq: number, received_at: string, processing_period: string, 
+/**
+ * Times the processing deadline stood still while waiting for the citizen.
+ */
+pauses: Array<Pause>, 
+/**
+ * A due date a team lead set by hand; wins over the computed one.
+ */
+due_date_override?: string | null, 
+/**
+ * The processing deadline as of the last change (an open pause counted up to then).
+ */
+due_date: string, applicant: Applicant, form_data: { [key in string]: JsonValue }, documents: Array<DocumentMeta>, requests: Array<ItemsRequest>, messages: Array<Message>, notes: Array<Note>, decision?: Decision | null, fee?: Fee | null, history: Array<HistoryEntry>, };
 
 /**
  * One case with everything the user needs to work on it.
  */
-export type CaseDetail = {
-  /**
-   * The case as the user sees it: the portal's state plus their pending commands.
-   */
-  case: CaseAggregate;
-  /**
-   * The version the portal last confirmed.
-   */
-  server_version: number;
-  /**
-   * The user's commands on this case that are pending or were refused.
-   */
-  outbox: Array<OutboxEntry>;
-  /**
-   * The service definition, for rendering the form data by its fields.
-   */
-  service: ServiceDefinition | null;
-};
+export type CaseDetail = { 
+/**
+ * The case as the user sees it: the portal's state plus their pending commands.
+ */
+case: CaseAggregate, 
+/**
+ * The version the portal last confirmed.
+ */
+server_version: number, 
+/**
+ * The user's commands on this case that are pending or were refused.
+ */
+outbox: Array<OutboxEntry>, 
+/**
+ * The service definition, for rendering the form data by its fields.
+ */
+service: ServiceDefinition | null, };
 
 /**
  * Where a case stands. `Submitted`, `InReview` and `AwaitingCitizen` are open.
@@ -115,302 +78,143 @@ export type CaseStatus = "submitted" | "in_review" | "awaiting_citizen" | "decid
 /**
  * Something the UI may want to redraw.
  */
-export type Change =
-  | { type: "inbox_changed" }
-  | { type: "case_changed"; case_ids: Array<string> }
-  | ({ type: "sync_status" } & SyncStatus)
-  | {
-      type: "command_rejected";
-      command_id: string;
-      case_id: string;
-      aktenzeichen: string;
-      code: string;
-      message: string;
-    };
+export type Change = { "type": "inbox_changed" } | { "type": "case_changed", case_ids: Array<string>, } | { "type": "sync_status" } & SyncStatus | { "type": "command_rejected", command_id: string, case_id: string, aktenzeichen: string, code: string, message: string, };
 
 /**
  * One command as sent by a client.
  */
-export type Command = { command_id: string; case_id: string; base_version: number } & (
-  | { kind: "claim" }
-  | { kind: "release" }
-  | { kind: "assign"; payload: { assignee: string } }
-  | { kind: "set_status"; payload: { status: CaseStatus; reason: string | null } }
-  | { kind: "add_note"; payload: { text: string } }
-  | { kind: "review_document"; payload: { document_id: string; verdict: Verdict; reason: string | null } }
-  | {
-      kind: "request_items";
-      payload: { items: Array<RequestedItem>; reason: string; answer_due: string; message: string };
-    }
-  | { kind: "send_message"; payload: { text: string } }
-  | { kind: "record_decision"; payload: { outcome: Outcome; letter_sha256: string | null; fee_cents: number } }
-  | { kind: "set_priority"; payload: { priority: Priority } }
-  | { kind: "set_due_date"; payload: { due_date: string; reason: string } }
-  | { kind: "transfer_office"; payload: { office_id: string } }
-  | { kind: "withdraw"; payload: { reason: string | null } }
-  | { kind: "answer_request"; payload: { request_id: string; documents: Array<DocumentMeta>; message: string | null } }
-  | { kind: "citizen_message"; payload: { text: string } }
-  | { kind: "expire_request"; payload: { request_id: string } }
-  | { kind: "record_payment"; payload: { status: PaymentStatus } }
-);
+export type Command = { command_id: string, case_id: string, base_version: number, } & ({ "kind": "claim" } | { "kind": "release" } | { "kind": "assign", "payload": { assignee: string, } } | { "kind": "set_status", "payload": { status: CaseStatus, reason: string | null, } } | { "kind": "add_note", "payload": { text: string, } } | { "kind": "review_document", "payload": { document_id: string, verdict: Verdict, reason: string | null, } } | { "kind": "request_items", "payload": { items: Array<RequestedItem>, reason: string, answer_due: string, message: string, } } | { "kind": "send_message", "payload": { text: string, } } | { "kind": "record_decision", "payload": { outcome: Outcome, letter_sha256: string | null, fee_cents: number, } } | { "kind": "set_priority", "payload": { priority: Priority, } } | { "kind": "set_due_date", "payload": { due_date: string, reason: string, } } | { "kind": "transfer_office", "payload": { office_id: string, } } | { "kind": "withdraw", "payload": { reason: string | null, } } | { "kind": "answer_request", "payload": { request_id: string, documents: Array<DocumentMeta>, message: string | null, } } | { "kind": "citizen_message", "payload": { text: string, } } | { "kind": "expire_request", "payload": { request_id: string, } } | { "kind": "record_payment", "payload": { status: PaymentStatus, } });
 
 /**
  * What the command does. Staff commands first, then citizen and system ones; the
  * portal only accepts citizen and system commands from its own citizen API and jobs.
  */
-export type CommandKind =
-  | { kind: "claim" }
-  | { kind: "release" }
-  | { kind: "assign"; payload: { assignee: string } }
-  | { kind: "set_status"; payload: { status: CaseStatus; reason: string | null } }
-  | { kind: "add_note"; payload: { text: string } }
-  | { kind: "review_document"; payload: { document_id: string; verdict: Verdict; reason: string | null } }
-  | {
-      kind: "request_items";
-      payload: { items: Array<RequestedItem>; reason: string; answer_due: string; message: string };
-    }
-  | { kind: "send_message"; payload: { text: string } }
-  | { kind: "record_decision"; payload: { outcome: Outcome; letter_sha256: string | null; fee_cents: number } }
-  | { kind: "set_priority"; payload: { priority: Priority } }
-  | { kind: "set_due_date"; payload: { due_date: string; reason: string } }
-  | { kind: "transfer_office"; payload: { office_id: string } }
-  | { kind: "withdraw"; payload: { reason: string | null } }
-  | { kind: "answer_request"; payload: { request_id: string; documents: Array<DocumentMeta>; message: string | null } }
-  | { kind: "citizen_message"; payload: { text: string } }
-  | { kind: "expire_request"; payload: { request_id: string } }
-  | { kind: "record_payment"; payload: { status: PaymentStatus } };
+export type CommandKind = { "kind": "claim" } | { "kind": "release" } | { "kind": "assign", "payload": { assignee: string, } } | { "kind": "set_status", "payload": { status: CaseStatus, reason: string | null, } } | { "kind": "add_note", "payload": { text: string, } } | { "kind": "review_document", "payload": { document_id: string, verdict: Verdict, reason: string | null, } } | { "kind": "request_items", "payload": { items: Array<RequestedItem>, reason: string, answer_due: string, message: string, } } | { "kind": "send_message", "payload": { text: string, } } | { "kind": "record_decision", "payload": { outcome: Outcome, letter_sha256: string | null, fee_cents: number, } } | { "kind": "set_priority", "payload": { priority: Priority, } } | { "kind": "set_due_date", "payload": { due_date: string, reason: string, } } | { "kind": "transfer_office", "payload": { office_id: string, } } | { "kind": "withdraw", "payload": { reason: string | null, } } | { "kind": "answer_request", "payload": { request_id: string, documents: Array<DocumentMeta>, message: string | null, } } | { "kind": "citizen_message", "payload": { text: string, } } | { "kind": "expire_request", "payload": { request_id: string, } } | { "kind": "record_payment", "payload": { status: PaymentStatus, } };
 
 /**
  * Connection state as the status light shows it.
  */
-export type Connection =
-  | { state: "idle" }
-  | { state: "bootstrapping"; received: number; total: number }
-  | { state: "online" }
-  | { state: "offline"; since: string; reason: string }
-  | { state: "login_required" };
+export type Connection = { "state": "idle" } | { "state": "bootstrapping", received: number, total: number, } | { "state": "online" } | { "state": "offline", since: string, reason: string, } | { "state": "login_required" };
 
-export type Decision = {
-  outcome: Outcome;
-  decided_at: string;
-  decided_by: string;
-  letter_sha256?: string | null;
-  fee_cents: number;
-  /**
-   * The day the letter was made available in the citizen's portal mailbox.
-   */
-  made_available: string;
-  deemed_delivery: string;
-  appeal_deadline: string;
-};
+export type Decision = { outcome: Outcome, decided_at: string, decided_by: string, letter_sha256?: string | null, fee_cents: number, 
+/**
+ * The day the letter was made available in the citizen's portal mailbox.
+ */
+made_available: string, deemed_delivery: string, appeal_deadline: string, };
 
 /**
  * Metadata of an attached document; the bytes live in the blob store under `sha256`.
  */
-export type DocumentMeta = {
-  id: string;
-  /**
-   * Lower-case hex SHA-256 of the content.
-   */
-  sha256: string;
-  file_name: string;
-  media_type: string;
-  size: number;
-  /**
-   * The required-document key of the service this document answers, if any.
-   */
-  kind?: string | null;
-  uploaded_at: string;
-  from_citizen: boolean;
-  review?: Review | null;
-};
+export type DocumentMeta = { id: string, 
+/**
+ * Lower-case hex SHA-256 of the content.
+ */
+sha256: string, file_name: string, media_type: string, size: number, 
+/**
+ * The required-document key of the service this document answers, if any.
+ */
+kind?: string | null, uploaded_at: string, from_citizen: boolean, review?: Review | null, };
 
 /**
  * Deadline filters; both only consider open cases.
  */
-export type DueFilter = { kind: "overdue" } | { kind: "within"; days: number };
+export type DueFilter = { "kind": "overdue" } | { "kind": "within", days: number, };
 
 /**
  * An error as the UI receives it.
  */
-export type ErrorPayload = { code: string; message: string };
+export type ErrorPayload = { code: string, message: string, };
 
 /**
  * What happened.
  */
-export type EventKind =
-  | { type: "submitted"; service_id: string }
-  | { type: "claimed" }
-  | { type: "released"; previous: string }
-  | { type: "assigned"; assignee: string; assignee_name: string; previous: string | null }
-  | { type: "status_changed"; from: CaseStatus; to: CaseStatus; reason?: string | null }
-  | { type: "note_added"; note_id: string; text: string }
-  | { type: "document_added"; document: DocumentMeta }
-  | { type: "document_reviewed"; document_id: string; verdict: Verdict; reason?: string | null }
-  | {
-      type: "items_requested";
-      request_id: string;
-      items: Array<RequestedItem>;
-      reason: string;
-      answer_due: string;
-      message: string;
-    }
-  | { type: "request_answered"; request_id: string; document_ids: Array<string>; message?: string | null }
-  | { type: "answer_deadline_passed"; request_id: string }
-  | { type: "message_sent"; message_id: string; text: string; from_citizen: boolean }
-  | {
-      type: "decision_recorded";
-      outcome: Outcome;
-      letter_sha256?: string | null;
-      fee_cents: number;
-      made_available: string;
-      deemed_delivery: string;
-      appeal_deadline: string;
-    }
-  | { type: "priority_changed"; priority: Priority }
-  | { type: "due_date_changed"; due_date: string; reason: string }
-  | { type: "transferred_office"; from: string; to: string }
-  | { type: "withdrawn"; reason?: string | null }
-  | { type: "payment_changed"; status: PaymentStatus };
+export type EventKind = { "type": "submitted", service_id: string, } | { "type": "claimed" } | { "type": "released", previous: string, } | { "type": "assigned", assignee: string, assignee_name: string, previous: string | null, } | { "type": "status_changed", from: CaseStatus, to: CaseStatus, reason?: string | null, } | { "type": "note_added", note_id: string, text: string, } | { "type": "document_added", document: DocumentMeta, } | { "type": "document_reviewed", document_id: string, verdict: Verdict, reason?: string | null, } | { "type": "items_requested", request_id: string, items: Array<RequestedItem>, reason: string, answer_due: string, message: string, } | { "type": "request_answered", request_id: string, document_ids: Array<string>, message?: string | null, } | { "type": "answer_deadline_passed", request_id: string, } | { "type": "message_sent", message_id: string, text: string, from_citizen: boolean, } | { "type": "decision_recorded", outcome: Outcome, letter_sha256?: string | null, fee_cents: number, made_available: string, deemed_delivery: string, appeal_deadline: string, } | { "type": "priority_changed", priority: Priority, } | { "type": "due_date_changed", due_date: string, reason: string, } | { "type": "transferred_office", from: string, to: string, } | { "type": "withdrawn", reason?: string | null, } | { "type": "payment_changed", status: PaymentStatus, };
 
-export type Fee = { amount_cents: number; kassenzeichen: string; status: PaymentStatus };
+export type Fee = { amount_cents: number, kassenzeichen: string, status: PaymentStatus, };
 
 /**
  * How the fee is assessed.
  */
-export type FeeRule =
-  | { type: "fixed"; cents: number }
-  | { type: "per_mille_of_field"; field: string; per_mille: number; min_cents: number }
-  | { type: "product_of_fields"; fields: Array<string>; cents_per_unit: number; min_cents: number };
+export type FeeRule = { "type": "fixed", cents: number, } | { "type": "per_mille_of_field", field: string, per_mille: number, min_cents: number, } | { "type": "product_of_fields", fields: Array<string>, cents_per_unit: number, min_cents: number, };
 
-export type FieldCondition = { field: string; equals: string };
+export type FieldCondition = { field: string, equals: string, };
 
-export type FormField = { key: string; label: string; required: boolean } & (
-  | { type: "text"; max_len: number }
-  | { type: "number"; min: number; max: number }
-  | { type: "date" }
-  | { type: "boolean" }
-  | { type: "select"; options: Array<string> }
-);
+export type FormField = { key: string, label: string, required: boolean, } & ({ "type": "text", max_len: number, } | { "type": "number", min: number, max: number, } | { "type": "date" } | { "type": "boolean" } | { "type": "select", options: Array<string>, });
 
 /**
  * One entry of a case's history.
  */
-export type HistoryEntry = {
-  /**
-   * The portal's global order position of the transaction that wrote this event.
-   */
-  seq: number;
-  /**
-   * The case version this event produced.
-   */
-  version: number;
-  at: string;
-  actor: ActorRef;
-  /**
-   * The command that caused the event, if any.
-   */
-  command_id?: string | null;
-  event: EventKind;
-};
+export type HistoryEntry = { 
+/**
+ * The portal's global order position of the transaction that wrote this event.
+ */
+seq: number, 
+/**
+ * The case version this event produced.
+ */
+version: number, at: string, actor: ActorRef, 
+/**
+ * The command that caused the event, if any.
+ */
+command_id?: string | null, event: EventKind, };
 
-export type InboxFilter = {
-  /**
-   * Empty means every status.
-   */
-  statuses: Array<CaseStatus>;
-  service: string | null;
-  assignee: AssigneeFilter;
-  office: string | null;
-  due: DueFilter | null;
-  outbox: OutboxFilter | null;
-  /**
-   * Only cases where the citizen acted last ("Antwort eingegangen").
-   */
-  answered: boolean;
-  /**
-   * Full-text search over Aktenzeichen, applicant, address, form data and notes.
-   */
-  text: string | null;
-};
+export type InboxFilter = { 
+/**
+ * Empty means every status.
+ */
+statuses: Array<CaseStatus>, service: string | null, assignee: AssigneeFilter, office: string | null, due: DueFilter | null, outbox: OutboxFilter | null, 
+/**
+ * Only cases where the citizen acted last ("Antwort eingegangen").
+ */
+answered: boolean, 
+/**
+ * Full-text search over Aktenzeichen, applicant, address, form data and notes.
+ */
+text: string | null, };
 
 /**
  * One line of the inbox.
  */
-export type InboxRow = {
-  case_id: string;
-  aktenzeichen: string;
-  service_id: string;
-  office_id: string;
-  status: CaseStatus;
-  assignee: string | null;
-  assignee_name: string | null;
-  priority: Priority;
-  received_at: string;
-  due_date: string;
-  applicant_name: string;
-  /**
-   * Commands of the user on this case the portal has not answered yet.
-   */
-  pending: number;
-  /**
-   * Commands of the user on this case the portal refused.
-   */
-  rejected: number;
-  answered: boolean;
-};
+export type InboxRow = { case_id: string, aktenzeichen: string, service_id: string, office_id: string, status: CaseStatus, assignee: string | null, assignee_name: string | null, priority: Priority, received_at: string, due_date: string, applicant_name: string, 
+/**
+ * Commands of the user on this case the portal has not answered yet.
+ */
+pending: number, 
+/**
+ * Commands of the user on this case the portal refused.
+ */
+rejected: number, answered: boolean, };
 
-export type InboxSort = { key: SortKey; descending: boolean };
+export type InboxSort = { key: SortKey, descending: boolean, };
 
 /**
  * A Nachforderung.
  */
-export type ItemsRequest = {
-  id: string;
-  items: Array<RequestedItem>;
-  reason: string;
-  message: string;
-  answer_due: string;
-  requested_at: string;
-  requested_by: string;
-  status: RequestStatus;
-  answered_at?: string | null;
-};
+export type ItemsRequest = { id: string, items: Array<RequestedItem>, reason: string, message: string, answer_due: string, requested_at: string, requested_by: string, status: RequestStatus, answered_at?: string | null, };
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 
-export type Message = { id: string; from_citizen: boolean; author: string; text: string; at: string };
+export type Message = { id: string, from_citizen: boolean, author: string, text: string, at: string, };
 
 /**
  * An internal note; never shown to the citizen.
  */
-export type Note = { id: string; author_id: string; author: string; text: string; at: string };
+export type Note = { id: string, author_id: string, author: string, text: string, at: string, };
 
-export type OfficeInfo = { id: string; code: string; name: string };
+export type OfficeInfo = { id: string, code: string, name: string, };
 
 /**
  * One entry of the outbox as the UI shows it.
  */
-export type OutboxEntry = {
-  position: number;
-  command_id: string;
-  case_id: string;
-  aktenzeichen: string;
-  /**
-   * The command kind's wire name (`claim`, `add_note`, …).
-   */
-  kind: string;
-  command: Command;
-  state: OutboxState;
-  created_at: string;
-  /**
-   * Failed attempts to deliver it (network or portal errors, not refusals).
-   */
-  attempts: number;
-  last_error: string | null;
-  rejection_code: string | null;
-  rejection_message: string | null;
-};
+export type OutboxEntry = { position: number, command_id: string, case_id: string, aktenzeichen: string, 
+/**
+ * The command kind's wire name (`claim`, `add_note`, …).
+ */
+kind: string, command: Command, state: OutboxState, created_at: string, 
+/**
+ * Failed attempts to deliver it (network or portal errors, not refusals).
+ */
+attempts: number, last_error: string | null, rejection_code: string | null, rejection_message: string | null, };
 
 /**
  * Cases with commands in the outbox.
@@ -431,7 +235,7 @@ export type Outcome = "approved" | "rejected" | "partial";
  * `from` is the day the office asked, `to` the day the citizen answered, or `None`
  * while the office is still waiting.
  */
-export type Pause = { from: string; to: string | null };
+export type Pause = { from: string, to: string | null, };
 
 export type PaymentStatus = "open" | "paid" | "failed";
 
@@ -442,33 +246,23 @@ export type RequestStatus = "open" | "answered" | "expired";
 /**
  * One item a request for missing documents asks for.
  */
-export type RequestedItem = {
-  /**
-   * The service's required-document key, when the item is one of them.
-   */
-  kind: string | null;
-  description: string;
-};
+export type RequestedItem = { 
+/**
+ * The service's required-document key, when the item is one of them.
+ */
+kind: string | null, description: string, };
 
-export type RequiredDocument = {
-  key: string;
-  label: string;
-  /**
-   * Required only when this form field has this value (`"true"` for booleans).
-   */
-  when?: FieldCondition | null;
-};
+export type RequiredDocument = { key: string, label: string, 
+/**
+ * Required only when this form field has this value (`"true"` for booleans).
+ */
+when?: FieldCondition | null, };
 
-export type Review = {
-  verdict: Verdict;
-  reason?: string | null;
-  by: string;
-  at: string;
-  /**
-   * The case version at which this review was recorded.
-   */
-  version: number;
-};
+export type Review = { verdict: Verdict, reason?: string | null, by: string, at: string, 
+/**
+ * The case version at which this review was recorded.
+ */
+version: number, };
 
 /**
  * A staff member's role in the town hall.
@@ -478,59 +272,46 @@ export type Role = "caseworker" | "team_lead" | "admin";
 /**
  * A service (Leistung) citizens apply for.
  */
-export type ServiceDefinition = {
-  /**
-   * Two to four capital letters; part of the Aktenzeichen.
-   */
-  id: string;
-  name: string;
-  description: string;
-  fields: Array<FormField>;
-  required_documents: Array<RequiredDocument>;
-  fee: FeeRule;
-  processing_period: string;
-};
+export type ServiceDefinition = { 
+/**
+ * Two to four capital letters; part of the Aktenzeichen.
+ */
+id: string, name: string, description: string, fields: Array<FormField>, required_documents: Array<RequiredDocument>, fee: FeeRule, processing_period: string, };
 
 /**
  * What the UI needs to decide between the login form and the inbox.
  */
-export type SessionInfo = {
-  /**
-   * The signed-in user; `null` shows the login form.
-   */
-  me: UserInfo | null;
-  /**
-   * The portal address for the login form: the last one used, else the one the
-   * installation was configured with.
-   */
-  last_portal: string | null;
-  last_user: string | null;
-  status: SyncStatus;
-};
+export type SessionInfo = { 
+/**
+ * The signed-in user; `null` shows the login form.
+ */
+me: UserInfo | null, 
+/**
+ * The portal address for the login form: the last one used, else the one the
+ * installation was configured with.
+ */
+last_portal: string | null, last_user: string | null, status: SyncStatus, };
 
 export type SortKey = "due" | "received" | "aktenzeichen" | "applicant" | "relevance";
 
 /**
  * What the status bar shows.
  */
-export type SyncStatus = {
-  connection: Connection;
-  last_sync: string | null;
-  /**
-   * Commands not yet answered by the portal.
-   */
-  pending: number;
-  /**
-   * Commands the portal refused, waiting for the user.
-   */
-  rejected: number;
-  /**
-   * The position up to which the local store has every change.
-   */
-  cursor: number;
-};
+export type SyncStatus = { connection: Connection, last_sync: string | null, 
+/**
+ * Commands not yet answered by the portal.
+ */
+pending: number, 
+/**
+ * Commands the portal refused, waiting for the user.
+ */
+rejected: number, 
+/**
+ * The position up to which the local store has every change.
+ */
+cursor: number, };
 
-export type UserInfo = { id: string; name: string; display_name: string; role: Role; offices: Array<OfficeInfo> };
+export type UserInfo = { id: string, name: string, display_name: string, role: Role, offices: Array<OfficeInfo>, };
 
 export type Verdict = "accepted" | "rejected";
 
@@ -590,23 +371,20 @@ export const commands = {
   discard(command_id: string): Promise<OutboxEntry> {
     return invoke<OutboxEntry>("discard", { command_id });
   },
-  /** The Bescheid text (letter markup) the template writes for this case, to edit. */
-  letter_text(case_key: string, outcome: Outcome): Promise<string> {
-    return invoke<string>("letter_text", { case_key, outcome });
+  /** The Bescheid text (letter markup) the template writes for this case, to edit; */
+  /** the fee defaults to the case's. */
+  letter_text(case_key: string, outcome: Outcome, fee_cents: number | null): Promise<string> {
+    return invoke<string>("letter_text", { case_key, outcome, fee_cents });
   },
   /** The Bescheid as it would go out now, as a base64 PDF for the preview: the */
-  /** template's text, or `edited_text` (then signed by the caseworker). */
-  letter_preview(case_key: string, outcome: Outcome, edited_text: string | null): Promise<string> {
-    return invoke<string>("letter_preview", { case_key, outcome, edited_text });
+  /** template's text, or `edited_text` (then signed by the caseworker); the fee */
+  /** defaults to the case's. */
+  letter_preview(case_key: string, outcome: Outcome, fee_cents: number | null, edited_text: string | null): Promise<string> {
+    return invoke<string>("letter_preview", { case_key, outcome, fee_cents, edited_text });
   },
   /** Decides a case with its Bescheid (rendered now, uploaded before the command; */
   /** queued when offline). The fee defaults to the case's assessed fee. */
-  decide(
-    case_key: string,
-    outcome: Outcome,
-    fee_cents: number | null,
-    edited_text: string | null,
-  ): Promise<OutboxEntry> {
+  decide(case_key: string, outcome: Outcome, fee_cents: number | null, edited_text: string | null): Promise<OutboxEntry> {
     return invoke<OutboxEntry>("decide", { case_key, outcome, fee_cents, edited_text });
   },
   /** Team leads: decides many cases with the same outcome and the template's */

@@ -22,7 +22,7 @@ export function useLetterPreview(backend: Backend, request: PreviewRequest, revi
 
   useEffect(() => {
     const created = new PreviewScheduler(
-      (r) => backend.commands.letter_preview(r.caseKey, r.outcome, r.editedText),
+      (r) => backend.commands.letter_preview(r.caseKey, r.outcome, r.feeCents, r.editedText),
       (next) => {
         setState(next);
         if (next.status === "ready") setPdf(next.pdf);
@@ -33,10 +33,10 @@ export function useLetterPreview(backend: Backend, request: PreviewRequest, revi
     return () => created.dispose();
   }, [backend]);
 
-  const { caseKey, outcome, editedText } = request;
+  const { caseKey, outcome, feeCents, editedText } = request;
   useEffect(() => {
-    scheduler.current?.request({ caseKey, outcome, editedText });
-  }, [backend, caseKey, outcome, editedText, revision]);
+    scheduler.current?.request({ caseKey, outcome, feeCents, editedText });
+  }, [backend, caseKey, outcome, feeCents, editedText, revision]);
 
   return { state, pdf };
 }

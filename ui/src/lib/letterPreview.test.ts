@@ -9,7 +9,12 @@ import {
   base64ToBytes,
 } from "./letterPreview";
 
-const request = (editedText: string | null): PreviewRequest => ({ caseKey: "c1", outcome: "approved", editedText });
+const request = (editedText: string | null): PreviewRequest => ({
+  caseKey: "c1",
+  outcome: "approved",
+  feeCents: null,
+  editedText,
+});
 
 /** A render whose answers the test releases by hand, in any order. */
 function controlledRender() {

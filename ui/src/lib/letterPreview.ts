@@ -10,6 +10,8 @@ export const PREVIEW_DELAY_MS = 300;
 export interface PreviewRequest {
   caseKey: string;
   outcome: Outcome;
+  /** The fee in cents the letter assesses, or null for the case's. */
+  feeCents: number | null;
   /** The edited text, or null for the template's. */
   editedText: string | null;
 }
