@@ -407,6 +407,7 @@ fn describe_ipc(calls: &[Ipc], origin: f64) -> String {
 
 /// Where the time between an input and the painted result went: until the first IPC
 /// request, from it until the last answer, and from there until painted.
+#[derive(Clone, Copy)]
 struct Split {
     before_ipc: f64,
     ipc: f64,
@@ -428,14 +429,6 @@ fn split(calls: &[Ipc], input: f64, painted: f64) -> Option<Split> {
         ipc: last - first,
         after_ipc: painted - last,
     })
-}
-
-fn copy_split(split: &Split) -> Split {
-    Split {
-        before_ipc: split.before_ipc,
-        ipc: split.ipc,
-        after_ipc: split.after_ipc,
-    }
 }
 
 fn median_split(splits: &[Option<Split>]) -> String {
@@ -1383,7 +1376,7 @@ fn report(args: &Args, run: &Run, context: Conditions) -> anyhow::Result<String>
          after the next animation frame; “DOM” is when the `MutationObserver` saw it). \
          The IPC requests are noted by wrapping the page's `fetch`, which Tauri's IPC \
          uses; their times are relative to the click. Median split: {}.\n",
-        median_split(&run.opens.iter().map(|o| o.split.as_ref().map(copy_split)).collect::<Vec<_>>())
+        median_split(&run.opens.iter().map(|o| o.split).collect::<Vec<_>>())
     )?;
     writeln!(
         out,
@@ -1411,7 +1404,7 @@ fn report(args: &Args, run: &Run, context: Conditions) -> anyhow::Result<String>
          asked; the rest is IPC (queries, serialisation) and rendering. IPC times are \
          relative to the last input event. Median split: {}.\n",
         debounce.map_or("?".into(), |d| format!("{d:.0}")),
-        median_split(&run.searches.iter().map(|s| s.split.as_ref().map(copy_split)).collect::<Vec<_>>())
+        median_split(&run.searches.iter().map(|s| s.split).collect::<Vec<_>>())
     )?;
     writeln!(
         out,
