@@ -31,6 +31,16 @@ impl Drop for Portal {
 }
 
 impl Portal {
+    /// The process id, for signals (a graceful SIGTERM).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The exit status, once the process has ended.
+    pub fn try_wait(&mut self) -> Option<std::process::ExitStatus> {
+        self.child.try_wait().expect("the portal's exit status")
+    }
+
     /// Kills the process (no graceful shutdown), as a crash or a pulled plug would.
     pub fn kill(&mut self) {
         let _ = self.child.kill();

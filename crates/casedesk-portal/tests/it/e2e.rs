@@ -1,108 +1,31 @@
 //! End to end: the real `casedesk-portal` binary on `127.0.0.1:0`, real HTTP over
 //! sockets, real signals.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use casedesk_domain::CaseAggregate;
 use casedesk_domain::wire::BootstrapMarker;
+use casedesk_tests::portal::{Portal, PortalUser, http as client};
 use futures::StreamExt;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-/// A running portal process; killed when dropped.
-struct Portal {
-    child: Child,
-    base: String,
-    /// Lines the portal printed before it started listening (the demo logins).
-    banner: Vec<String>,
-}
-
-impl Drop for Portal {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(data_dir: &Path, demo: bool) -> Portal {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_casedesk-portal"));
-    command
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(data_dir)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
-    if demo {
-        command.arg("--demo");
-    }
-    // Owned by a `Portal` at once, so a failed start still kills the process.
-    let mut portal = Portal {
-        child: command.spawn().expect("start casedesk-portal"),
-        base: String::new(),
-        banner: Vec::new(),
-    };
-    let stdout = portal.child.stdout.take().expect("stdout");
-    let (lines, received) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if lines.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let deadline = Instant::now() + Duration::from_secs(180);
-    loop {
-        let line = received
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-            .expect("the portal did not start listening");
-        if let Some(address) = line.strip_prefix("casedesk-portal listening on ") {
-            portal.base = address.to_owned();
-            return portal;
-        }
-        portal.banner.push(line);
-    }
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(60))
-        .build()
-        .unwrap()
+fn start(data_dir: &Path) -> Portal {
+    Portal::start(data_dir)
 }
 
 async fn login(portal: &Portal, user: &str, password: &str) -> String {
-    let reply: Value = client()
-        .post(format!("{}/api/v1/office/session", portal.base))
-        .json(&json!({"user": user, "password": password}))
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    reply["access_token"].as_str().unwrap().to_owned()
+    PortalUser::login(&portal.base, user, password).await.token
 }
 
 /// The first demo login (`a.becker`, a caseworker) as (user, password).
 fn demo_caseworker(portal: &Portal) -> (String, String) {
-    let line = portal
-        .banner
-        .iter()
-        .find(|l| l.contains("(caseworker,"))
-        .expect("a caseworker login line");
-    let (credentials, _) = line
-        .split_once("  (")
-        .expect("USER / PASSWORD  (role, office)");
-    let (user, password) = credentials.split_once(" / ").expect("USER / PASSWORD");
-    (user.to_owned(), password.to_owned())
+    portal.login_of("caseworker", 0)
 }
 
 async fn bootstrap(portal: &Portal, token: &str) -> (BootstrapMarker, Vec<CaseAggregate>) {
@@ -172,7 +95,7 @@ fn note(case: &CaseAggregate, text: &str) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_portal_syncs_over_real_sockets() {
     let dir = tempfile::tempdir().unwrap();
-    let portal = start(dir.path(), true);
+    let portal = start(dir.path());
     let login_lines: Vec<&String> = portal.banner.iter().filter(|l| l.contains(" / ")).collect();
     assert!(login_lines.len() >= 12, "demo logins: {:?}", portal.banner);
     for line in &login_lines {
@@ -380,7 +303,7 @@ async fn next_seq(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_portal_keeps_every_acknowledged_command() {
     let dir = tempfile::tempdir().unwrap();
-    let portal = start(dir.path(), true);
+    let portal = start(dir.path());
     let (user, password) = demo_caseworker(&portal);
     let token = login(&portal, &user, &password).await;
     let (_, cases) = bootstrap(&portal, &token).await;
@@ -393,11 +316,10 @@ async fn a_killed_portal_keeps_every_acknowledged_command() {
 
     // SIGKILL: no chance to flush anything.
     let mut portal = portal;
-    portal.child.kill().unwrap();
-    portal.child.wait().unwrap();
+    portal.kill();
     drop(portal);
 
-    let portal = start(dir.path(), true);
+    let portal = start(dir.path());
     assert!(
         portal.banner.is_empty(),
         "the demo tenant was created twice"
@@ -419,7 +341,7 @@ async fn a_killed_portal_keeps_every_acknowledged_command() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_upload_cut_off_midway_stores_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let portal = start(dir.path(), true);
+    let portal = start(dir.path());
     let (user, password) = demo_caseworker(&portal);
     let token = login(&portal, &user, &password).await;
     let mut body = minimal_pdf();
@@ -462,7 +384,7 @@ async fn an_upload_cut_off_midway_stores_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_ends_live_streams_and_exits_cleanly() {
     let dir = tempfile::tempdir().unwrap();
-    let mut portal = start(dir.path(), true);
+    let mut portal = start(dir.path());
     let (user, password) = demo_caseworker(&portal);
     let token = login(&portal, &user, &password).await;
     let mut live = client()
@@ -475,7 +397,7 @@ async fn sigterm_ends_live_streams_and_exits_cleanly() {
     let mut seen = String::new();
     next_seq(&mut live, &mut seen).await;
     let status = Command::new("kill")
-        .args(["-TERM", &portal.child.id().to_string()])
+        .args(["-TERM", &portal.pid().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
@@ -491,7 +413,7 @@ async fn sigterm_ends_live_streams_and_exits_cleanly() {
     assert!(ended.is_ok(), "the live stream outlived the shutdown");
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        if let Some(status) = portal.child.try_wait().unwrap() {
+        if let Some(status) = portal.try_wait() {
             assert!(status.success(), "exit status {status}");
             break;
         }
