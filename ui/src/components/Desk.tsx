@@ -49,7 +49,7 @@ interface Props {
 /** What the document panel shows: one of the case's documents, or its decision letter. */
 type ShownRef = { kind: "document"; id: string } | { kind: "letter"; sha256: string };
 
-const SEARCH_DEBOUNCE_MS = 80;
+const SEARCH_DEBOUNCE_MS = 50;
 const MAX_NOTICES = 5;
 
 let noticeIds = 0;

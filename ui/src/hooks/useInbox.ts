@@ -36,8 +36,10 @@ export function useInbox(backend: Backend, query: InboxQuery, onError: (error: u
   onErrorRef.current = onError;
 
   const pump = useCallback(() => {
-    const count = total.current;
-    if (count === null) return;
+    // Until the count is known, the first page is asked for beside it (at most one
+    // page of rows can be wasted), so a new search costs the slower of the two
+    // queries, not both one after the other.
+    const count = total.current ?? pages.pageSize;
     const { first, last } = range.current;
     const { filter, sort } = queryRef.current;
     for (const claim of pages.claim(first, last, count)) {
@@ -99,7 +101,8 @@ export function useInbox(backend: Backend, query: InboxQuery, onError: (error: u
     setFirstPageLoaded(false);
     setVersion((v) => v + 1);
     loadCounts();
-  }, [query, pages, loadCounts]);
+    pump();
+  }, [query, pages, loadCounts, pump]);
 
   const showRange = useCallback(
     (first: number, last: number) => {
