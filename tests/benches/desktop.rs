@@ -229,6 +229,11 @@ struct ProcessMemory {
     name: String,
     rss_kb: u64,
     pss_kb: u64,
+    pss_anon_kb: u64,
+    pss_file_kb: u64,
+    pss_shmem_kb: u64,
+    /// Resident pages of the local store's file (SQLite maps it for reading).
+    store_rss_kb: u64,
 }
 
 struct MemoryPoint {
@@ -244,6 +249,32 @@ impl MemoryPoint {
     fn pss_mb(&self) -> f64 {
         self.processes.iter().map(|p| p.pss_kb).sum::<u64>() as f64 / 1024.0
     }
+}
+
+/// The resident kB of a process's mappings of files whose name starts with `file`.
+fn mapped_rss_kb(pid: u32, file: &str) -> u64 {
+    let Ok(smaps) = std::fs::read_to_string(format!("/proc/{pid}/smaps")) else {
+        return 0;
+    };
+    let mut total = 0;
+    let mut inside = false;
+    for line in smaps.lines() {
+        let first = line.split_whitespace().next().unwrap_or_default();
+        if first.contains('-') && first.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            inside = line
+                .split_whitespace()
+                .nth(5)
+                .and_then(|path| path.rsplit('/').next())
+                .is_some_and(|name| name.starts_with(file));
+        } else if inside && first == "Rss:" {
+            total += line
+                .split_whitespace()
+                .nth(1)
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0);
+        }
+    }
+    total
 }
 
 /// RSS and PSS of the app and every process below it, from `smaps_rollup`.
@@ -265,6 +296,10 @@ fn memory(label: &str, app: u32) -> MemoryPoint {
             name: process_name(pid),
             rss_kb: kb("Rss:"),
             pss_kb: kb("Pss:"),
+            pss_anon_kb: kb("Pss_Anon:"),
+            pss_file_kb: kb("Pss_File:"),
+            pss_shmem_kb: kb("Pss_Shmem:"),
+            store_rss_kb: mapped_rss_kb(pid, "casedesk.db"),
         });
     }
     MemoryPoint {
@@ -358,6 +393,73 @@ fn search_debounce_ms() -> Option<f64> {
         .trim_end_matches(';')
         .parse()
         .ok()
+}
+
+/// Which sources the app binary was built from: the commit, uncommitted changes in
+/// the app's sources, and source files newer than the binary (then what ran may
+/// differ from what the sources say, e.g. the debounce).
+fn provenance(app: &Path) -> String {
+    let root = casedesk_tests::repo_root();
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(args)
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+            .unwrap_or_default()
+    };
+    let sources = ["ui/src", "src-tauri/src", "crates/casedesk-client/src"];
+    let commit = git(&["rev-parse", "--short", "HEAD"]);
+    let mut status_args = vec!["status", "--porcelain", "--"];
+    status_args.extend(sources);
+    let dirty = git(&status_args).lines().count();
+    let built = std::fs::metadata(app).and_then(|m| m.modified()).ok();
+    let mut newer = Vec::new();
+    let mut stack: Vec<PathBuf> = sources.iter().map(|s| root.join(s)).collect();
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let (Some(built), Ok(modified)) =
+                (built, entry.metadata().and_then(|m| m.modified()))
+                && modified > built
+            {
+                newer.push(
+                    path.strip_prefix(root)
+                        .unwrap_or(&path)
+                        .display()
+                        .to_string(),
+                );
+            }
+        }
+    }
+    newer.sort();
+    let built_at = built
+        .map(|t| {
+            chrono::DateTime::<chrono::Local>::from(t)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default();
+    format!(
+        "The app binary was built {built_at} at commit {commit} ({}); {}.",
+        if dirty == 0 {
+            "no uncommitted changes in the UI, the shell or the engine".to_owned()
+        } else {
+            format!("{dirty} files of the UI, the shell or the engine had uncommitted changes")
+        },
+        if newer.is_empty() {
+            "no source file is newer than the binary".to_owned()
+        } else {
+            format!(
+                "**source files changed after the build, so what ran may differ from them**: {}",
+                newer.join(", ")
+            )
+        }
+    )
 }
 
 /// One IPC request of the page: command, start and end in the page's clock.
@@ -703,7 +805,9 @@ struct Open {
     split: Option<Split>,
 }
 
-async fn open_case(app: &DesktopApp, aktenzeichen: &str) -> anyhow::Result<Open> {
+/// Clicks the row of `aktenzeichen` and times the case showing; `close` closes it
+/// again, back to the list alone.
+async fn open_case(app: &DesktopApp, aktenzeichen: &str, close: bool) -> anyhow::Result<Open> {
     app.client
         .execute(WATCH_OPEN, vec![json!(aktenzeichen)])
         .await?;
@@ -725,13 +829,18 @@ async fn open_case(app: &DesktopApp, aktenzeichen: &str) -> anyhow::Result<Open>
         ipc: describe_ipc(&calls, input),
         split: split(&calls, input, painted),
     };
-    // Back to the list as it was, for the next one.
+    if close {
+        close_case(app).await;
+    }
+    Ok(open)
+}
+
+async fn close_case(app: &DesktopApp) {
     app.click("[data-testid=case-view] .close-button").await;
     app.wait_until("the case view closed", || async {
         app.find_all("[data-testid=case-view]").await.is_empty()
     })
     .await;
-    Ok(open)
 }
 
 struct Search {
@@ -991,6 +1100,7 @@ struct Run {
     memory: Vec<MemoryPoint>,
     start_memory: Vec<(f64, f64)>,
     opens: Vec<Open>,
+    switches: Vec<Open>,
     searches: Vec<Search>,
     jumps: Vec<Jump>,
     profile: Vec<(String, f64, u64)>,
@@ -1012,6 +1122,7 @@ async fn exercise(args: &Args, launch: &AppLaunch) -> anyhow::Result<Run> {
         memory: Vec::new(),
         start_memory: Vec::new(),
         opens: Vec::new(),
+        switches: Vec::new(),
         searches: Vec::new(),
         jumps: Vec::new(),
         profile: Vec::new(),
@@ -1049,19 +1160,32 @@ async fn exercise(args: &Args, launch: &AppLaunch) -> anyhow::Result<Run> {
         let rows = app.client.execute(VISIBLE_ROWS, vec![]).await?;
         let rows = rows.as_array().context("visible rows")?.clone();
         ensure!(
-            rows.len() >= args.opens,
+            rows.len() > 2 * args.opens + 1,
             "only {} rows on screen",
             rows.len()
         );
-        let step = (rows.len() / args.opens).max(1);
+        // From the list alone (the layout makes room for the case each time), then
+        // from one open case to another (other rows, the list already narrowed).
+        let step = (rows.len() / (args.opens + 1)).max(2);
         for i in 0..args.opens {
             let az = rows[i * step]["az"].as_str().context("az")?;
-            let open = open_case(&app, az).await?;
-            eprintln!("opened {az} in {:.1} ms", open.ms);
+            let open = open_case(&app, az, true).await?;
+            eprintln!("opened {az} from the list in {:.1} ms", open.ms);
             run.opens.push(open);
         }
-        run.memory
-            .push(memory(&format!("after opening {} cases", args.opens), pid));
+        let first = rows[args.opens * step]["az"].as_str().context("az")?;
+        open_case(&app, first, false).await?;
+        for i in 0..args.opens {
+            let az = rows[i * step + 1]["az"].as_str().context("az")?;
+            let open = open_case(&app, az, false).await?;
+            eprintln!("opened {az} from another case in {:.1} ms", open.ms);
+            run.switches.push(open);
+        }
+        close_case(&app).await;
+        run.memory.push(memory(
+            &format!("after opening {} cases", 2 * args.opens + 1),
+            pid,
+        ));
 
         let mut terms: Vec<String> = Vec::new();
         for row in &rows {
@@ -1201,6 +1325,7 @@ fn report(args: &Args, run: &Run, context: Conditions) -> anyhow::Result<String>
     let debounce = search_debounce_ms();
     let starts: Vec<f64> = run.starts.iter().map(|s| s.ms).collect();
     let opens: Vec<f64> = run.opens.iter().map(|o| o.ms).collect();
+    let switches: Vec<f64> = run.switches.iter().map(|o| o.ms).collect();
     let searches: Vec<f64> = run.searches.iter().map(|s| s.ms).collect();
     let rss: Vec<f64> = run
         .memory
@@ -1258,6 +1383,7 @@ fn report(args: &Args, run: &Run, context: Conditions) -> anyhow::Result<String>
          (`CASES=2000` for a quick run).\n",
         args.cases, context.sync_s, context.store_mb
     )?;
+    writeln!(out, "{}\n", provenance(&args.app))?;
     writeln!(
         out,
         "Machine: {cpu}, {cores} cores (`nproc`: {}), {memory_total} memory, Linux {}. \
@@ -1286,11 +1412,19 @@ fn report(args: &Args, run: &Run, context: Conditions) -> anyhow::Result<String>
     )?;
     writeln!(
         out,
-        "| Opening a case ({} cases) | ≤ 100 ms | {:.0} ms | {:.0} ms | {} |",
+        "| Opening a case from the inbox ({} cases) | ≤ 100 ms | {:.0} ms | {:.0} ms | {} |",
         opens.len(),
         median(&opens),
         max(&opens),
         verdict(max(&opens) <= OPEN_TARGET_MS)
+    )?;
+    writeln!(
+        out,
+        "| Opening a case while another is open ({} cases) | ≤ 100 ms | {:.0} ms | {:.0} ms | {} |",
+        switches.len(),
+        median(&switches),
+        max(&switches),
+        verdict(max(&switches) <= OPEN_TARGET_MS)
     )?;
     writeln!(
         out,
@@ -1369,23 +1503,32 @@ fn report(args: &Args, run: &Run, context: Conditions) -> anyhow::Result<String>
     writeln!(out, "### Opening a case\n")?;
     writeln!(
         out,
-        "A WebDriver click on a row of the inbox (rows spread over the first screen; the \
-         case is closed again between clicks). The clock runs from the click event's \
-         time stamp until the frame in which the DOM holds \
+        "A WebDriver click on a row of the inbox, rows spread over the first screen: \
+         first from the list alone (the layout then makes room for the case; the case is \
+         closed again between clicks), then from one open case to another row (the list \
+         already narrowed beside the case). The clock runs from the click event's time \
+         stamp until the frame in which the DOM holds \
          `[data-testid=case-view][data-aktenzeichen='<AZ>']` is painted (the first task \
          after the next animation frame; “DOM” is when the `MutationObserver` saw it). \
          The IPC requests are noted by wrapping the page's `fetch`, which Tauri's IPC \
-         uses; their times are relative to the click. Median split: {}.\n",
-        median_split(&run.opens.iter().map(|o| o.split).collect::<Vec<_>>())
+         uses; their times are relative to the click. Median split from the list: {}; \
+         from another case: {}.\n",
+        median_split(&run.opens.iter().map(|o| o.split).collect::<Vec<_>>()),
+        median_split(&run.switches.iter().map(|o| o.split).collect::<Vec<_>>())
     )?;
     writeln!(
         out,
-        "| Case | painted (ms) | DOM (ms) | IPC (ms from the click) |\n|---|---|---|---|"
+        "| From | Case | painted (ms) | DOM (ms) | IPC (ms from the click) |\n|---|---|---|---|---|"
     )?;
-    for open in &run.opens {
+    for (from, open) in run
+        .opens
+        .iter()
+        .map(|o| ("the list", o))
+        .chain(run.switches.iter().map(|o| ("another case", o)))
+    {
         writeln!(
             out,
-            "| {} | {:.0} | {:.0} | {} |",
+            "| {from} | {} | {:.0} | {:.0} | {} |",
             open.aktenzeichen, open.ms, open.dom_ms, open.ipc
         )?;
     }
@@ -1484,42 +1627,45 @@ fn report(args: &Args, run: &Run, context: Conditions) -> anyhow::Result<String>
             .collect::<Vec<_>>()
             .join("; ")
     )?;
-    let mut names: Vec<String> = Vec::new();
+    writeln!(out, "| Point | RSS sum | PSS sum |\n|---|---|---|")?;
     for point in &run.memory {
-        for process in &point.processes {
-            if !names.contains(&process.name) {
-                names.push(process.name.clone());
-            }
-        }
-    }
-    write!(out, "| Point | RSS sum | PSS sum |")?;
-    for name in &names {
-        write!(out, " {name} RSS / PSS |")?;
-    }
-    writeln!(out)?;
-    writeln!(out, "|---|---|---|{}", "---|".repeat(names.len()))?;
-    for point in &run.memory {
-        write!(
+        writeln!(
             out,
             "| {} | {:.0} MB | {:.0} MB |",
             point.label,
             point.rss_mb(),
             point.pss_mb()
         )?;
-        for name in &names {
-            let (r, p) = point
-                .processes
-                .iter()
-                .filter(|p| &p.name == name)
-                .fold((0, 0), |(r, p), m| (r + m.rss_kb, p + m.pss_kb));
-            write!(
+    }
+    writeln!(
+        out,
+        "\nWhat it is, per process (MB): PSS split into anonymous memory (heaps: the \
+         engine's SQLite page caches, the JavaScript heap, WebKit's rendering), \
+         file-backed pages (the libraries' code, and the local store, which SQLite's \
+         reading connections map with `mmap_size` 256 MB) and shared memory (buffers \
+         between the web process and the UI process); the last column is the resident \
+         part of the mapped `casedesk.db`, counted once per mapping.\n"
+    )?;
+    writeln!(
+        out,
+        "| Point | Process | RSS | PSS | PSS anon | PSS file | PSS shmem | `casedesk.db` mapped, RSS |\n|---|---|---|---|---|---|---|---|"
+    )?;
+    let mb = |kb: u64| kb as f64 / 1024.0;
+    for point in &run.memory {
+        for p in &point.processes {
+            writeln!(
                 out,
-                " {:.0} / {:.0} |",
-                r as f64 / 1024.0,
-                p as f64 / 1024.0
+                "| {} | {} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} |",
+                point.label,
+                p.name,
+                mb(p.rss_kb),
+                mb(p.pss_kb),
+                mb(p.pss_anon_kb),
+                mb(p.pss_file_kb),
+                mb(p.pss_shmem_kb),
+                mb(p.store_rss_kb)
             )?;
         }
-        writeln!(out)?;
     }
     writeln!(out)?;
     Ok(out)
