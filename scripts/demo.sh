@@ -46,28 +46,21 @@ cat "$portal_log"
 export CASEDESK_DATA_DIR="${CASEDESK_DESKTOP_DIR:-$PWD/data/demo-desktop}"
 export CASEDESK_PORTAL="http://$listen"
 export CASEDESK_KEYRING_SERVICE="${CASEDESK_KEYRING_SERVICE:-casedesk-demo}"
-# Signs the demo caseworker in (token into the OS keyring), then starts the app,
-# which finds the session and opens the inbox.
-run_desktop() {
-    CASEDESK_PASSWORD=demo-casedesk target/release/casedesk login \
-        --portal "$CASEDESK_PORTAL" --user a.becker
-    target/release/casedesk-desktop
-}
-export -f run_desktop
-
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
     echo "==> starting Casedesk as a.becker (close the window to stop the demo)"
-    run_desktop
+    scripts/lib/demo-desktop.sh
 else
     # No desktop session: a virtual display and a private keyring. The app keeps
     # running until interrupted; a screenshot shows what it shows.
     shot="$PWD/data/demo-desktop.png"
     echo "==> no display: starting Casedesk as a.becker in Xvfb (Ctrl-C stops the demo)"
-    xvfb-run -a --server-args="-screen 0 1600x1000x24" scripts/lib/keyring-session.sh bash -c '
-        run_desktop &
-        app=$!
-        trap "kill $app 2>/dev/null" EXIT INT TERM
-        sleep 8
-        import -window root "'"$shot"'" && echo "==> screenshot of the app: '"$shot"'"
-        wait $app'
+    SHOT="$shot" xvfb-run -a --server-args="-screen 0 1600x1000x24" \
+        scripts/lib/keyring-session.sh bash -c '
+            scripts/lib/demo-desktop.sh &
+            app=$!
+            trap "kill $app 2>/dev/null" EXIT INT TERM
+            # Time for the login, the app to start and the inbox to fill.
+            sleep 10
+            import -window root "$SHOT" && echo "==> screenshot of the app: $SHOT"
+            wait $app'
 fi
