@@ -550,11 +550,17 @@ fn median_split(splits: &[Option<Split>]) -> String {
 // ---------------------------------------------------------------------------------
 // In-page scripts.
 
-/// Resolves when the app's root says the inbox's first page is shown, after that
-/// frame is painted; reports that moment and the page's own timing.
+/// Resolves once the app's root says the inbox's first page is shown and its rows
+/// are in the page (or the list is empty with a count of 0), after that frame is
+/// painted;
+/// reports that moment, when the ready mark appeared, and the page's own timing.
 const WAIT_READY: &str = r#"
 const done = arguments[arguments.length - 1];
-const selector = '#root > .app[data-ready="true"]';
+const ready = () => document.querySelector('#root > .app[data-ready="true"]');
+const rows = () => document.querySelectorAll('[data-testid=inbox-row]').length;
+const count = () => (document.querySelector('[data-testid=inbox-count]') || {}).textContent;
+const shown = () => ready() && (rows() > 0 || (document.querySelector('.inbox-empty') && count() === '0'));
+let marked = ready() ? performance.now() : null;
 const report = (already) => {
   const seen = performance.now();
   requestAnimationFrame(() => {
@@ -565,22 +571,24 @@ const report = (already) => {
       const fcp = performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint');
       done({
         origin: performance.timeOrigin,
+        marked,
         seen,
         painted,
         already,
         dcl: nav ? nav.domContentLoadedEventEnd : null,
         fcp: fcp ? fcp.startTime : null,
-        rows: document.querySelectorAll('[data-testid=inbox-row]').length,
+        rows: rows(),
       });
     };
     channel.port2.postMessage(null);
   });
 };
-if (document.querySelector(selector)) {
+if (shown()) {
   report(true);
 } else {
   const observer = new MutationObserver(() => {
-    if (document.querySelector(selector)) {
+    if (marked === null && ready()) marked = performance.now();
+    if (shown()) {
       observer.disconnect();
       report(false);
     }
@@ -760,6 +768,8 @@ struct Start {
     /// The ready mark was already set when the first script ran: the figure is an
     /// upper bound.
     upper_bound: bool,
+    /// How long before the rows were in the page the ready mark appeared.
+    mark_early_ms: Option<f64>,
     rows: u64,
 }
 
@@ -793,6 +803,11 @@ async fn measure_start(app: &DesktopApp, app_pid: u32, data_dir: &Path) -> anyho
         dom_loaded_ms: ready["dcl"].as_f64().map(relative),
         first_paint_ms: ready["fcp"].as_f64().map(relative),
         upper_bound: ready["already"].as_bool().unwrap_or(false),
+        mark_early_ms: ready["marked"]
+            .as_f64()
+            .zip(ready["seen"].as_f64())
+            .map(|(marked, seen)| seen - marked)
+            .filter(|early| *early > 1.0),
         rows: ready["rows"].as_u64().unwrap_or(0),
     })
 }
@@ -1461,9 +1476,11 @@ fn report(args: &Args, run: &Run, context: Conditions) -> anyhow::Result<String>
         "Each start is a new app process over the same store (the OS file cache is \
          warm; the first start also has an empty WebKit cache). The clock runs from the \
          WebDriver session request, which makes WebKitWebDriver start the app, until the \
-         frame in which the page has set `data-ready=\"true\"` on `#root > .app` (the \
-         inbox's first page is shown) is painted: a `MutationObserver` sees the mark, and \
-         the time is taken in the first task after the next animation frame, as \
+         frame is painted in which the page has set `data-ready=\"true\"` on \
+         `#root > .app` (the inbox's first page is shown) and the rows \
+         `[data-testid=inbox-row]` are in the page (a mark set before the rows is \
+         reported in the last column): a `MutationObserver` sees both, and the time is \
+         taken in the first task after the next animation frame, as \
          `performance.timeOrigin + performance.now()`. The other columns place the steps \
          on the same clock (ms from the session request): the app process starting \
          (`/proc/<pid>/stat`, 10 ms resolution), the app logging “Casedesk starting” \
@@ -1476,13 +1493,13 @@ fn report(args: &Args, run: &Run, context: Conditions) -> anyhow::Result<String>
     )?;
     writeln!(
         out,
-        "| Start | ready | process started | “Casedesk starting” logged | page load starts | DOMContentLoaded | first paint | rows shown |\n|---|---|---|---|---|---|---|---|"
+        "| Start | ready | process started | “Casedesk starting” logged | page load starts | DOMContentLoaded | first paint | rows in the page | ready mark before the rows |\n|---|---|---|---|---|---|---|---|---|"
     )?;
     let ms = |v: Option<f64>| v.map_or("—".into(), |ms| format!("{ms:.0}"));
     for (i, start) in run.starts.iter().enumerate() {
         writeln!(
             out,
-            "| {} | {:.0}{} | {} | {} | {:.0} | {} | {} | {} |",
+            "| {} | {:.0}{} | {} | {} | {:.0} | {} | {} | {} | {} |",
             i + 1,
             start.ms,
             if start.upper_bound {
@@ -1496,6 +1513,9 @@ fn report(args: &Args, run: &Run, context: Conditions) -> anyhow::Result<String>
             ms(start.dom_loaded_ms),
             ms(start.first_paint_ms),
             start.rows,
+            start
+                .mark_early_ms
+                .map_or("—".into(), |early| format!("**{early:.0} ms**")),
         )?;
     }
     writeln!(out)?;
