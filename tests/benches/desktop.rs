@@ -155,7 +155,11 @@ fn all_processes() -> HashMap<u32, ProcStat> {
 
 /// `root` and every process below it.
 fn process_tree(root: u32) -> Vec<u32> {
-    let processes = all_processes();
+    tree_in(&all_processes(), root)
+}
+
+/// `root` and every process below it in a snapshot of the processes.
+fn tree_in(processes: &HashMap<u32, ProcStat>, root: u32) -> Vec<u32> {
     let mut tree = vec![root];
     let mut i = 0;
     while i < tree.len() {
@@ -348,6 +352,110 @@ fn busy_neighbours() -> String {
         .map(|(name, (count, share))| format!("{name} ×{count} ({:.0} %)", share * 100.0))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// What other work took the CPU while the app was measured.
+struct Neighbours {
+    /// Per second: the CPU time of processes outside the benchmark, in cores.
+    samples: Vec<f64>,
+    /// CPU seconds per process name.
+    by_name: BTreeMap<String, f64>,
+}
+
+impl Neighbours {
+    fn describe(&self, cores: usize) -> String {
+        if self.samples.is_empty() {
+            return "not sampled".into();
+        }
+        let mean = self.samples.iter().sum::<f64>() / self.samples.len() as f64;
+        let mut names: Vec<(&String, &f64)> = self.by_name.iter().collect();
+        names.sort_by(|a, b| b.1.total_cmp(a.1));
+        let top = names
+            .iter()
+            .take(4)
+            .filter(|(_, s)| **s >= 1.0)
+            .map(|(n, s)| format!("{n} {s:.0} s"))
+            .collect::<Vec<_>>();
+        format!(
+            "on average {:.0} % of one core (of {} % the machine has; max {:.0} % in one \
+             second, over {} s){}",
+            mean * 100.0,
+            cores * 100,
+            max(&self.samples) * 100.0,
+            self.samples.len(),
+            if top.is_empty() {
+                String::new()
+            } else {
+                format!("; CPU time by name: {}", top.join(", "))
+            }
+        )
+    }
+}
+
+/// Samples once a second until stopped how much CPU processes outside this
+/// benchmark take (this process, everything below it and the X server of its
+/// display count as the benchmark).
+struct NeighbourWatch {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<Neighbours>,
+}
+
+impl NeighbourWatch {
+    fn start() -> NeighbourWatch {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let stopped = stop.clone();
+        let display = std::env::var("DISPLAY").unwrap_or_default();
+        let thread = std::thread::spawn(move || {
+            let hz = clock_ticks_per_second();
+            let mut before = all_processes();
+            let mut neighbours = Neighbours {
+                samples: Vec::new(),
+                by_name: BTreeMap::new(),
+            };
+            while !stopped.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_secs(1));
+                let after = all_processes();
+                let mut ours: std::collections::HashSet<u32> =
+                    tree_in(&after, std::process::id()).into_iter().collect();
+                for (pid, stat) in &after {
+                    if stat.comm == "Xvfb"
+                        && !display.is_empty()
+                        && std::fs::read(format!("/proc/{pid}/cmdline"))
+                            .map(|c| c.split(|b| *b == 0).any(|arg| arg == display.as_bytes()))
+                            .unwrap_or(false)
+                    {
+                        ours.insert(*pid);
+                    }
+                }
+                let mut busy = 0.0;
+                for (pid, stat) in &after {
+                    if ours.contains(pid) {
+                        continue;
+                    }
+                    if let Some(earlier) = before.get(pid) {
+                        let seconds = stat.ticks.saturating_sub(earlier.ticks) as f64 / hz;
+                        busy += seconds;
+                        if seconds > 0.0 {
+                            *neighbours.by_name.entry(stat.comm.clone()).or_default() += seconds;
+                        }
+                    }
+                }
+                neighbours.samples.push(busy);
+                before = after;
+            }
+            neighbours
+        });
+        NeighbourWatch { stop, thread }
+    }
+
+    fn finish(self) -> Neighbours {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.thread.join().unwrap_or(Neighbours {
+            samples: Vec::new(),
+            by_name: BTreeMap::new(),
+        })
+    }
 }
 
 fn command_output(program: &str, args: &[&str]) -> String {
@@ -1297,7 +1405,9 @@ async fn main() -> anyhow::Result<()> {
         keyring_service: KEYRING_SERVICE.into(),
         portal: portal.base.clone(),
     };
+    let watch = NeighbourWatch::start();
     let run = exercise(&args, &launch).await?;
+    let neighbours = watch.finish();
     drop(portal);
 
     let load_after = load_average();
@@ -1311,6 +1421,7 @@ async fn main() -> anyhow::Result<()> {
             load_after,
             neighbours_before,
             neighbours_after,
+            neighbours,
             sync_s,
             store_mb,
         },
@@ -1327,6 +1438,7 @@ async fn main() -> anyhow::Result<()> {
 // The report.
 
 struct Conditions {
+    neighbours: Neighbours,
     load_before: String,
     load_after: String,
     neighbours_before: String,
@@ -1402,14 +1514,17 @@ fn report(args: &Args, run: &Run, context: Conditions) -> anyhow::Result<String>
     writeln!(
         out,
         "Machine: {cpu}, {cores} cores (`nproc`: {}), {memory_total} memory, Linux {}. \
-         Load average (1, 5, 15 min) before: {}; after: {}. Processes outside the \
-         benchmark busy on a CPU during one second before: {}; after: {}.\n",
+         Load average (1, 5, 15 min) before: {}; after: {} (the benchmark's own \
+         processes count in it). Processes outside the benchmark busy on a CPU during \
+         one second before: {}; after: {}. While the app was measured, other processes \
+         took {}.\n",
         command_output("nproc", &[]),
         command_output("uname", &["-r"]),
         context.load_before,
         context.load_after,
         context.neighbours_before,
-        context.neighbours_after
+        context.neighbours_after,
+        context.neighbours.describe(cores)
     )?;
 
     writeln!(out, "### Targets\n")?;
@@ -1507,7 +1622,11 @@ fn report(args: &Args, run: &Run, context: Conditions) -> anyhow::Result<String>
             } else {
                 ""
             },
-            ms(start.process_ms),
+            start.process_ms.map_or("—".into(), |ms| if ms < 10.0 {
+                "< 10".into()
+            } else {
+                format!("{ms:.0}")
+            }),
             ms(start.log_ms),
             start.navigation_ms,
             ms(start.dom_loaded_ms),
