@@ -128,7 +128,7 @@ impl AppLaunch {
             use std::os::unix::process::CommandExt;
             command.process_group(0);
         }
-        let driver = command.spawn().expect("start tauri-driver");
+        let mut driver = command.spawn().expect("start tauri-driver");
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + PATIENCE;
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
@@ -142,11 +142,18 @@ impl AppLaunch {
         );
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         let session_requested = SystemTime::now();
-        let client = ClientBuilder::new(connector)
+        let client = match ClientBuilder::new(connector)
             .capabilities(capabilities)
             .connect(&url)
             .await
-            .expect("a WebDriver session with the app");
+        {
+            Ok(client) => client,
+            Err(error) => {
+                // Nothing owns the driver yet: stop it here, or it outlives the run.
+                kill_group(&mut driver);
+                panic!("a WebDriver session with the app: {error}");
+            }
+        };
         DesktopApp {
             client,
             session_requested,
