@@ -502,7 +502,7 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
             )}
             <InboxList
               ref={listRef}
-              total={inbox.total ?? 0}
+              total={inbox.total}
               rowAt={rowAt}
               selectedIndex={selected}
               openCaseId={openCaseId}

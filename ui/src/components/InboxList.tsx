@@ -21,7 +21,8 @@ export interface InboxListHandle {
 
 interface Props {
   ref?: Ref<InboxListHandle>;
-  total: number;
+  /** Cases in the list; null while the count is on its way. */
+  total: number | null;
   rowAt(index: number): InboxRow | undefined;
   selectedIndex: number | null;
   openCaseId: string | null;
@@ -114,7 +115,7 @@ export function InboxList(props: Props) {
   const listClass = `inbox${compact ? " compact" : ""}${grid ? " selectable" : ""}`;
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
-    count: total,
+    count: total ?? 0,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
@@ -148,6 +149,17 @@ export function InboxList(props: Props) {
       <span className="cell cell-marks" />
     </div>
   );
+
+  if (total === null) {
+    return (
+      <div className={listClass}>
+        {header}
+        <div className="inbox-scroll inbox-empty" data-testid="inbox-list" aria-busy="true">
+          Vorgänge werden geladen …
+        </div>
+      </div>
+    );
+  }
 
   if (total === 0) {
     return (

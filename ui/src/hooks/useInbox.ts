@@ -47,7 +47,8 @@ export function useInbox(backend: Backend, query: InboxQuery, onError: (error: u
         (rows) => {
           if (pages.store(claim.ticket, claim.page, rows)) {
             pages.evict(range.current.first, range.current.last);
-            if (claim.page === 0) setFirstPageLoaded(true);
+            // Shown only once the count is there too: the list needs both.
+            if (claim.page === 0 && total.current !== null) setFirstPageLoaded(true);
             setVersion((v) => v + 1);
           }
           pump();
@@ -79,7 +80,8 @@ export function useInbox(backend: Backend, query: InboxQuery, onError: (error: u
         // A newer question is waiting: this answer may belong to an older query.
         if (counting.current !== "again") {
           total.current = result[0] ?? 0;
-          if (total.current === 0) setFirstPageLoaded(true);
+          // The first page may have come first (it is asked for beside the counts).
+          if (total.current === 0 || pages.row(0) !== undefined) setFirstPageLoaded(true);
           setCounts(result);
           pump();
         }
@@ -90,7 +92,7 @@ export function useInbox(backend: Backend, query: InboxQuery, onError: (error: u
         done();
       },
     );
-  }, [backend, pump]);
+  }, [backend, pump, pages]);
 
   // A new query starts from scratch: nothing cached belongs to it.
   useEffect(() => {
