@@ -19,13 +19,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, bail, ensure};
 use casedesk_tests::desktop::{AppLaunch, DesktopApp};
+use casedesk_tests::portal::Portal;
 use clap::Parser;
 use fantoccini::key::Key;
 use serde_json::{Value, json};
@@ -79,41 +79,6 @@ struct Args {
 
 // ---------------------------------------------------------------------------------
 // Processes: the portal, the app's process tree, memory and the machine's load.
-
-struct Portal {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Portal {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_portal(binary: &Path, tenant: &Path) -> anyhow::Result<Portal> {
-    let mut child = Command::new(binary)
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(tenant)
-        .env("RUST_LOG", "warn")
-        .env("CASEDESK_SESSIONS__ACCESS_MINUTES", "240")
-        .stdout(Stdio::piped())
-        .spawn()
-        .context("starting the portal")?;
-    let stdout = child.stdout.take().context("portal stdout")?;
-    let mut lines = BufReader::new(stdout).lines();
-    let base = loop {
-        let Some(line) = lines.next() else {
-            bail!("the portal ended before listening")
-        };
-        if let Some(address) = line?.strip_prefix("casedesk-portal listening on ") {
-            break address.to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    Ok(Portal { child, base })
-}
 
 /// One line of `/proc/<pid>/stat`: parent, name and CPU ticks so far.
 struct ProcStat {
@@ -1368,7 +1333,11 @@ async fn main() -> anyhow::Result<()> {
         ensure!(status.success(), "seeding failed");
         std::fs::write(&marker, format!("{:.1} s", started.elapsed().as_secs_f64()))?;
     }
-    let portal = start_portal(&args.portal, &args.tenant)?;
+    let mut serve = Command::new(&args.portal);
+    serve
+        .arg("serve")
+        .env("CASEDESK_SESSIONS__ACCESS_MINUTES", "240");
+    let portal = Portal::serve(serve, &args.tenant);
 
     // The store: the command line logs in as the team lead and syncs once.
     let scratch_parent = args.out.parent().unwrap_or(Path::new("."));

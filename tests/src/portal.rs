@@ -50,8 +50,16 @@ impl Portal {
     /// Starts the portal on `127.0.0.1:0` over `data_dir`, with the demo tenant.
     pub fn start(data_dir: &Path) -> Portal {
         let mut command = Command::new(portal_binary());
+        command.arg("serve").arg("--demo");
+        Portal::serve(command, data_dir)
+    }
+
+    /// Starts `command` (a `casedesk-portal serve …` of any build, with any extra
+    /// flags or environment) on `127.0.0.1:0` over `data_dir`, and waits until it
+    /// listens.
+    pub fn serve(mut command: Command, data_dir: &Path) -> Portal {
         command
-            .args(["serve", "--demo", "--listen", "127.0.0.1:0", "--data-dir"])
+            .args(["--listen", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
