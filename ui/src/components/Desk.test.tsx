@@ -94,6 +94,11 @@ describe("Desk", () => {
         200,
       ),
     );
+    // Only the list is counted again: the saved views do not depend on the search.
+    await waitFor(() =>
+      expect(backend.commands.counts).toHaveBeenLastCalledWith([expect.objectContaining({ text: "Müller" })]),
+    );
+    expect(within(screen.getByTestId("view-overdue")).getByTestId("view-count").textContent).toBe("3");
   });
 
   it("toggles the shortcut overview with ?", async () => {

@@ -1,5 +1,5 @@
-// The inbox's data: the counts of the current list and every saved view (one `counts`
-// call), and the rows, fetched page by page for what is on screen.
+// The inbox's data: the counts of the current list and every saved view (`counts`
+// calls), and the rows, fetched page by page for what is on screen.
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Backend } from "../backend";
 import type { InboxRow } from "../generated/bindings";
@@ -26,7 +26,8 @@ export interface Inbox {
 
 export function useInbox(backend: Backend, query: InboxQuery, onError: (error: unknown) => void): Inbox {
   const [pages] = useState(() => new RowPages<InboxRow>(PAGE_SIZE));
-  const [counts, setCounts] = useState<number[] | null>(null);
+  const [listCount, setListCount] = useState<number | null>(null);
+  const [viewCounts, setViewCounts] = useState<number[] | null>(null);
   const [version, setVersion] = useState(0);
   const [firstPageLoaded, setFirstPageLoaded] = useState(false);
   const range = useRef({ first: 0, last: 40 });
@@ -62,37 +63,50 @@ export function useInbox(backend: Backend, query: InboxQuery, onError: (error: u
   }, [backend, pages]);
 
   // One counts request at a time: changes arriving meanwhile (a sync delivers many)
-  // ask for one more afterwards instead of piling up requests.
+  // ask for one more afterwards instead of piling up requests. The saved views do not
+  // depend on the list's query, so a new query (every pause in typing a search) counts
+  // only the list; the views are recounted when the inbox itself changed.
   const counting = useRef<"idle" | "running" | "again">("idle");
-  const loadCounts = useCallback(() => {
-    if (counting.current !== "idle") {
-      counting.current = "again";
-      return;
-    }
-    counting.current = "running";
-    const done = () => {
-      const again = counting.current === "again";
-      counting.current = "idle";
-      if (again) loadCounts();
-    };
-    backend.commands.counts(countFilters(queryRef.current.filter)).then(
-      (result) => {
-        // A newer question is waiting: this answer may belong to an older query.
-        if (counting.current !== "again") {
-          total.current = result[0] ?? 0;
-          // The first page may have come first (it is asked for beside the counts).
-          if (total.current === 0 || pages.row(0) !== undefined) setFirstPageLoaded(true);
-          setCounts(result);
-          pump();
-        }
-        done();
-      },
-      (error: unknown) => {
-        onErrorRef.current(error);
-        done();
-      },
-    );
-  }, [backend, pump, pages]);
+  const viewsStale = useRef(true);
+  const loadCounts = useCallback(
+    (views: boolean) => {
+      if (views) viewsStale.current = true;
+      if (counting.current !== "idle") {
+        counting.current = "again";
+        return;
+      }
+      counting.current = "running";
+      const done = () => {
+        const again = counting.current === "again";
+        counting.current = "idle";
+        if (again) loadCounts(false);
+      };
+      const withViews = viewsStale.current;
+      const { filter } = queryRef.current;
+      backend.commands.counts(withViews ? countFilters(filter) : [filter]).then(
+        (result) => {
+          // A newer question is waiting: this answer may belong to an older query.
+          if (counting.current !== "again") {
+            total.current = result[0] ?? 0;
+            // The first page may have come first (it is asked for beside the counts).
+            if (total.current === 0 || pages.row(0) !== undefined) setFirstPageLoaded(true);
+            setListCount(total.current);
+            if (withViews) {
+              viewsStale.current = false;
+              setViewCounts(result.slice(1));
+            }
+            pump();
+          }
+          done();
+        },
+        (error: unknown) => {
+          onErrorRef.current(error);
+          done();
+        },
+      );
+    },
+    [backend, pump, pages],
+  );
 
   // A new query starts from scratch: nothing cached belongs to it.
   useEffect(() => {
@@ -102,7 +116,7 @@ export function useInbox(backend: Backend, query: InboxQuery, onError: (error: u
     range.current = { first: 0, last: 40 };
     setFirstPageLoaded(false);
     setVersion((v) => v + 1);
-    loadCounts();
+    loadCounts(false);
     pump();
   }, [query, pages, loadCounts, pump]);
 
@@ -117,14 +131,14 @@ export function useInbox(backend: Backend, query: InboxQuery, onError: (error: u
   const invalidate = useCallback(() => {
     pages.invalidate();
     pump();
-    loadCounts();
+    loadCounts(true);
   }, [pages, pump, loadCounts]);
 
   const rowAt = useCallback((index: number) => pages.row(index), [pages]);
 
   return {
-    total: counts ? (counts[0] ?? 0) : null,
-    viewCounts: counts ? counts.slice(1) : null,
+    total: listCount,
+    viewCounts,
     rowAt,
     showRange,
     invalidate,
