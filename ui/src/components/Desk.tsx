@@ -504,6 +504,7 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
               ref={listRef}
               total={inbox.total}
               rowAt={rowAt}
+              rowsVersion={rowsVersion}
               selectedIndex={selected}
               openCaseId={openCaseId}
               meId={me.id}

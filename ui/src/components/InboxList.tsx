@@ -6,7 +6,7 @@
 // deciding many cases at once; it is then a grid of rows and cells rather than a
 // listbox, because a listbox's options may not contain controls.
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { type Ref, useEffect, useImperativeHandle, useRef } from "react";
+import { type Ref, memo, useEffect, useImperativeHandle, useRef } from "react";
 import type { InboxRow } from "../generated/bindings";
 import type { Selection } from "../lib/batchDecisions";
 import { formatDate, formatDay, urgency } from "../lib/dates";
@@ -24,6 +24,8 @@ interface Props {
   /** Cases in the list; null while the count is on its way. */
   total: number | null;
   rowAt(index: number): InboxRow | undefined;
+  /** Changes whenever rows arrive: `rowAt` itself stays the same function. */
+  rowsVersion: number;
   selectedIndex: number | null;
   openCaseId: string | null;
   meId: string;
@@ -52,7 +54,9 @@ export function DueDate({ due, today, open }: { due: string; today: string; open
   );
 }
 
-function Row({
+// A row re-renders only when its data changed: moving the selection or loading
+// another page leaves the others alone.
+const Row = memo(function Row({
   row,
   meId,
   today,
@@ -105,9 +109,11 @@ function Row({
       </span>
     </>
   );
-}
+});
 
-export function InboxList(props: Props) {
+// The desk re-renders on every keystroke in the search box; the list only when its
+// own props changed.
+export const InboxList = memo(function InboxList(props: Props) {
   const { ref, total, rowAt, selectedIndex, openCaseId, meId, today, compact, serviceName, onRange, onOpen } = props;
   const { selection, onToggleSelect } = props;
   const grid = selection !== undefined;
@@ -252,4 +258,4 @@ export function InboxList(props: Props) {
       </div>
     </div>
   );
-}
+});

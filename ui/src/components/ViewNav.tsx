@@ -1,4 +1,5 @@
 // The saved views with their counts, as the desk's navigation.
+import { memo } from "react";
 import { VIEW_KEYS, VIEW_LABELS, type ViewKey } from "../lib/inboxQuery";
 
 interface Props {
@@ -7,7 +8,7 @@ interface Props {
   onSelect(view: ViewKey): void;
 }
 
-export function ViewNav({ active, counts, onSelect }: Props) {
+export const ViewNav = memo(function ViewNav({ active, counts, onSelect }: Props) {
   return (
     <nav className="views" aria-label="Ansichten">
       <h2 className="nav-title">Posteingang</h2>
@@ -34,4 +35,4 @@ export function ViewNav({ active, counts, onSelect }: Props) {
       </ul>
     </nav>
   );
-}
+});
