@@ -75,6 +75,7 @@ pub fn run() {
         )
         .invoke_handler(commands::handler())
         .setup(move |app| {
+            lean_webview(app.handle());
             let state = start(app.handle(), launch.clone())?;
             app.manage(state);
             Ok(())
@@ -89,6 +90,23 @@ pub fn run() {
             state.shutdown.cancel();
         }
     });
+}
+
+/// The app shows one page built into the binary: WebKitGTK's caches for browsing
+/// (decoded resources kept in memory, the back/forward page cache) only take memory.
+/// WebView2 and WKWebView size theirs by themselves.
+fn lean_webview(app: &tauri::AppHandle) {
+    #[cfg(target_os = "linux")]
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.with_webview(|webview| {
+            use webkit2gtk::{CacheModel, WebContextExt, WebViewExt};
+            if let Some(context) = webview.inner().context() {
+                context.set_cache_model(CacheModel::DocumentViewer);
+            }
+        });
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = app;
 }
 
 /// Opens the engine, starts logging, the sync loop and the event forwarding.

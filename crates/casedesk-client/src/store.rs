@@ -33,6 +33,13 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
 /// Rows per multi-row statement: 19 parameters each stays far below SQLite's limit.
 const ROWS_PER_STATEMENT: usize = 200;
 
+/// Page cache of the writer connection (KiB, as SQLite's negative `cache_size`).
+const WRITER_CACHE: &str = "-32768";
+/// Page cache of each reading connection (KiB).
+const READER_CACHE: &str = "-8192";
+/// Reading connections: the UI asks for a list page, its counts and a case at once.
+const READERS: u32 = 3;
+
 /// Keys of `sync_state`.
 pub(crate) mod keys {
     pub const PORTAL: &str = "portal";
@@ -61,6 +68,11 @@ impl LocalStore {
         if let Some(parent) = path.parent() {
             tokio::fs::create_dir_all(parent).await?;
         }
+        // Memory: the desktop app keeps this store open all day beside a webview, so
+        // page caches are sized for the work each connection does. The writer's is
+        // large for bulk loads and given back after them (`release_memory`); readers
+        // answer the UI's indexed queries from small caches over the OS's file cache
+        // (no `mmap_size`: mapped pages would count as the app's resident memory).
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -68,24 +80,23 @@ impl LocalStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(30))
-            .pragma("cache_size", "-32768")
             .pragma("temp_store", "memory");
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
             .idle_timeout(None)
             .max_lifetime(None)
-            .connect_with(options.clone())
+            .connect_with(options.clone().pragma("cache_size", WRITER_CACHE))
             .await?;
         MIGRATOR.run(&writer).await?;
         let reader = SqlitePoolOptions::new()
-            .max_connections(4)
+            .max_connections(READERS)
             .idle_timeout(None)
             .max_lifetime(None)
             .connect_with(
                 options
                     .read_only(true)
-                    .pragma("mmap_size", "268435456")
+                    .pragma("cache_size", READER_CACHE)
                     .pragma("query_only", "1"),
             )
             .await?;
@@ -94,6 +105,15 @@ impl LocalStore {
             reader,
             path: path.to_owned(),
         })
+    }
+
+    /// Gives the writer's page cache back to the allocator after a bulk load; it
+    /// grows again only as far as later writes need.
+    pub(crate) async fn release_memory(&self) -> Result<()> {
+        sqlx::query("PRAGMA shrink_memory")
+            .execute(&self.writer)
+            .await?;
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {

@@ -363,6 +363,7 @@ impl Desk {
         store::delete_state(&mut tx, keys::BOOTSTRAP_AFTER).await?;
         store::delete_state(&mut tx, keys::BOOTSTRAP_SEQ).await?;
         tx.commit().await?;
+        store.release_memory().await?;
         let timings = BootstrapTimings {
             total_ms: started.elapsed().as_millis() as u64,
             parse_ms: parse_busy.as_millis() as u64,
