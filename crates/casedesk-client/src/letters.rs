@@ -74,13 +74,13 @@ async fn store_settings(store: &LocalStore, settings: &LetterSettings) -> Result
             .await?;
     }
     let (json, logo) = match &settings.letterhead {
-        Some(l) => (Some(l.letterhead.to_string()), l.logo_png_base64.clone()),
+        Some(l) => (Some(l.letterhead.to_string()), l.logo_base64.clone()),
         None => (None, None),
     };
     sqlx::query(
-        "INSERT INTO letter_settings (id, version, letterhead_json, logo_png_base64) \
+        "INSERT INTO letter_settings (id, version, letterhead_json, logo_base64) \
          VALUES (1, ?1, ?2, ?3) ON CONFLICT (id) DO UPDATE SET version = excluded.version, \
-         letterhead_json = excluded.letterhead_json, logo_png_base64 = excluded.logo_png_base64",
+         letterhead_json = excluded.letterhead_json, logo_base64 = excluded.logo_base64",
     )
     .bind(&settings.version)
     .bind(json)
@@ -119,13 +119,13 @@ pub(crate) async fn load(store: &LocalStore) -> Result<(TemplateSet, Letterhead)
     }
     let templates = TemplateSet::with_overrides(overrides)?;
     let settings =
-        sqlx::query("SELECT letterhead_json, logo_png_base64 FROM letter_settings WHERE id = 1")
+        sqlx::query("SELECT letterhead_json, logo_base64 FROM letter_settings WHERE id = 1")
             .fetch_optional(&store.reader)
             .await?;
     let stored = match &settings {
         Some(row) => (
             row.try_get::<Option<String>, _>("letterhead_json")?,
-            row.try_get::<Option<String>, _>("logo_png_base64")?,
+            row.try_get::<Option<String>, _>("logo_base64")?,
         ),
         None => (None, None),
     };
@@ -134,10 +134,10 @@ pub(crate) async fn load(store: &LocalStore) -> Result<(TemplateSet, Letterhead)
             let letterhead = Letterhead::from_json(&json)?;
             match logo {
                 Some(logo) => {
-                    let png = base64::engine::general_purpose::STANDARD
+                    let bytes = base64::engine::general_purpose::STANDARD
                         .decode(logo)
                         .map_err(|e| LetterError::Logo(e.to_string()))?;
-                    letterhead.with_logo_png(&png)?
+                    letterhead.with_logo(&bytes)?
                 }
                 None => letterhead,
             }
@@ -235,7 +235,7 @@ mod tests {
             ],
             letterhead: Some(LetterheadSetting {
                 letterhead: serde_json::to_value(&own).unwrap(),
-                logo_png_base64: None,
+                logo_base64: None,
                 updated_by: None,
                 updated_at: None,
             }),

@@ -645,8 +645,8 @@ pub struct LetterheadSetting {
     /// the logo).
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub letterhead: serde_json::Value,
-    /// The logo as base64-encoded PNG, if any.
-    pub logo_png_base64: Option<String>,
+    /// The logo as base64-encoded PNG or SVG, if any.
+    pub logo_base64: Option<String>,
     pub updated_by: Option<String>,
     pub updated_at: Option<DateTime<Utc>>,
 }
@@ -681,6 +681,8 @@ pub struct TemplateUpdate {
 pub struct LetterheadUpdate {
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub letterhead: serde_json::Value,
+    /// The logo as base64-encoded PNG or SVG (told apart by content). An SVG may use
+    /// paths and shapes, not text (convert it to paths), raster images or scripts.
     #[serde(default)]
-    pub logo_png_base64: Option<String>,
+    pub logo_base64: Option<String>,
 }

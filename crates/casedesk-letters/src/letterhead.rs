@@ -88,26 +88,83 @@ impl Letterhead {
         serde_json::from_str(json).map_err(|e| LetterError::Letterhead(e.to_string()))
     }
 
-    /// Sets the logo from PNG bytes.
-    pub fn with_logo_png(mut self, png: &[u8]) -> Result<Letterhead, LetterError> {
-        self.logo = Some(Logo::from_png(png)?);
+    /// Sets the logo from PNG or SVG bytes.
+    pub fn with_logo(mut self, bytes: &[u8]) -> Result<Letterhead, LetterError> {
+        self.logo = Some(Logo::from_bytes(bytes)?);
         Ok(self)
     }
 }
 
 static DEMO_LOGO: &[u8] = include_bytes!("../assets/logo-demo.png");
 
-/// A logo decoded once and kept ready for embedding: 8-bit RGB samples and an
-/// optional alpha mask, both zlib-compressed.
+/// A logo decoded once and kept ready for embedding: a raster image (PNG) or a vector
+/// drawing (SVG, converted to PDF drawing operators, so it stays sharp at any size).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Logo {
-    pub(crate) width: u32,
-    pub(crate) height: u32,
-    pub(crate) rgb_deflated: Vec<u8>,
-    pub(crate) alpha_deflated: Option<Vec<u8>>,
+    pub(crate) image: LogoImage,
 }
 
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum LogoImage {
+    /// 8-bit RGB samples and an optional alpha mask, both zlib-compressed.
+    Raster {
+        width: u32,
+        height: u32,
+        rgb_deflated: Vec<u8>,
+        alpha_deflated: Option<Vec<u8>>,
+    },
+    Vector(VectorLogo),
+}
+
+/// An SVG as a self-contained PDF fragment: a form XObject one point square (like an
+/// image XObject) and everything it uses, numbered from 1; `write_pdf` renumbers it
+/// into each letter.
+#[derive(Clone)]
+pub(crate) struct VectorLogo {
+    pub(crate) chunk: std::sync::Arc<pdf_writer::Chunk>,
+    pub(crate) form: pdf_writer::Ref,
+    aspect: f32,
+    /// The SVG's SHA-256: two logos are the same when their sources are.
+    digest: [u8; 32],
+}
+
+impl std::fmt::Debug for VectorLogo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VectorLogo")
+            .field("aspect", &self.aspect)
+            .field("bytes", &self.chunk.len())
+            .finish()
+    }
+}
+
+impl PartialEq for VectorLogo {
+    fn eq(&self, other: &Self) -> bool {
+        self.digest == other.digest
+    }
+}
+
+/// SVG elements a logo may not use: text would need its font embedded (convert it to
+/// paths), embedded raster images and scripts are not drawn.
+const SVG_FORBIDDEN: &[(&str, &str)] = &[
+    ("text", "Text (bitte in Pfade umwandeln)"),
+    ("image", "eingebettete Rasterbilder"),
+    ("script", "Skripte"),
+    ("foreignObject", "HTML-Inhalte"),
+];
+
+/// SVG logos larger than this are refused: a letterhead logo is a few kilobytes.
+const SVG_MAX_BYTES: usize = 512 * 1024;
+
 impl Logo {
+    /// Decodes a logo from PNG or SVG bytes, told apart by their content.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Logo, LetterError> {
+        if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            Logo::from_png(bytes)
+        } else {
+            Logo::from_svg(bytes)
+        }
+    }
+
     /// Decodes a PNG (any colour type and bit depth).
     pub fn from_png(bytes: &[u8]) -> Result<Logo, LetterError> {
         let bad = |e: &dyn std::fmt::Display| LetterError::Logo(e.to_string());
@@ -143,17 +200,81 @@ impl Logo {
         }
         let opaque = alpha.iter().all(|&a| a == 255);
         Ok(Logo {
-            width: frame.width,
-            height: frame.height,
-            rgb_deflated: miniz_oxide::deflate::compress_to_vec_zlib(&rgb, 6),
-            alpha_deflated: (!alpha.is_empty() && !opaque)
-                .then(|| miniz_oxide::deflate::compress_to_vec_zlib(&alpha, 6)),
+            image: LogoImage::Raster {
+                width: frame.width,
+                height: frame.height,
+                rgb_deflated: miniz_oxide::deflate::compress_to_vec_zlib(&rgb, 6),
+                alpha_deflated: (!alpha.is_empty() && !opaque)
+                    .then(|| miniz_oxide::deflate::compress_to_vec_zlib(&alpha, 6)),
+            },
+        })
+    }
+
+    /// Converts an SVG (UTF-8, paths and shapes) into PDF drawing operators, in the
+    /// PDF/A-2 subset (svg2pdf's `pdfa` mode).
+    pub fn from_svg(bytes: &[u8]) -> Result<Logo, LetterError> {
+        let bad = |e: &dyn std::fmt::Display| LetterError::Logo(format!("SVG: {e}"));
+        if bytes.len() > SVG_MAX_BYTES {
+            return Err(LetterError::Logo(format!(
+                "SVG: {} KiB, höchstens {} KiB",
+                bytes.len() / 1024,
+                SVG_MAX_BYTES / 1024
+            )));
+        }
+        let text = std::str::from_utf8(bytes).map_err(|_| {
+            LetterError::Logo("weder PNG noch SVG (kein UTF-8-Text)".into())
+        })?;
+        // usvg parses without fetching anything: no resources directory, no fonts.
+        let xml = svg2pdf::usvg::roxmltree::Document::parse_with_options(
+            text,
+            svg2pdf::usvg::roxmltree::ParsingOptions {
+                allow_dtd: false,
+                ..Default::default()
+            },
+        )
+        .map_err(|e| bad(&e))?;
+        if xml.root_element().tag_name().name() != "svg" {
+            return Err(LetterError::Logo("weder PNG noch SVG".into()));
+        }
+        for node in xml.descendants().filter(|n| n.is_element()) {
+            if let Some((_, what)) = SVG_FORBIDDEN
+                .iter()
+                .find(|(name, _)| *name == node.tag_name().name())
+            {
+                let line = xml.text_pos_at(node.range().start).row;
+                return Err(LetterError::Logo(format!(
+                    "SVG enthält {what} (Element <{}> in Zeile {line})",
+                    node.tag_name().name()
+                )));
+            }
+        }
+        let options = svg2pdf::usvg::Options::default();
+        let tree = svg2pdf::usvg::Tree::from_xmltree(&xml, &options).map_err(|e| bad(&e))?;
+        let size = tree.size();
+        if !(size.width() > 0.0 && size.height() > 0.0) {
+            return Err(LetterError::Logo("SVG ohne Breite oder Höhe".into()));
+        }
+        let conversion = svg2pdf::ConversionOptions {
+            pdfa: true,
+            ..Default::default()
+        };
+        let (chunk, form) = svg2pdf::to_chunk(&tree, conversion).map_err(|e| bad(&e))?;
+        Ok(Logo {
+            image: LogoImage::Vector(VectorLogo {
+                chunk: std::sync::Arc::new(chunk),
+                form,
+                aspect: size.width() / size.height(),
+                digest: <sha2::Sha256 as sha2::Digest>::digest(bytes).into(),
+            }),
         })
     }
 
     /// Width over height.
     pub fn aspect(&self) -> f32 {
-        self.width as f32 / self.height.max(1) as f32
+        match &self.image {
+            LogoImage::Raster { width, height, .. } => *width as f32 / (*height).max(1) as f32,
+            LogoImage::Vector(vector) => vector.aspect,
+        }
     }
 }
 
@@ -161,11 +282,77 @@ impl Logo {
 mod tests {
     use super::*;
 
+    /// A shield, 100 × 120 user units.
+    pub(crate) const SHIELD_SVG: &str = r##"<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 120" width="100" height="120">
+  <path d="M5 5 H95 V60 C95 95 50 115 50 115 C50 115 5 95 5 60 Z" fill="#c00000"/>
+  <rect x="35" y="30" width="30" height="50" fill="#ffffff"/>
+</svg>"##;
+
     #[test]
     fn demo_logo_decodes_with_alpha() {
-        let logo = Logo::from_png(DEMO_LOGO).unwrap();
-        assert!(logo.width > 0 && logo.height > 0);
-        assert!(logo.alpha_deflated.is_some());
+        let logo = Logo::from_bytes(DEMO_LOGO).unwrap();
+        let LogoImage::Raster {
+            width,
+            height,
+            alpha_deflated,
+            ..
+        } = &logo.image
+        else {
+            panic!("a PNG is a raster logo");
+        };
+        assert!(*width > 0 && *height > 0);
+        assert!(alpha_deflated.is_some());
+    }
+
+    #[test]
+    fn an_svg_becomes_a_vector_logo_with_its_aspect() {
+        let logo = Logo::from_bytes(SHIELD_SVG.as_bytes()).unwrap();
+        assert!(matches!(logo.image, LogoImage::Vector(_)));
+        assert!((logo.aspect() - 100.0 / 120.0).abs() < 1e-4);
+        assert_eq!(logo, Logo::from_svg(SHIELD_SVG.as_bytes()).unwrap());
+    }
+
+    #[test]
+    fn svg_logos_with_text_images_scripts_or_a_dtd_are_refused_with_the_reason() {
+        let refused = |svg: &str| match Logo::from_bytes(svg.as_bytes()) {
+            Err(LetterError::Logo(message)) => message,
+            other => panic!("{svg}: {other:?}"),
+        };
+        let text = refused(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\">\n\
+             <text x=\"1\" y=\"9\">Stadt</text></svg>",
+        );
+        assert!(text.contains("Text") && text.contains("Zeile 2"), "{text}");
+        let image = refused(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\">\
+             <image href=\"file:///etc/passwd\" width=\"10\" height=\"10\"/></svg>",
+        );
+        assert!(image.contains("Rasterbilder"), "{image}");
+        let script = refused(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\">\
+             <script>alert(1)</script></svg>",
+        );
+        assert!(script.contains("Skripte"), "{script}");
+        // Entity expansion ("billion laughs") needs a DTD; none is accepted.
+        let dtd = refused(
+            "<?xml version=\"1.0\"?><!DOCTYPE svg [<!ENTITY a \"aaaa\">]>\
+             <svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>",
+        );
+        assert!(dtd.starts_with("SVG:"), "{dtd}");
+        assert!(refused("<html><body/></html>").contains("weder PNG noch SVG"));
+        assert!(refused("\u{0}\u{1}binary").starts_with("SVG:"));
+        assert!(
+            Logo::from_bytes(&[0xff, 0xfe, 0x00])
+                .unwrap_err()
+                .to_string()
+                .contains("weder PNG noch SVG")
+        );
+        let huge = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><!--{}--></svg>",
+            "x".repeat(SVG_MAX_BYTES)
+        );
+        assert!(refused(&huge).contains("höchstens"));
     }
 
     #[test]

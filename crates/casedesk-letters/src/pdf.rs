@@ -8,7 +8,7 @@
 //! Nothing depends on the clock or on hash-map order, so the same input gives the
 //! same bytes.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use pdf_writer::types::{CidFontType, FontFlags, OutputIntentSubtype, SystemInfo, UnicodeCmap};
@@ -19,7 +19,7 @@ use crate::LetterError;
 use crate::font::{FontFace, FontFamily, Style};
 use crate::geometry::{PAGE_HEIGHT, PAGE_WIDTH};
 use crate::layout::Item;
-use crate::letterhead::Logo;
+use crate::letterhead::{Logo, LogoImage};
 
 static SRGB_ICC: &[u8] = include_bytes!("../assets/sRGB.icc");
 
@@ -164,7 +164,26 @@ pub fn write_pdf(
         .iter()
         .map(|r| r.as_ref().map(|_| refs.next()))
         .collect();
-    let logo_ids = logo.map(|l| (refs.next(), l.alpha_deflated.as_ref().map(|_| refs.next())));
+    // The logo's XObject: a raster image (with its alpha mask) or the SVG's form,
+    // whose fragment is numbered into this file.
+    let mut logo_mask = None;
+    let mut logo_vector = None;
+    let logo_id = logo.map(|logo| match &logo.image {
+        LogoImage::Raster { alpha_deflated, .. } => {
+            let image = refs.next();
+            logo_mask = alpha_deflated.as_ref().map(|_| refs.next());
+            image
+        }
+        LogoImage::Vector(vector) => {
+            let mut numbers = HashMap::new();
+            let chunk = vector
+                .chunk
+                .renumber(|old| *numbers.entry(old).or_insert_with(|| refs.next()));
+            let form = numbers[&vector.form];
+            logo_vector = Some(chunk);
+            form
+        }
+    });
 
     let mut pdf = Pdf::new();
     pdf.set_version(1, 7);
@@ -191,9 +210,9 @@ pub fn write_pdf(
                 }
             }
         }
-        if let Some((image_id, _)) = logo_ids {
+        if let Some(logo_id) = logo_id {
             if page.iter().any(|it| matches!(it, Item::Logo { .. })) {
-                resources.x_objects().pair(Name(b"Im0"), image_id);
+                resources.x_objects().pair(Name(b"Im0"), logo_id);
             }
         }
     }
@@ -208,22 +227,37 @@ pub fn write_pdf(
     }
 
     // Logo.
-    if let (Some(logo), Some((image_id, mask_id))) = (logo, logo_ids) {
-        let mut image = pdf.image_xobject(image_id, &logo.rgb_deflated);
+    if let Some(chunk) = &logo_vector {
+        pdf.extend(chunk);
+    }
+    if let (
+        Some(Logo {
+            image:
+                LogoImage::Raster {
+                    width,
+                    height,
+                    rgb_deflated,
+                    alpha_deflated,
+                },
+        }),
+        Some(image_id),
+    ) = (logo, logo_id)
+    {
+        let mut image = pdf.image_xobject(image_id, rgb_deflated);
         image
-            .width(logo.width as i32)
-            .height(logo.height as i32)
+            .width(*width as i32)
+            .height(*height as i32)
             .bits_per_component(8)
             .filter(Filter::FlateDecode);
         image.color_space().device_rgb();
-        if let Some(mask_id) = mask_id {
+        if let Some(mask_id) = logo_mask {
             image.s_mask(mask_id);
         }
         image.finish();
-        if let (Some(mask_id), Some(alpha)) = (mask_id, &logo.alpha_deflated) {
+        if let (Some(mask_id), Some(alpha)) = (logo_mask, alpha_deflated) {
             let mut mask = pdf.image_xobject(mask_id, alpha);
-            mask.width(logo.width as i32)
-                .height(logo.height as i32)
+            mask.width(*width as i32)
+                .height(*height as i32)
                 .bits_per_component(8)
                 .filter(Filter::FlateDecode);
             mask.color_space().device_gray();

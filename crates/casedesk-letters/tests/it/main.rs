@@ -6,6 +6,7 @@ mod support;
 
 mod determinism;
 mod din5008;
+mod logo;
 mod pagination;
 mod pdf_tools;
 mod templates;

@@ -71,7 +71,7 @@ pub fn settings_of(stored: &StoredLetters) -> LetterSettings {
     templates.sort_by(|a, b| a.name.cmp(&b.name));
     let letterhead = stored.letterhead.as_ref().map(|l| LetterheadSetting {
         letterhead: serde_json::from_str(&l.json).unwrap_or(serde_json::Value::Null),
-        logo_png_base64: l.logo_png_base64.clone(),
+        logo_base64: l.logo_base64.clone(),
         updated_by: Some(l.updated_by_name.clone()),
         updated_at: Some(l.updated_at),
     });
@@ -85,7 +85,7 @@ pub fn settings_of(stored: &StoredLetters) -> LetterSettings {
     if let Some(l) = &stored.letterhead {
         hash.update(l.json.as_bytes());
         hash.update([0]);
-        hash.update(l.logo_png_base64.as_deref().unwrap_or_default().as_bytes());
+        hash.update(l.logo_base64.as_deref().unwrap_or_default().as_bytes());
     }
     LetterSettings {
         version: hex::encode(&hash.finalize()[..16]),
@@ -189,7 +189,7 @@ async fn put_letterhead(
     let json = update.letterhead.to_string();
     let candidate = StoredLetterhead {
         json: json.clone(),
-        logo_png_base64: update.logo_png_base64.clone(),
+        logo_base64: update.logo_base64.clone(),
         updated_by_name: staff.user.display_name.clone(),
         updated_at: chrono::Utc::now(),
     };
@@ -205,7 +205,7 @@ async fn put_letterhead(
     check(&templates, &letterhead).map_err(letter_error)?;
     state
         .db
-        .put_letterhead(&json, update.logo_png_base64.as_deref(), &staff.user)
+        .put_letterhead(&json, update.logo_base64.as_deref(), &staff.user)
         .await?;
     tracing::info!(by = %staff.user.name, "letterhead changed");
     Ok(Json(settings_of(&state.db.letters().await?)))
@@ -230,12 +230,12 @@ pub fn letterhead_of(stored: Option<&StoredLetterhead>) -> Result<Letterhead, Le
         return Ok(Letterhead::demo());
     };
     let letterhead = Letterhead::from_json(&stored.json)?;
-    match &stored.logo_png_base64 {
+    match &stored.logo_base64 {
         Some(logo) => {
-            let png = base64::engine::general_purpose::STANDARD
+            let bytes = base64::engine::general_purpose::STANDARD
                 .decode(logo)
                 .map_err(|e| LetterError::Logo(format!("kein gültiges Base64: {e}")))?;
-            letterhead.with_logo_png(&png)
+            letterhead.with_logo(&bytes)
         }
         None => Ok(letterhead),
     }

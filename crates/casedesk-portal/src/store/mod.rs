@@ -221,7 +221,7 @@ pub struct StoredTemplate {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredLetterhead {
     pub json: String,
-    pub logo_png_base64: Option<String>,
+    pub logo_base64: Option<String>,
     pub updated_by_name: String,
     pub updated_at: DateTime<Utc>,
 }
@@ -308,7 +308,7 @@ pub trait Database: Send + Sync + 'static {
     async fn put_letterhead(
         &self,
         json: &str,
-        logo_png_base64: Option<&str>,
+        logo_base64: Option<&str>,
         by: &StaffUser,
     ) -> StoreResult<()>;
 

@@ -1302,14 +1302,14 @@ impl Database for SqlStore {
             });
         }
         let letterhead = match sqlx::query(
-            "SELECT json, logo_png_base64, updated_by_name, updated_at FROM letterhead WHERE id = 1",
+            "SELECT json, logo_base64, updated_by_name, updated_at FROM letterhead WHERE id = 1",
         )
         .fetch_optional(&self.reader)
         .await?
         {
             Some(row) => Some(StoredLetterhead {
                 json: row.try_get("json")?,
-                logo_png_base64: row.try_get("logo_png_base64")?,
+                logo_base64: row.try_get("logo_base64")?,
                 updated_by_name: row.try_get("updated_by_name")?,
                 updated_at: parse_ts(&row.try_get::<String, _>("updated_at")?)?,
             }),
@@ -1350,20 +1350,20 @@ impl Database for SqlStore {
     async fn put_letterhead(
         &self,
         json: &str,
-        logo_png_base64: Option<&str>,
+        logo_base64: Option<&str>,
         by: &StaffUser,
     ) -> StoreResult<()> {
         let now = ts(Utc::now());
         let mut tx = self.writer.begin().await?;
         sqlx::query(
-            "INSERT INTO letterhead (id, json, logo_png_base64, updated_by, updated_by_name, updated_at) \
+            "INSERT INTO letterhead (id, json, logo_base64, updated_by, updated_by_name, updated_at) \
              VALUES (1, $1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET \
-             json = excluded.json, logo_png_base64 = excluded.logo_png_base64, \
+             json = excluded.json, logo_base64 = excluded.logo_base64, \
              updated_by = excluded.updated_by, updated_by_name = excluded.updated_by_name, \
              updated_at = excluded.updated_at",
         )
         .bind(json)
-        .bind(logo_png_base64)
+        .bind(logo_base64)
         .bind(by.id.to_string())
         .bind(&by.display_name)
         .bind(&now)

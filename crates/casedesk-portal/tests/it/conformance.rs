@@ -803,7 +803,7 @@ async fn letter_templates_and_letterhead_are_replaced_and_remembered(store: Test
         .unwrap();
     let letterhead = db.letters().await.unwrap().letterhead.unwrap();
     assert_eq!(letterhead.json, r#"{"authority":"B"}"#);
-    assert_eq!(letterhead.logo_png_base64, None);
+    assert_eq!(letterhead.logo_base64, None);
     assert_eq!(letterhead.updated_by_name, fx.admin.display_name);
     assert!(letterhead.updated_at <= chrono::Utc::now());
 }
