@@ -49,7 +49,12 @@ interface Props {
 /** What the document panel shows: one of the case's documents, or its decision letter. */
 type ShownRef = { kind: "document"; id: string } | { kind: "letter"; sha256: string };
 
-const SEARCH_DEBOUNCE_MS = 50;
+/**
+ * The search box asks once per burst of keys faster than this (a paste, a quick
+ * typist's run of letters); a person's ordinary pause between keys is longer, so
+ * results follow each keystroke. A search costs a few milliseconds in the engine.
+ */
+const SEARCH_DEBOUNCE_MS = 20;
 const MAX_NOTICES = 5;
 
 let noticeIds = 0;
