@@ -15,6 +15,7 @@ import {
   checkDraft,
   draftReducer,
   editedText,
+  feeChangedSinceText,
   initialDraft,
   isEdited,
   needsTemplate,
@@ -100,9 +101,10 @@ export function LetterPanel({ detail, me, onClose, onDirtyChange, onDecided, onL
     if (!waitingForText) return;
     let cancelled = false;
     setTextError(null);
-    commands.letter_text(aggregate.id, outcome, textFeeRef.current).then(
+    const feeCents = textFeeRef.current;
+    commands.letter_text(aggregate.id, outcome, feeCents).then(
       (text) => {
-        if (!cancelled) dispatch({ type: "templateLoaded", outcome, text });
+        if (!cancelled) dispatch({ type: "templateLoaded", outcome, feeCents: feeCents ?? assessedCents, text });
       },
       (error: unknown) => {
         if (!cancelled) setTextError(error);
@@ -111,7 +113,7 @@ export function LetterPanel({ detail, me, onClose, onDirtyChange, onDecided, onL
     return () => {
       cancelled = true;
     };
-  }, [commands, aggregate.id, outcome, waitingForText]);
+  }, [commands, aggregate.id, outcome, waitingForText, assessedCents]);
 
   const chooseOutcome = (next: Outcome) => {
     if (outcomeChangeNeedsConfirmation(draft, next)) setPendingOutcome(next);
@@ -227,6 +229,13 @@ export function LetterPanel({ detail, me, onClose, onDirtyChange, onDecided, onL
           <p id="letter-fee-note" className="hint">
             Im Vorgang ist keine Gebühr festgesetzt (kein Kassenzeichen); der Bescheid nennt daher keine. Die hier
             eingetragene Gebühr wird mit der Entscheidung gespeichert.
+          </p>
+        )}
+        {edited && feeChangedSinceText(draft) && draft.templateFeeCents !== null && (
+          <p className="hint warning" role="status" data-testid="letter-fee-stale">
+            Die Gebühr wurde nach dem Bearbeiten des Textes geändert (vorher {formatCents(draft.templateFeeCents)}).
+            Bitte prüfen Sie die Beträge im Text, oder laden Sie mit „Vorlage wiederherstellen“ den Text mit der neuen
+            Gebühr (Ihre Änderungen gehen dabei verloren).
           </p>
         )}
         <p className={`signature-note signature-${signature}`} data-testid="letter-signature">

@@ -8,6 +8,7 @@ import {
   draftReducer,
   editedText,
   initialDraft,
+  feeChangedSinceText,
   isEdited,
   needsTemplate,
   outcomeChangeNeedsConfirmation,
@@ -21,7 +22,11 @@ function run(draft: LetterDraft, ...actions: DraftAction[]): LetterDraft {
 }
 
 const editing = () =>
-  run(initialDraft(2600), { type: "toggleEditing" }, { type: "templateLoaded", outcome: "approved", text: TEMPLATE });
+  run(
+    initialDraft(2600),
+    { type: "toggleEditing" },
+    { type: "templateLoaded", outcome: "approved", feeCents: 2600, text: TEMPLATE },
+  );
 
 describe("letter draft", () => {
   it("starts unedited with the case's fee", () => {
@@ -38,7 +43,7 @@ describe("letter draft", () => {
     // Typing before the template arrived is ignored (the editor is read-only).
     draft = run(draft, { type: "text", text: "x" });
     expect(draft.text).toBe("");
-    draft = run(draft, { type: "templateLoaded", outcome: "approved", text: TEMPLATE });
+    draft = run(draft, { type: "templateLoaded", outcome: "approved", feeCents: 2600, text: TEMPLATE });
     expect(needsTemplate(draft)).toBe(false);
     expect(draft.text).toBe(TEMPLATE);
     expect(isEdited(draft)).toBe(false);
@@ -77,12 +82,16 @@ describe("letter draft", () => {
 
   it("drops a template answer for an outcome no longer chosen", () => {
     let draft = run(initialDraft(0), { type: "toggleEditing" }, { type: "outcome", outcome: "partial" });
-    draft = run(draft, { type: "templateLoaded", outcome: "approved", text: "alt" });
+    draft = run(draft, { type: "templateLoaded", outcome: "approved", feeCents: 2600, text: "alt" });
     expect(draft.template).toBeNull();
-    draft = run(draft, { type: "templateLoaded", outcome: "partial", text: "teilweise" });
+    draft = run(draft, { type: "templateLoaded", outcome: "partial", feeCents: 2600, text: "teilweise" });
     expect(draft.text).toBe("teilweise");
     // A late second answer does not overwrite what the caseworker typed.
-    draft = run(draft, { type: "text", text: "geändert" }, { type: "templateLoaded", outcome: "partial", text: "x" });
+    draft = run(
+      draft,
+      { type: "text", text: "geändert" },
+      { type: "templateLoaded", outcome: "partial", feeCents: 2600, text: "x" },
+    );
     expect(draft.text).toBe("geändert");
   });
 
@@ -95,5 +104,28 @@ describe("letter draft", () => {
     expect(checkDraft(empty)).toMatchObject({ textProblem: "Der Bescheidtext ist leer.", ready: false });
     const loading = run(initialDraft(0), { type: "toggleEditing" });
     expect(checkDraft(loading).ready).toBe(false);
+  });
+
+  it("reloads an unedited text for a new fee, and flags an edited one to be checked", () => {
+    let draft = run(editing(), { type: "fee", text: "26,0" });
+    // The same amount typed differently changes nothing.
+    expect(draft.template).toBe(TEMPLATE);
+    draft = run(draft, { type: "fee", text: "30,00" });
+    expect(needsTemplate(draft)).toBe(true);
+    draft = run(draft, { type: "templateLoaded", outcome: "approved", feeCents: 3000, text: "Gebühr 30,00 €" });
+    expect(feeChangedSinceText(draft)).toBe(false);
+
+    draft = run(draft, { type: "text", text: "Gebühr 30,00 € (geprüft)" }, { type: "fee", text: "12,50" });
+    // The caseworker's text stays; the panel asks them to check its amounts.
+    expect(draft.text).toBe("Gebühr 30,00 € (geprüft)");
+    expect(feeChangedSinceText(draft)).toBe(true);
+    expect(signatureOf(draft)).toBe("responsible");
+    // Restoring the template loads it with the new fee.
+    draft = run(draft, { type: "reset" });
+    expect(needsTemplate(draft)).toBe(true);
+    expect(isEdited(draft)).toBe(false);
+    // An invalid fee is no change.
+    draft = run(draft, { type: "templateLoaded", outcome: "approved", feeCents: 1250, text: "Gebühr 12,50 €" });
+    expect(feeChangedSinceText(run(draft, { type: "fee", text: "abc" }))).toBe(false);
   });
 });
