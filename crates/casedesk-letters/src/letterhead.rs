@@ -221,9 +221,8 @@ impl Logo {
                 SVG_MAX_BYTES / 1024
             )));
         }
-        let text = std::str::from_utf8(bytes).map_err(|_| {
-            LetterError::Logo("weder PNG noch SVG (kein UTF-8-Text)".into())
-        })?;
+        let text = std::str::from_utf8(bytes)
+            .map_err(|_| LetterError::Logo("weder PNG noch SVG (kein UTF-8-Text)".into()))?;
         // usvg parses without fetching anything: no resources directory, no fonts.
         let xml = svg2pdf::usvg::roxmltree::Document::parse_with_options(
             text,

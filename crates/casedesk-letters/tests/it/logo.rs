@@ -58,7 +58,10 @@ fn an_svg_logo_is_drawn_as_vectors_in_the_logo_box() {
     let pdf = render(&TemplateSet::defaults(), &letterhead, &input, &options()).unwrap();
     let (_dir, path) = write_temp("svg-logo", &pdf);
     let check = run("qpdf", &["--check", path.to_str().unwrap()]);
-    assert!(check.contains("No syntax or stream encoding errors found"), "{check}");
+    assert!(
+        check.contains("No syntax or stream encoding errors found"),
+        "{check}"
+    );
     // Vectors, not an image: pdfimages lists none (its two header lines only).
     let images = run("pdfimages", &["-list", path.to_str().unwrap()]);
     assert_eq!(images.lines().count(), 2, "{images}");
@@ -82,7 +85,11 @@ fn an_svg_logo_is_drawn_as_vectors_in_the_logo_box() {
         }
         let (x, y) = ((i % width) as f64, (i / width) as f64);
         let tolerance = 1.5;
-        if x >= left - tolerance && x <= right + tolerance && y >= top - tolerance && y <= bottom + tolerance {
+        if x >= left - tolerance
+            && x <= right + tolerance
+            && y >= top - tolerance
+            && y <= bottom + tolerance
+        {
             inside += 1;
         } else {
             outside += 1;

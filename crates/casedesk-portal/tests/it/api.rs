@@ -1,10 +1,10 @@
 //! The HTTP API in-process (`router().oneshot(request)`): who may do what, and how
 //! bad input is answered.
 
-use base64::Engine as _;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use base64::Engine as _;
 use casedesk_domain::CaseAggregate;
 use casedesk_domain::command::CommandKind;
 use casedesk_portal::api::{AppState, router};
@@ -970,8 +970,14 @@ async fn the_letterhead_is_checked_and_stored_with_its_logo() {
         .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(reply.code(), "letter_logo");
-    let message = reply.json()["message"].as_str().unwrap_or_default().to_owned();
-    assert!(message.contains("Text") && message.contains("Zeile 2"), "{message}");
+    let message = reply.json()["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        message.contains("Text") && message.contains("Zeile 2"),
+        "{message}"
+    );
 
     let reply = api.send(put(json!({"letterhead": letterhead}))).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.json());
@@ -985,9 +991,14 @@ async fn the_letterhead_is_checked_and_stored_with_its_logo() {
     let shield = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 100 120\">\
                   <path d=\"M5 5 H95 V60 C95 95 50 115 50 115 C50 115 5 95 5 60 Z\" fill=\"#c00000\"/></svg>";
     let reply = api
-        .send(put(json!({"letterhead": letterhead, "logo_base64": b64(shield)})))
+        .send(put(
+            json!({"letterhead": letterhead, "logo_base64": b64(shield)}),
+        ))
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.json());
     let reply = api.send(get("/api/v1/office/letters", Some(&admin))).await;
-    assert_eq!(reply.json()["letterhead"]["logo_base64"], b64(shield).as_str());
+    assert_eq!(
+        reply.json()["letterhead"]["logo_base64"],
+        b64(shield).as_str()
+    );
 }
