@@ -3,7 +3,7 @@
 //! checked where the citizen gets them: on the portal, with real PDF tools.
 
 use casedesk_tests::desktop::{DesktopApp, Installation};
-use casedesk_tests::portal::{Portal, PortalUser, http};
+use casedesk_tests::portal::{Portal, PortalUser, citizen_token, http};
 use serde_json::Value;
 
 async fn preview_pages(app: &DesktopApp) -> u32 {
@@ -159,6 +159,61 @@ async fn a_caseworker_edits_and_issues_a_bescheid() {
     assert!(
         text.contains(name),
         "an edited letter names the responsible person: {text}"
+    );
+
+    // The citizen sees the decision on their application, with the day the letter
+    // counts as delivered and the end of the appeal period, and downloads the same
+    // letter.
+    let email = decided["applicant"]["email"].as_str().unwrap();
+    let citizen = citizen_token(&portal.base, email, &portal.citizen_password()).await;
+    let get = |path: String| {
+        http()
+            .get(format!(
+                "{}/api/v1/citizen/applications/{case_id}{path}",
+                portal.base
+            ))
+            .bearer_auth(&citizen)
+            .send()
+    };
+    let view: Value = get(String::new())
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let decision = &view["decision"];
+    assert_eq!(decision["letter_sha256"], sha256.as_str(), "{view}");
+    let decided_on = decision["decided_at"].as_str().unwrap()[..10].to_owned();
+    let deemed = decision["deemed_delivery"]
+        .as_str()
+        .expect("deemed delivery");
+    let appeal = decision["appeal_deadline"]
+        .as_str()
+        .expect("appeal deadline");
+    assert!(
+        decided_on.as_str() < deemed && deemed < appeal,
+        "decided {decided_on}, delivered {deemed}, appeal until {appeal}"
+    );
+    let letter = get("/letter".into()).await.unwrap();
+    assert_eq!(letter.status(), 200);
+    assert_eq!(
+        letter.headers()["content-type"].to_str().unwrap(),
+        "application/pdf"
+    );
+    let office_copy = http()
+        .get(format!("{}/api/v1/office/blobs/{sha256}", me.base))
+        .bearer_auth(&me.token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(
+        letter.bytes().await.unwrap() == office_copy,
+        "the citizen's letter is the one issued"
     );
     app.quit().await;
 }

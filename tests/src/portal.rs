@@ -112,6 +112,16 @@ impl Portal {
         (user.to_owned(), password.to_owned())
     }
 
+    /// The demo citizens' password, from the banner's `Citizens: … / PASSWORD` line.
+    pub fn citizen_password(&self) -> String {
+        self.banner
+            .iter()
+            .find_map(|l| l.strip_prefix("Citizens: "))
+            .and_then(|l| l.rsplit_once(" / "))
+            .map(|(_, password)| password.to_owned())
+            .unwrap_or_else(|| panic!("no citizens line in {:?}", self.banner))
+    }
+
     /// The office name of a login line.
     pub fn office_of(&self, user: &str) -> String {
         let line = self
@@ -122,6 +132,22 @@ impl Portal {
         let (_, rest) = line.split_once(", ").expect("role, office");
         rest.trim_end_matches(')').to_owned()
     }
+}
+
+/// A citizen's access token from the citizen API's login.
+pub async fn citizen_token(base: &str, email: &str, password: &str) -> String {
+    let reply: Value = http()
+        .post(format!("{base}/api/v1/citizen/session"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    reply["access_token"].as_str().unwrap().to_owned()
 }
 
 /// A direct HTTP session on the portal, bypassing the desktop (another person's

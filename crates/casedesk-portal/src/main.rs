@@ -173,6 +173,10 @@ async fn main() -> anyhow::Result<()> {
                 for login in logins {
                     println!("{login}");
                 }
+                println!(
+                    "Citizens: each demo applicant's e-mail / {}",
+                    demo::CITIZEN_PASSWORD
+                );
             }
             // Tests and scripts read this line to find a port chosen by the OS.
             println!("casedesk-portal listening on http://{address}");
