@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { App } from "../App";
 import { BackendContext } from "../backend";
 import type { CaseDetail } from "../generated/bindings";
+import { PAGE_SIZE } from "../hooks/useInbox";
 import { fakeBackend } from "../test/fakeBackend";
 import { CASE_ID, sampleDetail } from "../test/fixtures";
 
@@ -50,7 +51,7 @@ describe("Desk", () => {
     expect(screen.getByTestId("inbox-count").textContent).toBe("500");
     expect(within(screen.getByTestId("view-overdue")).getByTestId("view-count").textContent).toBe("3");
     expect(screen.getByTestId("view-all").getAttribute("aria-current")).toBe("page");
-    expect(backend.commands.inbox).toHaveBeenCalledWith(expect.anything(), expect.anything(), 0, 200);
+    expect(backend.commands.inbox).toHaveBeenCalledWith(expect.anything(), expect.anything(), 0, PAGE_SIZE);
     const first = screen.getAllByTestId("inbox-row")[0]!;
     expect(first.dataset).toMatchObject({
       aktenzeichen: "32-HU-2026-000000",
@@ -91,7 +92,7 @@ describe("Desk", () => {
         expect.objectContaining({ text: "Müller" }),
         { key: "relevance", descending: false },
         0,
-        200,
+        PAGE_SIZE,
       ),
     );
     // Only the list is counted again: the saved views do not depend on the search.

@@ -247,12 +247,11 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
   const showView = useCallback((view: ViewKey) => setQuery((current) => selectView(current, view)), []);
 
   const openRow = useCallback(
-    (index: number) => {
+    (index: number, caseId: string) => {
       setSelected(index);
-      const row = rowAt(index);
-      if (row && row.case_id !== openCaseId) leavingLetter(() => setOpenCaseId(row.case_id));
+      if (caseId !== openCaseId) leavingLetter(() => setOpenCaseId(caseId));
     },
-    [rowAt, openCaseId, leavingLetter],
+    [openCaseId, leavingLetter],
   );
 
   const closeCase = useCallback(() => {
@@ -367,12 +366,14 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
         event.preventDefault();
         move(action === "next" ? 1 : -1);
         break;
-      case "open":
-        if (selected !== null) {
+      case "open": {
+        const row = selected !== null ? rowAt(selected) : undefined;
+        if (selected !== null && row) {
           event.preventDefault();
-          openRow(selected);
+          openRow(selected, row.case_id);
         }
         break;
+      }
       case "close":
         if (rejecting) setRejecting(false);
         else if (letterOpen) leavingLetter(closeLetter);

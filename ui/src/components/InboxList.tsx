@@ -33,7 +33,9 @@ interface Props {
   compact: boolean;
   serviceName(id: string): string;
   onRange(first: number, last: number): void;
-  onOpen(index: number): void;
+  /** A row was clicked: its position, and the case it showed (the list's data may
+   *  have changed since it was drawn, so the index alone could name another case). */
+  onOpen(index: number, caseId: string): void;
   /** The team lead's selection; without it the list has no selection column. */
   selection?: Selection;
   onToggleSelect?(row: InboxRow): void;
@@ -234,7 +236,7 @@ export const InboxList = memo(function InboxList(props: Props) {
                 data-status={row.status}
                 data-pending={row.pending}
                 data-rejected={row.rejected}
-                onClick={() => onOpen(item.index)}
+                onClick={() => onOpen(item.index, row.case_id)}
               >
                 {selection && (
                   <span role="gridcell" className="cell cell-select">

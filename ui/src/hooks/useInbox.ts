@@ -6,7 +6,7 @@ import type { InboxRow } from "../generated/bindings";
 import { type InboxQuery, countFilters } from "../lib/inboxQuery";
 import { RowPages } from "../lib/rowPages";
 
-export const PAGE_SIZE = 200;
+export const PAGE_SIZE = 100;
 
 export interface Inbox {
   /** Cases in the current list; null until the first count arrived. */
