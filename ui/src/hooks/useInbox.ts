@@ -1,6 +1,6 @@
 // The inbox's data: the counts of the current list and every saved view (`counts`
 // calls), and the rows, fetched page by page for what is on screen.
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useLayoutEffect, useRef, useState } from "react";
 import type { Backend } from "../backend";
 import type { InboxRow } from "../generated/bindings";
 import { type InboxQuery, countFilters } from "../lib/inboxQuery";
@@ -108,8 +108,9 @@ export function useInbox(backend: Backend, query: InboxQuery, onError: (error: u
     [backend, pump, pages],
   );
 
-  // A new query starts from scratch: nothing cached belongs to it.
-  useEffect(() => {
+  // A new query starts from scratch: nothing cached belongs to it. A layout effect, so
+  // the engine is asked before the browser paints this render, not a frame later.
+  useLayoutEffect(() => {
     queryRef.current = query;
     pages.reset();
     total.current = null;
