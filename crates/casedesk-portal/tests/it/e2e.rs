@@ -96,8 +96,20 @@ fn note(case: &CaseAggregate, text: &str) -> Value {
 async fn the_demo_portal_syncs_over_real_sockets() {
     let dir = tempfile::tempdir().unwrap();
     let portal = start(dir.path());
-    let login_lines: Vec<&String> = portal.banner.iter().filter(|l| l.contains(" / ")).collect();
+    let login_lines: Vec<&String> = portal
+        .banner
+        .iter()
+        .filter(|l| l.contains(" / ") && !l.starts_with("Citizens: "))
+        .collect();
     assert!(login_lines.len() >= 12, "demo logins: {:?}", portal.banner);
+    assert!(
+        portal
+            .banner
+            .iter()
+            .any(|l| l.starts_with("Citizens: ") && l.ends_with(" / buerger-demo-2026")),
+        "the citizens' password: {:?}",
+        portal.banner
+    );
     for line in &login_lines {
         let shape = line
             .split_once(" / ")
