@@ -3,7 +3,7 @@
 //! checked where the citizen gets them: on the portal, with real PDF tools.
 
 use casedesk_tests::desktop::{DesktopApp, Installation};
-use casedesk_tests::portal::{Portal, PortalUser, citizen_token, http};
+use casedesk_tests::portal::{Portal, PortalUser, citizen_token, expect_json, http};
 use serde_json::Value;
 
 async fn preview_pages(app: &DesktopApp) -> u32 {
@@ -16,17 +16,7 @@ async fn preview_pages(app: &DesktopApp) -> u32 {
 /// The text of a letter as the portal hands it out, through `pdftotext`, after
 /// `qpdf --check` passed on it, as one line of words.
 async fn letter_text(portal: &PortalUser, sha256: &str) -> String {
-    let pdf = http()
-        .get(format!("{}/api/v1/office/blobs/{sha256}", portal.base))
-        .bearer_auth(&portal.token)
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let pdf = portal.blob(sha256).await;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bescheid.pdf");
     std::fs::write(&path, &pdf).unwrap();
@@ -166,23 +156,8 @@ async fn a_caseworker_edits_and_issues_a_bescheid() {
     // letter.
     let email = decided["applicant"]["email"].as_str().unwrap();
     let citizen = citizen_token(&portal.base, email, &portal.citizen_password()).await;
-    let get = |path: String| {
-        http()
-            .get(format!(
-                "{}/api/v1/citizen/applications/{case_id}{path}",
-                portal.base
-            ))
-            .bearer_auth(&citizen)
-            .send()
-    };
-    let view: Value = get(String::new())
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let application = format!("{}/api/v1/citizen/applications/{case_id}", portal.base);
+    let view = expect_json(http().get(&application).bearer_auth(&citizen)).await;
     let decision = &view["decision"];
     assert_eq!(decision["letter_sha256"], sha256.as_str(), "{view}");
     let decided_on = decision["decided_at"].as_str().unwrap()[..10].to_owned();
@@ -196,23 +171,16 @@ async fn a_caseworker_edits_and_issues_a_bescheid() {
         decided_on.as_str() < deemed && deemed < appeal,
         "decided {decided_on}, delivered {deemed}, appeal until {appeal}"
     );
-    let letter = get("/letter".into()).await.unwrap();
-    assert_eq!(letter.status(), 200);
+    let letter = http()
+        .get(format!("{application}/letter"))
+        .bearer_auth(&citizen);
+    let letter = letter.send().await.unwrap().error_for_status().unwrap();
     assert_eq!(
         letter.headers()["content-type"].to_str().unwrap(),
         "application/pdf"
     );
-    let office_copy = http()
-        .get(format!("{}/api/v1/office/blobs/{sha256}", me.base))
-        .bearer_auth(&me.token)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
     assert!(
-        letter.bytes().await.unwrap() == office_copy,
+        letter.bytes().await.unwrap() == me.blob(&sha256).await,
         "the citizen's letter is the one issued"
     );
     app.quit().await;

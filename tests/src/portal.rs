@@ -134,19 +134,27 @@ impl Portal {
     }
 }
 
+/// Sends a request that must succeed and returns its body: JSON, or bytes.
+pub async fn expect_json(request: reqwest::RequestBuilder) -> Value {
+    succeeded(request).await.json().await.unwrap()
+}
+
+pub async fn expect_bytes(request: reqwest::RequestBuilder) -> Vec<u8> {
+    succeeded(request).await.bytes().await.unwrap().to_vec()
+}
+
+async fn succeeded(request: reqwest::RequestBuilder) -> reqwest::Response {
+    request.send().await.unwrap().error_for_status().unwrap()
+}
+
 /// A citizen's access token from the citizen API's login.
 pub async fn citizen_token(base: &str, email: &str, password: &str) -> String {
-    let reply: Value = http()
-        .post(format!("{base}/api/v1/citizen/session"))
-        .json(&json!({"email": email, "password": password}))
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let reply = expect_json(
+        http()
+            .post(format!("{base}/api/v1/citizen/session"))
+            .json(&json!({"email": email, "password": password})),
+    )
+    .await;
     reply["access_token"].as_str().unwrap().to_owned()
 }
 
@@ -160,22 +168,27 @@ pub struct PortalUser {
 
 impl PortalUser {
     pub async fn login(base: &str, user: &str, password: &str) -> PortalUser {
-        let reply: Value = http()
-            .post(format!("{base}/api/v1/office/session"))
-            .json(&json!({"user": user, "password": password}))
-            .send()
-            .await
-            .unwrap()
-            .error_for_status()
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let reply = expect_json(
+            http()
+                .post(format!("{base}/api/v1/office/session"))
+                .json(&json!({"user": user, "password": password})),
+        )
+        .await;
         PortalUser {
             base: base.to_owned(),
             token: reply["access_token"].as_str().unwrap().to_owned(),
             user: reply["user"].clone(),
         }
+    }
+
+    /// A blob as the portal hands it to staff.
+    pub async fn blob(&self, sha256: &str) -> Vec<u8> {
+        expect_bytes(
+            http()
+                .get(format!("{}/api/v1/office/blobs/{sha256}", self.base))
+                .bearer_auth(&self.token),
+        )
+        .await
     }
 
     pub fn id(&self) -> String {
@@ -196,20 +209,15 @@ impl PortalUser {
         let mut cases = std::collections::BTreeMap::new();
         let mut after = 0;
         loop {
-            let page: Value = http()
-                .get(format!(
-                    "{}/api/v1/office/sync/changes?after={after}&limit=1000",
-                    self.base
-                ))
-                .bearer_auth(&self.token)
-                .send()
-                .await
-                .unwrap()
-                .error_for_status()
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let page = expect_json(
+                http()
+                    .get(format!(
+                        "{}/api/v1/office/sync/changes?after={after}&limit=1000",
+                        self.base
+                    ))
+                    .bearer_auth(&self.token),
+            )
+            .await;
             for case in page["changes"].as_array().unwrap() {
                 cases.insert(case["id"].as_str().unwrap().to_owned(), case.clone());
             }

@@ -156,15 +156,7 @@ async fn letters_render_offline_and_follow_the_admins_templates() {
         .as_str()
         .unwrap_or_else(|| panic!("no letter: {on_portal}"))
         .to_owned();
-    let stored = http()
-        .get(format!("{}/api/v1/office/blobs/{sha}", portal.base))
-        .bearer_auth(&caseworker.token)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let stored = caseworker.blob(&sha).await;
     let stored_path = desktop.data_dir().join("stored.pdf");
     std::fs::write(&stored_path, &stored).unwrap();
     let text = pdf_text(&stored_path);

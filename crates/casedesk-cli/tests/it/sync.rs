@@ -523,16 +523,7 @@ async fn documents_resume_stay_in_budget_and_letters_upload_before_their_decisio
     let portal = PortalUser::login(&w.portal.base, &w.user, &w.password).await;
     let on_portal = portal.case(&case_id).await;
     assert_eq!(on_portal["decision"]["letter_sha256"], sha.as_str());
-    let stored = http()
-        .get(format!("{}/api/v1/office/blobs/{sha}", w.portal.base))
-        .bearer_auth(&portal.token)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    assert_eq!(stored.as_ref(), pdf.as_slice());
+    assert_eq!(portal.blob(&sha).await, pdf);
 
     // Logging out with --wipe leaves no cache behind.
     w.desktop.json(&["logout", "--wipe"]);
