@@ -35,10 +35,12 @@ const ROWS_PER_STATEMENT: usize = 200;
 
 /// Page cache of the writer connection (KiB, as SQLite's negative `cache_size`).
 const WRITER_CACHE: &str = "-32768";
-/// Page cache of each reading connection (KiB).
-const READER_CACHE: &str = "-8192";
-/// Reading connections: the UI asks for a list page, its counts and a case at once.
-const READERS: u32 = 3;
+/// Page cache of each reading connection (KiB). Two connections of 16 MB answer the
+/// full-text queries of a 100,000-case store about as fast as memory-mapped reads did
+/// (BENCHMARKS.md, desktop engine), in a bounded 32 MB.
+const READER_CACHE: &str = "-16384";
+/// Reading connections: the UI asks for a list page and its count at once.
+const READERS: u32 = 2;
 
 /// Keys of `sync_state`.
 pub(crate) mod keys {
