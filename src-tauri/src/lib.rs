@@ -56,13 +56,7 @@ pub fn run() {
     let launch = Launch::from_env();
     let app = tauri::Builder::default()
         // First, so a second start hands over to the running app before anything opens.
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.unminimize();
-                let _ = window.show();
-                let _ = window.set_focus();
-            }
-        }))
+        .plugin(single_instance(&launch))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .register_asynchronous_uri_scheme_protocol(
             bindings::DOCUMENT_PROTOCOL,
@@ -90,6 +84,33 @@ pub fn run() {
             state.shutdown.cancel();
         }
     });
+}
+
+/// One app per local store: a second start focuses the running app instead of
+/// opening a second engine on the same store. On Linux the lock is a D-Bus name;
+/// with `CASEDESK_DATA_DIR` set it is derived from that directory, so installations
+/// side by side (and test runs, one after another) do not take each other's lock.
+/// Windows and macOS lock per user and app.
+fn single_instance<R: tauri::Runtime>(launch: &Launch) -> tauri::plugin::TauriPlugin<R> {
+    let mut builder = tauri_plugin_single_instance::Builder::new().callback(
+        |app: &tauri::AppHandle<R>, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        },
+    );
+    if let Some(dir) = &launch.data_dir {
+        use sha2::Digest as _;
+        let digest = sha2::Sha256::digest(dir.to_string_lossy().as_bytes());
+        // D-Bus name elements may not start with a digit.
+        builder = builder.dbus_id(format!(
+            "de.casedesk.desktop.d{}",
+            hex::encode(&digest[..8])
+        ));
+    }
+    builder.build()
 }
 
 /// WebKitGTK set up for a 2D business UI (WebView2 and WKWebView size themselves):
