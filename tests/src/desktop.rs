@@ -159,6 +159,7 @@ impl AppLaunch {
             session_requested,
             driver_pid: driver.id(),
             driver: Some(driver),
+            data_dir: self.data_dir.clone(),
         }
     }
 }
@@ -173,6 +174,8 @@ pub struct DesktopApp {
     /// processes run below it.
     pub driver_pid: u32,
     driver: Option<Child>,
+    /// The app's data directory, whose `logs/` a failure message quotes.
+    data_dir: PathBuf,
 }
 
 impl Drop for DesktopApp {
@@ -203,7 +206,11 @@ impl DesktopApp {
                 return element;
             }
             if Instant::now() > deadline {
-                panic!("no visible element {css}\n{}", self.body_text().await);
+                panic!(
+                    "no visible element {css}\n{}\n{}",
+                    self.body_text().await,
+                    self.log_tail()
+                );
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
@@ -226,10 +233,31 @@ impl DesktopApp {
         let deadline = Instant::now() + PATIENCE;
         while !check().await {
             if Instant::now() > deadline {
-                panic!("timed out waiting until {what}\n{}", self.body_text().await);
+                panic!(
+                    "timed out waiting until {what}\n{}\n{}",
+                    self.body_text().await,
+                    self.log_tail()
+                );
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// The last lines of the app's newest log file, for failure messages.
+    pub fn log_tail(&self) -> String {
+        let newest = std::fs::read_dir(self.data_dir.join("logs"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .max_by_key(|entry| entry.metadata().and_then(|m| m.modified()).ok());
+        let Some(text) = newest.and_then(|e| std::fs::read_to_string(e.path()).ok()) else {
+            return "(no app log)".into();
+        };
+        let lines: Vec<&str> = text.lines().collect();
+        format!(
+            "app log, last lines:\n{}",
+            lines[lines.len().saturating_sub(40)..].join("\n")
+        )
     }
 
     pub async fn click(&self, css: &str) {
