@@ -400,17 +400,38 @@ impl DesktopApp {
         .await;
     }
 
-    /// Searches for an Aktenzeichen and opens its case from the inbox.
+    /// Searches for an Aktenzeichen and opens its case from the inbox. While typing,
+    /// the list passes through the results of the search's first letters; a click on
+    /// a row that is being replaced at that moment hits its placeholder and is lost,
+    /// as it would be for a person, who clicks again. So does this.
     pub async fn open_case(&self, aktenzeichen: &str) {
         self.fill("[data-testid=search]", aktenzeichen).await;
-        self.click(&format!(
-            "[data-testid=inbox-row][data-aktenzeichen='{aktenzeichen}']"
-        ))
-        .await;
-        self.find(&format!(
-            "[data-testid=case-view][data-aktenzeichen='{aktenzeichen}']"
-        ))
-        .await;
+        let row = format!("[data-testid=inbox-row][data-aktenzeichen='{aktenzeichen}']");
+        let view = format!("[data-testid=case-view][data-aktenzeichen='{aktenzeichen}']");
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            self.click(&row).await;
+            let retry = Instant::now() + Duration::from_secs(2);
+            while Instant::now() < retry {
+                if self.is_shown(&view).await {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            if Instant::now() > deadline {
+                // Fails with the page's text and the app's log.
+                self.find(&view).await;
+                return;
+            }
+        }
+    }
+
+    /// Whether `css` matches a displayed element now.
+    pub async fn is_shown(&self, css: &str) -> bool {
+        match self.client.find(Locator::Css(css)).await {
+            Ok(element) => element.is_displayed().await.unwrap_or(false),
+            Err(_) => false,
+        }
     }
 
     /// Claims the open case and waits until the portal confirmed it.
