@@ -12,6 +12,7 @@ use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use fantoccini::elements::Element;
+use fantoccini::error::NewSessionError;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 use tokio::sync::{Mutex, OwnedMutexGuard};
@@ -103,6 +104,54 @@ impl AppLaunch {
             Some(app) => app.clone(),
             None => app_binary(),
         };
+        // A session request that the driver drops without an answer is retried once on
+        // a fresh driver (a loaded machine has been seen to do that); a second failure
+        // is a real one.
+        let mut attempt = 1;
+        let (client, session_requested, driver) = loop {
+            let mut driver = self.start_driver();
+            let mut capabilities = serde_json::Map::new();
+            capabilities.insert(
+                "tauri:options".into(),
+                json!({ "application": app.to_string_lossy() }),
+            );
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            let session_requested = SystemTime::now();
+            match ClientBuilder::new(connector)
+                .capabilities(capabilities)
+                .connect(&driver.url)
+                .await
+            {
+                Ok(client) => break (client, session_requested, driver),
+                Err(error) => {
+                    // Nothing owns the driver yet: stop it here, or it outlives the run.
+                    kill_group(&mut driver.child);
+                    let dropped = matches!(
+                        error,
+                        NewSessionError::FailedC(_)
+                            | NewSessionError::Failed(_)
+                            | NewSessionError::Lost(_)
+                    );
+                    if !dropped || attempt == 2 {
+                        panic!("a WebDriver session with the app (attempt {attempt}): {error}");
+                    }
+                    eprintln!("the WebDriver session request was dropped ({error}); retrying once");
+                    attempt += 1;
+                }
+            }
+        };
+        DesktopApp {
+            client,
+            session_requested,
+            driver_pid: driver.child.id(),
+            driver: Some(driver.child),
+            data_dir: self.data_dir.clone(),
+        }
+    }
+
+    /// Starts tauri-driver over this installation and waits until it and the
+    /// WebKitWebDriver it starts both listen.
+    fn start_driver(&self) -> Driver {
         let port = free_port();
         let native_port = free_port();
         let mut command = Command::new(tauri_driver());
@@ -128,40 +177,31 @@ impl AppLaunch {
             use std::os::unix::process::CommandExt;
             command.process_group(0);
         }
-        let mut driver = command.spawn().expect("start tauri-driver");
-        let url = format!("http://127.0.0.1:{port}");
+        let mut child = command.spawn().expect("start tauri-driver");
+        // tauri-driver starts WebKitWebDriver and serves at once; a session request it
+        // forwards before WebKitWebDriver listens is answered by a dropped connection.
+        // So both must be listening before the session is requested.
         let deadline = Instant::now() + PATIENCE;
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "tauri-driver did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let mut capabilities = serde_json::Map::new();
-        capabilities.insert(
-            "tauri:options".into(),
-            json!({ "application": app.to_string_lossy() }),
-        );
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        let session_requested = SystemTime::now();
-        let client = match ClientBuilder::new(connector)
-            .capabilities(capabilities)
-            .connect(&url)
-            .await
-        {
-            Ok(client) => client,
-            Err(error) => {
-                // Nothing owns the driver yet: stop it here, or it outlives the run.
-                kill_group(&mut driver);
-                panic!("a WebDriver session with the app: {error}");
+        for (what, listening) in [("tauri-driver", port), ("WebKitWebDriver", native_port)] {
+            while std::net::TcpStream::connect(("127.0.0.1", listening)).is_err() {
+                if Instant::now() > deadline || matches!(child.try_wait(), Ok(Some(_))) {
+                    kill_group(&mut child);
+                    panic!("{what} did not start listening on port {listening}");
+                }
+                std::thread::sleep(Duration::from_millis(50));
             }
-        };
-        DesktopApp {
-            client,
-            session_requested,
-            driver_pid: driver.id(),
-            driver: Some(driver),
-            data_dir: self.data_dir.clone(),
+        }
+        Driver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
         }
     }
+}
+
+/// A started tauri-driver and the address it serves WebDriver on.
+struct Driver {
+    child: Child,
+    url: String,
 }
 
 /// A running app with a WebDriver session.
