@@ -6,6 +6,7 @@ use std::time::Duration;
 use anyhow::Context;
 use casedesk_domain::command::{Command, CommandKind};
 use chrono::Utc;
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
@@ -43,6 +44,13 @@ pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()>
         wait_for_signal().await;
         tracing::info!("shutting down: finishing in-flight requests");
         signal_token.cancel();
+    });
+    // Without TCP_NODELAY, the last small piece of a compressed response waits for
+    // the client's delayed ACK (40 ms on Linux): a 20 ms changes page became 60 ms.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::debug!(%error, "TCP_NODELAY not set on an accepted connection");
+        }
     });
     axum::serve(
         listener,

@@ -807,3 +807,20 @@ async fn letter_templates_and_letterhead_are_replaced_and_remembered(store: Test
     assert_eq!(letterhead.updated_by_name, fx.admin.display_name);
     assert!(letterhead.updated_at <= chrono::Utc::now());
 }
+
+/// PostgreSQL keeps case aggregates lz4-compressed (migration 0004): pglz made
+/// decompressing them most of a bootstrap's server time.
+#[tokio::test]
+async fn postgres_compresses_case_aggregates_with_lz4() {
+    use sqlx::Connection;
+    let store = crate::support::postgres().await;
+    let mut connection = sqlx::PgConnection::connect(&store.url).await.unwrap();
+    let method: String = sqlx::query_scalar(
+        "SELECT attcompression::text FROM pg_attribute \
+         WHERE attrelid = 'cases'::regclass AND attname = 'aggregate'",
+    )
+    .fetch_one(&mut connection)
+    .await
+    .unwrap();
+    assert_eq!(method, "l", "cases.aggregate should be lz4-compressed");
+}
