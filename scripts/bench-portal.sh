@@ -114,14 +114,37 @@ to 3–4 ms. Over the whole path, the store's share of the bootstrap fell from a
 (SQLite's ceiling), because the newest rows of a 1.4 GB tenant lay beyond the old
 1 GiB map.
 
-What is left of a changes page on SQLite is mostly the sqlx SQLite driver's hand-over
-of each row from its worker thread (a `perf` profile of the page shows thread wake-ups
-and context switches above everything else), the `Any` driver's copy and UTF-8 check
-of each 6 kB aggregate, and zstd. Reading a page as one row instead
-(`group_concat` of the aggregates) was tried and was slower: SQLite materialised the
-subquery and copied the multi-megabyte value several times. Next steps: the native
-`SqliteConnection` on the two read paths, and smaller aggregates (a compact history
-encoding, or leaving the history out of sync payloads).
+**Changes pages: the compressed p95 was a TCP stall, not work.** On an idle machine
+the compressed changes page at head−1000 measured p50 21 ms but p95 62 ms, while the
+identity page never exceeded 17 ms: a few requests in every 30 took about 40 ms
+longer. The server did not set `TCP_NODELAY`, so the last small piece of a compressed
+body waited (Nagle's algorithm) for the client's delayed ACK, 40 ms on Linux. Every
+accepted connection now sets `TCP_NODELAY`; the same page measured p95 24 ms in the
+next run on the same machine and tenant.
+
+**PostgreSQL: aggregates are lz4-compressed.** A 6 kB aggregate lives in TOAST, and
+the default pglz made reading it back expensive. Migration 0004 sets
+`cases.aggregate` to lz4 where the server supports it. Measured on 100,000 real
+aggregates copied into two tables side by side: reading all of them took 1.85 s with
+pglz and 1.38 s with lz4, writing them 13.7 s and 7.2 s. On PostgreSQL the store
+remains the largest share of a changes page (about 25 ms of a 6 MB page; fetching
+the same rows in `psql` alone takes 20–30 ms) and of the bootstrap, and the
+server competes with the benchmark for the two cores (see its "CPU while measuring"
+row); runs on this shared machine vary by about 25% from hour to hour (seeding the
+same tenant took 64 s in one run and 83 s in another), which moves the PostgreSQL
+figures across their targets in both directions. A freshly bulk-loaded PostgreSQL
+database without planner statistics chose a hash join that read every case after
+the cursor (60 ms for one page); after `ANALYZE` it walks `cases_seq` (under 1 ms
+before the aggregates are read), so production relies on autovacuum's statistics.
+
+What is left of a changes page is the store (about 9–10 ms of a 1,000-case page on
+SQLite), zstd both ways (8–12 ms for 4–6 MB) and the HTTP path (4–5 ms). In a probe
+against a 100,000-case tenant, sqlx's native SQLite driver was no faster than the
+`Any` driver on this query (about 6–8 ms each, the `sqlite3` shell 7–10 ms), and
+reading a page as one row (`group_concat` of the aggregates) was 2–3× slower: SQLite
+materialises the subquery and copies the multi-megabyte value. The next step is
+smaller aggregates (a compact history encoding, or leaving the history out of sync
+payloads), which shrinks every stage at once.
 
 **Reading the bootstrap breakdown:** HTTP (b) can come out slightly faster than the
 store alone (a). Over HTTP the store's reader task, the server's body task and the
@@ -140,10 +163,9 @@ with the session), and writes the changed cases, the events and the answers with
 multi-row statements: about ten statements per group of 100. Before this change the
 run measured 1,507 commands/s on PostgreSQL and 2,634/s on SQLite over HTTP. What
 remains per command is parsing and re-serialising the 6 kB aggregate, writing it
-(PostgreSQL also compresses it with pglz into TOAST), and the request's JSON. The
+(PostgreSQL also compresses it into TOAST, now with lz4), and the request's JSON. The
 one-command-per-call row pays a whole transaction per command, with four clients
-queueing on the counter lock; clients send batches. A further step on PostgreSQL:
-`cases.aggregate` with lz4 compression in a new migration.
+queueing on the counter lock; clients send batches.
 NOTES
     if [ -s "$others" ]; then
         echo
