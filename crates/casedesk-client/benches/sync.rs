@@ -28,6 +28,27 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{Connection, QueryBuilder, Sqlite};
 
 const BOOTSTRAP_TARGET: f64 = 30_000.0;
+/// What earlier runs found about the bootstrap; whoever changes the write path should
+/// update it.
+const BOOTSTRAP_FINDINGS: &str = "\
+**What limits the bootstrap.** Temporary timers around each statement (2026-12-06, \
+100,300 cases, a quiet machine) split the writer's 4.0–4.9 s into the inbox rows \
+(1.0 s), the LZ4 JSON (0.7 s), the FTS5 rows (0.95 s), the commits (1.0–1.8 s) and \
+the rest (state, rebase check; 0.3 s); parsing's 2.4 s is serde_json over the 6 kB \
+aggregate (about half) and LZ4 compression (the other half, 622 MB in, 226 MB out). \
+Every stage is CPU work: with the portal serving the stream on the same two cores \
+(about 1.5 CPU-s for its store and zstd) the pipeline needs about 9 CPU-s per 100,000 \
+cases, which two cores cannot finish in much under 4.5 s. Tried and measured without \
+gain: a WAL auto-checkpoint of 64 MB instead of 4 MB during the initial load (the \
+commits became steadier, the total did not change) and FTS5 automerge off during the \
+load with one `optimize` at the end (90 ms, no net change). 30,000 cases/s needs \
+about a third less CPU across the stages; the candidates are a faster JSON scan for \
+the inbox columns, storing the JSON with a cheaper compressor or none (at the cost of \
+three times the bytes written), and indexing fewer fields in FTS5. The floor row is \
+a single large transaction of uncompressed JSON: it writes 622 MB and varies with \
+the disk from about 2.5 s to 7 s between runs. The whole bootstrap varies with it: \
+the same code measured 20,349 cases/s in one run and 11,487 cases/s an hour later, \
+when the machine's disk stalled (the floor went from 4.2 s to 7.0 s).\n";
 const QUERY_TARGET_MS: f64 = 20.0;
 const LATENCY_TARGET_MS: f64 = 500.0;
 const MEMORY_TARGET_MB: f64 = 300.0;
@@ -549,6 +570,7 @@ async fn main() -> anyhow::Result<()> {
         )?;
     }
     writeln!(report)?;
+    writeln!(report, "{BOOTSTRAP_FINDINGS}")?;
     writeln!(report, "### Queries on the full store\n")?;
     writeln!(
         report,
