@@ -152,15 +152,18 @@ impl Desk {
             .await?
             .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
             .map(|t| t.with_timezone(&Utc));
-        // Offline survives a restart: the status light says since when.
+        // Offline and a refused session survive a restart: the status light says
+        // since when, or that a login is needed.
         let connection = match (
+            store.state(keys::LOGIN_REQUIRED).await?,
             store
                 .state(keys::OFFLINE_SINCE)
                 .await?
                 .and_then(|s| DateTime::parse_from_rfc3339(&s).ok()),
             store.state(keys::OFFLINE_REASON).await?,
         ) {
-            (Some(since), reason) => Connection::Offline {
+            (Some(_), _, _) => Connection::LoginRequired,
+            (None, Some(since), reason) => Connection::Offline {
                 since: since.with_timezone(&Utc),
                 reason: reason.unwrap_or_default(),
             },
@@ -645,14 +648,33 @@ impl Desk {
                     Err(e) => Err(e),
                 }
             }
-            Connection::Online => match store.writer.acquire().await {
-                Ok(mut conn) => match store::delete_state(&mut conn, keys::OFFLINE_SINCE).await {
-                    Ok(()) => store::delete_state(&mut conn, keys::OFFLINE_REASON).await,
-                    Err(e) => Err(e),
-                },
-                Err(e) => Err(e.into()),
-            },
-            _ => Ok(()),
+            Connection::LoginRequired => store.set_state(keys::LOGIN_REQUIRED, "1").await,
+            // Online: neither offline nor refused any more. Idle is what a login sets.
+            Connection::Online | Connection::Idle => {
+                let cleared: &[&str] = if connection == Connection::Online {
+                    &[
+                        keys::LOGIN_REQUIRED,
+                        keys::OFFLINE_SINCE,
+                        keys::OFFLINE_REASON,
+                    ]
+                } else {
+                    &[keys::LOGIN_REQUIRED]
+                };
+                match store.writer.acquire().await {
+                    Ok(mut conn) => {
+                        let mut result = Ok(());
+                        for key in cleared {
+                            result = store::delete_state(&mut conn, key).await;
+                            if result.is_err() {
+                                break;
+                            }
+                        }
+                        result
+                    }
+                    Err(e) => Err(e.into()),
+                }
+            }
+            Connection::Bootstrapping { .. } => Ok(()),
         };
         if let Err(error) = persisted {
             tracing::warn!(%error, "could not record the connection state");

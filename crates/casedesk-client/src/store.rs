@@ -55,6 +55,9 @@ pub(crate) mod keys {
     /// When the portal was last found unreachable (RFC 3339) and why, while it is.
     pub const OFFLINE_SINCE: &str = "offline_since";
     pub const OFFLINE_REASON: &str = "offline_reason";
+    /// Set while the portal refuses the session (expired or logged out) until the
+    /// next login, so a restarted app says so at once.
+    pub const LOGIN_REQUIRED: &str = "login_required";
 }
 
 #[derive(Debug, Clone)]

@@ -1,6 +1,6 @@
 //! The desktop engine against a live portal: bootstrap and incremental sync, offline
-//! work, a push killed midway, a reassignment while offline, a cut-off bootstrap, a
-//! corrupted document, and two desktops converging.
+//! work, an expired session, a push killed midway, a reassignment while offline, a
+//! cut-off bootstrap, a corrupted document, and two desktops converging.
 
 use std::time::{Duration, Instant};
 
@@ -194,6 +194,69 @@ async fn offline_work_is_replayed_when_the_portal_returns() {
     let shown = w.desktop.json(&["show", &az]);
     assert_eq!(shown["case"]["version"], on_portal["version"]);
     assert_eq!(shown["server_version"], on_portal["version"]);
+}
+
+/// Every session on the portal expires, access and refresh token alike, as after
+/// a caseworker's weeks away. The portal is stopped meanwhile (its store is written
+/// directly) and started again on the same data.
+async fn expire_every_session(w: &mut World) {
+    use sqlx::Connection;
+    w.portal.kill();
+    let url = format!(
+        "sqlite://{}",
+        w.portal_dir.path().join("casedesk.db").display()
+    );
+    let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    let expired = sqlx::query(
+        "UPDATE sessions SET access_expires_at = '2000' || substr(access_expires_at, 5), \
+         refresh_expires_at = '2000' || substr(refresh_expires_at, 5)",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    assert!(
+        expired.rows_affected() > 0,
+        "the desktop's session is there"
+    );
+    conn.close().await.unwrap();
+    w.portal = Portal::start(w.portal_dir.path());
+    w.proxy.set_backend(w.portal.addr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_session_asks_for_a_login_and_keeps_the_outbox() {
+    let mut w = world().await;
+    w.desktop.json(&["sync", "--once", "--no-prefetch"]);
+    let case = first_case(
+        &w.desktop,
+        &["--status", "submitted", "--assignee", "unassigned"],
+    );
+    let az = case["aktenzeichen"].as_str().unwrap().to_owned();
+    expire_every_session(&mut w).await;
+
+    // The refresh token is refused: the user is asked to log in, nothing is lost.
+    let noted = w.desktop.json(&["note", &az, "Rückruf am Montag"]);
+    assert_eq!(noted["state"], "pending");
+    assert_eq!(noted["send_error"]["code"], "login_required", "{noted}");
+    let refused = w.desktop.error(&["sync", "--once", "--no-prefetch"]);
+    assert_eq!(refused["code"], "login_required", "{refused}");
+    let status = w.desktop.json(&["status"]);
+    assert_eq!(status["connection"]["state"], "login_required", "{status}");
+    assert_eq!(status["pending"], 1);
+    let outbox = w.desktop.json(&["outbox"]);
+    assert_eq!(outbox.as_array().unwrap().len(), 1, "{outbox}");
+
+    // A new login sends what waited, once.
+    w.desktop.login(&w.proxy.base, &w.user, &w.password);
+    let synced = w.desktop.json(&["sync", "--once", "--no-prefetch"]);
+    assert_eq!(synced["report"]["sent"], 1, "{synced}");
+    assert_eq!(synced["status"]["pending"], 0);
+    // A fresh process starts idle again: the login cleared the refusal.
+    let status = w.desktop.json(&["status"]);
+    assert_eq!(status["connection"]["state"], "idle", "{status}");
+    let user = PortalUser::login(&w.portal.base, &w.user, &w.password).await;
+    let on_portal = user.case(case["case_id"].as_str().unwrap()).await;
+    assert_eq!(notes_with(&on_portal, "Rückruf am Montag"), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
