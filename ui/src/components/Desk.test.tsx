@@ -1,6 +1,6 @@
 // Tests of the desk as a whole against a fake engine: first page and ready marker,
-// keyboard navigation, shortcuts ignored while typing, coalesced change events,
-// refusals, and the expired session.
+// keyboard navigation, shortcuts ignored while typing, a click on a row still loading,
+// coalesced change events, refusals, and the expired session.
 import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { App } from "../App";
@@ -100,6 +100,57 @@ describe("Desk", () => {
       expect(backend.commands.counts).toHaveBeenLastCalledWith([expect.objectContaining({ text: "Müller" })]),
     );
     expect(within(screen.getByTestId("view-overdue")).getByTestId("view-count").textContent).toBe("3");
+  });
+
+  it("opens the case that arrives in a row clicked while a new search was loading", async () => {
+    const { backend } = await renderDesk();
+    // The search's rows are held back until the test lets them through.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const answer = backend.commands.inbox.getMockImplementation()!;
+    backend.commands.inbox.mockImplementation(async (filter, sort, offset, limit) => {
+      if (filter.text) await held;
+      return answer(filter, sort, offset, limit);
+    });
+    fireEvent.change(screen.getByTestId("search"), { target: { value: "Müller" } });
+    const placeholders = await screen.findAllByTestId("inbox-placeholder");
+    fireEvent.click(placeholders[2]!);
+    expect(screen.queryByTestId("case-view")).toBeNull();
+    await act(async () => release());
+    await screen.findByTestId("case-view");
+    expect(backend.commands.case_detail).toHaveBeenLastCalledWith("case-2");
+    expect(selectedRow()?.getAttribute("data-case-id")).toBe("case-2");
+  });
+
+  it("forgets a click on a loading row when the search changes again", async () => {
+    const { backend } = await renderDesk();
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const answer = backend.commands.inbox.getMockImplementation()!;
+    backend.commands.inbox.mockImplementation(async (filter, sort, offset, limit) => {
+      if (filter.text) await held;
+      return answer(filter, sort, offset, limit);
+    });
+    const search = screen.getByTestId("search");
+    fireEvent.change(search, { target: { value: "Müller" } });
+    fireEvent.click((await screen.findAllByTestId("inbox-placeholder"))[2]!);
+    fireEvent.change(search, { target: { value: "Müllerstraße" } });
+    await waitFor(() =>
+      expect(backend.commands.inbox).toHaveBeenCalledWith(
+        expect.objectContaining({ text: "Müllerstraße" }),
+        expect.anything(),
+        0,
+        PAGE_SIZE,
+      ),
+    );
+    await act(async () => release());
+    await waitFor(() => expect(screen.getAllByTestId("inbox-row").length).toBeGreaterThan(0));
+    // Moving through the new list selects rows without opening them.
+    key("j");
+    expect(selectedRow()?.getAttribute("data-case-id")).toBe("case-0");
+    await nextFrame();
+    expect(screen.queryByTestId("case-view")).toBeNull();
+    expect(backend.commands.case_detail).not.toHaveBeenCalled();
   });
 
   it("toggles the shortcut overview with ?", async () => {

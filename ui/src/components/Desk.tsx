@@ -136,9 +136,11 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
     return () => window.clearTimeout(timer);
   }, [searchText]);
 
-  // A new query starts at the top of the list.
+  // A new query starts at the top of the list, and a pending "open the row once it
+  // has loaded" belonged to the old one.
   useEffect(() => {
     setSelected(null);
+    setFollow(false);
     listRef.current?.scrollToIndex(0);
   }, [query]);
 
@@ -247,7 +249,16 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
   const showView = useCallback((view: ViewKey) => setQuery((current) => selectView(current, view)), []);
 
   const openRow = useCallback(
-    (index: number, caseId: string) => {
+    (index: number, caseId: string | null) => {
+      if (caseId === null) {
+        // A click on a row still loading is not lost: it opens the case that arrives.
+        leavingLetter(() => {
+          setSelected(index);
+          setFollow(true);
+        });
+        return;
+      }
+      setFollow(false);
       setSelected(index);
       if (caseId !== openCaseId) leavingLetter(() => setOpenCaseId(caseId));
     },

@@ -35,7 +35,12 @@ interface Props {
   onRange(first: number, last: number): void;
   /** A row was clicked: its position, and the case it showed (the list's data may
    *  have changed since it was drawn, so the index alone could name another case). */
-  onOpen(index: number, caseId: string): void;
+  /**
+   * The user clicked row `index`. `caseId` is null when the row was still loading
+   * (a new search replaces the rows while the pointer is on its way): the desk
+   * opens whatever case arrives there.
+   */
+  onOpen(index: number, caseId: string | null): void;
   /** The team lead's selection; without it the list has no selection column. */
   selection?: Selection;
   onToggleSelect?(row: InboxRow): void;
@@ -214,6 +219,8 @@ export const InboxList = memo(function InboxList(props: Props) {
                   aria-busy="true"
                   className="inbox-row placeholder"
                   style={style}
+                  data-testid="inbox-placeholder"
+                  onClick={() => onOpen(item.index, null)}
                 >
                   <span role={cellRole} className="cell">
                     Lädt …
