@@ -660,19 +660,14 @@ impl Desk {
                 } else {
                     &[keys::LOGIN_REQUIRED]
                 };
-                match store.writer.acquire().await {
-                    Ok(mut conn) => {
-                        let mut result = Ok(());
-                        for key in cleared {
-                            result = store::delete_state(&mut conn, key).await;
-                            if result.is_err() {
-                                break;
-                            }
-                        }
-                        result
+                async {
+                    let mut conn = store.writer.acquire().await?;
+                    for key in cleared {
+                        store::delete_state(&mut conn, key).await?;
                     }
-                    Err(e) => Err(e.into()),
+                    Ok(())
                 }
+                .await
             }
             Connection::Bootstrapping { .. } => Ok(()),
         };
