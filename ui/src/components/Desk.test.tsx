@@ -7,7 +7,7 @@ import { App } from "../App";
 import { BackendContext } from "../backend";
 import type { CaseDetail } from "../generated/bindings";
 import { PAGE_SIZE } from "../hooks/useInbox";
-import { fakeBackend } from "../test/fakeBackend";
+import { type FakeBackend, fakeBackend } from "../test/fakeBackend";
 import { CASE_ID, sampleDetail } from "../test/fixtures";
 
 // jsdom has no layout: give the inbox's scroll area a height so rows get rendered.
@@ -32,6 +32,18 @@ async function renderDesk(backend = fakeBackend()) {
   );
   await waitFor(() => expect(screen.getAllByTestId("inbox-row").length).toBeGreaterThan(0));
   return { backend, view };
+}
+
+/** Holds back the rows of every search until the returned function lets them through. */
+function holdSearchRows(backend: FakeBackend): () => void {
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const answer = backend.commands.inbox.getMockImplementation()!;
+  backend.commands.inbox.mockImplementation(async (filter, sort, offset, limit) => {
+    if (filter.text) await held;
+    return answer(filter, sort, offset, limit);
+  });
+  return release;
 }
 
 const nextFrame = () => act(() => new Promise<void>((resolve) => requestAnimationFrame(() => resolve())));
@@ -104,14 +116,7 @@ describe("Desk", () => {
 
   it("opens the case that arrives in a row clicked while a new search was loading", async () => {
     const { backend } = await renderDesk();
-    // The search's rows are held back until the test lets them through.
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const answer = backend.commands.inbox.getMockImplementation()!;
-    backend.commands.inbox.mockImplementation(async (filter, sort, offset, limit) => {
-      if (filter.text) await held;
-      return answer(filter, sort, offset, limit);
-    });
+    const release = holdSearchRows(backend);
     fireEvent.change(screen.getByTestId("search"), { target: { value: "Müller" } });
     const placeholders = await screen.findAllByTestId("inbox-placeholder");
     fireEvent.click(placeholders[2]!);
@@ -124,13 +129,7 @@ describe("Desk", () => {
 
   it("forgets a click on a loading row when the search changes again", async () => {
     const { backend } = await renderDesk();
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const answer = backend.commands.inbox.getMockImplementation()!;
-    backend.commands.inbox.mockImplementation(async (filter, sort, offset, limit) => {
-      if (filter.text) await held;
-      return answer(filter, sort, offset, limit);
-    });
+    const release = holdSearchRows(backend);
     const search = screen.getByTestId("search");
     fireEvent.change(search, { target: { value: "Müller" } });
     fireEvent.click((await screen.findAllByTestId("inbox-placeholder"))[2]!);

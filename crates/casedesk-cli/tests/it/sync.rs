@@ -54,6 +54,18 @@ async fn portal_case_count(base: &str, user: &str, password: &str) -> i64 {
     begin["cases"].as_i64().unwrap()
 }
 
+/// Syncs once, then the first submitted case nobody has claimed, with its
+/// Aktenzeichen.
+fn synced_unassigned_case(desktop: &Desktop) -> (Value, String) {
+    desktop.json(&["sync", "--once", "--no-prefetch"]);
+    let case = first_case(
+        desktop,
+        &["--status", "submitted", "--assignee", "unassigned"],
+    );
+    let az = case["aktenzeichen"].as_str().unwrap().to_owned();
+    (case, az)
+}
+
 /// The first case matching inbox `filters`.
 fn first_case(desktop: &Desktop, filters: &[&str]) -> Value {
     let mut args = vec!["inbox", "--limit", "1"];
@@ -136,12 +148,7 @@ async fn bootstrap_then_incremental_sync() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn offline_work_is_replayed_when_the_portal_returns() {
     let mut w = world().await;
-    w.desktop.json(&["sync", "--once", "--no-prefetch"]);
-    let case = first_case(
-        &w.desktop,
-        &["--status", "submitted", "--assignee", "unassigned"],
-    );
-    let az = case["aktenzeichen"].as_str().unwrap().to_owned();
+    let (case, az) = synced_unassigned_case(&w.desktop);
 
     // The portal goes away. Work goes on.
     w.portal.kill();
@@ -226,12 +233,7 @@ async fn expire_every_session(w: &mut World) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_session_asks_for_a_login_and_keeps_the_outbox() {
     let mut w = world().await;
-    w.desktop.json(&["sync", "--once", "--no-prefetch"]);
-    let case = first_case(
-        &w.desktop,
-        &["--status", "submitted", "--assignee", "unassigned"],
-    );
-    let az = case["aktenzeichen"].as_str().unwrap().to_owned();
+    let (case, az) = synced_unassigned_case(&w.desktop);
     expire_every_session(&mut w).await;
 
     // The refresh token is refused: the user is asked to log in, nothing is lost.
