@@ -228,7 +228,10 @@ async fn main() -> anyhow::Result<()> {
             .filename(&floor_db)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full),
+            // The durability of the engine's initial load: commits do not wait for
+            // the disk and nothing is checkpointed while it runs.
+            .synchronous(SqliteSynchronous::Normal)
+            .pragma("wal_autocheckpoint", "0"),
     )
     .await?;
     sqlx::query("CREATE TABLE raw (id TEXT PRIMARY KEY NOT NULL, json TEXT NOT NULL)")
@@ -537,7 +540,7 @@ async fn main() -> anyhow::Result<()> {
     )?;
     writeln!(
         report,
-        "| floor: the same {cases} rows (id, JSON) bulk-inserted into a bare SQLite table, WAL, synchronous=FULL, one transaction | {floor:.2} s | — | {floor_rate:.0} |\n"
+        "| floor: the same {cases} rows (id, JSON) bulk-inserted into a bare SQLite table, one transaction, with the engine's initial-load settings (WAL, synchronous=NORMAL, no checkpoint) | {floor:.2} s | — | {floor_rate:.0} |\n"
     )?;
     writeln!(
         report,

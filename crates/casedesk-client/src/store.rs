@@ -10,6 +10,7 @@
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use casedesk_domain::CaseAggregate;
@@ -41,6 +42,10 @@ const WRITER_CACHE: &str = "-32768";
 const READER_CACHE: &str = "-16384";
 /// Reading connections: the UI asks for a list page and its count at once.
 const READERS: u32 = 2;
+/// The size the write-ahead log's file is cut back to after a checkpoint (bytes).
+const WAL_SIZE_LIMIT: &str = "67108864";
+/// SQLite's default automatic checkpoint (pages), restored after an initial load.
+const WAL_AUTOCHECKPOINT: &str = "1000";
 
 /// Keys of `sync_state`.
 pub(crate) mod keys {
@@ -65,6 +70,10 @@ pub struct LocalStore {
     pub(crate) writer: SqlitePool,
     pub(crate) reader: SqlitePool,
     path: PathBuf,
+    /// How to open a writable connection of its own (the background checkpoint).
+    options: SqliteConnectOptions,
+    /// The checkpoint that follows an initial load, while it runs.
+    checkpoint: Arc<std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>>,
 }
 
 impl LocalStore {
@@ -85,7 +94,10 @@ impl LocalStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(30))
-            .pragma("temp_store", "memory");
+            .pragma("temp_store", "memory")
+            // After the log was copied into the database, its file is cut back to
+            // this size instead of keeping the size of the largest load.
+            .pragma("journal_size_limit", WAL_SIZE_LIMIT);
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
@@ -100,6 +112,7 @@ impl LocalStore {
             .max_lifetime(None)
             .connect_with(
                 options
+                    .clone()
                     .read_only(true)
                     .pragma("cache_size", READER_CACHE)
                     .pragma("query_only", "1"),
@@ -109,7 +122,46 @@ impl LocalStore {
             writer,
             reader,
             path: path.to_owned(),
+            options,
+            checkpoint: Arc::default(),
         })
+    }
+
+    /// Copies the write-ahead log into the database file on a connection of its own,
+    /// so neither the writer nor the readers wait for it. An initial load leaves
+    /// hundreds of megabytes in the log (it runs without checkpoints, see
+    /// [`begin_initial_load`]); copying and syncing them takes seconds of disk time
+    /// the user should not wait for. A `PASSIVE` checkpoint never blocks writers or
+    /// readers; the writer's own automatic checkpoints skip while this one runs and
+    /// finish whatever it left.
+    pub(crate) fn checkpoint_in_background(&self) {
+        let options = self.options.clone();
+        let task = tokio::spawn(async move {
+            let result = async {
+                use sqlx::Connection;
+                let mut conn = SqliteConnection::connect_with(&options).await?;
+                sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                    .execute(&mut conn)
+                    .await?;
+                conn.close().await?;
+                Ok::<_, sqlx::Error>(())
+            }
+            .await;
+            match result {
+                Ok(()) => tracing::debug!("log checkpointed after the initial load"),
+                // Not a failure of anything the user did: the writer's automatic
+                // checkpoints copy the log later.
+                Err(error) => tracing::warn!(%error, "background checkpoint failed"),
+            }
+        });
+        let previous = self
+            .checkpoint
+            .lock()
+            .expect("checkpoint slot")
+            .replace(task);
+        if let Some(previous) = previous {
+            previous.abort();
+        }
     }
 
     /// Gives the writer's page cache back to the allocator after a bulk load; it
@@ -125,7 +177,16 @@ impl LocalStore {
         &self.path
     }
 
+    /// Waits for a background checkpoint to finish, if one runs.
+    pub(crate) async fn checkpointed(&self) {
+        let checkpoint = self.checkpoint.lock().expect("checkpoint slot").take();
+        if let Some(checkpoint) = checkpoint {
+            let _ = checkpoint.await;
+        }
+    }
+
     pub async fn close(&self) {
+        self.checkpointed().await;
         self.reader.close().await;
         self.writer.close().await;
     }
@@ -430,8 +491,35 @@ fn index_name(statement: &str) -> &str {
         .expect("CREATE INDEX name ON …")
 }
 
+/// Prepares the writer connection for loading a snapshot into an empty store: no
+/// automatic checkpoints until [`end_initial_load`], so nothing waits for the disk
+/// while the load runs.
+///
+/// Batches commit with `synchronous = NORMAL` and the log is never copied into the
+/// database meanwhile, so the load writes only into the OS's file cache. That costs
+/// no safety: WAL commits stay atomic and in order, so after a power cut the store is
+/// the snapshot up to some batch together with the resume point of that batch (the
+/// rest is fetched again), and the next `FULL` commit (any outbox entry) syncs the
+/// whole log before it, the snapshot included. A killed process loses nothing: the
+/// log is in the file cache.
+pub(crate) async fn begin_initial_load(conn: &mut SqliteConnection) -> Result<()> {
+    sqlx::query("PRAGMA wal_autocheckpoint = 0")
+        .execute(&mut *conn)
+        .await?;
+    drop_case_indexes(conn).await
+}
+
+/// Restores automatic checkpoints after [`begin_initial_load`], whether the load
+/// finished or not.
+pub(crate) async fn end_initial_load(conn: &mut SqliteConnection) -> Result<()> {
+    sqlx::query(&format!("PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT}"))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// Drops the inbox indexes (before an initial bootstrap into an empty store).
-pub(crate) async fn drop_case_indexes(conn: &mut SqliteConnection) -> Result<()> {
+async fn drop_case_indexes(conn: &mut SqliteConnection) -> Result<()> {
     for statement in CASE_INDEXES {
         sqlx::query(&format!("DROP INDEX IF EXISTS {}", index_name(statement)))
             .execute(&mut *conn)
@@ -485,6 +573,9 @@ pub(crate) async fn write_server_cases(
     cases: &[ServerCase],
 ) -> Result<()> {
     for chunk in cases.chunks(ROWS_PER_STATEMENT) {
+        // Full chunks share their SQL text, so their prepared statements are kept;
+        // a shorter last chunk is prepared once and dropped.
+        let keep = chunk.len() == ROWS_PER_STATEMENT;
         let mut insert = QueryBuilder::<Sqlite>::new(
             "INSERT INTO cases (id, aktenzeichen, office_id, service_id, status, open, \
              assignee, assignee_name, priority, version, server_version, seq, received_at, \
@@ -522,7 +613,7 @@ pub(crate) async fn write_server_cases(
              applicant_sort = excluded.applicant_sort, applicant_name = excluded.applicant_name, \
              answered = excluded.answered WHERE excluded.seq > cases.seq",
         );
-        insert.build().persistent(false).execute(&mut *conn).await?;
+        insert.build().persistent(keep).execute(&mut *conn).await?;
 
         // The JSON of every row just written (same `seq`); an older state was skipped
         // above and is skipped here.
@@ -538,7 +629,7 @@ pub(crate) async fn write_server_cases(
              SELECT cases.row, v.server, NULL FROM v \
              JOIN cases ON cases.id = v.id AND cases.seq = v.seq",
         );
-        json.build().persistent(false).execute(&mut *conn).await?;
+        json.build().persistent(keep).execute(&mut *conn).await?;
 
         let mut search = QueryBuilder::<Sqlite>::new(
             "WITH v (id, seq, aktenzeichen, applicant, address, form, notes) AS (",
@@ -560,7 +651,7 @@ pub(crate) async fn write_server_cases(
              SELECT cases.row, v.aktenzeichen, v.applicant, v.address, v.form, v.notes \
              FROM v JOIN cases ON cases.id = v.id AND cases.seq = v.seq",
         );
-        search.build().persistent(false).execute(&mut *conn).await?;
+        search.build().persistent(keep).execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -857,6 +948,61 @@ mod tests {
         .await
         .unwrap();
         assert_eq!(count as usize, CASE_INDEXES.len());
+    }
+
+    async fn autocheckpoint(conn: &mut SqliteConnection) -> i64 {
+        sqlx::query_scalar("PRAGMA wal_autocheckpoint")
+            .fetch_one(conn)
+            .await
+            .unwrap()
+    }
+
+    /// An initial load writes only into the log; afterwards automatic checkpoints are
+    /// back and the background checkpoint copies the log into the database file.
+    #[tokio::test]
+    async fn an_initial_load_defers_checkpoints_and_copies_the_log_afterwards() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("casedesk.db");
+        let size = |name: &str| std::fs::metadata(dir.path().join(name)).unwrap().len();
+        let store = LocalStore::open(&path).await.unwrap();
+        let mut conn = store.writer.acquire().await.unwrap();
+        begin_initial_load(&mut conn).await.unwrap();
+        assert_eq!(autocheckpoint(&mut conn).await, 0);
+        // Ten megabytes, ten times one automatic checkpoint's worth, in batches.
+        for batch in 0..20 {
+            let mut insert = QueryBuilder::<Sqlite>::new("INSERT INTO sync_state (key, value) ");
+            insert.push_values(0..500, |mut values, i| {
+                values
+                    .push_bind(format!("filler-{batch}-{i}"))
+                    .push_bind("x".repeat(1000));
+            });
+            insert.build().execute(&mut *conn).await.unwrap();
+        }
+        assert!(
+            size("casedesk.db-wal") > 10_000_000,
+            "the load is in the log"
+        );
+        assert!(
+            size("casedesk.db") < 1_000_000,
+            "and not yet in the database"
+        );
+
+        end_initial_load(&mut conn).await.unwrap();
+        assert_eq!(
+            autocheckpoint(&mut conn).await,
+            WAL_AUTOCHECKPOINT.parse::<i64>().unwrap()
+        );
+        drop(conn);
+        store.checkpoint_in_background();
+        store.checkpointed().await;
+        assert!(size("casedesk.db") > 10_000_000, "the log was copied");
+        let filler: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM sync_state WHERE key LIKE 'filler-%'")
+                .fetch_one(&store.reader)
+                .await
+                .unwrap();
+        assert_eq!(filler, 10_000);
+        store.close().await;
     }
 
     #[test]

@@ -184,12 +184,43 @@ impl Desk {
         };
         let response = checked(session.portal.send(|http| http.get(&url)).await?).await?;
         let already = store.case_count().await?;
-        if already == 0 {
-            // An initial load: the inbox indexes are built once at the end.
+        let initial = already == 0;
+        if initial {
+            // An initial load: no checkpoints while it runs, the inbox indexes are
+            // built once at the end.
             let mut conn = store.writer.acquire().await?;
-            store::drop_case_indexes(&mut conn).await?;
+            store::begin_initial_load(&mut conn).await?;
         }
         tracing::info!(resume_after = ?after, "bootstrap started");
+        let loaded = self
+            .load_snapshot(session, response, already, started)
+            .await;
+        if initial {
+            let mut conn = store.writer.acquire().await?;
+            if let Err(error) = store::end_initial_load(&mut conn).await {
+                // Never keep a connection that would let the log grow forever.
+                drop(conn.detach());
+                return Err(error);
+            }
+            if loaded.is_ok() {
+                store.checkpoint_in_background();
+            }
+        }
+        let (written, timings) = loaded?;
+        self.inner.feed.send(Change::InboxChanged);
+        Ok(Some((written, timings)))
+    }
+
+    /// Streams the snapshot (after the resume point) into the store. Returns the
+    /// cases written and where the time went.
+    async fn load_snapshot(
+        &self,
+        session: &Session,
+        response: reqwest::Response,
+        already: i64,
+        started: std::time::Instant,
+    ) -> Result<(i64, BootstrapTimings)> {
+        let store = &self.inner.store;
 
         // Three stages so that network, parsing and SQLite overlap: this task reads
         // lines, a task parses batches on the blocking pool, another writes them.
@@ -229,17 +260,9 @@ impl Desk {
                     let Some(last) = cases.last().map(|c| c.row.id.clone()) else {
                         continue;
                     };
-                    // Snapshot batches are a cache the portal can send again: they
-                    // commit without waiting for the disk (`synchronous = NORMAL`,
-                    // still atomic and in order in WAL mode, so the resume point
-                    // always matches what is stored). The final commit of the
-                    // bootstrap is FULL and makes all of them durable. Nothing else
-                    // writes meanwhile: this holds the only writer connection.
+                    // Each batch and its resume point commit together.
                     let batch_started = std::time::Instant::now();
-                    let mut conn = desk.inner.store.writer.acquire().await?;
-                    sqlx::query("PRAGMA synchronous = NORMAL")
-                        .execute(&mut *conn)
-                        .await?;
+                    let mut conn = cache_writer(&desk.inner.store).await?;
                     let written_batch = async {
                         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
                         store::write_server_cases(&mut tx, &cases).await?;
@@ -251,13 +274,7 @@ impl Desk {
                         Ok::<_, ClientError>(())
                     }
                     .await;
-                    let reset = sqlx::query("PRAGMA synchronous = FULL")
-                        .execute(&mut *conn)
-                        .await;
-                    if reset.is_err() {
-                        // Never hand a connection back that might not sync.
-                        drop(conn.detach());
-                    }
+                    let reset = release_cache_writer(conn).await;
                     written_batch?;
                     reset?;
                     busy += batch_started.elapsed();
@@ -355,14 +372,24 @@ impl Desk {
             .state(keys::BOOTSTRAP_SEQ)
             .await?
             .unwrap_or_else(|| end.seq.to_string());
+        // The end of the snapshot commits like its batches (a lost end only makes
+        // the bootstrap run again to its end).
         let index_started = std::time::Instant::now();
-        let mut tx = store.writer.begin().await?;
-        store::create_case_indexes(&mut tx).await?;
-        store::set_state(&mut tx, keys::CURSOR, &first_seq).await?;
-        store::set_state(&mut tx, keys::BOOTSTRAP_DONE, "1").await?;
-        store::delete_state(&mut tx, keys::BOOTSTRAP_AFTER).await?;
-        store::delete_state(&mut tx, keys::BOOTSTRAP_SEQ).await?;
-        tx.commit().await?;
+        let mut conn = cache_writer(store).await?;
+        let finished = async {
+            let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+            store::create_case_indexes(&mut tx).await?;
+            store::set_state(&mut tx, keys::CURSOR, &first_seq).await?;
+            store::set_state(&mut tx, keys::BOOTSTRAP_DONE, "1").await?;
+            store::delete_state(&mut tx, keys::BOOTSTRAP_AFTER).await?;
+            store::delete_state(&mut tx, keys::BOOTSTRAP_SEQ).await?;
+            tx.commit().await?;
+            Ok::<_, ClientError>(())
+        }
+        .await;
+        let reset = release_cache_writer(conn).await;
+        finished?;
+        reset?;
         store.release_memory().await?;
         let timings = BootstrapTimings {
             total_ms: started.elapsed().as_millis() as u64,
@@ -371,8 +398,7 @@ impl Desk {
             index_ms: index_started.elapsed().as_millis() as u64,
         };
         tracing::info!(cases = written, seq = %first_seq, ?timings, "bootstrap complete");
-        self.inner.feed.send(Change::InboxChanged);
-        Ok(Some((written, timings)))
+        Ok((written, timings))
     }
 
     /// Pulls changes until none remain. Returns the cases changed or removed.
@@ -398,24 +424,32 @@ impl Desk {
             .await
             .map_err(|e| ClientError::Protocol(e.to_string()))??;
             let mut ids: Vec<uuid::Uuid> = Vec::new();
-            let mut tx = store.writer.begin().await?;
-            let in_outbox = store::cases_in_outbox(&mut tx).await?;
-            store::write_server_cases(&mut tx, &cases).await?;
-            let gone: Vec<String> = page
-                .tombstones
-                .iter()
-                .map(|t| t.case_id.to_string())
-                .collect();
-            store::remove_cases(&mut tx, &gone).await?;
-            for case in &cases {
-                if in_outbox.contains(&case.row.id) {
-                    store::rebase(&mut tx, &case.row.id, &session.me).await?;
+            let mut conn = cache_writer(store).await?;
+            let written = async {
+                let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+                let in_outbox = store::cases_in_outbox(&mut tx).await?;
+                store::write_server_cases(&mut tx, &cases).await?;
+                let gone: Vec<String> = page
+                    .tombstones
+                    .iter()
+                    .map(|t| t.case_id.to_string())
+                    .collect();
+                store::remove_cases(&mut tx, &gone).await?;
+                for case in &cases {
+                    if in_outbox.contains(&case.row.id) {
+                        store::rebase(&mut tx, &case.row.id, &session.me).await?;
+                    }
+                    ids.push(store::parse_uuid(&case.row.id)?);
                 }
-                ids.push(store::parse_uuid(&case.row.id)?);
+                ids.extend(page.tombstones.iter().map(|t| t.case_id));
+                store::set_state(&mut tx, keys::CURSOR, &page.next_cursor.to_string()).await?;
+                tx.commit().await?;
+                Ok::<_, ClientError>(())
             }
-            ids.extend(page.tombstones.iter().map(|t| t.case_id));
-            store::set_state(&mut tx, keys::CURSOR, &page.next_cursor.to_string()).await?;
-            tx.commit().await?;
+            .await;
+            let reset = release_cache_writer(conn).await;
+            written?;
+            reset?;
             total += ids.len() as i64;
             if !ids.is_empty() {
                 self.inner.feed.send(Change::CaseChanged { case_ids: ids });
@@ -604,13 +638,39 @@ impl Desk {
     }
 }
 
-/// Positions of every `\n` in `bytes`.
+/// The writer connection set up for portal data (snapshot batches, changes pages),
+/// which the portal can always send again: its transactions commit without waiting
+/// for the disk (`synchronous = NORMAL`). WAL commits stay atomic and in order, so a
+/// power cut can only lose the latest of them, each together with the cursor or
+/// resume point that would fetch it again; the next `FULL` commit (an outbox entry,
+/// the user's own work) makes everything before it durable. Nothing else writes
+/// meanwhile: this holds the only writer connection.
+async fn cache_writer(
+    store: &store::LocalStore,
+) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>> {
+    let mut conn = store.writer.acquire().await?;
+    sqlx::query("PRAGMA synchronous = NORMAL")
+        .execute(&mut *conn)
+        .await?;
+    Ok(conn)
+}
+
+/// Hands the writer back with `synchronous = FULL`, or drops it if that fails:
+/// a connection that might not sync must never write an outbox entry.
+async fn release_cache_writer(mut conn: sqlx::pool::PoolConnection<sqlx::Sqlite>) -> Result<()> {
+    let reset = sqlx::query("PRAGMA synchronous = FULL")
+        .execute(&mut *conn)
+        .await;
+    if reset.is_err() {
+        drop(conn.detach());
+    }
+    reset?;
+    Ok(())
+}
+
+/// Positions of every `\n` in `bytes` (SIMD: the bootstrap scans every byte of it).
 fn memchr_all(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n')
-        .map(|(i, _)| i)
+    memchr::memchr_iter(b'\n', bytes)
 }
 
 #[cfg(test)]
