@@ -177,6 +177,9 @@ pub async fn seed_cases(state: &AppState, count: u32) -> anyhow::Result<SeedRepo
         }
         pending = next;
     }
+    db.refresh_statistics()
+        .await
+        .context("refreshing the planner's statistics")?;
     report.elapsed = started.elapsed();
     tracing::info!(%report, "seeding finished");
     Ok(report)

@@ -29,7 +29,7 @@ use uuid::Uuid;
 use super::{ApiError, ApiJson, AppState, Staff, client_address};
 use crate::auth::{self, start_session, throttle_keys};
 use crate::blobs::Reading;
-use crate::store::{Principal, RawChangesPage, SubjectKind};
+use crate::store::{ChangesChunk, Principal, SubjectKind};
 
 pub fn routes(state: &AppState) -> Router<AppState> {
     let upload_limit = usize::try_from(state.config.limits.max_upload_bytes)
@@ -303,8 +303,11 @@ async fn changes(
             format!("after muss ≥ 0 und limit zwischen 1 und {max} liegen"),
         ));
     }
-    let page = state.db.changes(&staff.user, query.after, limit).await?;
-    let mut response = Response::new(Body::from(changes_body(&page)));
+    let chunks = state
+        .db
+        .changes_stream(&staff.user, query.after, limit)
+        .await?;
+    let mut response = Response::new(Body::from_stream(changes_body(chunks)));
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
@@ -312,27 +315,62 @@ async fn changes(
     Ok(response)
 }
 
-/// Writes a changes page as JSON, splicing in the stored aggregate texts as they are.
-fn changes_body(page: &RawChangesPage) -> Vec<u8> {
-    let size: usize = page.changes.iter().map(|c| c.len() + 1).sum();
-    let mut body = Vec::with_capacity(size + 256);
-    body.extend_from_slice(b"{\"changes\":[");
-    for (i, case) in page.changes.iter().enumerate() {
-        if i > 0 {
-            body.push(b',');
-        }
-        body.extend_from_slice(case.as_bytes());
-    }
-    body.extend_from_slice(b"],\"tombstones\":");
-    body.extend_from_slice(&serde_json::to_vec(&page.tombstones).expect("tombstones serialise"));
-    body.extend_from_slice(
-        format!(
-            ",\"next_cursor\":{},\"has_more\":{}}}",
-            page.next_cursor, page.has_more
-        )
-        .as_bytes(),
-    );
-    body
+/// Writes a changes page as JSON while the store reads it, splicing in the stored
+/// aggregate texts as they are: the cases go out (and through the compressor) while
+/// later ones are still being read. If the store fails midway the body is cut off,
+/// which a client sees as a broken transfer and never as a complete page.
+fn changes_body(
+    chunks: futures::stream::BoxStream<'static, crate::store::StoreResult<ChangesChunk>>,
+) -> impl Stream<Item = Result<Bytes, std::io::Error>> {
+    // State: the store's stream, whether a case was written, whether the page is done.
+    futures::stream::unfold(
+        (chunks, None::<bool>, false),
+        |(mut chunks, mut written, done)| async move {
+            if done {
+                return None;
+            }
+            let mut buffer = BytesMut::new();
+            if written.is_none() {
+                buffer.put_slice(b"{\"changes\":[");
+                written = Some(false);
+            }
+            let (item, done) = match chunks.next().await {
+                Some(Ok(ChangesChunk::Cases(cases))) => {
+                    buffer.reserve(cases.iter().map(|c| c.len() + 1).sum());
+                    for case in cases {
+                        if written == Some(true) {
+                            buffer.put_u8(b',');
+                        }
+                        buffer.put_slice(case.as_bytes());
+                        written = Some(true);
+                    }
+                    (Ok(buffer.freeze()), false)
+                }
+                Some(Ok(ChangesChunk::End {
+                    tombstones,
+                    next_cursor,
+                    has_more,
+                })) => {
+                    buffer.put_slice(b"],\"tombstones\":");
+                    buffer
+                        .put_slice(&serde_json::to_vec(&tombstones).expect("tombstones serialise"));
+                    buffer.put_slice(
+                        format!(",\"next_cursor\":{next_cursor},\"has_more\":{has_more}}}")
+                            .as_bytes(),
+                    );
+                    (Ok(buffer.freeze()), true)
+                }
+                Some(Err(error)) => {
+                    tracing::error!(%error, "changes page failed");
+                    (Err(std::io::Error::other("changes page aborted")), true)
+                }
+                None => (Err(std::io::Error::other("changes page ended early")), true),
+            };
+            Some((item, (chunks, written, done)))
+        },
+    )
+    // The body may be polled again after its end.
+    .fuse()
 }
 
 #[utoipa::path(get, path = "/api/v1/office/sync/live",
@@ -620,6 +658,64 @@ async fn put_blob(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::{StoreError, StoreResult};
+
+    async fn body_of(chunks: Vec<StoreResult<ChangesChunk>>) -> Vec<Result<Bytes, String>> {
+        changes_body(futures::stream::iter(chunks).boxed())
+            .map(|item| item.map_err(|e| e.to_string()))
+            .collect()
+            .await
+    }
+
+    fn end(next_cursor: i64, has_more: bool) -> StoreResult<ChangesChunk> {
+        Ok(ChangesChunk::End {
+            tombstones: Vec::new(),
+            next_cursor,
+            has_more,
+        })
+    }
+
+    #[tokio::test]
+    async fn a_streamed_changes_page_is_one_json_document() {
+        let cases = |ids: &[i64]| {
+            Ok(ChangesChunk::Cases(
+                ids.iter().map(|id| format!("{{\"id\":{id}}}")).collect(),
+            ))
+        };
+        let parts = body_of(vec![cases(&[1, 2]), cases(&[3]), end(7, true)]).await;
+        let body: Vec<u8> = parts.into_iter().flat_map(|p| p.unwrap()).collect();
+        let page: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(
+            page,
+            serde_json::json!({"changes": [{"id": 1}, {"id": 2}, {"id": 3}],
+                "tombstones": [], "next_cursor": 7, "has_more": true})
+        );
+        let empty = body_of(vec![end(3, false)]).await;
+        let body: Vec<u8> = empty.into_iter().flat_map(|p| p.unwrap()).collect();
+        assert_eq!(
+            String::from_utf8(body).unwrap(),
+            r#"{"changes":[],"tombstones":[],"next_cursor":3,"has_more":false}"#
+        );
+    }
+
+    /// A page the store could not finish must never look complete to a client.
+    #[tokio::test]
+    async fn a_changes_page_cut_short_ends_in_an_error() {
+        let case = || Ok(ChangesChunk::Cases(vec!["{}".to_owned()]));
+        let failed = body_of(vec![
+            case(),
+            Err(StoreError::Corrupt("disk gone".into())),
+            end(1, false),
+        ])
+        .await;
+        assert_eq!(failed.len(), 2, "nothing after the error: {failed:?}");
+        assert_eq!(failed[1].as_ref().unwrap_err(), "changes page aborted");
+        let unfinished = body_of(vec![case()]).await;
+        assert_eq!(
+            unfinished.last().unwrap().as_ref().unwrap_err(),
+            "changes page ended early"
+        );
+    }
 
     fn range(value: &str, total: u64) -> Option<Result<Range<u64>, ()>> {
         let mut headers = HeaderMap::new();

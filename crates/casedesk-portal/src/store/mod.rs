@@ -208,6 +208,19 @@ pub struct Bootstrap {
 /// would cost more than reading it.
 pub type RawChangesPage = ChangesPage<String>;
 
+/// A changes page as it is read, so the server can send (and compress) its first
+/// cases while the store still reads the rest.
+pub enum ChangesChunk {
+    /// Aggregates' JSON texts, in `seq` order.
+    Cases(Vec<String>),
+    /// The last item: what follows the cases on the page.
+    End {
+        tombstones: Vec<casedesk_domain::wire::Tombstone>,
+        next_cursor: i64,
+        has_more: bool,
+    },
+}
+
 /// A tenant's edited letter template, replacing the built-in one of that name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredTemplate {
@@ -329,6 +342,9 @@ pub trait Database: Send + Sync + 'static {
     /// Files many prepared cases at once (seeding and benchmarks). Each case keeps
     /// its history; the store assigns `seq`.
     async fn import_cases(&self, cases: Vec<(CaseAggregate, Uuid)>) -> StoreResult<()>;
+    /// Brings the query planner's statistics up to date after a bulk import, so the
+    /// first queries on the new data are planned as later ones will be.
+    async fn refresh_statistics(&self) -> StoreResult<()>;
     /// Reserves `count` consecutive Aktenzeichen numbers of a series (office code,
     /// service, year) and returns the first.
     async fn reserve_case_numbers(
@@ -371,13 +387,45 @@ pub trait Database: Send + Sync + 'static {
     /// Every case of the user's offices at one consistent `seq`, in id order,
     /// starting after `after` (to resume an interrupted bootstrap).
     async fn bootstrap(&self, user: &StaffUser, after: Option<Uuid>) -> StoreResult<Bootstrap>;
-    /// The cases of the user's offices changed after `after`, at most `limit`.
+    /// The cases of the user's offices changed after `after`, at most `limit`, as
+    /// they are read from one consistent snapshot: [`ChangesChunk::Cases`] items, then
+    /// one [`ChangesChunk::End`]. A stream that ends without `End` failed.
+    async fn changes_stream(
+        &self,
+        user: &StaffUser,
+        after: i64,
+        limit: i64,
+    ) -> StoreResult<BoxStream<'static, StoreResult<ChangesChunk>>>;
+
+    /// [`Database::changes_stream`] read into one page.
     async fn changes(
         &self,
         user: &StaffUser,
         after: i64,
         limit: i64,
-    ) -> StoreResult<RawChangesPage>;
+    ) -> StoreResult<RawChangesPage> {
+        use futures::StreamExt;
+        let mut stream = self.changes_stream(user, after, limit).await?;
+        let mut changes = Vec::new();
+        while let Some(chunk) = stream.next().await {
+            match chunk? {
+                ChangesChunk::Cases(cases) => changes.extend(cases),
+                ChangesChunk::End {
+                    tombstones,
+                    next_cursor,
+                    has_more,
+                } => {
+                    return Ok(ChangesPage {
+                        changes,
+                        tombstones,
+                        next_cursor,
+                        has_more,
+                    });
+                }
+            }
+        }
+        Err(StoreError::Corrupt("changes page ended early".into()))
+    }
 
     /// Open requests whose answer deadline has passed, for the expiry job.
     async fn expired_requests(

@@ -18,18 +18,19 @@ use casedesk_domain::command::{Command, CommandAnswer, CommandKind, Rejection, R
 use casedesk_domain::deadline::DeliveryRule;
 use casedesk_domain::event::{EventKind, HistoryEntry};
 use casedesk_domain::lifecycle::Role;
-use casedesk_domain::wire::{ChangesPage, OfficeInfo, ServiceDefinition, Tombstone, UserInfo};
+use casedesk_domain::wire::{OfficeInfo, ServiceDefinition, Tombstone, UserInfo};
 use casedesk_domain::{Aktenzeichen, CaseAggregate};
 use chrono::{DateTime, NaiveDate, Utc};
 use futures::StreamExt;
+use futures::stream::BoxStream;
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::{Any, AnyPool, Arguments, Row, Transaction};
 use tokio::sync::watch;
 use uuid::Uuid;
 
 use super::{
-    Application, BlobRecord, Bootstrap, Citizen, Database, NewCitizen, NewOffice, NewUser,
-    Principal, RawChangesPage, SessionRecord, StaffUser, StoreError, StoreResult, StoredLetterhead,
+    Application, BlobRecord, Bootstrap, ChangesChunk, Citizen, Database, NewCitizen, NewOffice,
+    NewUser, Principal, SessionRecord, StaffUser, StoreError, StoreResult, StoredLetterhead,
     StoredLetters, StoredTemplate, SubjectKind, kassenzeichen_for, new_case_of, parse_aggregate,
 };
 
@@ -75,6 +76,8 @@ fn json<T: serde::Serialize>(value: &T) -> String {
 
 /// Case lines per hand-over from the bootstrap reader task.
 const BOOTSTRAP_BATCH: usize = 128;
+/// Aggregates per hand-over while a changes page is read.
+const CHANGES_BATCH: usize = 64;
 
 /// Commands committed together; bounds how long one batch holds the writer.
 const COMMANDS_PER_TRANSACTION: usize = 100;
@@ -1768,59 +1771,107 @@ impl Database for SqlStore {
         })
     }
 
-    async fn changes(
+    async fn refresh_statistics(&self) -> StoreResult<()> {
+        match self.backend {
+            // Without statistics, PostgreSQL plans a changes page over freshly loaded
+            // cases as a hash join over every case after the cursor (60 ms for 1,000
+            // of 100,000) instead of walking the `seq` index (BENCHMARKS.md).
+            // Autovacuum would get there on its own, later.
+            Backend::Postgres => {
+                sqlx::query("ANALYZE").execute(&self.writer).await?;
+            }
+            // SQLite's queries are written for its planner without statistics (the
+            // scope filters say which index to use), so there is nothing to refresh.
+            Backend::Sqlite => {}
+        }
+        Ok(())
+    }
+
+    async fn changes_stream(
         &self,
         user: &StaffUser,
         after: i64,
         limit: i64,
-    ) -> StoreResult<RawChangesPage> {
+    ) -> StoreResult<BoxStream<'static, StoreResult<ChangesChunk>>> {
         let mut tx = self.snapshot().await?;
         let head: i64 = sqlx::query_scalar("SELECT value FROM seq_counter WHERE id = 1")
             .fetch_one(&mut *tx)
             .await?;
         let user_id = user.id.to_string();
-        let rows = sqlx::query(&self.changes_sql())
-            .bind(&user_id)
-            .bind(after)
-            .bind(limit + 1)
-            .fetch_all(&mut *tx)
-            .await?;
-        let has_more = rows.len() as i64 > limit;
-        let mut changes = Vec::with_capacity(rows.len().min(limit as usize));
-        let mut last_seq = after;
-        for row in rows.iter().take(limit as usize) {
-            last_seq = row.try_get("seq")?;
-            let text: String = row.try_get("aggregate")?;
-            changes.push(text);
-        }
-        let next_cursor = if has_more { last_seq } else { head.max(after) };
-        let tombstone_rows = sqlx::query(&format!(
-            "SELECT case_id, MAX(seq) AS seq FROM scope_exits s WHERE {SCOPE_OF_USER} \
-             AND seq > $2 AND seq <= $3 AND NOT EXISTS (SELECT 1 FROM cases c WHERE \
-             c.id = s.case_id AND c.office_id IN (SELECT office_id FROM memberships WHERE user_id = $1)) \
-             GROUP BY case_id ORDER BY seq"
-        ))
-        .bind(&user_id)
-        .bind(after)
-        .bind(next_cursor)
-        .fetch_all(&mut *tx)
-        .await?;
-        tx.rollback().await?;
-        let tombstones = tombstone_rows
-            .iter()
-            .map(|row| {
-                Ok(Tombstone {
-                    case_id: parse_uuid(&row.try_get::<String, _>("case_id")?)?,
-                    seq: row.try_get("seq")?,
-                })
-            })
-            .collect::<StoreResult<Vec<_>>>()?;
-        Ok(ChangesPage {
-            changes,
-            tombstones,
-            next_cursor,
-            has_more,
-        })
+        let sql = self.changes_sql();
+        // As with the bootstrap, the snapshot moves into a task that reads the page
+        // in batches, so the first cases are on their way (and being compressed)
+        // while the store reads the rest.
+        let (sender, receiver) = tokio::sync::mpsc::channel::<StoreResult<ChangesChunk>>(8);
+        tokio::spawn(async move {
+            let read = async {
+                let mut rows = sqlx::query(&sql)
+                    .bind(&user_id)
+                    .bind(after)
+                    .bind(limit + 1)
+                    .fetch(&mut *tx);
+                let mut read = 0_i64;
+                let mut last_seq = after;
+                let mut has_more = false;
+                let mut batch = Vec::with_capacity(CHANGES_BATCH);
+                while let Some(row) = rows.next().await {
+                    let row = row?;
+                    if read == limit {
+                        // The one row past the page only says there is more.
+                        has_more = true;
+                        break;
+                    }
+                    read += 1;
+                    last_seq = row.try_get("seq")?;
+                    batch.push(row.try_get::<String, _>("aggregate")?);
+                    if batch.len() == CHANGES_BATCH {
+                        let full = std::mem::replace(&mut batch, Vec::with_capacity(CHANGES_BATCH));
+                        if sender.send(Ok(ChangesChunk::Cases(full))).await.is_err() {
+                            return Ok(());
+                        }
+                    }
+                }
+                drop(rows);
+                if !batch.is_empty() && sender.send(Ok(ChangesChunk::Cases(batch))).await.is_err() {
+                    return Ok(());
+                }
+                let next_cursor = if has_more { last_seq } else { head.max(after) };
+                let tombstone_rows = sqlx::query(&format!(
+                    "SELECT case_id, MAX(seq) AS seq FROM scope_exits s WHERE {SCOPE_OF_USER} \
+                     AND seq > $2 AND seq <= $3 AND NOT EXISTS (SELECT 1 FROM cases c WHERE \
+                     c.id = s.case_id AND c.office_id IN (SELECT office_id FROM memberships WHERE user_id = $1)) \
+                     GROUP BY case_id ORDER BY seq"
+                ))
+                .bind(&user_id)
+                .bind(after)
+                .bind(next_cursor)
+                .fetch_all(&mut *tx)
+                .await?;
+                let tombstones = tombstone_rows
+                    .iter()
+                    .map(|row| {
+                        Ok(Tombstone {
+                            case_id: parse_uuid(&row.try_get::<String, _>("case_id")?)?,
+                            seq: row.try_get("seq")?,
+                        })
+                    })
+                    .collect::<StoreResult<Vec<_>>>()?;
+                let _ = sender
+                    .send(Ok(ChangesChunk::End {
+                        tombstones,
+                        next_cursor,
+                        has_more,
+                    }))
+                    .await;
+                Ok::<_, StoreError>(())
+            }
+            .await;
+            if let Err(error) = read {
+                let _ = sender.send(Err(error)).await;
+            }
+            let _ = tx.rollback().await;
+        });
+        Ok(tokio_stream::wrappers::ReceiverStream::new(receiver).boxed())
     }
 
     async fn expired_requests(&self, today: NaiveDate) -> StoreResult<Vec<(Uuid, Uuid, i64)>> {
