@@ -126,19 +126,28 @@ next run on the same machine and tenant.
 the default pglz made reading it back expensive. Migration 0004 sets
 `cases.aggregate` to lz4 where the server supports it. Measured on 100,000 real
 aggregates copied into two tables side by side: reading all of them took 1.85 s with
-pglz and 1.38 s with lz4, writing them 13.7 s and 7.2 s. On PostgreSQL the store
-remains the largest share of a changes page (about 25 ms of a 6 MB page; fetching
-the same rows in `psql` alone takes 20–30 ms) and of the bootstrap, and the
-server competes with the benchmark for the two cores (see its "CPU while measuring"
-row); runs on this shared machine vary by about 25% from hour to hour (seeding the
-same tenant took 64 s in one run and 83 s in another), which moves the PostgreSQL
-figures across their targets in both directions. A freshly bulk-loaded PostgreSQL
-database without planner statistics chose a hash join that read every case after
-the cursor (60 ms for one page); after `ANALYZE` it walks `cases_seq` (under 1 ms
-before the aggregates are read), so production relies on autovacuum's statistics.
+pglz and 1.38 s with lz4, writing them 13.7 s and 7.2 s. 
 
-What is left of a changes page is the store (about 9–10 ms of a 1,000-case page on
-SQLite), zstd both ways (8–12 ms for 4–6 MB) and the HTTP path (4–5 ms). In a probe
+**PostgreSQL: planner statistics after a bulk load, and pages that stream.** A
+freshly bulk-loaded PostgreSQL database without planner statistics chose a hash join
+that read every case after the cursor (60 ms for one page); after `ANALYZE` it walks
+`cases_seq` (under 1 ms before the aggregates are read). `seed` now ends with
+`Database::refresh_statistics` (`ANALYZE` on PostgreSQL; nothing on SQLite, whose
+queries say which index to use), so the first queries on seeded data are planned as
+autovacuum would later plan them; the in-process changes page went from about 25 ms
+to 13 ms p50, the bootstrap from 44,424 to 64,059 cases/s. Changes pages are also no
+longer read whole before the first byte is sent: the store streams the page from its
+snapshot in batches of 64 (`Database::changes_stream`, with `changes` as the collected
+form), so zstd compresses the first cases while PostgreSQL or SQLite still reads the
+rest; a page that fails midway ends the body with an error, never as a complete
+page. The compressed 6 MB page went from p50 45–47 ms to 24–26 ms on PostgreSQL.
+The PostgreSQL server competes with the benchmark for the two cores (see its "CPU
+while measuring" row), and runs on this shared machine vary by about 25% from hour
+to hour.
+
+What is left of a changes page is the store (about 9–13 ms of a 1,000-case page),
+zstd both ways (8–12 ms for 4–6 MB, now partly overlapping the store) and the HTTP
+path (4–5 ms). In a probe
 against a 100,000-case tenant, sqlx's native SQLite driver was no faster than the
 `Any` driver on this query (about 6–8 ms each, the `sqlite3` shell 7–10 ms), and
 reading a page as one row (`group_concat` of the aggregates) was 2–3× slower: SQLite

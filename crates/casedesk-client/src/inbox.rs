@@ -138,6 +138,26 @@ pub struct CaseDetail {
     pub service: Option<ServiceDefinition>,
 }
 
+/// What the search box asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Search {
+    /// An FTS5 query: every word typed, as a prefix.
+    Text(String),
+    /// The start of an Aktenzeichen, looked up in the Aktenzeichen index. It is the
+    /// reference caseworkers type most, and the one the full-text index is slowest
+    /// at: `32`, `HU` and `2026` occur in nearly every case of a series.
+    Aktenzeichen(String),
+}
+
+impl Search {
+    pub(crate) fn of(text: &str) -> Option<Self> {
+        match casedesk_domain::aktenzeichen::prefix_of(text) {
+            Some(prefix) => Some(Self::Aktenzeichen(prefix)),
+            None => fts_query(text).map(Self::Text),
+        }
+    }
+}
+
 /// Turns what the user typed into an FTS5 query: every word must match as a prefix.
 /// Quoting each word keeps FTS5 operators and punctuation in user input inert.
 pub(crate) fn fts_query(text: &str) -> Option<String> {
@@ -244,9 +264,9 @@ enum SearchUse {
 }
 
 /// `FROM cases`, joined with the search matches when sorting by relevance.
-fn push_from(query: &mut QueryBuilder<'_, Sqlite>, search: Option<&str>, usage: SearchUse) {
+fn push_from(query: &mut QueryBuilder<'_, Sqlite>, search: Option<&Search>, usage: SearchUse) {
     match (search, usage) {
-        (Some(fts), SearchUse::Ranked) => {
+        (Some(Search::Text(fts)), SearchUse::Ranked) => {
             query
                 .push(" FROM (SELECT rowid, rank FROM case_search WHERE case_search MATCH ")
                 .push_bind(fts.to_owned())
@@ -261,14 +281,26 @@ fn push_from(query: &mut QueryBuilder<'_, Sqlite>, search: Option<&str>, usage: 
 /// The search filter when the matches are not joined.
 fn push_search_filter(
     query: &mut QueryBuilder<'_, Sqlite>,
-    search: Option<&str>,
+    search: Option<&Search>,
     usage: SearchUse,
 ) {
-    if let (Some(fts), SearchUse::Filter) = (search, usage) {
-        query
-            .push(" AND cases.row IN (SELECT rowid FROM case_search WHERE case_search MATCH ")
-            .push_bind(fts.to_owned())
-            .push(")");
+    match (search, usage) {
+        (Some(Search::Text(fts)), SearchUse::Filter) => {
+            query
+                .push(" AND cases.row IN (SELECT rowid FROM case_search WHERE case_search MATCH ")
+                .push_bind(fts.to_owned())
+                .push(")");
+        }
+        (Some(Search::Aktenzeichen(prefix)), _) => {
+            // Every Aktenzeichen starting with `prefix`: they are ASCII, so all of
+            // them sort below the prefix followed by DEL.
+            query
+                .push(" AND cases.aktenzeichen >= ")
+                .push_bind(prefix.clone())
+                .push(" AND cases.aktenzeichen < ")
+                .push_bind(format!("{prefix}\u{7f}"));
+        }
+        _ => {}
     }
 }
 
@@ -342,7 +374,7 @@ impl LocalStore {
         me: Uuid,
         today: NaiveDate,
     ) -> Result<Vec<InboxRow>> {
-        let search = filter.text.as_deref().and_then(fts_query);
+        let search = filter.text.as_deref().and_then(Search::of);
         let mut query = QueryBuilder::<Sqlite>::new(
             "SELECT cases.id, cases.aktenzeichen, cases.service_id, cases.office_id, \
              cases.status, cases.assignee, cases.assignee_name, cases.priority, \
@@ -351,15 +383,20 @@ impl LocalStore {
         );
         let usage = match (&search, sort.key) {
             (None, _) => SearchUse::None,
-            (Some(_), SortKey::Relevance) => SearchUse::Ranked,
+            (Some(Search::Text(_)), SortKey::Relevance) => SearchUse::Ranked,
             (Some(_), _) => SearchUse::Filter,
         };
-        push_from(&mut query, search.as_deref(), usage);
+        push_from(&mut query, search.as_ref(), usage);
         push_filter(&mut query, filter, me, today);
-        push_search_filter(&mut query, search.as_deref(), usage);
+        push_search_filter(&mut query, search.as_ref(), usage);
         let direction = if sort.descending { "DESC" } else { "ASC" };
-        let order = match (sort.key, search.is_some()) {
-            (SortKey::Relevance, true) => "hit.rank".to_owned(),
+        let key = match (sort.key, &search) {
+            // The closest matches of an Aktenzeichen prefix are the Aktenzeichen in order.
+            (SortKey::Relevance, Some(Search::Aktenzeichen(_))) => SortKey::Aktenzeichen,
+            (key, _) => key,
+        };
+        let order = match (key, usage) {
+            (SortKey::Relevance, SearchUse::Ranked) => "hit.rank".to_owned(),
             (SortKey::Due | SortKey::Relevance, _) => {
                 format!("cases.due_date {direction}, cases.id {direction}")
             }
@@ -386,16 +423,16 @@ impl LocalStore {
 
     /// How many cases match `filter` (for counts per saved view and the list length).
     pub async fn count(&self, filter: &InboxFilter, me: Uuid, today: NaiveDate) -> Result<i64> {
-        let search = filter.text.as_deref().and_then(fts_query);
+        let search = filter.text.as_deref().and_then(Search::of);
         let mut query = QueryBuilder::<Sqlite>::new("SELECT count(*)");
         let usage = if search.is_some() {
             SearchUse::Filter
         } else {
             SearchUse::None
         };
-        push_from(&mut query, search.as_deref(), usage);
+        push_from(&mut query, search.as_ref(), usage);
         push_filter(&mut query, filter, me, today);
-        push_search_filter(&mut query, search.as_deref(), usage);
+        push_search_filter(&mut query, search.as_ref(), usage);
         Ok(query.build_query_scalar().fetch_one(&self.reader).await?)
     }
 
@@ -441,6 +478,19 @@ impl LocalStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_aktenzeichen_prefix_is_looked_up_in_its_index() {
+        assert_eq!(
+            Search::of(" 32-hu-2026-0001"),
+            Some(Search::Aktenzeichen("32-HU-2026-0001".into()))
+        );
+        assert_eq!(
+            Search::of("32423 Minden"),
+            Some(Search::Text("\"32423\"* \"Minden\"*".into()))
+        );
+        assert_eq!(Search::of(" - "), None);
+    }
 
     #[test]
     fn search_text_becomes_quoted_prefix_terms() {

@@ -45,6 +45,35 @@ pub fn is_valid_service_code(code: &str) -> bool {
     (2..=4).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_uppercase())
 }
 
+/// If `text` is the start of an Aktenzeichen, at least the office code and the first
+/// letter of the service code (`32-H`, `32-hu-2026-0001`), returns it as stored:
+/// trimmed, letters in capitals. A bare number is not one: it may as well be a house
+/// number or a postal code.
+pub fn prefix_of(text: &str) -> Option<String> {
+    let text = text.trim();
+    let mut parts = text.split('-');
+    let office = parts.next()?;
+    let service = parts.next()?;
+    let year = parts.next();
+    let number = parts.next();
+    if parts.next().is_some() || !is_valid_office_code(office) {
+        return None;
+    }
+    let service_ok = |s: &str, complete: bool| {
+        (if complete { 2..=4 } else { 1..=4 }).contains(&s.len())
+            && s.bytes().all(|b| b.is_ascii_alphabetic())
+    };
+    let digits = |s: &str, max: usize| s.len() <= max && s.bytes().all(|b| b.is_ascii_digit());
+    let shape = match (year, number) {
+        (None, _) => service_ok(service, false),
+        (Some(year), None) => service_ok(service, true) && digits(year, 4),
+        (Some(year), Some(number)) => {
+            service_ok(service, true) && year.len() == 4 && digits(year, 4) && digits(number, 6)
+        }
+    };
+    shape.then(|| text.to_ascii_uppercase())
+}
+
 impl Aktenzeichen {
     /// Builds a reference, validating every part.
     pub fn new(
@@ -120,6 +149,43 @@ impl<'de> Deserialize<'de> for Aktenzeichen {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prefixes_of_an_aktenzeichen_are_recognised() {
+        for (typed, prefix) in [
+            ("32-H", "32-H"),
+            ("32-hu", "32-HU"),
+            (" 32-HU-", "32-HU-"),
+            ("32-HU-20", "32-HU-20"),
+            ("32-HU-2026-", "32-HU-2026-"),
+            ("32-HU-2026-0001", "32-HU-2026-0001"),
+            ("32-HU-2026-000123", "32-HU-2026-000123"),
+            ("1234-ABCD-2026-1", "1234-ABCD-2026-1"),
+        ] {
+            assert_eq!(prefix_of(typed).as_deref(), Some(prefix), "{typed}");
+        }
+        for typed in [
+            "32",
+            "32423",
+            "3-HU",
+            "32-",
+            "32-H1",
+            "32-HUNDE",
+            "32-H-2026",
+            "32-HU-2026-0000001",
+            "32-HU-26-1",
+            "32-HU-2026-1-2",
+            "Müller",
+            "HU-2026",
+        ] {
+            assert_eq!(prefix_of(typed), None, "{typed}");
+        }
+        // Every complete Aktenzeichen is a prefix of itself.
+        let az = Aktenzeichen::new("32", "HU", 2026, 123)
+            .unwrap()
+            .to_string();
+        assert_eq!(prefix_of(&az), Some(az));
+    }
 
     #[test]
     fn round_trips_the_documented_example() {

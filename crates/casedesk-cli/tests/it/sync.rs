@@ -139,10 +139,21 @@ async fn bootstrap_then_incremental_sync() {
     // The note is searchable at once, and so is the Aktenzeichen.
     let found = w.desktop.json(&["search", "Rückruf Bürgerin"]);
     assert_eq!(found["cases"][0]["case_id"], case_id);
-    let found = w
-        .desktop
-        .json(&["search", case["aktenzeichen"].as_str().unwrap()]);
+    let az = case["aktenzeichen"].as_str().unwrap();
+    let found = w.desktop.json(&["search", az]);
     assert_eq!(found["cases"][0]["case_id"], case_id);
+    // Its start, typed in small letters, lists its series in order.
+    let prefix = &az[..az.len() - 3];
+    let series = w.desktop.json(&["search", &prefix.to_lowercase()]);
+    let listed: Vec<&str> = series["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["aktenzeichen"].as_str().unwrap())
+        .collect();
+    assert!(listed.contains(&az), "{az} in {listed:?}");
+    assert!(listed.iter().all(|l| l.starts_with(prefix)), "{listed:?}");
+    assert!(listed.windows(2).all(|w| w[0] < w[1]), "{listed:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
