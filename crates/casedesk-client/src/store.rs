@@ -8,6 +8,7 @@
 //! `synchronous = FULL`: a command the user saw accepted survives a power cut.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
@@ -611,46 +612,48 @@ pub(crate) async fn write_server_cases(
              seq = excluded.seq, \
              received_at = excluded.received_at, due_date = excluded.due_date, \
              applicant_sort = excluded.applicant_sort, applicant_name = excluded.applicant_name, \
-             answered = excluded.answered WHERE excluded.seq > cases.seq",
+             answered = excluded.answered WHERE excluded.seq > cases.seq \
+             RETURNING row, id",
         );
-        insert.build().persistent(keep).execute(&mut *conn).await?;
+        // The rows just written; an older state than the stored one was skipped and
+        // is not among them, so its JSON and search text are skipped too.
+        let written: Vec<(i64, String)> = insert
+            .build_query_as()
+            .persistent(keep)
+            .fetch_all(&mut *conn)
+            .await?;
+        if written.is_empty() {
+            continue;
+        }
+        let by_id: HashMap<&str, &ServerCase> =
+            chunk.iter().map(|c| (c.row.id.as_str(), c)).collect();
+        let rows: Vec<(i64, &ServerCase)> = written
+            .iter()
+            .filter_map(|(row, id)| by_id.get(id.as_str()).map(|case| (*row, *case)))
+            .collect();
+        let keep = rows.len() == ROWS_PER_STATEMENT;
 
-        // The JSON of every row just written (same `seq`); an older state was skipped
-        // above and is skipped here.
-        let mut json = QueryBuilder::<Sqlite>::new("WITH v (id, seq, server) AS (");
-        json.push_values(chunk, |mut values, case| {
-            values
-                .push_bind(&case.row.id)
-                .push_bind(case.row.seq)
-                .push_bind(&case.packed);
+        let mut json =
+            QueryBuilder::<Sqlite>::new("INSERT OR REPLACE INTO case_json (row, server, local) ");
+        json.push_values(&rows, |mut values, (row, case)| {
+            values.push_bind(*row).push_bind(&case.packed).push("NULL");
         });
-        json.push(
-            ") INSERT OR REPLACE INTO case_json (row, server, local) \
-             SELECT cases.row, v.server, NULL FROM v \
-             JOIN cases ON cases.id = v.id AND cases.seq = v.seq",
-        );
         json.build().persistent(keep).execute(&mut *conn).await?;
 
         let mut search = QueryBuilder::<Sqlite>::new(
-            "WITH v (id, seq, aktenzeichen, applicant, address, form, notes) AS (",
+            "INSERT OR REPLACE INTO case_search \
+             (rowid, aktenzeichen, applicant, address, form, notes) ",
         );
-        search.push_values(chunk, |mut values, case| {
-            let row = &case.row;
+        search.push_values(&rows, |mut values, (row, case)| {
+            let case = &case.row;
             values
-                .push_bind(&row.id)
-                .push_bind(row.seq)
-                .push_bind(&row.aktenzeichen)
-                .push_bind(&row.search_applicant)
-                .push_bind(&row.search_address)
-                .push_bind(&row.search_form)
-                .push_bind(&row.search_notes);
+                .push_bind(*row)
+                .push_bind(&case.aktenzeichen)
+                .push_bind(&case.search_applicant)
+                .push_bind(&case.search_address)
+                .push_bind(&case.search_form)
+                .push_bind(&case.search_notes);
         });
-        search.push(
-            ") INSERT OR REPLACE INTO case_search \
-             (rowid, aktenzeichen, applicant, address, form, notes) \
-             SELECT cases.row, v.aktenzeichen, v.applicant, v.address, v.form, v.notes \
-             FROM v JOIN cases ON cases.id = v.id AND cases.seq = v.seq",
-        );
         search.build().persistent(keep).execute(&mut *conn).await?;
     }
     Ok(())
@@ -1003,6 +1006,72 @@ mod tests {
                 .unwrap();
         assert_eq!(filler, 10_000);
         store.close().await;
+    }
+
+    fn server_case(seq: i64, family_name: &str) -> ServerCase {
+        let json = serde_json::json!({
+            "id": "01a24d0b-15a5-7219-8f25-8d77117bc212",
+            "aktenzeichen": "32-BP-2025-000025",
+            "office_id": "01a24d0b-0854-72cb-bbe2-d9900bd414b0",
+            "service_id": "BP",
+            "status": "submitted",
+            "priority": "normal",
+            "version": seq,
+            "seq": seq,
+            "received_at": "2025-12-07T13:02:03Z",
+            "due_date": "2025-12-22",
+            "applicant": {"given_name": "Dariusz", "family_name": family_name,
+                "street": "Rodenbecker Straße 77", "postal_code": "32423", "city": "Minden"},
+        });
+        ServerCase::parse(&json.to_string()).unwrap()
+    }
+
+    /// A portal state older than the stored one changes nothing: not the row, not
+    /// its JSON, not its search text.
+    #[tokio::test]
+    async fn an_older_state_never_replaces_a_newer_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = LocalStore::open(&dir.path().join("casedesk.db"))
+            .await
+            .unwrap();
+        let mut conn = store.writer.acquire().await.unwrap();
+        write_server_cases(&mut conn, &[server_case(5, "Koch")])
+            .await
+            .unwrap();
+        write_server_cases(&mut conn, &[server_case(3, "Alt")])
+            .await
+            .unwrap();
+        write_server_cases(&mut conn, &[server_case(5, "Koch")])
+            .await
+            .unwrap();
+        let (seq, applicant, packed): (i64, String, Vec<u8>) = sqlx::query_as(
+            "SELECT cases.seq, cases.applicant_name, case_json.server FROM cases \
+             JOIN case_json ON case_json.row = cases.row",
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+        assert_eq!((seq, applicant.as_str()), (5, "Dariusz Koch"));
+        assert!(unpack(&packed).unwrap().contains("\"Koch\""));
+        let found = |word: &'static str| {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT count(*) FROM case_search WHERE case_search MATCH ?",
+            )
+            .bind(word)
+        };
+        assert_eq!(found("Koch").fetch_one(&mut *conn).await.unwrap(), 1);
+        assert_eq!(found("Alt").fetch_one(&mut *conn).await.unwrap(), 0);
+
+        write_server_cases(&mut conn, &[server_case(7, "Neu")])
+            .await
+            .unwrap();
+        assert_eq!(found("Neu").fetch_one(&mut *conn).await.unwrap(), 1);
+        assert_eq!(found("Koch").fetch_one(&mut *conn).await.unwrap(), 0);
+        let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM case_json")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        assert_eq!(rows, 1);
     }
 
     #[test]
