@@ -31,24 +31,35 @@ const BOOTSTRAP_TARGET: f64 = 30_000.0;
 /// What earlier runs found about the bootstrap; whoever changes the write path should
 /// update it.
 const BOOTSTRAP_FINDINGS: &str = "\
-**What limits the bootstrap.** Temporary timers around each statement (2026-12-06, \
-100,300 cases, a quiet machine) split the writer's 4.0–4.9 s into the inbox rows \
-(1.0 s), the LZ4 JSON (0.7 s), the FTS5 rows (0.95 s), the commits (1.0–1.8 s) and \
-the rest (state, rebase check; 0.3 s); parsing's 2.4 s is serde_json over the 6 kB \
-aggregate (about half) and LZ4 compression (the other half, 622 MB in, 226 MB out). \
-Every stage is CPU work: with the portal serving the stream on the same two cores \
-(about 1.5 CPU-s for its store and zstd) the pipeline needs about 9 CPU-s per 100,000 \
-cases, which two cores cannot finish in much under 4.5 s. Tried and measured without \
-gain: a WAL auto-checkpoint of 64 MB instead of 4 MB during the initial load (the \
-commits became steadier, the total did not change) and FTS5 automerge off during the \
-load with one `optimize` at the end (90 ms, no net change). 30,000 cases/s needs \
-about a third less CPU across the stages; the candidates are a faster JSON scan for \
-the inbox columns, storing the JSON with a cheaper compressor or none (at the cost of \
-three times the bytes written), and indexing fewer fields in FTS5. The floor row is \
-a single large transaction of uncompressed JSON: it writes 622 MB and varies with \
-the disk from about 2.5 s to 7 s between runs. The whole bootstrap varies with it: \
-the same code measured 20,349 cases/s in one run and 11,487 cases/s an hour later, \
-when the machine's disk stalled (the floor went from 4.2 s to 7.0 s).\n";
+**What limits the bootstrap.** Profiles with `perf` of both processes during the \
+bootstrap (2026-12-06) found four costs that were not the work itself, all removed: \
+(1) the initial load waited for the disk: every WAL checkpoint synced, and the final \
+commit was `FULL`, which synced the whole log. Portal data now commits with \
+`synchronous = NORMAL` (the portal can send it again; the user's outbox entries stay \
+`FULL` and make everything before them durable), automatic checkpoints are off \
+during an initial load, and a `PASSIVE` checkpoint copies the log into the database \
+in the background afterwards; the floor row below runs with the same settings. \
+(2) Splitting the stream into lines compared every byte in a loop (4% of all \
+samples); it uses `memchr` now. (3) A quarter of the writer thread went to SQLite's \
+allocation statistics (a global mutex around every allocation); SQLite is now built \
+with `SQLITE_DEFAULT_MEMSTATUS=0` (`.cargo/config.toml`). (4) Multi-row statements \
+were prepared afresh for every 200 rows; full chunks now keep theirs, and the JSON \
+and search rows are written by the row ids the upsert returns instead of a join. \
+Together these took the end-to-end time from 6.45–6.6 s to 5.1–5.5 s on the same \
+machine and tenant. What is left is work: the writer thread (one SQLite connection, \
+serial by nature) is busy 3.6–4.2 s with the rows, the LZ4 JSON, the FTS5 index and \
+the WAL (VDBE, B-tree comparisons, WAL checksums, FTS5 hashing and merging), then \
+0.7–0.8 s building the inbox indexes; parsing (serde over the 6 kB aggregate and LZ4, \
+about half each) and the portal (SQLite read, zstd) run beside it, and together they \
+keep both cores busy. 30,000 cases/s means 3.3 s, less than the writer alone needs; \
+it takes smaller aggregates (the history is more than half of each one) or a writer \
+that does less per case. Tried and measured without gain: mimalloc as the global \
+allocator (no measurable change, 40 MB more peak memory), sonic-rs for the inbox \
+columns (parse stage unchanged within noise), SQLite helper threads for the index \
+build (no change), FTS5 `detail=column` (about 15% cheaper to build in isolation, but \
+bm25 ranks every match 0 on a contentless index), a 64 MB auto-checkpoint and FTS5 \
+automerge off with one `optimize` (earlier runs). This shared machine varies by \
+20–25% between runs: the floor below took from 1.45 s to 1.93 s within one hour.\n";
 const QUERY_TARGET_MS: f64 = 20.0;
 const LATENCY_TARGET_MS: f64 = 500.0;
 const MEMORY_TARGET_MB: f64 = 300.0;
