@@ -45,8 +45,8 @@ allocation statistics (a global mutex around every allocation); SQLite is now bu
 with `SQLITE_DEFAULT_MEMSTATUS=0` (`.cargo/config.toml`). (4) Multi-row statements \
 were prepared afresh for every 200 rows; full chunks now keep theirs, and the JSON \
 and search rows are written by the row ids the upsert returns instead of a join. \
-Together these took the end-to-end time from 6.45–6.6 s to 5.1–5.5 s on the same \
-machine and tenant. What is left is work: the writer thread (one SQLite connection, \
+Together these took the end-to-end time from 6.45–6.6 s to 4.4–5.7 s (best of 3 \
+in each of eight runs, same machine and tenant; the spread is the machine's). What is left is work: the writer thread (one SQLite connection, \
 serial by nature) is busy 3.6–4.2 s with the rows, the LZ4 JSON, the FTS5 index and \
 the WAL (VDBE, B-tree comparisons, WAL checksums, FTS5 hashing and merging), then \
 0.7–0.8 s building the inbox indexes; parsing (serde over the 6 kB aggregate and LZ4, \
@@ -56,7 +56,9 @@ it takes smaller aggregates (the history is more than half of each one) or a wri
 that does less per case. Tried and measured without gain: mimalloc as the global \
 allocator (no measurable change, 40 MB more peak memory), sonic-rs for the inbox \
 columns (parse stage unchanged within noise), SQLite helper threads for the index \
-build (no change), FTS5 `detail=column` (about 15% cheaper to build in isolation, but \
+build (no change), 8 KiB or 16 KiB database pages for new stores (4.34–4.72 s \
+against 4.65 s with 4 KiB pages in alternating runs: within noise; 16 KiB made the \
+search p95 miss its target), FTS5 `detail=column` (about 15% cheaper to build in isolation, but \
 bm25 ranks every match 0 on a contentless index), a 64 MB auto-checkpoint and FTS5 \
 automerge off with one `optimize` (earlier runs). This shared machine varies by \
 20–25% between runs: the floor below took from 1.45 s to 1.93 s within one hour.\n";
@@ -537,8 +539,9 @@ async fn main() -> anyhow::Result<()> {
         report,
         "Time from the request to the committed cursor (`Desk::sync_once` on an empty \
          store: service catalog, staff directory, the zstd NDJSON stream parsed and \
-         written in batches of 1,000 with the inbox columns and the FTS5 index, then an \
-         empty changes pull). {:.0} MB of aggregates.\n",
+         written in transactions of {} cases with the inbox columns and the FTS5 index, \
+         then an empty changes pull). {:.0} MB of aggregates.\n",
+        DeskConfig::new(PathBuf::new()).bootstrap_batch,
         megabytes
     )?;
     writeln!(
