@@ -202,9 +202,8 @@ impl Desk {
                 drop(conn.detach());
                 return Err(error);
             }
-            if loaded.is_ok() {
-                store.checkpoint_in_background();
-            }
+            // Also after a broken load: what it wrote is in the log either way.
+            store.checkpoint_in_background();
         }
         let (written, timings) = loaded?;
         self.inner.feed.send(Change::InboxChanged);
