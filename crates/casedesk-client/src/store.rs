@@ -5,7 +5,9 @@
 //! One writer connection (SQLite allows one writer at a time anyway, and a single
 //! connection never hits the lock-upgrade deadlock of two deferred transactions) and a
 //! small pool of read-only connections that never block on it in WAL mode.
-//! `synchronous = FULL`: a command the user saw accepted survives a power cut.
+//! `synchronous = FULL` by default: a command the user saw accepted survives a power
+//! cut. Portal data, which the portal can send again, commits with `NORMAL` (see
+//! `sync::in_cache_transaction`).
 
 use std::borrow::Cow;
 use std::collections::HashMap;

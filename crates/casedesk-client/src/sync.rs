@@ -261,21 +261,14 @@ impl Desk {
                     };
                     // Each batch and its resume point commit together.
                     let batch_started = std::time::Instant::now();
-                    let mut conn = cache_writer(&desk.inner.store).await?;
-                    let written_batch = async {
-                        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-                        store::write_server_cases(&mut tx, &cases).await?;
+                    in_cache_transaction(&desk.inner.store, async |tx| {
+                        store::write_server_cases(tx, &cases).await?;
                         for case in cases.iter().filter(|c| in_outbox.contains(&c.row.id)) {
-                            store::rebase(&mut tx, &case.row.id, &me).await?;
+                            store::rebase(tx, &case.row.id, &me).await?;
                         }
-                        store::set_state(&mut tx, keys::BOOTSTRAP_AFTER, &last).await?;
-                        tx.commit().await?;
-                        Ok::<_, ClientError>(())
-                    }
-                    .await;
-                    let reset = release_cache_writer(conn).await;
-                    written_batch?;
-                    reset?;
+                        store::set_state(tx, keys::BOOTSTRAP_AFTER, &last).await
+                    })
+                    .await?;
                     busy += batch_started.elapsed();
                     written += cases.len() as i64;
                     desk.bootstrap_progress(written).await;
@@ -374,21 +367,14 @@ impl Desk {
         // The end of the snapshot commits like its batches (a lost end only makes
         // the bootstrap run again to its end).
         let index_started = std::time::Instant::now();
-        let mut conn = cache_writer(store).await?;
-        let finished = async {
-            let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-            store::create_case_indexes(&mut tx).await?;
-            store::set_state(&mut tx, keys::CURSOR, &first_seq).await?;
-            store::set_state(&mut tx, keys::BOOTSTRAP_DONE, "1").await?;
-            store::delete_state(&mut tx, keys::BOOTSTRAP_AFTER).await?;
-            store::delete_state(&mut tx, keys::BOOTSTRAP_SEQ).await?;
-            tx.commit().await?;
-            Ok::<_, ClientError>(())
-        }
-        .await;
-        let reset = release_cache_writer(conn).await;
-        finished?;
-        reset?;
+        in_cache_transaction(store, async |tx| {
+            store::create_case_indexes(tx).await?;
+            store::set_state(tx, keys::CURSOR, &first_seq).await?;
+            store::set_state(tx, keys::BOOTSTRAP_DONE, "1").await?;
+            store::delete_state(tx, keys::BOOTSTRAP_AFTER).await?;
+            store::delete_state(tx, keys::BOOTSTRAP_SEQ).await
+        })
+        .await?;
         store.release_memory().await?;
         let timings = BootstrapTimings {
             total_ms: started.elapsed().as_millis() as u64,
@@ -423,32 +409,25 @@ impl Desk {
             .await
             .map_err(|e| ClientError::Protocol(e.to_string()))??;
             let mut ids: Vec<uuid::Uuid> = Vec::new();
-            let mut conn = cache_writer(store).await?;
-            let written = async {
-                let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-                let in_outbox = store::cases_in_outbox(&mut tx).await?;
-                store::write_server_cases(&mut tx, &cases).await?;
+            in_cache_transaction(store, async |tx| {
+                let in_outbox = store::cases_in_outbox(tx).await?;
+                store::write_server_cases(tx, &cases).await?;
                 let gone: Vec<String> = page
                     .tombstones
                     .iter()
                     .map(|t| t.case_id.to_string())
                     .collect();
-                store::remove_cases(&mut tx, &gone).await?;
+                store::remove_cases(tx, &gone).await?;
                 for case in &cases {
                     if in_outbox.contains(&case.row.id) {
-                        store::rebase(&mut tx, &case.row.id, &session.me).await?;
+                        store::rebase(tx, &case.row.id, &session.me).await?;
                     }
                     ids.push(store::parse_uuid(&case.row.id)?);
                 }
                 ids.extend(page.tombstones.iter().map(|t| t.case_id));
-                store::set_state(&mut tx, keys::CURSOR, &page.next_cursor.to_string()).await?;
-                tx.commit().await?;
-                Ok::<_, ClientError>(())
-            }
-            .await;
-            let reset = release_cache_writer(conn).await;
-            written?;
-            reset?;
+                store::set_state(tx, keys::CURSOR, &page.next_cursor.to_string()).await
+            })
+            .await?;
             total += ids.len() as i64;
             if !ids.is_empty() {
                 self.inner.feed.send(Change::CaseChanged { case_ids: ids });
@@ -637,34 +616,39 @@ impl Desk {
     }
 }
 
-/// The writer connection set up for portal data (snapshot batches, changes pages),
-/// which the portal can always send again: its transactions commit without waiting
-/// for the disk (`synchronous = NORMAL`). WAL commits stay atomic and in order, so a
-/// power cut can only lose the latest of them, each together with the cursor or
-/// resume point that would fetch it again; the next `FULL` commit (an outbox entry,
-/// the user's own work) makes everything before it durable. Nothing else writes
-/// meanwhile: this holds the only writer connection.
-async fn cache_writer(
+/// Runs `work` in one transaction on the writer, set up for portal data (snapshot
+/// batches, changes pages), which the portal can always send again: it commits
+/// without waiting for the disk (`synchronous = NORMAL`). WAL commits stay atomic and
+/// in order, so a power cut can only lose the latest of them, each together with the
+/// cursor or resume point that would fetch it again; the next `FULL` commit (an outbox
+/// entry, the user's own work) makes everything before it durable. Afterwards the
+/// writer goes back with `synchronous = FULL`, or is dropped if that fails: a
+/// connection that might not sync must never write an outbox entry. Nothing else
+/// writes meanwhile: this holds the only writer connection.
+async fn in_cache_transaction<T>(
     store: &store::LocalStore,
-) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>> {
+    work: impl AsyncFnOnce(&mut sqlx::SqliteConnection) -> Result<T>,
+) -> Result<T> {
     let mut conn = store.writer.acquire().await?;
     sqlx::query("PRAGMA synchronous = NORMAL")
         .execute(&mut *conn)
         .await?;
-    Ok(conn)
-}
-
-/// Hands the writer back with `synchronous = FULL`, or drops it if that fails:
-/// a connection that might not sync must never write an outbox entry.
-async fn release_cache_writer(mut conn: sqlx::pool::PoolConnection<sqlx::Sqlite>) -> Result<()> {
+    let done = async {
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+        let value = work(&mut tx).await?;
+        tx.commit().await?;
+        Ok::<_, ClientError>(value)
+    }
+    .await;
     let reset = sqlx::query("PRAGMA synchronous = FULL")
         .execute(&mut *conn)
         .await;
     if reset.is_err() {
         drop(conn.detach());
     }
+    let value = done?;
     reset?;
-    Ok(())
+    Ok(value)
 }
 
 /// Positions of every `\n` in `bytes` (SIMD: the bootstrap scans every byte of it).
