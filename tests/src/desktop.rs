@@ -300,12 +300,21 @@ impl DesktopApp {
         )
     }
 
+    /// Clicks the element `css` selects. A list that re-renders between finding the
+    /// element and clicking it replaces the node (WebKit then answers "Node with
+    /// identifier … was not found"): the click never happened, so it is tried again on
+    /// the element found anew.
     pub async fn click(&self, css: &str) {
-        self.find(css)
-            .await
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            match self.find(css).await.click().await {
+                Ok(()) => return,
+                Err(error) if Instant::now() < deadline && is_stale(&error) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(error) => panic!("click {css}: {error}"),
+            }
+        }
     }
 
     /// Replaces the text of an input.
@@ -588,4 +597,18 @@ fn descendants(root: u32) -> Vec<(u32, String)> {
         }
     }
     found
+}
+
+/// Whether WebDriver refused a command because the element's node is gone.
+fn is_stale(error: &fantoccini::error::CmdError) -> bool {
+    match error {
+        fantoccini::error::CmdError::Standard(e) => {
+            matches!(
+                e.error,
+                fantoccini::error::ErrorStatus::StaleElementReference
+                    | fantoccini::error::ErrorStatus::NoSuchElement
+            ) || e.message.contains("was not found")
+        }
+        _ => false,
+    }
 }
