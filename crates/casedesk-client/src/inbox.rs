@@ -395,19 +395,22 @@ impl LocalStore {
             (SortKey::Relevance, Some(Search::Aktenzeichen(_))) => SortKey::Aktenzeichen,
             (key, _) => key,
         };
+        // Ties break by the local row number: stable, and for the cases of a
+        // bootstrap the portal's order. Every index ends with it, so the sort
+        // indexes serve these orders as they are.
         let order = match (key, usage) {
             (SortKey::Relevance, SearchUse::Ranked) => "hit.rank".to_owned(),
             (SortKey::Due | SortKey::Relevance, _) => {
-                format!("cases.due_date {direction}, cases.id {direction}")
+                format!("cases.due_date {direction}, cases.row {direction}")
             }
             (SortKey::Received, _) => {
-                format!("cases.received_at {direction}, cases.id {direction}")
+                format!("cases.received_at {direction}, cases.row {direction}")
             }
             (SortKey::Aktenzeichen, _) => {
-                format!("cases.aktenzeichen {direction}, cases.id {direction}")
+                format!("cases.aktenzeichen {direction}, cases.row {direction}")
             }
             (SortKey::Applicant, _) => {
-                format!("cases.applicant_sort {direction}, cases.id {direction}")
+                format!("cases.applicant_sort {direction}, cases.row {direction}")
             }
         };
         query

@@ -130,16 +130,27 @@ impl LocalStore {
         })
     }
 
-    /// Copies the write-ahead log into the database file on a connection of its own,
-    /// so neither the writer nor the readers wait for it. An initial load leaves
-    /// hundreds of megabytes in the log (it runs without checkpoints, see
-    /// [`begin_initial_load`]); copying and syncing them takes seconds of disk time
-    /// the user should not wait for. A `PASSIVE` checkpoint never blocks writers or
-    /// readers; the writer's own automatic checkpoints skip while this one runs and
-    /// finish whatever it left.
-    pub(crate) fn checkpoint_in_background(&self) {
+    /// Ends an initial load ([`begin_initial_load`]), whether it finished or not:
+    /// copies the write-ahead log into the database file on a connection of its own,
+    /// then gives the writer its automatic checkpoints back.
+    ///
+    /// An initial load leaves hundreds of megabytes in the log; syncing and copying
+    /// them takes a second or more of disk time the user should not wait for. So the
+    /// writer stays without automatic checkpoints until this one is done: otherwise
+    /// its next commit would start a checkpoint of its own and wait for the disk
+    /// (the sync of the whole log) in the middle of the user's work. A `PASSIVE`
+    /// checkpoint never blocks writers or readers; frames written while it runs are
+    /// left for the writer's automatic checkpoints.
+    pub(crate) fn finish_initial_load_in_background(&self) {
         let options = self.options.clone();
+        let writer = self.writer.clone();
+        // A previous load's checkpoint (a wiped and reloaded store) finishes first:
+        // each ends by restoring the writer's setting, which must not be skipped.
+        let previous = self.checkpoint.lock().expect("checkpoint slot").take();
         let task = tokio::spawn(async move {
+            if let Some(previous) = previous {
+                let _ = previous.await;
+            }
             let result = async {
                 use sqlx::Connection;
                 let mut conn = SqliteConnection::connect_with(&options).await?;
@@ -156,15 +167,13 @@ impl LocalStore {
                 // checkpoints copy the log later.
                 Err(error) => tracing::warn!(%error, "background checkpoint failed"),
             }
+            if let Err(error) = end_initial_load(&writer).await {
+                // Only a closed store gets here; a reopened one starts with the
+                // default setting.
+                tracing::warn!(%error, "automatic checkpoints not restored");
+            }
         });
-        let previous = self
-            .checkpoint
-            .lock()
-            .expect("checkpoint slot")
-            .replace(task);
-        if let Some(previous) = previous {
-            previous.abort();
-        }
+        *self.checkpoint.lock().expect("checkpoint slot") = Some(task);
     }
 
     /// Gives the writer's page cache back to the allocator after a bulk load; it
@@ -471,17 +480,18 @@ fn push_word(buffer: &mut String, text: &str) {
     buffer.push_str(text);
 }
 
-/// The inbox's secondary indexes on `cases`, exactly as migration 0001 creates them.
+/// The inbox's secondary indexes on `cases`, exactly as the migrations leave them
+/// (0001, and 0004 for the sort indexes, which break ties by the implicit rowid).
 /// An initial bootstrap drops them and builds them once at the end: building an
 /// index from sorted data is several times faster than updating it row by row.
 pub(crate) const CASE_INDEXES: &[&str] = &[
-    "CREATE INDEX cases_due ON cases (due_date, id)",
-    "CREATE INDEX cases_received ON cases (received_at, id)",
-    "CREATE INDEX cases_aktenzeichen ON cases (aktenzeichen, id)",
-    "CREATE INDEX cases_applicant ON cases (applicant_sort, id)",
-    "CREATE INDEX cases_open_due ON cases (open, due_date, id)",
-    "CREATE INDEX cases_open_received ON cases (open, received_at, id)",
-    "CREATE INDEX cases_open_applicant ON cases (open, applicant_sort, id)",
+    "CREATE INDEX cases_due ON cases (due_date)",
+    "CREATE INDEX cases_received ON cases (received_at)",
+    "CREATE INDEX cases_aktenzeichen ON cases (aktenzeichen)",
+    "CREATE INDEX cases_applicant ON cases (applicant_sort)",
+    "CREATE INDEX cases_open_due ON cases (open, due_date)",
+    "CREATE INDEX cases_open_received ON cases (open, received_at)",
+    "CREATE INDEX cases_open_applicant ON cases (open, applicant_sort)",
     "CREATE INDEX cases_status_due ON cases (status, due_date)",
     "CREATE INDEX cases_assignee_due ON cases (assignee, due_date)",
     "CREATE INDEX cases_flags ON cases (pending, rejected) WHERE pending > 0 OR rejected > 0",
@@ -495,8 +505,8 @@ fn index_name(statement: &str) -> &str {
 }
 
 /// Prepares the writer connection for loading a snapshot into an empty store: no
-/// automatic checkpoints until [`end_initial_load`], so nothing waits for the disk
-/// while the load runs.
+/// automatic checkpoints until [`LocalStore::finish_initial_load_in_background`] has
+/// copied the log, so nothing waits for the disk while the load runs or just after.
 ///
 /// Batches commit with `synchronous = NORMAL` and the log is never copied into the
 /// database meanwhile, so the load writes only into the OS's file cache. That costs
@@ -512,11 +522,11 @@ pub(crate) async fn begin_initial_load(conn: &mut SqliteConnection) -> Result<()
     drop_case_indexes(conn).await
 }
 
-/// Restores automatic checkpoints after [`begin_initial_load`], whether the load
-/// finished or not.
-pub(crate) async fn end_initial_load(conn: &mut SqliteConnection) -> Result<()> {
+/// Restores the writer's automatic checkpoints after [`begin_initial_load`] (the
+/// pool has one connection, so this reaches the one that loaded).
+async fn end_initial_load(writer: &SqlitePool) -> Result<()> {
     sqlx::query(&format!("PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT}"))
-        .execute(&mut *conn)
+        .execute(writer)
         .await?;
     Ok(())
 }
@@ -962,8 +972,8 @@ mod tests {
             .unwrap()
     }
 
-    /// An initial load writes only into the log; afterwards automatic checkpoints are
-    /// back and the background checkpoint copies the log into the database file.
+    /// An initial load writes only into the log; afterwards the background checkpoint
+    /// copies the log into the database file, and then automatic checkpoints are back.
     #[tokio::test]
     async fn an_initial_load_defers_checkpoints_and_copies_the_log_afterwards() {
         let dir = tempfile::tempdir().unwrap();
@@ -992,15 +1002,17 @@ mod tests {
             "and not yet in the database"
         );
 
-        end_initial_load(&mut conn).await.unwrap();
+        drop(conn);
+        store.finish_initial_load_in_background();
+        store.checkpointed().await;
+        assert!(size("casedesk.db") > 10_000_000, "the log was copied");
+        // Only then the writer checkpoints by itself again.
+        let mut conn = store.writer.acquire().await.unwrap();
         assert_eq!(
             autocheckpoint(&mut conn).await,
             WAL_AUTOCHECKPOINT.parse::<i64>().unwrap()
         );
         drop(conn);
-        store.checkpoint_in_background();
-        store.checkpointed().await;
-        assert!(size("casedesk.db") > 10_000_000, "the log was copied");
         let filler: i64 =
             sqlx::query_scalar("SELECT count(*) FROM sync_state WHERE key LIKE 'filler-%'")
                 .fetch_one(&store.reader)

@@ -129,15 +129,14 @@ impl Desk {
     async fn note_result<T>(&self, result: &Result<T>) {
         match result {
             Ok(_) => {
-                let now = Utc::now();
-                let _ = self
-                    .inner
-                    .store
-                    .set_state(
-                        keys::LAST_SYNC,
-                        &now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                    )
-                    .await;
+                let now = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                // Like portal data, the time of the last sync needs no wait for the
+                // disk: the next round writes it again. (A `FULL` commit here would
+                // sync the whole log of an initial load before the round ends.)
+                let _ = in_cache_transaction(&self.inner.store, async |tx| {
+                    store::set_state(tx, keys::LAST_SYNC, &now).await
+                })
+                .await;
                 self.set_connection(Connection::Online).await;
             }
             Err(ClientError::LoginRequired | ClientError::NotLoggedIn) => {
@@ -196,14 +195,8 @@ impl Desk {
             .load_snapshot(session, response, already, started)
             .await;
         if initial {
-            let mut conn = store.writer.acquire().await?;
-            if let Err(error) = store::end_initial_load(&mut conn).await {
-                // Never keep a connection that would let the log grow forever.
-                drop(conn.detach());
-                return Err(error);
-            }
             // Also after a broken load: what it wrote is in the log either way.
-            store.checkpoint_in_background();
+            store.finish_initial_load_in_background();
         }
         let (written, timings) = loaded?;
         self.inner.feed.send(Change::InboxChanged);
