@@ -453,7 +453,7 @@ impl LocalStore {
             return Err(ClientError::CaseNotFound(key.to_owned()));
         };
         let case: CaseAggregate =
-            serde_json::from_str(&crate::store::unpack(local.as_deref().unwrap_or(&server))?)?;
+            serde_json::from_str(&self.codec().unpack(local.as_deref().unwrap_or(&server))?)?;
         let outbox = self.outbox_entries(Some(&id)).await?;
         let service =
             sqlx::query_scalar::<_, String>("SELECT definition FROM services WHERE id = ?")

@@ -7,6 +7,7 @@
 //! about changes from [`Desk::subscribe`], never by polling.
 
 pub mod blobs;
+mod codec;
 pub mod credentials;
 pub mod error;
 pub mod feed;
@@ -400,7 +401,7 @@ impl Desk {
         let mut fetched = 0;
         for packed in rows {
             let case: casedesk_domain::CaseAggregate =
-                serde_json::from_str(&store::unpack(&packed)?)?;
+                serde_json::from_str(&self.inner.store.codec().unpack(&packed)?)?;
             for document in &case.documents {
                 if !self.inner.blobs.is_cached(&document.sha256).await? {
                     self.inner

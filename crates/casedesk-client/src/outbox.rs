@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
 use uuid::Uuid;
 
+use crate::codec::Codec;
 use crate::error::{ClientError, Result};
 use crate::store::{self, LocalStore, Me, ServerCase, parse_uuid};
 
@@ -139,7 +140,7 @@ impl LocalStore {
         let Some((case_id, aktenzeichen)) = row else {
             return Err(ClientError::CaseNotFound(case_key.to_owned()));
         };
-        let (mut case, server_version) = store::effective_case(&mut tx, &case_id)
+        let (mut case, server_version) = store::effective_case(&mut tx, self.codec(), &case_id)
             .await?
             .ok_or_else(|| ClientError::CaseNotFound(case_key.to_owned()))?;
         let now = Utc::now();
@@ -170,7 +171,7 @@ impl LocalStore {
         .bind(blob)
         .execute(&mut *tx)
         .await?;
-        store::rebase(&mut tx, &case_id, me).await?;
+        store::rebase(&mut tx, self.codec(), &case_id, me).await?;
         let entry = entry_by_command(&mut tx, command.command_id)
             .await?
             .ok_or_else(|| ClientError::OutboxEntryNotFound(command.command_id.to_string()))?;
@@ -250,7 +251,7 @@ impl LocalStore {
         let mut tx = self.writer.begin().await?;
         let mut settled = Vec::with_capacity(answers.len());
         for answer in answers {
-            settled.push(settle_one(&mut tx, answer, me).await?);
+            settled.push(settle_one(&mut tx, self.codec(), answer, me).await?);
         }
         tx.commit().await?;
         Ok(settled)
@@ -296,7 +297,7 @@ impl LocalStore {
         .bind(&entry.rejection_message)
         .execute(&mut *tx)
         .await?;
-        store::rebase(&mut tx, &entry.case_id.to_string(), me).await?;
+        store::rebase(&mut tx, self.codec(), &entry.case_id.to_string(), me).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -317,7 +318,7 @@ impl LocalStore {
             .bind(command_id.to_string())
             .execute(&mut *tx)
             .await?;
-        store::rebase(&mut tx, &entry.case_id.to_string(), me).await?;
+        store::rebase(&mut tx, self.codec(), &entry.case_id.to_string(), me).await?;
         tx.commit().await?;
         Ok(entry)
     }
@@ -335,6 +336,7 @@ async fn entry_by_command(conn: &mut SqliteConnection, id: Uuid) -> Result<Optio
 
 async fn settle_one(
     conn: &mut SqliteConnection,
+    codec: &Codec,
     answer: &CommandAnswer,
     me: &Me,
 ) -> Result<Settled> {
@@ -359,7 +361,7 @@ async fn settle_one(
             .bind(command_id.to_string())
             .execute(&mut *conn)
             .await?;
-            store::rebase(conn, &case_id, me).await?;
+            store::rebase(conn, codec, &case_id, me).await?;
             Ok(Settled::Applied {
                 case_id: entry.case_id,
             })
@@ -382,10 +384,10 @@ async fn settle_one(
             .await?;
             // The portal's current case is the state the user must decide on.
             if let Some(current) = current {
-                let case = ServerCase::parse(&serde_json::to_string(current)?)?;
+                let case = ServerCase::parse(&serde_json::to_string(current)?, codec)?;
                 store::write_server_cases(conn, std::slice::from_ref(&case)).await?;
             }
-            store::rebase(conn, &case_id, me).await?;
+            store::rebase(conn, codec, &case_id, me).await?;
             Ok(Settled::Rejected {
                 command_id,
                 case_id: entry.case_id,

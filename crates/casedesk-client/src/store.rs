@@ -29,6 +29,7 @@ use sqlx::sqlite::{
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use uuid::Uuid;
 
+use crate::codec::{Codec, Dictionary};
 use crate::error::{ClientError, Result};
 
 /// The migrations of the local cache, from the workspace's top-level `migrations/`.
@@ -77,6 +78,8 @@ pub struct LocalStore {
     options: SqliteConnectOptions,
     /// The checkpoint that follows an initial load, while it runs.
     checkpoint: Arc<std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>>,
+    /// How `case_json` packs aggregates, with the store's dictionaries.
+    codec: Codec,
 }
 
 impl LocalStore {
@@ -121,12 +124,24 @@ impl LocalStore {
                     .pragma("query_only", "1"),
             )
             .await?;
+        let codec = Codec::default();
+        let stored: Vec<(Vec<u8>,)> =
+            sqlx::query_as("SELECT dictionary FROM case_dictionaries ORDER BY position")
+                .fetch_all(&writer)
+                .await?;
+        for (bytes,) in stored {
+            let dictionary = Dictionary::from_bytes(bytes).ok_or_else(|| {
+                ClientError::Protocol("stored compression dictionary damaged".into())
+            })?;
+            codec.make_current(Arc::new(dictionary));
+        }
         Ok(Self {
             writer,
             reader,
             path: path.to_owned(),
             options,
             checkpoint: Arc::default(),
+            codec,
         })
     }
 
@@ -183,6 +198,11 @@ impl LocalStore {
             .execute(&self.writer)
             .await?;
         Ok(())
+    }
+
+    /// Packs and unpacks the aggregates in `case_json`.
+    pub(crate) fn codec(&self) -> &Codec {
+        &self.codec
     }
 
     pub fn path(&self) -> &Path {
@@ -284,10 +304,26 @@ impl LocalStore {
             .collect()
     }
 
+    /// Every case aggregate's JSON as the portal last sent it, by case id (for
+    /// diagnostics and tests that compare stores).
+    pub async fn server_states(&self) -> Result<std::collections::BTreeMap<String, String>> {
+        let rows: Vec<(String, Vec<u8>)> = sqlx::query_as(
+            "SELECT cases.id, case_json.server FROM cases \
+             JOIN case_json ON case_json.row = cases.row",
+        )
+        .fetch_all(&self.reader)
+        .await?;
+        rows.into_iter()
+            .map(|(id, packed)| Ok((id, self.codec.unpack(&packed)?)))
+            .collect()
+    }
+
     /// Empties every table: a fresh start for another user or after `logout --wipe`.
     pub(crate) async fn wipe(&self) -> Result<()> {
         let mut tx = self.writer.begin().await?;
         for table in [
+            // The dictionaries hold fragments of the cases: they go with them.
+            "DELETE FROM case_dictionaries",
             "DELETE FROM case_search",
             "DELETE FROM case_json",
             "DELETE FROM cases",
@@ -300,6 +336,7 @@ impl LocalStore {
             sqlx::query(table).execute(&mut *tx).await?;
         }
         tx.commit().await?;
+        self.codec.clear();
         Ok(())
     }
 }
@@ -558,24 +595,26 @@ pub(crate) struct ServerCase {
 }
 
 impl ServerCase {
-    pub fn parse(json: &str) -> Result<Self> {
+    pub fn parse(json: &str, codec: &Codec) -> Result<Self> {
         Ok(Self {
             row: CaseRow::from_json(json)?,
-            packed: pack(json),
+            packed: codec.pack(json),
         })
     }
 }
 
-/// An aggregate's JSON as `case_json` stores it.
-pub(crate) fn pack(json: &str) -> Vec<u8> {
-    lz4_flex::compress_prepend_size(json.as_bytes())
-}
-
-/// The JSON of a stored aggregate.
-pub(crate) fn unpack(packed: &[u8]) -> Result<String> {
-    let bytes = lz4_flex::decompress_size_prepended(packed)
-        .map_err(|e| ClientError::Protocol(format!("stored case damaged: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| ClientError::Protocol(format!("stored case damaged: {e}")))
+/// Keeps `dictionary` in the store, in the transaction of the first cases packed with
+/// it.
+pub(crate) async fn put_dictionary(
+    conn: &mut SqliteConnection,
+    dictionary: &Dictionary,
+) -> Result<()> {
+    sqlx::query("INSERT INTO case_dictionaries (dict_id, dictionary) VALUES (?, ?)")
+        .bind(i64::from(dictionary.id()))
+        .bind(dictionary.bytes())
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Writes portal states, never replacing a newer one with an older one, so applying
@@ -723,7 +762,12 @@ impl Me {
 /// unconfirmed commands applied on top, in order. Drops applied entries the portal
 /// state has caught up with. A command that no longer applies locally stays in the
 /// outbox untouched; the portal's answer to it decides.
-pub(crate) async fn rebase(conn: &mut SqliteConnection, case_id: &str, me: &Me) -> Result<()> {
+pub(crate) async fn rebase(
+    conn: &mut SqliteConnection,
+    codec: &Codec,
+    case_id: &str,
+    me: &Me,
+) -> Result<()> {
     let Some((server, seq)) = sqlx::query_as::<_, (Vec<u8>, i64)>(
         "SELECT case_json.server, cases.seq FROM cases \
              JOIN case_json ON case_json.row = cases.row WHERE cases.id = ?",
@@ -752,7 +796,7 @@ pub(crate) async fn rebase(conn: &mut SqliteConnection, case_id: &str, me: &Me) 
             .fetch_one(&mut *conn)
             .await?;
     let pending = entries.iter().filter(|(_, _, s)| s == "pending").count() as i64;
-    let server = unpack(&server)?;
+    let server = codec.unpack(&server)?;
     let (row, local) = if entries.is_empty() {
         (CaseRow::from_json(&server)?, None)
     } else {
@@ -770,7 +814,14 @@ pub(crate) async fn rebase(conn: &mut SqliteConnection, case_id: &str, me: &Me) 
         let json = serde_json::to_string(&case)?;
         (CaseRow::from_json(&json)?, Some(json))
     };
-    write_effective(conn, &row, local.as_deref().map(pack), pending, rejected).await
+    write_effective(
+        conn,
+        &row,
+        local.as_deref().map(|json| codec.pack(json)),
+        pending,
+        rejected,
+    )
+    .await
 }
 
 /// Judges and applies one command to `case` as the portal would, with the facts the
@@ -888,6 +939,7 @@ async fn write_effective(
 /// The case as the user sees it (local state if any, else the portal's).
 pub(crate) async fn effective_case(
     conn: &mut SqliteConnection,
+    codec: &Codec,
     case_id: &str,
 ) -> Result<Option<(CaseAggregate, i64)>> {
     let row: Option<(Option<Vec<u8>>, Vec<u8>, i64)> = sqlx::query_as(
@@ -899,7 +951,7 @@ pub(crate) async fn effective_case(
     .await?;
     match row {
         Some((local, server, server_version)) => Ok(Some((
-            serde_json::from_str(&unpack(local.as_deref().unwrap_or(&server))?)?,
+            serde_json::from_str(&codec.unpack(local.as_deref().unwrap_or(&server))?)?,
             server_version,
         ))),
         None => Ok(None),
@@ -1037,7 +1089,7 @@ mod tests {
             "applicant": {"given_name": "Dariusz", "family_name": family_name,
                 "street": "Rodenbecker Straße 77", "postal_code": "32423", "city": "Minden"},
         });
-        ServerCase::parse(&json.to_string()).unwrap()
+        ServerCase::parse(&json.to_string(), &Codec::default()).unwrap()
     }
 
     /// A portal state older than the stored one changes nothing: not the row, not
@@ -1066,7 +1118,7 @@ mod tests {
         .await
         .unwrap();
         assert_eq!((seq, applicant.as_str()), (5, "Dariusz Koch"));
-        assert!(unpack(&packed).unwrap().contains("\"Koch\""));
+        assert!(store.codec().unpack(&packed).unwrap().contains("\"Koch\""));
         let found = |word: &'static str| {
             sqlx::query_scalar::<_, i64>(
                 "SELECT count(*) FROM case_search WHERE case_search MATCH ?",
@@ -1086,12 +1138,5 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(rows, 1);
-    }
-
-    #[test]
-    fn packed_json_round_trips() {
-        let json = r#"{"id":"x","text":"Größe – „ok“"}"#;
-        assert_eq!(unpack(&pack(json)).unwrap(), json);
-        assert!(unpack(b"garbage").is_err());
     }
 }

@@ -11,6 +11,7 @@
 //!   It reconnects with exponential backoff and jitter, and pulls every minute anyway
 //!   as a safety net.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use casedesk_domain::wire::{BootstrapMarker, ChangesPage, CommandBatch};
@@ -21,6 +22,7 @@ use serde_json::value::RawValue;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
+use crate::codec::{self, Codec};
 use crate::error::{ClientError, Result};
 use crate::feed::{Change, Connection};
 use crate::outbox::Settled;
@@ -217,22 +219,45 @@ impl Desk {
         // Three stages so that network, parsing and SQLite overlap: this task reads
         // lines, a task parses batches on the blocking pool, another writes them.
         let (lines_tx, mut lines_rx) = mpsc::channel::<Vec<String>>(2);
-        let (cases_tx, mut cases_rx) = mpsc::channel::<Vec<ServerCase>>(2);
+        let (cases_tx, mut cases_rx) = mpsc::channel::<ParsedBatch>(2);
+        // An initial load trains the store's compression dictionary on its first
+        // cases; a resumed one packs with the dictionary its first batch stored.
+        let mut train = already == 0;
+        let mut codec = store.codec().clone();
         let parser = tokio::spawn(async move {
             let mut busy = Duration::ZERO;
             while let Some(batch) = lines_rx.recv().await {
+                let train = std::mem::take(&mut train);
+                let batch_codec = codec.clone();
                 let (parsed, took) = tokio::task::spawn_blocking(move || {
                     let started = std::time::Instant::now();
-                    let parsed = batch
-                        .into_iter()
-                        .map(|line| ServerCase::parse(&line))
+                    let dictionary = if train {
+                        let samples = &batch[..batch.len().min(codec::TRAINING_SAMPLES)];
+                        codec::Dictionary::train(samples).map(Arc::new)
+                    } else {
+                        None
+                    };
+                    let codec = match &dictionary {
+                        Some(dictionary) => Codec::with(dictionary.clone()),
+                        None => batch_codec,
+                    };
+                    let cases = batch
+                        .iter()
+                        .map(|line| ServerCase::parse(line, &codec))
                         .collect::<Result<Vec<_>>>();
+                    let parsed = cases.map(|cases| ParsedBatch {
+                        dictionary,
+                        cases,
+                        codec,
+                    });
                     (parsed, started.elapsed())
                 })
                 .await
                 .map_err(|e| ClientError::Protocol(e.to_string()))?;
                 busy += took;
-                if cases_tx.send(parsed?).await.is_err() {
+                let parsed = parsed?;
+                codec = parsed.codec.clone();
+                if cases_tx.send(parsed).await.is_err() {
                     break;
                 }
             }
@@ -248,20 +273,32 @@ impl Desk {
                     let mut conn = desk.inner.store.writer.acquire().await?;
                     store::cases_in_outbox(&mut conn).await?
                 };
-                while let Some(cases) = cases_rx.recv().await {
+                let store = &desk.inner.store;
+                while let Some(ParsedBatch {
+                    dictionary, cases, ..
+                }) = cases_rx.recv().await
+                {
                     let Some(last) = cases.last().map(|c| c.row.id.clone()) else {
                         continue;
                     };
-                    // Each batch and its resume point commit together.
+                    // Each batch and its resume point commit together, and the first
+                    // with the dictionary its cases are packed with.
                     let batch_started = std::time::Instant::now();
-                    in_cache_transaction(&desk.inner.store, async |tx| {
+                    in_cache_transaction(store, async |tx| {
+                        if let Some(dictionary) = &dictionary {
+                            store::put_dictionary(tx, dictionary).await?;
+                            store.codec().register(dictionary.clone());
+                        }
                         store::write_server_cases(tx, &cases).await?;
                         for case in cases.iter().filter(|c| in_outbox.contains(&c.row.id)) {
-                            store::rebase(tx, &case.row.id, &me).await?;
+                            store::rebase(tx, store.codec(), &case.row.id, &me).await?;
                         }
                         store::set_state(tx, keys::BOOTSTRAP_AFTER, &last).await
                     })
                     .await?;
+                    if let Some(dictionary) = dictionary {
+                        store.codec().make_current(dictionary);
+                    }
                     busy += batch_started.elapsed();
                     written += cases.len() as i64;
                     desk.bootstrap_progress(written).await;
@@ -390,12 +427,13 @@ impl Desk {
                 .url(&format!("sync/changes?after={cursor}&limit={CHANGES_PAGE}"));
             let response = checked(session.portal.send(|http| http.get(&url)).await?).await?;
             let bytes = response.bytes().await?;
+            let codec = store.codec().clone();
             let (page, cases) = tokio::task::spawn_blocking(move || -> Result<_> {
                 let page: ChangesPage<Box<RawValue>> = serde_json::from_slice(&bytes)?;
                 let cases = page
                     .changes
                     .iter()
-                    .map(|raw| ServerCase::parse(raw.get()))
+                    .map(|raw| ServerCase::parse(raw.get(), &codec))
                     .collect::<Result<Vec<_>>>()?;
                 Ok((page, cases))
             })
@@ -413,7 +451,7 @@ impl Desk {
                 store::remove_cases(tx, &gone).await?;
                 for case in &cases {
                     if in_outbox.contains(&case.row.id) {
-                        store::rebase(tx, &case.row.id, &session.me).await?;
+                        store::rebase(tx, store.codec(), &case.row.id, &session.me).await?;
                     }
                     ids.push(store::parse_uuid(&case.row.id)?);
                 }
@@ -607,6 +645,16 @@ impl Desk {
             }
         }
     }
+}
+
+/// A batch of a snapshot, parsed and packed.
+struct ParsedBatch {
+    /// The dictionary trained on this batch (the first of an initial load), which
+    /// its cases and every later one are packed with.
+    dictionary: Option<Arc<codec::Dictionary>>,
+    cases: Vec<ServerCase>,
+    /// What packed them, for the next batch.
+    codec: Codec,
 }
 
 /// Runs `work` in one transaction on the writer, set up for portal data (snapshot

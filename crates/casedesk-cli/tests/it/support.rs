@@ -97,27 +97,27 @@ impl Desktop {
         serde_json::from_slice(&output.stdout).unwrap()
     }
 
-    /// Every case aggregate in the local store as the portal last sent it, by id.
-    pub async fn server_states(&self) -> std::collections::BTreeMap<String, Value> {
+    /// One number from the local store, read directly.
+    pub async fn scalar(&self, sql: &str) -> i64 {
         use sqlx::Connection;
         let url = format!(
             "sqlite://{}?mode=ro",
             self.dir.path().join("casedesk.db").display()
         );
         let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
-        let rows: Vec<(String, Vec<u8>)> = sqlx::query_as(
-            "SELECT cases.id, case_json.server FROM cases \
-             JOIN case_json ON case_json.row = cases.row",
-        )
-        .fetch_all(&mut conn)
-        .await
-        .unwrap();
-        rows.into_iter()
-            .map(|(id, packed)| {
-                // The store keeps aggregates LZ4-compressed.
-                let json = lz4_flex::decompress_size_prepended(&packed).unwrap();
-                (id, serde_json::from_slice(&json).unwrap())
-            })
+        sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
+    }
+
+    /// Every case aggregate in the local store as the portal last sent it, by id.
+    pub async fn server_states(&self) -> std::collections::BTreeMap<String, Value> {
+        let store = casedesk_client::store::LocalStore::open(&self.dir.path().join("casedesk.db"))
+            .await
+            .unwrap();
+        let states = store.server_states().await.unwrap();
+        store.close().await;
+        states
+            .into_iter()
+            .map(|(id, json)| (id, serde_json::from_str(&json).unwrap()))
             .collect()
     }
 }

@@ -376,6 +376,9 @@ async fn a_case_reassigned_while_offline_comes_back_rejected() {
 async fn a_bootstrap_cut_off_midway_resumes() {
     let w = world().await;
     let expected = portal_case_count(&w.portal.base, &w.user, &w.password).await;
+    // Some dozens of cases get through (60 kB of compressed stream): enough to
+    // train the store's compression dictionary on, which the resumed bootstrap must
+    // go on packing with.
     w.proxy.set_fault(Fault::CutBootstrapAfter(60_000));
     let failed = w.desktop.error(&["sync", "--once", "--no-prefetch"]);
     assert_eq!(failed["code"], "offline", "{failed}");
@@ -384,6 +387,8 @@ async fn a_bootstrap_cut_off_midway_resumes() {
         partial > 0 && partial < expected,
         "{partial} of {expected} cases after the cut"
     );
+    let dictionaries = "SELECT count(*) FROM case_dictionaries";
+    assert_eq!(w.desktop.scalar(dictionaries).await, 1);
 
     w.proxy.set_fault(Fault::None);
     let synced = w.desktop.json(&["sync", "--once", "--no-prefetch"]);
@@ -399,8 +404,15 @@ async fn a_bootstrap_cut_off_midway_resumes() {
         .collect();
     assert_eq!(bootstraps.len(), 2, "{bootstraps:?}");
     assert!(bootstraps[1].contains("?after="), "{bootstraps:?}");
+    // Every case reads back, and every one was packed with the dictionary: a zstd
+    // frame (its magic number) whose header names a dictionary (the low two bits of
+    // the frame header's first byte).
     let states = w.desktop.server_states().await;
     assert_eq!(states.len() as i64, expected);
+    assert_eq!(w.desktop.scalar(dictionaries).await, 1);
+    let without = "SELECT count(*) FROM case_json WHERE substr(server, 1, 4) != x'28B52FFD' \
+                   OR substr(hex(substr(server, 5, 1)), 2, 1) IN ('0', '4', '8', 'C')";
+    assert_eq!(w.desktop.scalar(without).await, 0);
     let all = w.desktop.json(&["inbox", "--all", "--limit", "1"]);
     assert_eq!(all["total"], expected);
 }
@@ -602,9 +614,13 @@ async fn documents_resume_stay_in_budget_and_letters_upload_before_their_decisio
     assert_eq!(portal.blob(&sha).await, pdf);
 
     // Logging out with --wipe leaves no cache behind.
+    let dictionaries = "SELECT count(*) FROM case_dictionaries";
+    assert_eq!(w.desktop.scalar(dictionaries).await, 1);
     w.desktop.json(&["logout", "--wipe"]);
     assert!(walk_files(&w.desktop.data_dir().join("blobs")).is_empty());
     assert!(w.desktop.server_states().await.is_empty());
+    // Nor the compression dictionary, which holds fragments of the cases.
+    assert_eq!(w.desktop.scalar(dictionaries).await, 0);
 }
 
 fn walk_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
