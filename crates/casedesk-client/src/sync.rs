@@ -15,6 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use casedesk_domain::wire::{BootstrapMarker, ChangesPage, CommandBatch};
+use bytes::Bytes;
 use chrono::Utc;
 use futures::StreamExt;
 use rand::Rng;
@@ -218,7 +219,7 @@ impl Desk {
 
         // Three stages so that network, parsing and SQLite overlap: this task reads
         // lines, a task parses batches on the blocking pool, another writes them.
-        let (lines_tx, mut lines_rx) = mpsc::channel::<Vec<String>>(2);
+        let (lines_tx, mut lines_rx) = mpsc::channel::<Vec<Bytes>>(2);
         let (cases_tx, mut cases_rx) = mpsc::channel::<ParsedBatch>(2);
         // An initial load trains the store's compression dictionary on its first
         // cases; a resumed one packs with the dictionary its first batch stored.
@@ -243,7 +244,11 @@ impl Desk {
                     };
                     let cases = batch
                         .iter()
-                        .map(|line| ServerCase::parse(line, &codec))
+                        .map(|line| {
+                            let text = std::str::from_utf8(line)
+                                .map_err(|e| ClientError::Protocol(e.to_string()))?;
+                            ServerCase::parse(text, &codec)
+                        })
                         .collect::<Result<Vec<_>>>();
                     let parsed = cases.map(|cases| ParsedBatch {
                         dictionary,
@@ -319,11 +324,13 @@ impl Desk {
                 let chunk = chunk?;
                 let mut start = 0;
                 for newline in memchr_all(&chunk) {
-                    let line: &[u8] = if pending.is_empty() {
-                        &chunk[start..newline]
+                    // A line inside one chunk is passed on as a slice of it, without
+                    // a copy; only a line split across chunks is put together.
+                    let line: Bytes = if pending.is_empty() {
+                        chunk.slice(start..newline)
                     } else {
                         pending.extend_from_slice(&chunk[start..newline]);
-                        &pending
+                        Bytes::from(std::mem::take(&mut pending))
                     };
                     start = newline + 1;
                     if line.is_empty() {
@@ -331,7 +338,7 @@ impl Desk {
                         continue;
                     }
                     if begin.is_none() {
-                        let marker: BootstrapMarker = serde_json::from_slice(line)?;
+                        let marker: BootstrapMarker = serde_json::from_slice(&line)?;
                         if marker.bootstrap != "begin" {
                             return Err(ClientError::Protocol("bootstrap without begin".into()));
                         }
@@ -343,11 +350,9 @@ impl Desk {
                         self.bootstrap_total(already + marker.cases).await;
                         begin = Some(marker);
                     } else if line.starts_with(b"{\"bootstrap\"") {
-                        end = Some(serde_json::from_slice(line)?);
+                        end = Some(serde_json::from_slice(&line)?);
                     } else {
-                        let text = std::str::from_utf8(line)
-                            .map_err(|e| ClientError::Protocol(e.to_string()))?;
-                        batch.push(text.to_owned());
+                        batch.push(line);
                         received += 1;
                         if batch.len() >= batch_size {
                             let full =
