@@ -31,37 +31,52 @@ const BOOTSTRAP_TARGET: f64 = 30_000.0;
 /// What earlier runs found about the bootstrap; whoever changes the write path should
 /// update it.
 const BOOTSTRAP_FINDINGS: &str = "\
-**What limits the bootstrap.** Profiles with `perf` of both processes during the \
-bootstrap (2026-12-06) found four costs that were not the work itself, all removed: \
-(1) the initial load waited for the disk: every WAL checkpoint synced, and the final \
-commit was `FULL`, which synced the whole log. Portal data now commits with \
-`synchronous = NORMAL` (the portal can send it again; the user's outbox entries stay \
-`FULL` and make everything before them durable), automatic checkpoints are off \
-during an initial load, and a `PASSIVE` checkpoint copies the log into the database \
-in the background afterwards; the floor row below runs with the same settings. \
-(2) Splitting the stream into lines compared every byte in a loop (4% of all \
-samples); it uses `memchr` now. (3) A quarter of the writer thread went to SQLite's \
-allocation statistics (a global mutex around every allocation); SQLite is now built \
-with `SQLITE_DEFAULT_MEMSTATUS=0` (`.cargo/config.toml`). (4) Multi-row statements \
-were prepared afresh for every 200 rows; full chunks now keep theirs, and the JSON \
-and search rows are written by the row ids the upsert returns instead of a join. \
-Together these took the end-to-end time from 6.45–6.6 s to 4.4–5.7 s (best of 3 \
-in each of eight runs, same machine and tenant; the spread is the machine's). What is left is work: the writer thread (one SQLite connection, \
-serial by nature) is busy 3.6–4.2 s with the rows, the LZ4 JSON, the FTS5 index and \
-the WAL (VDBE, B-tree comparisons, WAL checksums, FTS5 hashing and merging), then \
-0.7–0.8 s building the inbox indexes; parsing (serde over the 6 kB aggregate and LZ4, \
-about half each) and the portal (SQLite read, zstd) run beside it, and together they \
-keep both cores busy. 30,000 cases/s means 3.3 s, less than the writer alone needs; \
-it takes smaller aggregates (the history is more than half of each one) or a writer \
-that does less per case. Tried and measured without gain: mimalloc as the global \
-allocator (no measurable change, 40 MB more peak memory), sonic-rs for the inbox \
-columns (parse stage unchanged within noise), SQLite helper threads for the index \
-build (no change), 8 KiB or 16 KiB database pages for new stores (4.34–4.72 s \
-against 4.65 s with 4 KiB pages in alternating runs: within noise; 16 KiB made the \
-search p95 miss its target), FTS5 `detail=column` (about 15% cheaper to build in isolation, but \
-bm25 ranks every match 0 on a contentless index), a 64 MB auto-checkpoint and FTS5 \
-automerge off with one `optimize` (earlier runs). This shared machine varies by \
-20–25% between runs: the floor below took from 1.45 s to 1.93 s within one hour.\n";
+**What limits the bootstrap.** Profiles with `perf` of both processes (2026-12-06 and \
+2026-12-07) found costs that were not the work itself, all removed: (1) the initial \
+load waited for the disk: every WAL checkpoint synced, and the final commit was \
+`FULL`, which synced the whole log. Portal data now commits with `synchronous = \
+NORMAL` (the portal can send it again; the user's outbox entries stay `FULL` and make \
+everything before them durable), automatic checkpoints stay off until a `PASSIVE` \
+checkpoint on its own connection has copied the log in the background, and the time \
+of the last sync commits like portal data; before that, the round still spent about \
+a second after its cursor committed, syncing the log. The floor row below runs with \
+the same settings. (2) Splitting the stream into lines compared every byte in a loop; \
+it uses `memchr`, and lines go to the parser as slices of the received chunks. (3) A \
+quarter of the writer thread went to SQLite's allocation statistics (a global mutex \
+around every allocation); SQLite is built with `SQLITE_DEFAULT_MEMSTATUS=0` \
+(`.cargo/config.toml`). (4) Multi-row statements were prepared afresh for every 200 \
+rows; full chunks keep theirs. (5) The inbox indexes ended in the 36-character case \
+id, whose time-ordered prefixes made every tie a long comparison; ties now break by \
+the row number every index holds anyway (migration 0004), and the index build fell \
+from 0.63–0.86 s to about 0.5 s. (6) Each aggregate was LZ4-compressed on its own, \
+less than threefold; it is now a zstd frame with a dictionary trained on the first \
+256 cases of the bootstrap, about tenfold at about the same speed, so the writer \
+writes a fifth of the bytes (busy 2.9–3.1 s instead of 3.2–4.1 s) and the store is \
+about a third of its size. Together these took the end-to-end time from 6.45–6.6 s \
+(2026-12-06) to 4.1–4.2 s. What is left is work on two shared cores, and a third of \
+it is compression: while the stream runs, both cores are busy (about 4% idle), and \
+of all samples the portal's zstd stream compression takes 12.6%, the engine's stream \
+decompression 4.3% and its per-case dictionary compression 16.5%; serde over the \
+6 kB aggregates takes about 10%, the writer (rows, JSON, FTS5, WAL) about 20%. After \
+the stream the writer drains its last batches and builds the inbox indexes (about \
+0.9 s) while the other core is mostly idle. 30,000 cases/s means 3.3 s. The design \
+change that gets there: the portal keeps each aggregate at rest as a dictionary \
+compressed zstd frame (compressed once per change instead of once per request) and \
+serves the bootstrap as those frames, which the engine stores as they are. That \
+removes the stream compression on both sides and the engine's per-case compression, \
+about a third of the CPU, at about the same bytes on the wire. It changes the \
+portal's storage on both backends, the wire format and the changes feed, and a \
+dictionary holds fragments of the cases it was trained on, so the portal would need \
+one per office (a user may only receive a dictionary of offices they belong to): \
+planned work, not tuning. Tried and measured without gain: mimalloc (no measurable change, \
+40 MB more peak memory), sonic-rs for the inbox columns, SQLite helper threads for \
+the index build, 8 KiB or 16 KiB pages (within noise; 16 KiB made the search p95 \
+miss), FTS5 `detail=column` (bm25 ranks every match 0 on a contentless index), a \
+64 MB auto-checkpoint, FTS5 automerge off with one `optimize`, zstd levels below 1 \
+for the cases (about 10% faster, half as large again), and other batch sizes (500 cases \
+per transaction: 6.2 s; 4,000: no faster, 234 MB peak memory). This shared machine \
+varies by 20–25% between runs: the floor below took from 1.33 s to 2.16 s within one \
+hour.\n";
 const QUERY_TARGET_MS: f64 = 20.0;
 const LATENCY_TARGET_MS: f64 = 500.0;
 const MEMORY_TARGET_MB: f64 = 300.0;

@@ -14,8 +14,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use casedesk_domain::wire::{BootstrapMarker, ChangesPage, CommandBatch};
 use bytes::Bytes;
+use casedesk_domain::wire::{BootstrapMarker, ChangesPage, CommandBatch};
 use chrono::Utc;
 use futures::StreamExt;
 use rand::Rng;
