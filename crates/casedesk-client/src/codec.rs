@@ -139,6 +139,18 @@ impl Codec {
         dictionaries.current = Some(dictionary);
     }
 
+    /// Whether this codec holds another dictionary under `dictionary`'s id. Ids are
+    /// derived from the content, so a clash between two different dictionaries is
+    /// most unlikely, but frames must never be read with the wrong one.
+    pub(crate) fn clashes_with(&self, dictionary: &Dictionary) -> bool {
+        self.0
+            .read()
+            .expect("dictionaries")
+            .by_id
+            .get(&dictionary.id)
+            .is_some_and(|known| known.bytes != dictionary.bytes)
+    }
+
     /// Forgets every dictionary (the store was wiped).
     pub(crate) fn clear(&self) {
         *self.0.write().expect("dictionaries") = Dictionaries::default();
@@ -247,9 +259,16 @@ mod tests {
         // The stored form of the dictionary makes the same one again.
         let again = Dictionary::from_bytes(dictionary.bytes().to_vec()).unwrap();
         assert_eq!(again.id(), dictionary.id());
+        assert!(!with.clashes_with(&again));
         let reloaded = Codec::default();
         reloaded.register(Arc::new(again));
         assert_eq!(reloaded.unpack(&small).unwrap(), json);
+        // Another dictionary is not taken for one with the same id.
+        let other: Vec<String> = (0..TRAINING_SAMPLES).map(|i| sample(i + 7_777)).collect();
+        let mut other = Dictionary::train(&other).expect("trained");
+        assert!(!with.clashes_with(&other));
+        other.id = dictionary.id();
+        assert!(with.clashes_with(&other));
     }
 
     #[test]

@@ -604,16 +604,19 @@ impl ServerCase {
 }
 
 /// Keeps `dictionary` in the store, in the transaction of the first cases packed with
-/// it.
+/// it (once: the same dictionary trained again is the same row).
 pub(crate) async fn put_dictionary(
     conn: &mut SqliteConnection,
     dictionary: &Dictionary,
 ) -> Result<()> {
-    sqlx::query("INSERT INTO case_dictionaries (dict_id, dictionary) VALUES (?, ?)")
-        .bind(i64::from(dictionary.id()))
-        .bind(dictionary.bytes())
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO case_dictionaries (dict_id, dictionary) VALUES (?, ?) \
+         ON CONFLICT (dict_id) DO NOTHING",
+    )
+    .bind(i64::from(dictionary.id()))
+    .bind(dictionary.bytes())
+    .execute(conn)
+    .await?;
     Ok(())
 }
 

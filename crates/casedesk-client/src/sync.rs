@@ -234,7 +234,9 @@ impl Desk {
                     let started = std::time::Instant::now();
                     let dictionary = if train {
                         let samples = &batch[..batch.len().min(codec::TRAINING_SAMPLES)];
-                        codec::Dictionary::train(samples).map(Arc::new)
+                        codec::Dictionary::train(samples)
+                            .filter(|trained| !batch_codec.clashes_with(trained))
+                            .map(Arc::new)
                     } else {
                         None
                     };
