@@ -54,7 +54,7 @@ export function App() {
           setScreen({
             kind: "desk",
             me,
-            status: { connection: { state: "idle" }, last_sync: null, pending: 0, rejected: 0, cursor: 0 },
+            status: { connection: { state: "idle" }, last_sync: null, pending: 0, rejected: 0, cursor: 0, revision: 0 },
           }),
       );
     },

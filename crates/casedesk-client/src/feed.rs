@@ -60,6 +60,10 @@ pub struct SyncStatus {
     pub rejected: i64,
     /// The position up to which the local store has every change.
     pub cursor: i64,
+    /// Counts every change of this status since the engine started. A status that
+    /// arrives by two ways (an announcement, an answer to a request) may arrive out
+    /// of order; the higher revision is the newer one.
+    pub revision: i64,
 }
 
 /// The sending side of the feed; cheap to clone.

@@ -176,6 +176,7 @@ impl Desk {
             pending,
             rejected,
             cursor,
+            revision: 0,
         });
         Ok(Self {
             inner: Arc::new(Inner {
@@ -675,10 +676,21 @@ impl Desk {
         if let Err(error) = persisted {
             tracing::warn!(%error, "could not record the connection state");
         }
-        self.inner
-            .status
-            .send_modify(|status| status.connection = connection);
+        self.update_status(|status| status.connection = connection);
         self.publish_status().await;
+    }
+
+    /// Changes the status, counting the revision up, and announces the result.
+    fn update_status(&self, change: impl FnOnce(&mut SyncStatus)) {
+        let mut announced = None;
+        self.inner.status.send_modify(|status| {
+            change(status);
+            status.revision += 1;
+            announced = Some(status.clone());
+        });
+        if let Some(status) = announced {
+            self.inner.feed.send(Change::SyncStatus(status));
+        }
     }
 
     /// Refreshes counts and cursor in the status and announces it.
@@ -687,7 +699,7 @@ impl Desk {
         let counts = store.outbox_counts().await;
         let cursor = store.state_i64(keys::CURSOR).await;
         let last_sync = store.state(keys::LAST_SYNC).await;
-        self.inner.status.send_modify(|status| {
+        self.update_status(|status| {
             if let Ok((pending, rejected)) = counts {
                 status.pending = pending;
                 status.rejected = rejected;
@@ -701,28 +713,19 @@ impl Desk {
                 status.last_sync = Some(at.with_timezone(&Utc));
             }
         });
-        self.inner
-            .feed
-            .send(Change::SyncStatus(self.inner.status.borrow().clone()));
     }
 
     pub(crate) async fn bootstrap_total(&self, total: i64) {
-        self.inner.status.send_modify(|status| {
+        self.update_status(|status| {
             status.connection = Connection::Bootstrapping { received: 0, total };
         });
-        self.inner
-            .feed
-            .send(Change::SyncStatus(self.inner.status.borrow().clone()));
     }
 
     pub(crate) async fn bootstrap_progress(&self, written: i64) {
-        self.inner.status.send_modify(|status| {
+        self.update_status(|status| {
             if let Connection::Bootstrapping { received, .. } = &mut status.connection {
                 *received = written;
             }
         });
-        self.inner
-            .feed
-            .send(Change::SyncStatus(self.inner.status.borrow().clone()));
     }
 }

@@ -8,7 +8,7 @@ import { BackendContext } from "../backend";
 import type { CaseDetail } from "../generated/bindings";
 import { PAGE_SIZE } from "../hooks/useInbox";
 import { type FakeBackend, fakeBackend } from "../test/fakeBackend";
-import { CASE_ID, sampleDetail } from "../test/fixtures";
+import { CASE_ID, ME, sampleDetail, sampleSession } from "../test/fixtures";
 
 // jsdom has no layout: give the inbox's scroll area a height so rows get rendered.
 const clientHeight = Object.getOwnPropertyDescriptor(HTMLElement.prototype, "clientHeight");
@@ -194,6 +194,7 @@ describe("Desk", () => {
         pending: 3,
         rejected: 1,
         cursor: 5,
+        revision: 1,
       });
     });
     await nextFrame();
@@ -212,7 +213,14 @@ describe("Desk", () => {
       me: null,
       last_portal: "https://portal.example.de",
       last_user: "mia",
-      status: { connection: { state: "login_required" }, last_sync: null, pending: 2, rejected: 0, cursor: 0 },
+      status: {
+        connection: { state: "login_required" },
+        last_sync: null,
+        pending: 2,
+        rejected: 0,
+        cursor: 0,
+        revision: 1,
+      },
     });
     act(() =>
       backend.emit({
@@ -222,11 +230,58 @@ describe("Desk", () => {
         pending: 2,
         rejected: 0,
         cursor: 0,
+        revision: 1,
       }),
     );
     await nextFrame();
     expect((await screen.findByTestId("login-error")).textContent).toContain("Ihre Sitzung ist abgelaufen");
     expect((document.getElementById("user") as HTMLInputElement).value).toBe("mia");
+  });
+
+  it("keeps the newest status when an announcement and an answer cross", async () => {
+    const backend = fakeBackend();
+    const session = backend.commands.session.getMockImplementation()!;
+    // The app's first request answers at once; the next one (the status read when the
+    // change feed stands) was read before the engine announced "online" and arrives
+    // after the announcement.
+    let answerLate: () => void = () => {};
+    backend.commands.session.mockImplementationOnce(session).mockImplementationOnce(
+      () =>
+        new Promise((resolve) => {
+          answerLate = () =>
+            resolve(
+              sampleSession({
+                me: ME,
+                status: {
+                  connection: { state: "bootstrapping", received: 135, total: 135 },
+                  last_sync: null,
+                  pending: 0,
+                  rejected: 0,
+                  cursor: 0,
+                  revision: 3,
+                },
+              }),
+            );
+        }),
+    );
+    await renderDesk(backend);
+    act(() =>
+      backend.emit({
+        type: "sync_status",
+        connection: { state: "online" },
+        last_sync: "2026-03-05T10:00:00Z",
+        pending: 0,
+        rejected: 0,
+        cursor: 7,
+        revision: 4,
+      }),
+    );
+    await nextFrame();
+    const bar = screen.getByTestId("sync-status");
+    await waitFor(() => expect(bar.dataset.connection).toBe("online"));
+    await act(async () => answerLate());
+    await nextFrame();
+    expect(bar.dataset.connection).toBe("online");
   });
 
   it("accepts and rejects the shown document by keyboard", async () => {
@@ -291,7 +346,7 @@ describe("Desk", () => {
       me: null,
       last_portal: "https://portal.example.de",
       last_user: "mia",
-      status: { connection: { state: "idle" }, last_sync: null, pending: 0, rejected: 0, cursor: 0 },
+      status: { connection: { state: "idle" }, last_sync: null, pending: 0, rejected: 0, cursor: 0, revision: 0 },
     });
     fireEvent.click(screen.getByTestId("logout"));
     await waitFor(() => expect(document.getElementById("portal")).not.toBeNull());

@@ -192,13 +192,25 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
     }
   }, [follow, selected, rowAt, rowsVersion]);
 
+  // The status arrives two ways, announced by the engine and as the answer to
+  // `session`, and the two can cross: an answer read before an announcement may
+  // arrive after it. The engine counts every change in `revision`; an older status
+  // never replaces a newer one.
+  const statusRevision = useRef(initialStatus.revision);
+  const applyStatus = useCallback(
+    (next: SyncStatus) => {
+      if (next.revision < statusRevision.current) return;
+      statusRevision.current = next.revision;
+      setStatus(next);
+      if (next.connection.state === "login_required") onLoginRequired();
+    },
+    [onLoginRequired],
+  );
+
   useChangeFeed(
     backend,
     (batch: ChangeBatch) => {
-      if (batch.status) {
-        setStatus(batch.status);
-        if (batch.status.connection.state === "login_required") onLoginRequired();
-      }
+      if (batch.status) applyStatus(batch.status);
       if (batch.inbox) {
         inbox.invalidate();
         if (services.length === 0) loadServices();
@@ -222,13 +234,10 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
   // in the status bar should not wait for the next announcement.
   const refreshStatus = useCallback(() => {
     commands.session().then(
-      (session) => {
-        setStatus(session.status);
-        if (session.status.connection.state === "login_required") onLoginRequired();
-      },
+      (session) => applyStatus(session.status),
       () => {},
     );
-  }, [commands, onLoginRequired]);
+  }, [commands, applyStatus]);
 
   const runCommand = useCallback(
     async (caseId: string, kind: CommandKind): Promise<boolean> => {

@@ -309,7 +309,13 @@ rejected: number,
 /**
  * The position up to which the local store has every change.
  */
-cursor: number, };
+cursor: number, 
+/**
+ * Counts every change of this status since the engine started. A status that
+ * arrives by two ways (an announcement, an answer to a request) may arrive out
+ * of order; the higher revision is the newer one.
+ */
+revision: number, };
 
 export type UserInfo = { id: string, name: string, display_name: string, role: Role, offices: Array<OfficeInfo>, };
 

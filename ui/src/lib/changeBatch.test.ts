@@ -21,6 +21,7 @@ const status = (pending: number): Change => ({
   pending,
   rejected: 0,
   cursor: 7,
+  revision: pending,
 });
 
 describe("coalesceChanges", () => {
@@ -46,6 +47,7 @@ describe("coalesceChanges", () => {
       pending: 2,
       rejected: 0,
       cursor: 7,
+      revision: 2,
     });
     expect(batch.rejected).toEqual([]);
   });

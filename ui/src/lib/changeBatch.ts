@@ -21,8 +21,8 @@ function emptyBatch(): ChangeBatch {
 }
 
 function statusOf(change: Extract<Change, { type: "sync_status" }>): SyncStatus {
-  const { connection, last_sync, pending, rejected, cursor } = change;
-  return { connection, last_sync, pending, rejected, cursor };
+  const { connection, last_sync, pending, rejected, cursor, revision } = change;
+  return { connection, last_sync, pending, rejected, cursor, revision };
 }
 
 /** Folds one change into a batch. */

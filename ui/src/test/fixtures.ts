@@ -126,7 +126,7 @@ export function sampleSession(overrides: Partial<SessionInfo> = {}): SessionInfo
     me: null,
     last_portal: null,
     last_user: null,
-    status: { connection: { state: "idle" }, last_sync: null, pending: 0, rejected: 0, cursor: 0 },
+    status: { connection: { state: "idle" }, last_sync: null, pending: 0, rejected: 0, cursor: 0, revision: 0 },
     ...overrides,
   };
 }
