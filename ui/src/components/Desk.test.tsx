@@ -5,7 +5,7 @@ import { act, fireEvent, render, screen, waitFor, within } from "@testing-librar
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { App } from "../App";
 import { BackendContext } from "../backend";
-import type { CaseDetail } from "../generated/bindings";
+import type { CaseDetail, SyncStatus } from "../generated/bindings";
 import { PAGE_SIZE } from "../hooks/useInbox";
 import { type FakeBackend, fakeBackend } from "../test/fakeBackend";
 import { CASE_ID, ME, sampleDetail, sampleSession } from "../test/fixtures";
@@ -209,30 +209,21 @@ describe("Desk", () => {
 
   it("returns to the login form when the session expires", async () => {
     const { backend } = await renderDesk();
+    const expired: SyncStatus = {
+      connection: { state: "login_required" },
+      last_sync: null,
+      pending: 2,
+      rejected: 0,
+      cursor: 0,
+      revision: 1,
+    };
     backend.commands.session.mockResolvedValue({
       me: null,
       last_portal: "https://portal.example.de",
       last_user: "mia",
-      status: {
-        connection: { state: "login_required" },
-        last_sync: null,
-        pending: 2,
-        rejected: 0,
-        cursor: 0,
-        revision: 1,
-      },
+      status: expired,
     });
-    act(() =>
-      backend.emit({
-        type: "sync_status",
-        connection: { state: "login_required" },
-        last_sync: null,
-        pending: 2,
-        rejected: 0,
-        cursor: 0,
-        revision: 1,
-      }),
-    );
+    act(() => backend.emit({ type: "sync_status", ...expired }));
     await nextFrame();
     expect((await screen.findByTestId("login-error")).textContent).toContain("Ihre Sitzung ist abgelaufen");
     expect((document.getElementById("user") as HTMLInputElement).value).toBe("mia");
