@@ -50,10 +50,10 @@ id, whose time-ordered prefixes made every tie a long comparison; ties now break
 the row number every index holds anyway (migration 0004), and the index build fell \
 from 0.63–0.86 s to about 0.5 s. (6) Each aggregate was LZ4-compressed on its own, \
 less than threefold; it is now a zstd frame with a dictionary trained on the first \
-256 cases of the bootstrap, about tenfold at about the same speed, so the writer \
-writes a fifth of the bytes (busy 2.9–3.1 s instead of 3.2–4.1 s) and the store is \
+256 cases of the bootstrap, about tenfold at 70% of LZ4's speed, so the writer \
+writes a fifth of the bytes (busy 2.9–3.3 s instead of 3.2–4.1 s) and the store is \
 about a third of its size. Together these took the end-to-end time from 6.45–6.6 s \
-(2026-12-06) to 4.1–4.2 s. What is left is work on two shared cores, and a third of \
+(2026-12-06) to 4.1–4.7 s (2026-12-07, best of 3 in each of seven runs). What is left is work on two shared cores, and a third of \
 it is compression: while the stream runs, both cores are busy (about 4% idle), and \
 of all samples the portal's zstd stream compression takes 12.6%, the engine's stream \
 decompression 4.3% and its per-case dictionary compression 16.5%; serde over the \
