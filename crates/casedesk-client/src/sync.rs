@@ -252,18 +252,17 @@ impl Desk {
                             ServerCase::parse(text, &codec)
                         })
                         .collect::<Result<Vec<_>>>();
-                    let parsed = cases.map(|cases| ParsedBatch {
-                        dictionary,
-                        cases,
-                        codec,
-                    });
+                    let parsed = cases.map(|cases| ParsedBatch { dictionary, cases });
                     (parsed, started.elapsed())
                 })
                 .await
                 .map_err(|e| ClientError::Protocol(e.to_string()))?;
                 busy += took;
                 let parsed = parsed?;
-                codec = parsed.codec.clone();
+                // Every later batch is packed with the dictionary trained now.
+                if let Some(dictionary) = &parsed.dictionary {
+                    codec = Codec::with(dictionary.clone());
+                }
                 if cases_tx.send(parsed).await.is_err() {
                     break;
                 }
@@ -281,10 +280,7 @@ impl Desk {
                     store::cases_in_outbox(&mut conn).await?
                 };
                 let store = &desk.inner.store;
-                while let Some(ParsedBatch {
-                    dictionary, cases, ..
-                }) = cases_rx.recv().await
-                {
+                while let Some(ParsedBatch { dictionary, cases }) = cases_rx.recv().await {
                     let Some(last) = cases.last().map(|c| c.row.id.clone()) else {
                         continue;
                     };
@@ -327,7 +323,8 @@ impl Desk {
                 let mut start = 0;
                 for newline in memchr_all(&chunk) {
                     // A line inside one chunk is passed on as a slice of it, without
-                    // a copy; only a line split across chunks is put together.
+                    // a copy; only a line split across chunks is put together (and
+                    // `pending` is empty again either way).
                     let line: Bytes = if pending.is_empty() {
                         chunk.slice(start..newline)
                     } else {
@@ -336,7 +333,6 @@ impl Desk {
                     };
                     start = newline + 1;
                     if line.is_empty() {
-                        pending.clear();
                         continue;
                     }
                     if begin.is_none() {
@@ -364,7 +360,6 @@ impl Desk {
                             }
                         }
                     }
-                    pending.clear();
                 }
                 pending.extend_from_slice(&chunk[start..]);
             }
@@ -660,8 +655,6 @@ struct ParsedBatch {
     /// its cases and every later one are packed with.
     dictionary: Option<Arc<codec::Dictionary>>,
     cases: Vec<ServerCase>,
-    /// What packed them, for the next batch.
-    codec: Codec,
 }
 
 /// Runs `work` in one transaction on the writer, set up for portal data (snapshot
