@@ -452,8 +452,10 @@ impl LocalStore {
         let Some((id, local, server, server_version)) = row else {
             return Err(ClientError::CaseNotFound(key.to_owned()));
         };
-        let case: CaseAggregate =
-            serde_json::from_str(&self.codec().unpack(local.as_deref().unwrap_or(&server))?)?;
+        let case: CaseAggregate = serde_json::from_str(&crate::codec::unpack(
+            self.codec(),
+            local.as_deref().unwrap_or(&server),
+        )?)?;
         let outbox = self.outbox_entries(Some(&id)).await?;
         let service =
             sqlx::query_scalar::<_, String>("SELECT definition FROM services WHERE id = ?")

@@ -15,6 +15,7 @@ pub mod inbox;
 pub mod letters;
 pub mod outbox;
 pub mod portal;
+mod records;
 pub mod store;
 pub mod sync;
 
@@ -402,7 +403,7 @@ impl Desk {
         let mut fetched = 0;
         for packed in rows {
             let case: casedesk_domain::CaseAggregate =
-                serde_json::from_str(&self.inner.store.codec().unpack(&packed)?)?;
+                serde_json::from_str(&crate::codec::unpack(self.inner.store.codec(), &packed)?)?;
             for document in &case.documents {
                 if !self.inner.blobs.is_cached(&document.sha256).await? {
                     self.inner

@@ -29,7 +29,7 @@ use sqlx::sqlite::{
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use uuid::Uuid;
 
-use crate::codec::{Codec, Dictionary};
+use crate::codec::{self, Codec, Dictionary};
 use crate::error::{ClientError, Result};
 
 /// The migrations of the local cache, from the workspace's top-level `migrations/`.
@@ -314,7 +314,7 @@ impl LocalStore {
         .fetch_all(&self.reader)
         .await?;
         rows.into_iter()
-            .map(|(id, packed)| Ok((id, self.codec.unpack(&packed)?)))
+            .map(|(id, packed)| Ok((id, codec::unpack(&self.codec, &packed)?)))
             .collect()
     }
 
@@ -595,10 +595,22 @@ pub(crate) struct ServerCase {
 }
 
 impl ServerCase {
+    /// A case the portal sent as JSON, packed with the newest dictionary.
     pub fn parse(json: &str, codec: &Codec) -> Result<Self> {
         Ok(Self {
             row: CaseRow::from_json(json)?,
             packed: codec.pack(json),
+        })
+    }
+
+    /// A case the portal sent as a frame, kept as it is once it unpacked and parsed.
+    pub fn from_frame(frame: &[u8], codec: &Codec) -> Result<Self> {
+        let json = codec
+            .unpack(frame)
+            .map_err(|e| ClientError::Protocol(format!("bootstrap: {e}")))?;
+        Ok(Self {
+            row: CaseRow::from_json(&json)?,
+            packed: frame.to_vec(),
         })
     }
 }
@@ -799,7 +811,7 @@ pub(crate) async fn rebase(
             .fetch_one(&mut *conn)
             .await?;
     let pending = entries.iter().filter(|(_, _, s)| s == "pending").count() as i64;
-    let server = codec.unpack(&server)?;
+    let server = codec::unpack(codec, &server)?;
     let (row, local) = if entries.is_empty() {
         (CaseRow::from_json(&server)?, None)
     } else {
@@ -954,7 +966,7 @@ pub(crate) async fn effective_case(
     .await?;
     match row {
         Some((local, server, server_version)) => Ok(Some((
-            serde_json::from_str(&codec.unpack(local.as_deref().unwrap_or(&server))?)?,
+            serde_json::from_str(&codec::unpack(codec, local.as_deref().unwrap_or(&server))?)?,
             server_version,
         ))),
         None => Ok(None),
@@ -1121,7 +1133,11 @@ mod tests {
         .await
         .unwrap();
         assert_eq!((seq, applicant.as_str()), (5, "Dariusz Koch"));
-        assert!(store.codec().unpack(&packed).unwrap().contains("\"Koch\""));
+        assert!(
+            codec::unpack(store.codec(), &packed)
+                .unwrap()
+                .contains("\"Koch\"")
+        );
         let found = |word: &'static str| {
             sqlx::query_scalar::<_, i64>(
                 "SELECT count(*) FROM case_search WHERE case_search MATCH ?",

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use casedesk_domain::frames::{self, RecordKind};
 use casedesk_domain::wire::{BootstrapMarker, ChangesPage, CommandBatch};
 use chrono::Utc;
 use futures::StreamExt;
@@ -23,11 +24,12 @@ use serde_json::value::RawValue;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::codec::{self, Codec};
+use crate::codec::Dictionary;
 use crate::error::{ClientError, Result};
 use crate::feed::{Change, Connection};
 use crate::outbox::Settled;
 use crate::portal::{Portal, checked};
+use crate::records::RecordSplitter;
 use crate::store::{self, ServerCase, keys};
 use crate::{Desk, Session};
 
@@ -184,7 +186,28 @@ impl Desk {
             Some(after) => session.portal.url(&format!("sync/bootstrap?after={after}")),
             None => session.portal.url("sync/bootstrap"),
         };
-        let response = checked(session.portal.send(|http| http.get(&url)).await?).await?;
+        // The cases come as the portal keeps them: zstd frames with the dictionaries
+        // of the user's offices, stored here as they arrive.
+        let response = checked(
+            session
+                .portal
+                .send(|http| {
+                    http.get(&url)
+                        .header(reqwest::header::ACCEPT, frames::MEDIA_TYPE)
+                })
+                .await?,
+        )
+        .await?;
+        let media = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default();
+        if media != frames::MEDIA_TYPE {
+            return Err(ClientError::Protocol(format!(
+                "the portal sent the bootstrap as {media:?}, not as frames"
+            )));
+        }
         let already = store.case_count().await?;
         let initial = already == 0;
         if initial {
@@ -206,6 +229,27 @@ impl Desk {
         Ok(Some((written, timings)))
     }
 
+    /// Keeps a dictionary of the user's offices that the bootstrap sent ahead of the
+    /// frames made with it: committed and known to the codec before any of them.
+    async fn keep_dictionary(&self, bytes: Vec<u8>) -> Result<()> {
+        let store = &self.inner.store;
+        let dictionary = Dictionary::from_bytes(bytes)
+            .ok_or_else(|| ClientError::Protocol("bootstrap: a damaged dictionary".into()))?;
+        if store.codec().clashes_with(&dictionary) {
+            return Err(ClientError::Protocol(format!(
+                "bootstrap: dictionary {} differs from the one stored under its id",
+                dictionary.id()
+            )));
+        }
+        let dictionary = Arc::new(dictionary);
+        in_cache_transaction(store, async |tx| {
+            store::put_dictionary(tx, &dictionary).await
+        })
+        .await?;
+        store.codec().make_current(dictionary);
+        Ok(())
+    }
+
     /// Streams the snapshot (after the resume point) into the store. Returns the
     /// cases written and where the time went.
     async fn load_snapshot(
@@ -217,53 +261,30 @@ impl Desk {
     ) -> Result<(i64, BootstrapTimings)> {
         let store = &self.inner.store;
 
-        // Three stages so that network, parsing and SQLite overlap: this task reads
-        // lines, a task parses batches on the blocking pool, another writes them.
-        let (lines_tx, mut lines_rx) = mpsc::channel::<Vec<Bytes>>(2);
-        let (cases_tx, mut cases_rx) = mpsc::channel::<ParsedBatch>(2);
-        // An initial load trains the store's compression dictionary on its first
-        // cases; a resumed one packs with the dictionary its first batch stored.
-        let mut train = already == 0;
-        let mut codec = store.codec().clone();
+        // Three stages so that network, parsing and SQLite overlap: this task splits
+        // the stream into records, a task unpacks and parses batches on the blocking
+        // pool, another writes them.
+        let (frames_tx, mut frames_rx) = mpsc::channel::<Vec<Bytes>>(2);
+        let (cases_tx, mut cases_rx) = mpsc::channel::<Vec<ServerCase>>(2);
+        // The parser's codec shares the store's dictionaries, which are registered
+        // when they arrive, before the first frame.
+        let codec = store.codec().clone();
         let parser = tokio::spawn(async move {
             let mut busy = Duration::ZERO;
-            while let Some(batch) = lines_rx.recv().await {
-                let train = std::mem::take(&mut train);
-                let batch_codec = codec.clone();
+            while let Some(batch) = frames_rx.recv().await {
+                let codec = codec.clone();
                 let (parsed, took) = tokio::task::spawn_blocking(move || {
                     let started = std::time::Instant::now();
-                    let dictionary = if train {
-                        let samples = &batch[..batch.len().min(codec::TRAINING_SAMPLES)];
-                        codec::Dictionary::train(samples)
-                            .filter(|trained| !batch_codec.clashes_with(trained))
-                            .map(Arc::new)
-                    } else {
-                        None
-                    };
-                    let codec = match &dictionary {
-                        Some(dictionary) => Codec::with(dictionary.clone()),
-                        None => batch_codec,
-                    };
                     let cases = batch
                         .iter()
-                        .map(|line| {
-                            let text = std::str::from_utf8(line)
-                                .map_err(|e| ClientError::Protocol(e.to_string()))?;
-                            ServerCase::parse(text, &codec)
-                        })
+                        .map(|frame| ServerCase::from_frame(frame, &codec))
                         .collect::<Result<Vec<_>>>();
-                    let parsed = cases.map(|cases| ParsedBatch { dictionary, cases });
-                    (parsed, started.elapsed())
+                    (cases, started.elapsed())
                 })
                 .await
                 .map_err(|e| ClientError::Protocol(e.to_string()))?;
                 busy += took;
-                let parsed = parsed?;
-                // Every later batch is packed with the dictionary trained now.
-                if let Some(dictionary) = &parsed.dictionary {
-                    codec = Codec::with(dictionary.clone());
-                }
-                if cases_tx.send(parsed).await.is_err() {
+                if cases_tx.send(parsed?).await.is_err() {
                     break;
                 }
             }
@@ -280,18 +301,13 @@ impl Desk {
                     store::cases_in_outbox(&mut conn).await?
                 };
                 let store = &desk.inner.store;
-                while let Some(ParsedBatch { dictionary, cases }) = cases_rx.recv().await {
+                while let Some(cases) = cases_rx.recv().await {
                     let Some(last) = cases.last().map(|c| c.row.id.clone()) else {
                         continue;
                     };
-                    // Each batch and its resume point commit together, and the first
-                    // with the dictionary its cases are packed with.
+                    // Each batch and its resume point commit together.
                     let batch_started = std::time::Instant::now();
                     in_cache_transaction(store, async |tx| {
-                        if let Some(dictionary) = &dictionary {
-                            store::put_dictionary(tx, dictionary).await?;
-                            store.codec().register(dictionary.clone());
-                        }
                         store::write_server_cases(tx, &cases).await?;
                         for case in cases.iter().filter(|c| in_outbox.contains(&c.row.id)) {
                             store::rebase(tx, store.codec(), &case.row.id, &me).await?;
@@ -299,9 +315,6 @@ impl Desk {
                         store::set_state(tx, keys::BOOTSTRAP_AFTER, &last).await
                     })
                     .await?;
-                    if let Some(dictionary) = dictionary {
-                        store.codec().make_current(dictionary);
-                    }
                     busy += batch_started.elapsed();
                     written += cases.len() as i64;
                     desk.bootstrap_progress(written).await;
@@ -315,63 +328,62 @@ impl Desk {
         let mut end: Option<BootstrapMarker> = None;
         let mut received = 0_i64;
         let mut batch = Vec::with_capacity(batch_size);
-        let mut pending = Vec::<u8>::new();
+        let mut splitter = RecordSplitter::default();
+        let mut records = Vec::new();
         let mut body = response.bytes_stream();
         let read_result: Result<()> = async {
             while let Some(chunk) = body.next().await {
-                let chunk = chunk?;
-                let mut start = 0;
-                for newline in memchr_all(&chunk) {
-                    // A line inside one chunk is passed on as a slice of it, without
-                    // a copy; only a line split across chunks is put together (and
-                    // `pending` is empty again either way).
-                    let line: Bytes = if pending.is_empty() {
-                        chunk.slice(start..newline)
-                    } else {
-                        pending.extend_from_slice(&chunk[start..newline]);
-                        Bytes::from(std::mem::take(&mut pending))
-                    };
-                    start = newline + 1;
-                    if line.is_empty() {
-                        continue;
-                    }
-                    if begin.is_none() {
-                        let marker: BootstrapMarker = serde_json::from_slice(&line)?;
-                        if marker.bootstrap != "begin" {
-                            return Err(ClientError::Protocol("bootstrap without begin".into()));
-                        }
-                        if store.state(keys::BOOTSTRAP_SEQ).await?.is_none() {
-                            store
-                                .set_state(keys::BOOTSTRAP_SEQ, &marker.seq.to_string())
-                                .await?;
-                        }
-                        self.bootstrap_total(already + marker.cases).await;
-                        begin = Some(marker);
-                    } else if line.starts_with(b"{\"bootstrap\"") {
-                        end = Some(serde_json::from_slice(&line)?);
-                    } else {
-                        batch.push(line);
-                        received += 1;
-                        if batch.len() >= batch_size {
-                            let full =
-                                std::mem::replace(&mut batch, Vec::with_capacity(batch_size));
-                            if lines_tx.send(full).await.is_err() {
-                                break;
+                splitter.push(&chunk?, &mut records)?;
+                for (kind, payload) in records.drain(..) {
+                    match (kind, &begin, &end) {
+                        (RecordKind::Begin, None, _) => {
+                            let marker: BootstrapMarker = serde_json::from_slice(&payload)?;
+                            if store.state(keys::BOOTSTRAP_SEQ).await?.is_none() {
+                                store
+                                    .set_state(keys::BOOTSTRAP_SEQ, &marker.seq.to_string())
+                                    .await?;
                             }
+                            self.bootstrap_total(already + marker.cases).await;
+                            begin = Some(marker);
+                        }
+                        (RecordKind::Dictionary, Some(_), None) if received == 0 => {
+                            self.keep_dictionary(payload.to_vec()).await?;
+                        }
+                        (RecordKind::Case, Some(_), None) => {
+                            batch.push(payload);
+                            received += 1;
+                            if batch.len() >= batch_size {
+                                let full =
+                                    std::mem::replace(&mut batch, Vec::with_capacity(batch_size));
+                                if frames_tx.send(full).await.is_err() {
+                                    return Ok(());
+                                }
+                            }
+                        }
+                        (RecordKind::End, Some(_), None) => {
+                            end = Some(serde_json::from_slice(&payload)?);
+                        }
+                        (kind, _, _) => {
+                            return Err(ClientError::Protocol(format!(
+                                "bootstrap record {kind:?} out of order"
+                            )));
                         }
                     }
                 }
-                pending.extend_from_slice(&chunk[start..]);
+            }
+            if !splitter.is_between_records() {
+                // A record cut off: the stream broke (the resume point covers it).
+                end = None;
             }
             Ok(())
         }
         .await;
-        // Even from a broken stream, every complete line is a whole case: write it,
+        // Even from a broken stream, every complete record is a whole case: write it,
         // so the resume point moves past it.
         if !batch.is_empty() {
-            let _ = lines_tx.send(batch).await;
+            let _ = frames_tx.send(batch).await;
         }
-        drop(lines_tx);
+        drop(frames_tx);
         let parse_busy = parser
             .await
             .map_err(|e| ClientError::Protocol(e.to_string()))?;
@@ -649,14 +661,6 @@ impl Desk {
     }
 }
 
-/// A batch of a snapshot, parsed and packed.
-struct ParsedBatch {
-    /// The dictionary trained on this batch (the first of an initial load), which
-    /// its cases and every later one are packed with.
-    dictionary: Option<Arc<codec::Dictionary>>,
-    cases: Vec<ServerCase>,
-}
-
 /// Runs `work` in one transaction on the writer, set up for portal data (snapshot
 /// batches, changes pages), which the portal can always send again: it commits
 /// without waiting for the disk (`synchronous = NORMAL`). WAL commits stay atomic and
@@ -692,11 +696,6 @@ async fn in_cache_transaction<T>(
     Ok(value)
 }
 
-/// Positions of every `\n` in `bytes` (SIMD: the bootstrap scans every byte of it).
-fn memchr_all(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    memchr::memchr_iter(b'\n', bytes)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -711,10 +710,5 @@ mod tests {
         assert!(delays[11] >= Duration::from_secs(30));
         backoff.reset();
         assert!(backoff.next_delay() <= Duration::from_secs(1));
-    }
-
-    #[test]
-    fn newlines_are_found_in_chunks() {
-        assert_eq!(memchr_all(b"a\nbc\n\n").collect::<Vec<_>>(), vec![1, 4, 5]);
     }
 }

@@ -12,6 +12,7 @@ pub mod command;
 pub mod deadline;
 pub mod event;
 pub mod file_name;
+pub mod frames;
 pub mod holidays;
 pub mod lifecycle;
 pub mod wire;

@@ -652,8 +652,11 @@ async fn bootstrap_once(
 
 async fn bootstrap_in_store(state: &AppState, user: &StaffUser) -> anyhow::Result<StreamRun> {
     let started = Instant::now();
-    let snapshot = state.db.bootstrap(user, None).await?;
-    let mut lines = snapshot.lines;
+    let snapshot = state
+        .db
+        .bootstrap(user, None, casedesk_portal::store::BootstrapForm::Json)
+        .await?;
+    let mut lines = snapshot.cases_stream;
     let mut cases = 0_i64;
     let mut bytes = 0_u64;
     while let Some(line) = lines.next().await {

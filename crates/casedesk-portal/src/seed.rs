@@ -177,6 +177,11 @@ pub async fn seed_cases(state: &AppState, count: u32) -> anyhow::Result<SeedRepo
         }
         pending = next;
     }
+    // The seeded offices get their dictionaries and every case its frame now, so the
+    // first bootstrap does not wait for the portal's hourly maintenance.
+    db.maintain_frames()
+        .await
+        .context("training dictionaries and writing case frames")?;
     db.refresh_statistics()
         .await
         .context("refreshing the planner's statistics")?;

@@ -38,6 +38,7 @@ pub async fn open_state(config: Config) -> anyhow::Result<AppState> {
 pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()> {
     let shutdown = state.shutdown.clone();
     tokio::spawn(expire_answer_deadlines(state.clone()));
+    tokio::spawn(maintain_case_frames(state.clone()));
     let app = router(state);
     let signal_token = shutdown.clone();
     tokio::spawn(async move {
@@ -78,6 +79,22 @@ async fn wait_for_signal() {
     #[cfg(not(unix))]
     {
         let _ = interrupt.await;
+    }
+}
+
+/// Trains office dictionaries and fills in missing case frames (see
+/// `store::frames`): at start, then hourly. Bootstraps are correct without it (a
+/// case without a frame is compressed when it is sent), only slower.
+async fn maintain_case_frames(state: AppState) {
+    let mut interval = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        tokio::select! {
+            _ = interval.tick() => {},
+            _ = state.shutdown.cancelled() => return,
+        }
+        if let Err(error) = state.db.maintain_frames().await {
+            tracing::warn!(%error, "could not maintain the case frames");
+        }
     }
 }
 

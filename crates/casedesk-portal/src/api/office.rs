@@ -16,6 +16,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use bytes::{BufMut, Bytes, BytesMut};
 use casedesk_domain::command::{CommandAnswer, Rejection, RejectionCode};
+use casedesk_domain::frames::{self, RecordKind};
 use casedesk_domain::wire::{
     BootstrapMarker, CommandBatch, CommandBatchAnswer, LoginRequest, OfficeSession, RefreshRequest,
     ServiceDefinition, UserInfo, is_sha256_hex,
@@ -24,12 +25,13 @@ use chrono::{Duration, Utc};
 use futures::{Stream, StreamExt};
 use serde::{Deserialize, Serialize};
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use uuid::Uuid;
 
 use super::{ApiError, ApiJson, AppState, Staff, client_address};
 use crate::auth::{self, start_session, throttle_keys};
 use crate::blobs::Reading;
-use crate::store::{ChangesChunk, Principal, SubjectKind};
+use crate::store::{BootstrapForm, ChangesChunk, Principal, SubjectKind};
 
 pub fn routes(state: &AppState) -> Router<AppState> {
     let upload_limit = usize::try_from(state.config.limits.max_upload_bytes)
@@ -41,12 +43,16 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/sync/bootstrap", get(bootstrap))
         .route("/sync/changes", get(changes))
         // The fastest level: on a LAN the link is rarely the bottleneck, the CPU of a
-        // two-core server is, and level 1 still shrinks aggregates about tenfold.
+        // two-core server is, and level 1 still shrinks aggregates about tenfold. A
+        // bootstrap sent as frames is compressed already.
         .layer(
             CompressionLayer::new()
                 .zstd(true)
                 .gzip(true)
-                .quality(tower_http::CompressionLevel::Fastest),
+                .quality(tower_http::CompressionLevel::Fastest)
+                .compress_when(DefaultPredicate::new().and(NotForContentType::const_new(
+                    casedesk_domain::frames::MEDIA_TYPE,
+                ))),
         );
     Router::new()
         .route("/session", post(login).delete(logout))
@@ -208,63 +214,122 @@ pub struct BootstrapQuery {
 /// keep memory flat.
 const CHUNK_BYTES: usize = 256 * 1024;
 
-fn marker_line(kind: &str, seq: i64, cases: i64) -> Bytes {
-    let mut line = serde_json::to_vec(&BootstrapMarker {
+fn marker(kind: &str, seq: i64, cases: i64) -> Vec<u8> {
+    serde_json::to_vec(&BootstrapMarker {
         bootstrap: kind.to_owned(),
         seq,
         cases,
     })
-    .expect("markers serialise");
-    line.push(b'\n');
-    Bytes::from(line)
+    .expect("markers serialise")
+}
+
+/// How a bootstrap's pieces are put on the wire in each form.
+fn put_marker(buffer: &mut BytesMut, form: BootstrapForm, kind: &str, seq: i64, cases: i64) {
+    let marker = marker(kind, seq, cases);
+    match form {
+        BootstrapForm::Json => {
+            buffer.put_slice(&marker);
+            buffer.put_u8(b'\n');
+        }
+        BootstrapForm::Frames => {
+            let kind = if kind == "begin" {
+                RecordKind::Begin
+            } else {
+                RecordKind::End
+            };
+            put_record(buffer, kind, &marker);
+        }
+    }
+}
+
+fn put_case(buffer: &mut BytesMut, form: BootstrapForm, case: &[u8]) {
+    match form {
+        BootstrapForm::Json => {
+            buffer.put_slice(case);
+            buffer.put_u8(b'\n');
+        }
+        BootstrapForm::Frames => put_record(buffer, RecordKind::Case, case),
+    }
+}
+
+fn put_record(buffer: &mut BytesMut, kind: RecordKind, payload: &[u8]) {
+    buffer.put_slice(&frames::record_header(kind, payload.len()));
+    buffer.put_slice(payload);
+}
+
+/// Whether the client asked for the bootstrap as frames.
+fn wants_frames(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|media| media.split(';').next().map(str::trim) == Some(frames::MEDIA_TYPE))
 }
 
 #[utoipa::path(get, path = "/api/v1/office/sync/bootstrap", params(BootstrapQuery),
-    responses((status = 200, description = "NDJSON: a `begin` marker, one case aggregate per line, an `end` marker", content_type = "application/x-ndjson")))]
+    responses((status = 200, description = "Every case the user may see, in case id order, as one stream. \
+        As NDJSON (the default): a `begin` marker, one case aggregate per line, an `end` marker. \
+        With `Accept: application/vnd.casedesk.frames`: records of a kind byte (`B`, `D`, `C`, `E`), \
+        a big-endian u32 length and the payload: the `begin` marker, the zstd dictionaries of \
+        the user's offices, one zstd frame per case (with its office's dictionary where there \
+        is one), the `end` marker. The `end` marker is only sent once every case was.",
+        content(
+            (String = "application/x-ndjson"),
+            (Vec<u8> = "application/vnd.casedesk.frames"),
+        ))))]
 async fn bootstrap(
     State(state): State<AppState>,
     staff: Staff,
+    headers: HeaderMap,
     query: Result<Query<BootstrapQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
-    let snapshot = state.db.bootstrap(&staff.user, query.after).await?;
+    let form = if wants_frames(&headers) {
+        BootstrapForm::Frames
+    } else {
+        BootstrapForm::Json
+    };
+    let snapshot = state.db.bootstrap(&staff.user, query.after, form).await?;
     let seq = snapshot.seq;
     let total = snapshot.cases;
-    let begin =
-        futures::stream::once(
-            async move { Ok::<_, std::io::Error>(marker_line("begin", seq, total)) },
-        );
-    let lines = snapshot.lines;
-    // Case lines are packed into chunks; the `end` marker is only written when every
-    // case was sent, so a client can tell a complete stream from a cut one.
+    let mut head = BytesMut::new();
+    put_marker(&mut head, form, "begin", seq, total);
+    for dictionary in &snapshot.dictionaries {
+        put_record(&mut head, RecordKind::Dictionary, dictionary);
+    }
+    let head = head.freeze();
+    let begin = futures::stream::once(async move { Ok::<_, std::io::Error>(head) });
+    let cases = snapshot.cases_stream;
+    // Cases are packed into chunks; the `end` marker is only written when every case
+    // was sent, so a client can tell a complete stream from a cut one.
     let body = futures::stream::unfold(
-        (lines, BytesMut::with_capacity(CHUNK_BYTES), 0_i64, false),
-        move |(mut lines, mut buffer, mut sent, done)| async move {
+        (cases, BytesMut::with_capacity(CHUNK_BYTES), 0_i64, false),
+        move |(mut cases, mut buffer, mut sent, done)| async move {
             if done {
                 return None;
             }
             loop {
-                match lines.next().await {
-                    Some(Ok(line)) => {
-                        buffer.put_slice(line.as_bytes());
-                        buffer.put_u8(b'\n');
+                match cases.next().await {
+                    Some(Ok(case)) => {
+                        put_case(&mut buffer, form, &case);
                         sent += 1;
                         if buffer.len() >= CHUNK_BYTES {
                             let chunk = buffer.split().freeze();
-                            return Some((Ok(chunk), (lines, buffer, sent, false)));
+                            return Some((Ok(chunk), (cases, buffer, sent, false)));
                         }
                     }
                     Some(Err(error)) => {
                         tracing::error!(%error, "bootstrap stream failed");
                         return Some((
                             Err(std::io::Error::other("bootstrap aborted")),
-                            (lines, buffer, sent, true),
+                            (cases, buffer, sent, true),
                         ));
                     }
                     None => {
-                        buffer.put_slice(&marker_line("end", seq, sent));
+                        put_marker(&mut buffer, form, "end", seq, sent);
                         let chunk = buffer.split().freeze();
-                        return Some((Ok(chunk), (lines, buffer, sent, true)));
+                        return Some((Ok(chunk), (cases, buffer, sent, true)));
                     }
                 }
             }
@@ -273,8 +338,14 @@ async fn bootstrap(
     let mut response = Response::new(Body::from_stream(begin.chain(body).fuse()));
     response.headers_mut().insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static("application/x-ndjson"),
+        HeaderValue::from_static(match form {
+            BootstrapForm::Json => "application/x-ndjson",
+            BootstrapForm::Frames => frames::MEDIA_TYPE,
+        }),
     );
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("accept"));
     Ok(response)
 }
 

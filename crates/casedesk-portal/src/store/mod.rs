@@ -25,6 +25,7 @@ use chrono::{DateTime, Utc};
 use futures::stream::BoxStream;
 use uuid::Uuid;
 
+pub mod frames;
 pub mod postgres;
 pub mod sql;
 pub mod sqlite;
@@ -195,12 +196,25 @@ pub struct Application {
     pub received_at: DateTime<Utc>,
 }
 
-/// The bootstrap snapshot: its position, its size and the case lines.
+/// How a bootstrap hands out its cases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BootstrapForm {
+    /// Each case as its aggregate's JSON text.
+    Json,
+    /// Each case as a zstd frame (`casedesk_domain::frames`), made with its office's
+    /// dictionary where the office has one.
+    Frames,
+}
+
+/// The bootstrap snapshot: its position, its size and the cases.
 pub struct Bootstrap {
     pub seq: i64,
     pub cases: i64,
-    /// Each item is one aggregate's JSON text, in case id order.
-    pub lines: BoxStream<'static, StoreResult<String>>,
+    /// In [`BootstrapForm::Frames`]: the dictionaries of the user's offices (every
+    /// one a frame may name). Empty in [`BootstrapForm::Json`].
+    pub dictionaries: Vec<Vec<u8>>,
+    /// Each item is one case in the requested form, in case id order.
+    pub cases_stream: BoxStream<'static, StoreResult<Vec<u8>>>,
 }
 
 /// A page of changes with each aggregate as the JSON text the store wrote. The text
@@ -386,7 +400,16 @@ pub trait Database: Send + Sync + 'static {
 
     /// Every case of the user's offices at one consistent `seq`, in id order,
     /// starting after `after` (to resume an interrupted bootstrap).
-    async fn bootstrap(&self, user: &StaffUser, after: Option<Uuid>) -> StoreResult<Bootstrap>;
+    async fn bootstrap(
+        &self,
+        user: &StaffUser,
+        after: Option<Uuid>,
+        form: BootstrapForm,
+    ) -> StoreResult<Bootstrap>;
+
+    /// Trains the dictionaries of offices that have enough cases and none yet, and
+    /// writes the case frames that are missing (see [`frames`]).
+    async fn maintain_frames(&self) -> StoreResult<frames::FrameReport>;
     /// The cases of the user's offices changed after `after`, at most `limit`, as
     /// they are read from one consistent snapshot: [`ChangesChunk::Cases`] items, then
     /// one [`ChangesChunk::End`]. A stream that ends without `End` failed.

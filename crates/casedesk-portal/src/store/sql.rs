@@ -29,9 +29,10 @@ use tokio::sync::watch;
 use uuid::Uuid;
 
 use super::{
-    Application, BlobRecord, Bootstrap, ChangesChunk, Citizen, Database, NewCitizen, NewOffice,
-    NewUser, Principal, SessionRecord, StaffUser, StoreError, StoreResult, StoredLetterhead,
-    StoredLetters, StoredTemplate, SubjectKind, kassenzeichen_for, new_case_of, parse_aggregate,
+    Application, BlobRecord, Bootstrap, BootstrapForm, ChangesChunk, Citizen, Database, NewCitizen,
+    NewOffice, NewUser, Principal, SessionRecord, StaffUser, StoreError, StoreResult,
+    StoredLetterhead, StoredLetters, StoredTemplate, SubjectKind, kassenzeichen_for, new_case_of,
+    parse_aggregate,
 };
 
 /// Which database is behind the `Any` pools.
@@ -50,8 +51,35 @@ pub struct SqlStore {
     pub(crate) reader: AnyPool,
     pub(crate) live: watch::Sender<i64>,
     delivery_rule: RwLock<DeliveryRule>,
+    /// The offices' compression dictionaries for case frames.
+    pub(crate) dictionaries: super::frames::OfficeDictionaries,
     /// Keeps backend helpers (the PostgreSQL listener task) alive with the store.
     pub(crate) _guard: Option<Arc<dyn std::any::Any + Send + Sync>>,
+}
+
+/// One bootstrap row in the requested form (see [`SqlStore::bootstrap_sql`]).
+fn bootstrap_item(
+    row: &AnyRow,
+    form: BootstrapForm,
+    dictionaries: &HashMap<Uuid, casedesk_domain::frames::Dictionary>,
+) -> StoreResult<Vec<u8>> {
+    let aggregate = || -> StoreResult<String> {
+        row.try_get::<Option<String>, _>("aggregate")?
+            .ok_or_else(|| StoreError::Corrupt("a case without its aggregate".into()))
+    };
+    match form {
+        BootstrapForm::Json => Ok(aggregate()?.into_bytes()),
+        BootstrapForm::Frames => {
+            if let Some(frame) = row.try_get::<Option<Vec<u8>>, _>("frame")? {
+                return Ok(frame);
+            }
+            let office = parse_uuid(&row.try_get::<String, _>("office_id")?)?;
+            Ok(casedesk_domain::frames::pack_with(
+                dictionaries.get(&office),
+                &aggregate()?,
+            ))
+        }
+    }
 }
 
 /// Formats a timestamp the way every table stores it: sortable as text.
@@ -121,14 +149,17 @@ impl SqlStore {
             None => DeliveryRule::default(),
         };
         let (live, _) = watch::channel(head);
-        Ok(Self {
+        let store = Self {
             backend,
             writer,
             reader,
             live,
             delivery_rule: RwLock::new(rule),
+            dictionaries: Default::default(),
             _guard: guard,
-        })
+        };
+        store.load_dictionaries().await?;
+        Ok(store)
     }
 
     fn publish(&self, seq: i64) {
@@ -149,10 +180,21 @@ impl SqlStore {
         }
     }
 
-    /// The bootstrap's cases: user `$1`, after case id `$2`, in id order.
-    fn bootstrap_sql(&self) -> String {
+    /// The bootstrap's cases: user `$1`, after case id `$2`, in id order. As frames,
+    /// each row has the stored frame, or (only where it has none) the aggregate and
+    /// its office to compress it with: SQLite only reads a column a row needs, so
+    /// the aggregates (most of every row) stay unread.
+    fn bootstrap_sql(&self, form: BootstrapForm) -> String {
+        let columns = match form {
+            BootstrapForm::Json => "aggregate FROM cases",
+            BootstrapForm::Frames => {
+                "case_frames.frame, cases.office_id, \
+                 CASE WHEN case_frames.frame IS NULL THEN cases.aggregate END AS aggregate \
+                 FROM cases LEFT JOIN case_frames ON case_frames.case_id = cases.id"
+            }
+        };
         format!(
-            "SELECT aggregate FROM cases WHERE {} AND id > $2 ORDER BY id",
+            "SELECT {columns} WHERE {} AND id > $2 ORDER BY id",
             self.scope_in_order()
         )
     }
@@ -228,6 +270,7 @@ impl SqlStore {
         tx: &mut Transaction<'static, Any>,
         case: &CaseAggregate,
         citizen_id: Uuid,
+        aggregate: &str,
     ) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO cases (id, aktenzeichen, office_id, service_id, citizen_id, status, \
@@ -245,7 +288,7 @@ impl SqlStore {
         .bind(case.version)
         .bind(case.seq)
         .bind(ts(case.received_at))
-        .bind(json(case))
+        .bind(aggregate)
         .execute(&mut **tx)
         .await?;
         Ok(())
@@ -546,7 +589,14 @@ impl SqlStore {
 
         // Only the latest state of a case changed twice is written.
         let changed: Vec<&CaseAggregate> = changed.iter().filter_map(|id| cases.get(id)).collect();
+        let texts: Vec<String> = changed.iter().map(|case| json(*case)).collect();
+        let changed: Vec<(&CaseAggregate, &str)> = changed
+            .iter()
+            .zip(&texts)
+            .map(|(case, text)| (*case, text.as_str()))
+            .collect();
         Self::update_cases(&mut tx, &changed).await?;
+        self.write_frames(&mut tx, &changed, true).await?;
         mirror.write(&mut tx).await?;
         Self::store_answers(&mut tx, &key, &new_answers, now).await?;
         if next > start {
@@ -566,7 +616,7 @@ impl SqlStore {
     /// Rewrites changed cases, many per statement.
     async fn update_cases(
         tx: &mut Transaction<'static, Any>,
-        cases: &[&CaseAggregate],
+        cases: &[(&CaseAggregate, &str)],
     ) -> StoreResult<()> {
         for chunk in cases.chunks(CASES_PER_UPDATE) {
             let mut sql = String::from(
@@ -580,7 +630,7 @@ impl SqlStore {
                  seq = v.seq, aggregate = v.aggregate FROM v WHERE cases.id = v.id",
             );
             let mut args = AnyArguments::default();
-            for case in chunk {
+            for (case, aggregate) in chunk {
                 let _ = args.add(case.id.to_string());
                 let _ = args.add(case.office_id.to_string());
                 let _ = args.add(case.status.as_str().to_owned());
@@ -588,7 +638,7 @@ impl SqlStore {
                 let _ = args.add(case.due_date.to_string());
                 let _ = args.add(case.version);
                 let _ = args.add(case.seq);
-                let _ = args.add(json(*case));
+                let _ = args.add((*aggregate).to_owned());
             }
             let done = sqlx::query_with(&sql, args).execute(&mut **tx).await?;
             if done.rows_affected() != chunk.len() as u64 {
@@ -636,7 +686,9 @@ impl SqlStore {
         entry: &HistoryEntry,
         citizen_id: Uuid,
     ) -> StoreResult<()> {
-        Self::insert_case_row(tx, case, citizen_id).await?;
+        let aggregate = json(case);
+        Self::insert_case_row(tx, case, citizen_id, &aggregate).await?;
+        self.write_frames(tx, &[(case, &aggregate)], false).await?;
         let mut mirror = MirrorRows::default();
         mirror.collect(case, vec![entry.clone()]);
         mirror.write(tx).await?;
@@ -901,7 +953,7 @@ fn is_unique_violation(error: &StoreError) -> bool {
 }
 
 /// Appends `count` numbered placeholders from `$first` on, separated by commas.
-fn placeholders(sql: &mut String, first: usize, count: usize) {
+pub(crate) fn placeholders(sql: &mut String, first: usize, count: usize) {
     for n in first..first + count {
         if n > first {
             sql.push_str(", ");
@@ -912,7 +964,7 @@ fn placeholders(sql: &mut String, first: usize, count: usize) {
 }
 
 /// Appends `rows` rows of `width` numbered placeholders to `sql`.
-fn values_clause(sql: &mut String, rows: usize, width: usize) {
+pub(crate) fn values_clause(sql: &mut String, rows: usize, width: usize) {
     let mut n = 0;
     for r in 0..rows {
         sql.push_str(if r == 0 { " (" } else { ", (" });
@@ -1537,14 +1589,15 @@ impl Database for SqlStore {
         // small (≤ 2,000 parameters): sqlx resolves each numbered SQLite parameter by
         // name with a linear scan, so binding cost grows with the square of the
         // statement's parameter count.
-        for chunk in cases.chunks(50) {
+        let texts: Vec<String> = cases.iter().map(|(case, _)| json(case)).collect();
+        for (chunk, texts) in cases.chunks(50).zip(texts.chunks(50)) {
             let mut sql = String::from(
                 "INSERT INTO cases (id, aktenzeichen, office_id, service_id, citizen_id, status, \
                  assignee_id, due_date, version, seq, received_at, aggregate) VALUES",
             );
             values_clause(&mut sql, chunk.len(), 12);
             let mut args = AnyArguments::default();
-            for (case, citizen_id) in chunk {
+            for ((case, citizen_id), text) in chunk.iter().zip(texts) {
                 let _ = args.add(case.id.to_string());
                 let _ = args.add(case.aktenzeichen.clone());
                 let _ = args.add(case.office_id.to_string());
@@ -1556,10 +1609,16 @@ impl Database for SqlStore {
                 let _ = args.add(case.version);
                 let _ = args.add(case.seq);
                 let _ = args.add(ts(case.received_at));
-                let _ = args.add(json(case));
+                let _ = args.add(text.clone());
             }
             sqlx::query_with(&sql, args).execute(&mut *tx).await?;
         }
+        let with_texts: Vec<(&CaseAggregate, &str)> = cases
+            .iter()
+            .zip(&texts)
+            .map(|((case, _), text)| (case, text.as_str()))
+            .collect();
+        self.write_frames(&mut tx, &with_texts, false).await?;
         let mut events: Vec<(Uuid, usize, &HistoryEntry)> = Vec::new();
         for (case, _) in &cases {
             let mut last_version = 0;
@@ -1705,7 +1764,12 @@ impl Database for SqlStore {
         rows.iter().map(|t| parse_aggregate(t)).collect()
     }
 
-    async fn bootstrap(&self, user: &StaffUser, after: Option<Uuid>) -> StoreResult<Bootstrap> {
+    async fn bootstrap(
+        &self,
+        user: &StaffUser,
+        after: Option<Uuid>,
+        form: BootstrapForm,
+    ) -> StoreResult<Bootstrap> {
         let mut tx = self.snapshot().await?;
         let head: i64 = sqlx::query_scalar("SELECT value FROM seq_counter WHERE id = 1")
             .fetch_one(&mut *tx)
@@ -1719,22 +1783,35 @@ impl Database for SqlStore {
         .bind(&after)
         .fetch_one(&mut *tx)
         .await?;
+        // The dictionaries come from the same snapshot as the frames, so every
+        // dictionary a frame names is among them, and only the user's offices' are.
+        let dictionaries = match form {
+            BootstrapForm::Json => HashMap::new(),
+            BootstrapForm::Frames => super::frames::read_dictionaries(&mut *tx, Some(&user_id))
+                .await?
+                .into_iter()
+                .collect::<HashMap<_, _>>(),
+        };
+        let dictionary_bytes = dictionaries
+            .values()
+            .map(|dictionary| dictionary.bytes().to_vec())
+            .collect();
         // The snapshot transaction moves into a task that feeds the response body; a
         // bounded channel keeps memory flat when the client reads slowly.
-        let (sender, receiver) = tokio::sync::mpsc::channel::<StoreResult<Vec<String>>>(16);
-        let sql = self.bootstrap_sql();
+        let (sender, receiver) = tokio::sync::mpsc::channel::<StoreResult<Vec<Vec<u8>>>>(16);
+        let sql = self.bootstrap_sql(form);
         tokio::spawn(async move {
-            let mut rows = sqlx::query_scalar::<_, String>(&sql)
-                .bind(user_id)
-                .bind(after)
-                .fetch(&mut *tx);
+            let mut rows = sqlx::query(&sql).bind(user_id).bind(after).fetch(&mut *tx);
             // Rows travel in batches: one channel hand-over per row would cost more
             // than reading the row.
             let mut batch = Vec::with_capacity(BOOTSTRAP_BATCH);
             while let Some(row) = rows.next().await {
-                match row {
-                    Ok(line) => {
-                        batch.push(line);
+                match row
+                    .map_err(StoreError::from)
+                    .and_then(|row| bootstrap_item(&row, form, &dictionaries))
+                {
+                    Ok(item) => {
+                        batch.push(item);
                         if batch.len() == BOOTSTRAP_BATCH {
                             let full =
                                 std::mem::replace(&mut batch, Vec::with_capacity(BOOTSTRAP_BATCH));
@@ -1744,7 +1821,7 @@ impl Database for SqlStore {
                         }
                     }
                     Err(error) => {
-                        let _ = sender.send(Err(error.into())).await;
+                        let _ = sender.send(Err(error)).await;
                         batch.clear();
                         break;
                     }
@@ -1759,16 +1836,21 @@ impl Database for SqlStore {
         Ok(Bootstrap {
             seq: head,
             cases: count,
-            lines: tokio_stream::wrappers::ReceiverStream::new(receiver)
+            dictionaries: dictionary_bytes,
+            cases_stream: tokio_stream::wrappers::ReceiverStream::new(receiver)
                 .flat_map(|batch| {
-                    let items: Vec<StoreResult<String>> = match batch {
-                        Ok(lines) => lines.into_iter().map(Ok).collect(),
+                    let items: Vec<StoreResult<Vec<u8>>> = match batch {
+                        Ok(items) => items.into_iter().map(Ok).collect(),
                         Err(error) => vec![Err(error)],
                     };
                     futures::stream::iter(items)
                 })
                 .boxed(),
         })
+    }
+
+    async fn maintain_frames(&self) -> StoreResult<super::frames::FrameReport> {
+        self.maintain().await
     }
 
     async fn refresh_statistics(&self) -> StoreResult<()> {
@@ -1917,6 +1999,7 @@ mod tests {
     use sqlx::Row;
 
     use super::SqlStore;
+    use crate::store::BootstrapForm;
 
     async fn query_plan(store: &SqlStore, sql: &str) -> String {
         let rows = sqlx::query(&format!("EXPLAIN QUERY PLAN {sql}"))
@@ -1941,12 +2024,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("plan.db").display());
         let store = crate::store::sqlite::open(&url).await.unwrap();
-        let bootstrap = query_plan(&store, &store.bootstrap_sql()).await;
-        assert!(!bootstrap.contains("TEMP B-TREE"), "{bootstrap}");
-        assert!(
-            bootstrap.contains("sqlite_autoindex_cases_1"),
-            "{bootstrap}"
-        );
+        for form in [BootstrapForm::Json, BootstrapForm::Frames] {
+            let bootstrap = query_plan(&store, &store.bootstrap_sql(form)).await;
+            assert!(!bootstrap.contains("TEMP B-TREE"), "{bootstrap}");
+            assert!(
+                bootstrap.contains("sqlite_autoindex_cases_1"),
+                "{bootstrap}"
+            );
+        }
         let changes = query_plan(&store, &store.changes_sql()).await;
         assert!(!changes.contains("TEMP B-TREE"), "{changes}");
         assert!(changes.contains("cases_seq"), "{changes}");

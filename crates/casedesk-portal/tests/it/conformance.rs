@@ -6,7 +6,9 @@ use casedesk_domain::aggregate::{RequestedItem, Verdict};
 use casedesk_domain::command::{CommandAnswer, CommandKind, RejectionCode};
 use casedesk_domain::lifecycle::CaseStatus;
 use casedesk_domain::{Aktenzeichen, CaseAggregate};
-use casedesk_portal::store::{BlobRecord, Principal, SessionRecord, StoreError, SubjectKind};
+use casedesk_portal::store::{
+    BlobRecord, BootstrapForm, Principal, SessionRecord, StoreError, SubjectKind,
+};
 use chrono::{Duration, Utc};
 use futures::StreamExt;
 use uuid::Uuid;
@@ -32,6 +34,7 @@ on_both_backends!(
     staff_directories_show_only_shared_offices,
     a_batch_applies_around_a_rejection_and_answers_a_repeat_as_duplicate,
     letter_templates_and_letterhead_are_replaced_and_remembered,
+    case_frames_follow_their_aggregates_with_their_offices_dictionary,
 );
 
 fn staff(user: &casedesk_portal::store::StaffUser) -> Principal {
@@ -256,7 +259,11 @@ async fn staff_see_only_their_offices_cases(store: TestStore) {
     ));
     let page = fx.db.changes(&fx.clara, 0, 100).await.unwrap();
     assert!(page.changes.is_empty());
-    let snapshot = fx.db.bootstrap(&fx.clara, None).await.unwrap();
+    let snapshot = fx
+        .db
+        .bootstrap(&fx.clara, None, BootstrapForm::Json)
+        .await
+        .unwrap();
     assert_eq!(snapshot.cases, 0);
     // Citizens see their own cases only.
     assert!(
@@ -523,12 +530,20 @@ async fn bootstrap_is_one_snapshot_and_resumes_after_a_case(store: TestStore) {
         fx.submit(&fx.erika).await;
     }
     fx.submit(&fx.max).await;
-    let snapshot = fx.db.bootstrap(&fx.anna, None).await.unwrap();
+    let snapshot = fx
+        .db
+        .bootstrap(&fx.anna, None, BootstrapForm::Json)
+        .await
+        .unwrap();
     assert_eq!(snapshot.seq, fx.db.head_seq().await.unwrap());
     assert_eq!(snapshot.cases, 5);
     // A change after the snapshot started is not in it.
     fx.submit(&fx.erika).await;
-    let lines: Vec<String> = snapshot.lines.map(|l| l.unwrap()).collect().await;
+    let lines: Vec<String> = snapshot
+        .cases_stream
+        .map(|l| String::from_utf8(l.unwrap()).unwrap())
+        .collect()
+        .await;
     assert_eq!(lines.len(), 5);
     let ids: Vec<Uuid> = lines
         .iter()
@@ -537,12 +552,16 @@ async fn bootstrap_is_one_snapshot_and_resumes_after_a_case(store: TestStore) {
     let mut sorted = ids.clone();
     sorted.sort_by_key(|id| id.to_string());
     assert_eq!(ids, sorted);
-    let resumed = fx.db.bootstrap(&fx.anna, Some(ids[1])).await.unwrap();
+    let resumed = fx
+        .db
+        .bootstrap(&fx.anna, Some(ids[1]), BootstrapForm::Json)
+        .await
+        .unwrap();
     assert_eq!(resumed.cases, 4);
     let resumed_ids: HashSet<Uuid> = resumed
-        .lines
+        .cases_stream
         .map(|l| {
-            serde_json::from_str::<CaseAggregate>(&l.unwrap())
+            serde_json::from_slice::<CaseAggregate>(&l.unwrap())
                 .unwrap()
                 .id
         })
@@ -823,4 +842,139 @@ async fn postgres_compresses_case_aggregates_with_lz4() {
     .await
     .unwrap();
     assert_eq!(method, "l", "cases.aggregate should be lz4-compressed");
+}
+
+/// Every case of a bootstrap as frames, unpacked with the dictionaries sent with it,
+/// checked against the same bootstrap as JSON. Returns the dictionary ids sent and
+/// each case's id with the dictionary its frame names.
+async fn frames_match_json(
+    fx: &crate::support::Fixture,
+    user: &casedesk_portal::store::StaffUser,
+) -> (Vec<u32>, Vec<(Uuid, Option<u32>)>) {
+    use casedesk_domain::frames::{Codec, Dictionary, dictionary_of};
+    let json: Vec<Vec<u8>> = fx
+        .db
+        .bootstrap(user, None, BootstrapForm::Json)
+        .await
+        .unwrap()
+        .cases_stream
+        .map(|item| item.unwrap())
+        .collect()
+        .await;
+    let snapshot = fx
+        .db
+        .bootstrap(user, None, BootstrapForm::Frames)
+        .await
+        .unwrap();
+    let codec = Codec::default();
+    let mut dictionaries = Vec::new();
+    for bytes in &snapshot.dictionaries {
+        let dictionary = Dictionary::from_bytes(bytes.clone()).expect("a dictionary");
+        dictionaries.push(dictionary.id());
+        codec.register(std::sync::Arc::new(dictionary));
+    }
+    let frames: Vec<Vec<u8>> = snapshot
+        .cases_stream
+        .map(|item| item.unwrap())
+        .collect()
+        .await;
+    assert_eq!(frames.len(), json.len());
+    let mut cases = Vec::new();
+    for (frame, json) in frames.iter().zip(&json) {
+        assert_eq!(codec.unpack(frame).unwrap().as_bytes(), json.as_slice());
+        let case: CaseAggregate = serde_json::from_slice(json).unwrap();
+        cases.push((case.id, dictionary_of(frame)));
+    }
+    (dictionaries, cases)
+}
+
+async fn case_frames_follow_their_aggregates_with_their_offices_dictionary(store: TestStore) {
+    use casedesk_portal::store::frames::TRAIN_AFTER_CASES;
+    let fx = fixture(store.db.clone()).await;
+    let mut first = None;
+    for _ in 0..TRAIN_AFTER_CASES {
+        let case = fx.submit(&fx.erika).await;
+        first.get_or_insert(case);
+    }
+    let first = first.unwrap();
+    fx.submit(&fx.max).await;
+
+    // Before any office has a dictionary, frames are plain zstd.
+    let (dictionaries, cases) = frames_match_json(&fx, &fx.anna).await;
+    assert!(dictionaries.is_empty());
+    assert_eq!(cases.len(), TRAIN_AFTER_CASES as usize);
+    assert!(cases.iter().all(|(_, dictionary)| dictionary.is_none()));
+
+    // Office A has enough cases for a dictionary, B has not; every case of A gets
+    // its frame.
+    let report = fx.db.maintain_frames().await.unwrap();
+    assert_eq!(
+        (report.trained, report.filled),
+        (1, TRAIN_AFTER_CASES as u64)
+    );
+    let (dictionaries, cases) = frames_match_json(&fx, &fx.anna).await;
+    assert_eq!(dictionaries.len(), 1);
+    assert!(
+        cases
+            .iter()
+            .all(|(_, dictionary)| *dictionary == Some(dictionaries[0]))
+    );
+    // Office B's caseworker never receives A's dictionary.
+    let (clara_dictionaries, clara_cases) = frames_match_json(&fx, &fx.clara).await;
+    assert!(clara_dictionaries.is_empty());
+    assert_eq!(clara_cases.len(), 1);
+    // The lead of both offices gets it with A's cases.
+    let (lead_dictionaries, _) = frames_match_json(&fx, &fx.lead).await;
+    assert_eq!(lead_dictionaries, dictionaries);
+    // Nothing left to do.
+    let again = fx.db.maintain_frames().await.unwrap();
+    assert_eq!((again.trained, again.filled), (0, 0));
+
+    // A change rewrites the frame with the change.
+    let answer = fx
+        .db
+        .apply_command(
+            &staff(&fx.anna),
+            &command(&first, CommandKind::Claim),
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    assert!(
+        matches!(answer, CommandAnswer::Applied { .. }),
+        "{answer:?}"
+    );
+    frames_match_json(&fx, &fx.anna).await;
+
+    // A case moved to B (no dictionary) loses A's frame: B sees it as plain zstd,
+    // and nothing of A's dictionary reaches B.
+    let moved = fx
+        .db
+        .case(&staff(&fx.anna), first.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let answer = fx
+        .db
+        .apply_command(
+            &staff(&fx.lead),
+            &command(
+                &moved,
+                CommandKind::TransferOffice {
+                    office_id: fx.office_b.id,
+                },
+            ),
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    assert!(
+        matches!(answer, CommandAnswer::Applied { .. }),
+        "{answer:?}"
+    );
+    let (clara_dictionaries, clara_cases) = frames_match_json(&fx, &fx.clara).await;
+    assert!(clara_dictionaries.is_empty());
+    assert!(clara_cases.contains(&(first.id, None)));
+    let (_, cases) = frames_match_json(&fx, &fx.anna).await;
+    assert_eq!(cases.len(), TRAIN_AFTER_CASES as usize - 1);
 }

@@ -103,12 +103,12 @@ async fn no_reader_ever_skips_a_change(store: TestStore) {
 
     let truth: HashMap<Uuid, i64> = fx
         .db
-        .bootstrap(&fx.lead, None)
+        .bootstrap(&fx.lead, None, casedesk_portal::store::BootstrapForm::Json)
         .await
         .unwrap()
-        .lines
+        .cases_stream
         .map(|line| {
-            let case: CaseAggregate = serde_json::from_str(&line.unwrap()).unwrap();
+            let case: CaseAggregate = serde_json::from_slice(&line.unwrap()).unwrap();
             (case.id, case.version)
         })
         .collect()
