@@ -168,8 +168,10 @@ async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let mut report = String::new();
 
-    // The tenant: seeded once, kept between runs.
-    let marker = args.tenant.join(format!("seeded-{}", args.cases));
+    // The tenant: seeded once, kept between runs (and seeded again when the seeding
+    // changed what a tenant holds: since "frames", the offices' dictionaries and the
+    // case frames).
+    let marker = args.tenant.join(format!("seeded-{}-frames", args.cases));
     if !marker.exists() {
         let _ = std::fs::remove_dir_all(&args.tenant);
         eprintln!("seeding {} cases (once)", args.cases);

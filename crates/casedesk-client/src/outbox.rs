@@ -385,7 +385,12 @@ async fn settle_one(
             // The portal's current case is the state the user must decide on.
             if let Some(current) = current {
                 let case = ServerCase::parse(&serde_json::to_string(current)?, codec)?;
-                store::write_server_cases(conn, std::slice::from_ref(&case)).await?;
+                store::write_server_cases(
+                    conn,
+                    std::slice::from_ref(&case),
+                    store::Freshness::MaybeStored,
+                )
+                .await?;
             }
             store::rebase(conn, codec, &case_id, me).await?;
             Ok(Settled::Rejected {

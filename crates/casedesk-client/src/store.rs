@@ -605,11 +605,11 @@ impl ServerCase {
 
     /// A case the portal sent as a frame, kept as it is once it unpacked and parsed.
     pub fn from_frame(frame: &[u8], codec: &Codec) -> Result<Self> {
-        let json = codec
-            .unpack(frame)
-            .map_err(|e| ClientError::Protocol(format!("bootstrap: {e}")))?;
+        let row = codec
+            .read(frame, CaseRow::from_json)
+            .map_err(|e| ClientError::Protocol(format!("bootstrap: {e}")))??;
         Ok(Self {
-            row: CaseRow::from_json(&json)?,
+            row,
             packed: frame.to_vec(),
         })
     }
@@ -632,13 +632,27 @@ pub(crate) async fn put_dictionary(
     Ok(())
 }
 
+/// Whether cases being written may be in the store already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Freshness {
+    /// They cannot be: an initial bootstrap into an empty store, whose snapshot
+    /// holds every case once.
+    New,
+    /// They may be (changes pages, resumed bootstraps, a rejected command's case).
+    MaybeStored,
+}
+
 /// Writes portal states, never replacing a newer one with an older one, so applying
 /// a page twice (or an old snapshot after a newer change) is harmless. Cases with
 /// outbox entries must be rebased afterwards ([`rebase`]).
 pub(crate) async fn write_server_cases(
     conn: &mut SqliteConnection,
     cases: &[ServerCase],
+    fresh: Freshness,
 ) -> Result<()> {
+    if fresh == Freshness::New {
+        return insert_new_cases(conn, cases).await;
+    }
     for chunk in cases.chunks(ROWS_PER_STATEMENT) {
         // Full chunks share their SQL text, so their prepared statements are kept;
         // a shorter last chunk is prepared once and dropped.
@@ -650,23 +664,25 @@ pub(crate) async fn write_server_cases(
         );
         insert.push_values(chunk, |mut values, case| {
             let row = &case.row;
+            // Borrowed `&str` and `&[u8]` bind without a copy (sqlx copies an owned
+            // `String` it is handed by reference; SQLite copies once anyway).
             values
-                .push_bind(&row.id)
-                .push_bind(&row.aktenzeichen)
-                .push_bind(&row.office_id)
-                .push_bind(&row.service_id)
-                .push_bind(&row.status)
+                .push_bind(row.id.as_str())
+                .push_bind(row.aktenzeichen.as_str())
+                .push_bind(row.office_id.as_str())
+                .push_bind(row.service_id.as_str())
+                .push_bind(row.status.as_str())
                 .push_bind(row.open)
-                .push_bind(&row.assignee)
-                .push_bind(&row.assignee_name)
-                .push_bind(&row.priority)
+                .push_bind(row.assignee.as_deref())
+                .push_bind(row.assignee_name.as_deref())
+                .push_bind(row.priority.as_str())
                 .push_bind(row.version)
                 .push_bind(row.version)
                 .push_bind(row.seq)
-                .push_bind(&row.received_at)
-                .push_bind(&row.due_date)
-                .push_bind(&row.applicant_sort)
-                .push_bind(&row.applicant_name)
+                .push_bind(row.received_at.as_str())
+                .push_bind(row.due_date.as_str())
+                .push_bind(row.applicant_sort.as_str())
+                .push_bind(row.applicant_name.as_str())
                 .push_bind(row.answered);
         });
         insert.push(
@@ -702,7 +718,10 @@ pub(crate) async fn write_server_cases(
         let mut json =
             QueryBuilder::<Sqlite>::new("INSERT OR REPLACE INTO case_json (row, server, local) ");
         json.push_values(&rows, |mut values, (row, case)| {
-            values.push_bind(*row).push_bind(&case.packed).push("NULL");
+            values
+                .push_bind(*row)
+                .push_bind(case.packed.as_slice())
+                .push("NULL");
         });
         json.build().persistent(keep).execute(&mut *conn).await?;
 
@@ -710,17 +729,82 @@ pub(crate) async fn write_server_cases(
             "INSERT OR REPLACE INTO case_search \
              (rowid, aktenzeichen, applicant, address, form, notes) ",
         );
-        search.push_values(&rows, |mut values, (row, case)| {
-            let case = &case.row;
+        push_search_values(&mut search, &rows);
+        search.build().persistent(keep).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+fn push_search_values<'a>(query: &mut QueryBuilder<'a, Sqlite>, rows: &[(i64, &'a ServerCase)]) {
+    query.push_values(rows, |mut values, (row, case)| {
+        let case = &case.row;
+        values
+            .push_bind(*row)
+            .push_bind(case.aktenzeichen.as_str())
+            .push_bind(case.search_applicant.as_str())
+            .push_bind(case.search_address.as_str())
+            .push_bind(case.search_form.as_str())
+            .push_bind(case.search_notes.as_str());
+    });
+}
+
+fn push_case_values<'a>(query: &mut QueryBuilder<'a, Sqlite>, rows: &[(i64, &'a ServerCase)]) {
+    query.push_values(rows, |mut values, (row, case)| {
+        let case = &case.row;
+        // Borrowed `&str` and `&[u8]` bind without a copy (sqlx copies an owned
+        // `String` it is handed by reference; SQLite copies once anyway).
+        values
+            .push_bind(*row)
+            .push_bind(case.id.as_str())
+            .push_bind(case.aktenzeichen.as_str())
+            .push_bind(case.office_id.as_str())
+            .push_bind(case.service_id.as_str())
+            .push_bind(case.status.as_str())
+            .push_bind(case.open)
+            .push_bind(case.assignee.as_deref())
+            .push_bind(case.assignee_name.as_deref())
+            .push_bind(case.priority.as_str())
+            .push_bind(case.version)
+            .push_bind(case.version)
+            .push_bind(case.seq)
+            .push_bind(case.received_at.as_str())
+            .push_bind(case.due_date.as_str())
+            .push_bind(case.applicant_sort.as_str())
+            .push_bind(case.applicant_name.as_str())
+            .push_bind(case.answered);
+    });
+}
+
+/// [`write_server_cases`] for cases known not to be stored (an initial bootstrap):
+/// plain inserts with row numbers assigned here, so the row, its JSON and its search
+/// text go to SQLite as one multi-statement request per chunk. Each request is a
+/// round trip to sqlx's worker thread; with both cores busy, waiting for those round
+/// trips cost the writer more than a third of its time.
+async fn insert_new_cases(conn: &mut SqliteConnection, cases: &[ServerCase]) -> Result<()> {
+    let last: i64 = sqlx::query_scalar("SELECT coalesce(max(row), 0) FROM cases")
+        .fetch_one(&mut *conn)
+        .await?;
+    let rows: Vec<(i64, &ServerCase)> = (last + 1..).zip(cases).collect();
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let keep = chunk.len() == ROWS_PER_STATEMENT;
+        let mut query = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO cases (row, id, aktenzeichen, office_id, service_id, status, open, \
+             assignee, assignee_name, priority, version, server_version, seq, received_at, \
+             due_date, applicant_sort, applicant_name, answered) ",
+        );
+        push_case_values(&mut query, chunk);
+        query.push("; INSERT INTO case_json (row, server, local) ");
+        query.push_values(chunk, |mut values, (row, case)| {
             values
                 .push_bind(*row)
-                .push_bind(&case.aktenzeichen)
-                .push_bind(&case.search_applicant)
-                .push_bind(&case.search_address)
-                .push_bind(&case.search_form)
-                .push_bind(&case.search_notes);
+                .push_bind(case.packed.as_slice())
+                .push("NULL");
         });
-        search.build().persistent(keep).execute(&mut *conn).await?;
+        query.push(
+            "; INSERT INTO case_search (rowid, aktenzeichen, applicant, address, form, notes) ",
+        );
+        push_search_values(&mut query, chunk);
+        query.build().persistent(keep).execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -1116,13 +1200,13 @@ mod tests {
             .await
             .unwrap();
         let mut conn = store.writer.acquire().await.unwrap();
-        write_server_cases(&mut conn, &[server_case(5, "Koch")])
+        write_server_cases(&mut conn, &[server_case(5, "Koch")], Freshness::MaybeStored)
             .await
             .unwrap();
-        write_server_cases(&mut conn, &[server_case(3, "Alt")])
+        write_server_cases(&mut conn, &[server_case(3, "Alt")], Freshness::MaybeStored)
             .await
             .unwrap();
-        write_server_cases(&mut conn, &[server_case(5, "Koch")])
+        write_server_cases(&mut conn, &[server_case(5, "Koch")], Freshness::MaybeStored)
             .await
             .unwrap();
         let (seq, applicant, packed): (i64, String, Vec<u8>) = sqlx::query_as(
@@ -1147,7 +1231,7 @@ mod tests {
         assert_eq!(found("Koch").fetch_one(&mut *conn).await.unwrap(), 1);
         assert_eq!(found("Alt").fetch_one(&mut *conn).await.unwrap(), 0);
 
-        write_server_cases(&mut conn, &[server_case(7, "Neu")])
+        write_server_cases(&mut conn, &[server_case(7, "Neu")], Freshness::MaybeStored)
             .await
             .unwrap();
         assert_eq!(found("Neu").fetch_one(&mut *conn).await.unwrap(), 1);

@@ -30,7 +30,7 @@ use crate::feed::{Change, Connection};
 use crate::outbox::Settled;
 use crate::portal::{Portal, checked};
 use crate::records::RecordSplitter;
-use crate::store::{self, ServerCase, keys};
+use crate::store::{self, Freshness, ServerCase, keys};
 use crate::{Desk, Session};
 
 /// Commands per request; the portal accepts up to 100.
@@ -271,25 +271,35 @@ impl Desk {
         let codec = store.codec().clone();
         let parser = tokio::spawn(async move {
             let mut busy = Duration::ZERO;
-            while let Some(batch) = frames_rx.recv().await {
-                let codec = codec.clone();
-                let (parsed, took) = tokio::task::spawn_blocking(move || {
-                    let started = std::time::Instant::now();
-                    let cases = batch
-                        .iter()
-                        .map(|frame| ServerCase::from_frame(frame, &codec))
-                        .collect::<Result<Vec<_>>>();
-                    (cases, started.elapsed())
+            // Two batches are parsed at a time, handed on in order: with one, the
+            // writer waited for the parser.
+            let mut parsed = futures::stream::poll_fn(|cx| frames_rx.poll_recv(cx))
+                .map(|batch| {
+                    let codec = codec.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let started = std::time::Instant::now();
+                        let cases = batch
+                            .iter()
+                            .map(|frame| ServerCase::from_frame(frame, &codec))
+                            .collect::<Result<Vec<_>>>();
+                        (cases, started.elapsed())
+                    })
                 })
-                .await
-                .map_err(|e| ClientError::Protocol(e.to_string()))?;
+                .buffered(2);
+            while let Some(done) = parsed.next().await {
+                let (cases, took) = done.map_err(|e| ClientError::Protocol(e.to_string()))?;
                 busy += took;
-                if cases_tx.send(parsed?).await.is_err() {
+                if cases_tx.send(cases?).await.is_err() {
                     break;
                 }
             }
             Ok::<_, ClientError>(busy)
         });
+        let fresh = if already == 0 {
+            Freshness::New
+        } else {
+            Freshness::MaybeStored
+        };
         let writer = {
             let desk = self.clone();
             let me = session.me.clone();
@@ -308,7 +318,7 @@ impl Desk {
                     // Each batch and its resume point commit together.
                     let batch_started = std::time::Instant::now();
                     in_cache_transaction(store, async |tx| {
-                        store::write_server_cases(tx, &cases).await?;
+                        store::write_server_cases(tx, &cases, fresh).await?;
                         for case in cases.iter().filter(|c| in_outbox.contains(&c.row.id)) {
                             store::rebase(tx, store.codec(), &case.row.id, &me).await?;
                         }
@@ -456,7 +466,7 @@ impl Desk {
             let mut ids: Vec<uuid::Uuid> = Vec::new();
             in_cache_transaction(store, async |tx| {
                 let in_outbox = store::cases_in_outbox(tx).await?;
-                store::write_server_cases(tx, &cases).await?;
+                store::write_server_cases(tx, &cases, Freshness::MaybeStored).await?;
                 let gone: Vec<String> = page
                     .tombstones
                     .iter()

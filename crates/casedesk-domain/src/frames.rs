@@ -59,6 +59,9 @@ thread_local! {
     // compressing a case.
     static COMPRESSOR: RefCell<CCtx<'static>> = RefCell::new(CCtx::create());
     static DECOMPRESSOR: RefCell<DCtx<'static>> = RefCell::new(DCtx::create());
+    // The text of the frame being read by `Codec::read`: one buffer per thread
+    // instead of an allocation of several kilobytes per case.
+    static TEXT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Whether `bytes` start like a zstd frame.
@@ -212,6 +215,25 @@ impl Codec {
     /// The JSON text of a frame; refuses frames whose dictionary it does not hold,
     /// whose size is implausible, that are cut or that are not UTF-8.
     pub fn unpack(&self, frame: &[u8]) -> Result<String, FrameError> {
+        let mut bytes = Vec::new();
+        self.unpack_into(frame, &mut bytes)?;
+        String::from_utf8(bytes).map_err(|_| FrameError::Damaged("not UTF-8".into()))
+    }
+
+    /// Hands the JSON text of a frame to `read` without keeping it: unpacked into a
+    /// buffer of this thread that the next frame reuses. Refuses frames as
+    /// [`Codec::unpack`] does.
+    pub fn read<T>(&self, frame: &[u8], read: impl FnOnce(&str) -> T) -> Result<T, FrameError> {
+        TEXT.with_borrow_mut(|bytes| {
+            self.unpack_into(frame, bytes)?;
+            let text =
+                std::str::from_utf8(bytes).map_err(|_| FrameError::Damaged("not UTF-8".into()))?;
+            Ok(read(text))
+        })
+    }
+
+    /// Unpacks `frame` into `bytes` (replacing what it held).
+    fn unpack_into(&self, frame: &[u8], bytes: &mut Vec<u8>) -> Result<(), FrameError> {
         let damaged = |why: &str| FrameError::Damaged(why.to_owned());
         if !is_zstd(frame) {
             return Err(damaged("not a zstd frame"));
@@ -225,20 +247,19 @@ impl Codec {
             Some(id) => Some(self.get(id).ok_or(FrameError::UnknownDictionary(id))?),
             None => None,
         };
-        let mut bytes = Vec::with_capacity(size);
+        bytes.clear();
+        bytes.reserve(size);
         DECOMPRESSOR.with_borrow_mut(|dctx| {
             let read = match &dictionary {
-                Some(dictionary) => {
-                    dctx.decompress_using_ddict(&mut bytes, frame, &dictionary.decoder)
-                }
-                None => dctx.decompress(&mut bytes, frame),
+                Some(dictionary) => dctx.decompress_using_ddict(bytes, frame, &dictionary.decoder),
+                None => dctx.decompress(bytes, frame),
             };
             read.map_err(|code| damaged(zstd::zstd_safe::get_error_name(code)))
         })?;
         if bytes.len() != size {
             return Err(damaged("shorter than its header says"));
         }
-        String::from_utf8(bytes).map_err(|_| damaged("not UTF-8"))
+        Ok(())
     }
 }
 
@@ -341,6 +362,9 @@ mod tests {
         assert_eq!(dictionary_of(&plain), None);
         assert_eq!(with.unpack(&small).unwrap(), json);
         assert_eq!(with.unpack(&plain).unwrap(), json);
+        assert_eq!(with.read(&small, str::to_owned).unwrap(), json);
+        let other = sample(3);
+        assert_eq!(with.read(&with.pack(&other), str::to_owned).unwrap(), other);
         // A codec without the dictionary refuses its frames instead of guessing.
         assert_eq!(
             without.unpack(&small),

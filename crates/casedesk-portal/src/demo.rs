@@ -308,6 +308,11 @@ pub async fn create_demo_tenant(state: &AppState) -> anyhow::Result<Vec<DemoLogi
             .with_context(|| format!("demo case {} ({:?})", i + 1, planned.fate))?;
         *statuses.entry(status).or_default() += 1;
     }
+    // Every demo office has enough cases for its dictionary: train them now, so the
+    // first bootstrap gets every case as a stored frame.
+    db.maintain_frames()
+        .await
+        .context("training dictionaries and writing case frames")?;
     tracing::info!(
         cases = plan.len(),
         citizens = citizens.len(),

@@ -376,9 +376,8 @@ async fn a_case_reassigned_while_offline_comes_back_rejected() {
 async fn a_bootstrap_cut_off_midway_resumes() {
     let w = world().await;
     let expected = portal_case_count(&w.portal.base, &w.user, &w.password).await;
-    // Some dozens of cases get through (60 kB of compressed stream): enough to
-    // train the store's compression dictionary on, which the resumed bootstrap must
-    // go on packing with.
+    // Some dozens of cases get through (60 kB of frames), after the dictionary of
+    // the user's office, which the resumed bootstrap's frames name as well.
     w.proxy.set_fault(Fault::CutBootstrapAfter(60_000));
     let failed = w.desktop.error(&["sync", "--once", "--no-prefetch"]);
     assert_eq!(failed["code"], "offline", "{failed}");
@@ -404,9 +403,9 @@ async fn a_bootstrap_cut_off_midway_resumes() {
         .collect();
     assert_eq!(bootstraps.len(), 2, "{bootstraps:?}");
     assert!(bootstraps[1].contains("?after="), "{bootstraps:?}");
-    // Every case reads back, and every one was packed with the dictionary: a zstd
-    // frame (its magic number) whose header names a dictionary (the low two bits of
-    // the frame header's first byte).
+    // Every case reads back, and every one is the portal's frame made with its
+    // office's dictionary: a zstd frame (its magic number) whose header names a
+    // dictionary (the low two bits of the frame header's first byte).
     let states = w.desktop.server_states().await;
     assert_eq!(states.len() as i64, expected);
     assert_eq!(w.desktop.scalar(dictionaries).await, 1);

@@ -30,8 +30,9 @@ const FRAMES_PER_STATEMENT: usize = 100;
 const FILL_BATCH: i64 = 200;
 
 /// An office gets its dictionary once it has this many cases: enough to learn the
-/// shape of its services' forms and histories.
-pub const TRAIN_AFTER_CASES: i64 = TRAINING_SAMPLES as i64;
+/// shape of its services' forms and histories (the newest 256 are used when there
+/// are more). The dictionary is kept from then on.
+pub const TRAIN_AFTER_CASES: i64 = 64;
 
 /// The dictionaries of the offices, as this process knows them. Dictionaries never
 /// change once stored, so a known one is always right; one trained by another portal
