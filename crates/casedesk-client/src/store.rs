@@ -663,27 +663,7 @@ pub(crate) async fn write_server_cases(
              due_date, applicant_sort, applicant_name, answered) ",
         );
         insert.push_values(chunk, |mut values, case| {
-            let row = &case.row;
-            // Borrowed `&str` and `&[u8]` bind without a copy (sqlx copies an owned
-            // `String` it is handed by reference; SQLite copies once anyway).
-            values
-                .push_bind(row.id.as_str())
-                .push_bind(row.aktenzeichen.as_str())
-                .push_bind(row.office_id.as_str())
-                .push_bind(row.service_id.as_str())
-                .push_bind(row.status.as_str())
-                .push_bind(row.open)
-                .push_bind(row.assignee.as_deref())
-                .push_bind(row.assignee_name.as_deref())
-                .push_bind(row.priority.as_str())
-                .push_bind(row.version)
-                .push_bind(row.version)
-                .push_bind(row.seq)
-                .push_bind(row.received_at.as_str())
-                .push_bind(row.due_date.as_str())
-                .push_bind(row.applicant_sort.as_str())
-                .push_bind(row.applicant_name.as_str())
-                .push_bind(row.answered);
+            bind_case_columns(&mut values, &case.row)
         });
         insert.push(
             " ON CONFLICT (id) DO UPDATE SET aktenzeichen = excluded.aktenzeichen, \
@@ -748,31 +728,31 @@ fn push_search_values<'a>(query: &mut QueryBuilder<'a, Sqlite>, rows: &[(i64, &'
     });
 }
 
-fn push_case_values<'a>(query: &mut QueryBuilder<'a, Sqlite>, rows: &[(i64, &'a ServerCase)]) {
-    query.push_values(rows, |mut values, (row, case)| {
-        let case = &case.row;
-        // Borrowed `&str` and `&[u8]` bind without a copy (sqlx copies an owned
-        // `String` it is handed by reference; SQLite copies once anyway).
-        values
-            .push_bind(*row)
-            .push_bind(case.id.as_str())
-            .push_bind(case.aktenzeichen.as_str())
-            .push_bind(case.office_id.as_str())
-            .push_bind(case.service_id.as_str())
-            .push_bind(case.status.as_str())
-            .push_bind(case.open)
-            .push_bind(case.assignee.as_deref())
-            .push_bind(case.assignee_name.as_deref())
-            .push_bind(case.priority.as_str())
-            .push_bind(case.version)
-            .push_bind(case.version)
-            .push_bind(case.seq)
-            .push_bind(case.received_at.as_str())
-            .push_bind(case.due_date.as_str())
-            .push_bind(case.applicant_sort.as_str())
-            .push_bind(case.applicant_name.as_str())
-            .push_bind(case.answered);
-    });
+/// The inbox columns of `cases` after `id`, in the order the inserts name them.
+fn bind_case_columns<'a>(
+    values: &mut sqlx::query_builder::Separated<'_, 'a, Sqlite, &'static str>,
+    case: &'a CaseRow,
+) {
+    // Borrowed `&str` binds without a copy (sqlx copies an owned `String` it is
+    // handed by reference; SQLite copies once anyway).
+    values
+        .push_bind(case.id.as_str())
+        .push_bind(case.aktenzeichen.as_str())
+        .push_bind(case.office_id.as_str())
+        .push_bind(case.service_id.as_str())
+        .push_bind(case.status.as_str())
+        .push_bind(case.open)
+        .push_bind(case.assignee.as_deref())
+        .push_bind(case.assignee_name.as_deref())
+        .push_bind(case.priority.as_str())
+        .push_bind(case.version)
+        .push_bind(case.version)
+        .push_bind(case.seq)
+        .push_bind(case.received_at.as_str())
+        .push_bind(case.due_date.as_str())
+        .push_bind(case.applicant_sort.as_str())
+        .push_bind(case.applicant_name.as_str())
+        .push_bind(case.answered);
 }
 
 /// [`write_server_cases`] for cases known not to be stored (an initial bootstrap):
@@ -792,7 +772,10 @@ async fn insert_new_cases(conn: &mut SqliteConnection, cases: &[ServerCase]) -> 
              assignee, assignee_name, priority, version, server_version, seq, received_at, \
              due_date, applicant_sort, applicant_name, answered) ",
         );
-        push_case_values(&mut query, chunk);
+        query.push_values(chunk, |mut values, (row, case)| {
+            values.push_bind(*row);
+            bind_case_columns(&mut values, &case.row);
+        });
         query.push("; INSERT INTO case_json (row, server, local) ");
         query.push_values(chunk, |mut values, (row, case)| {
             values
@@ -1174,8 +1157,12 @@ mod tests {
     }
 
     fn server_case(seq: i64, family_name: &str) -> ServerCase {
+        server_case_with_id("01a24d0b-15a5-7219-8f25-8d77117bc212", seq, family_name)
+    }
+
+    fn server_case_with_id(id: &str, seq: i64, family_name: &str) -> ServerCase {
         let json = serde_json::json!({
-            "id": "01a24d0b-15a5-7219-8f25-8d77117bc212",
+            "id": id,
             "aktenzeichen": "32-BP-2025-000025",
             "office_id": "01a24d0b-0854-72cb-bbe2-d9900bd414b0",
             "service_id": "BP",
@@ -1241,5 +1228,113 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(rows, 1);
+    }
+
+    /// The initial bootstrap's path writes the same rows, JSON and search text as
+    /// the general one, across chunk boundaries, and the rows it numbers itself are
+    /// the ones SQLite would have given.
+    #[tokio::test]
+    async fn new_cases_are_written_like_any_other_with_their_own_row_numbers() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = LocalStore::open(&dir.path().join("casedesk.db"))
+            .await
+            .unwrap();
+        let mut conn = store.writer.acquire().await.unwrap();
+        let count = ROWS_PER_STATEMENT + 7;
+        let cases: Vec<ServerCase> = (0..count)
+            .map(|i| {
+                let id = format!("01a24d0b-15a5-7219-8f25-{i:012x}");
+                server_case_with_id(&id, 1, &format!("Name{i}"))
+            })
+            .collect();
+        write_server_cases(&mut conn, &cases[..10], Freshness::New)
+            .await
+            .unwrap();
+        write_server_cases(&mut conn, &cases[10..], Freshness::New)
+            .await
+            .unwrap();
+        let rows: Vec<(i64, String, Vec<u8>)> = sqlx::query_as(
+            "SELECT cases.row, cases.id, case_json.server FROM cases \
+             JOIN case_json ON case_json.row = cases.row ORDER BY cases.row",
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
+        assert_eq!(rows.len(), count);
+        for (i, (row, id, packed)) in rows.iter().enumerate() {
+            assert_eq!(*row, i as i64 + 1);
+            assert_eq!(id, &cases[i].row.id);
+            assert_eq!(packed, &cases[i].packed);
+        }
+        let found = |word: String| {
+            sqlx::query_scalar::<_, i64>("SELECT rowid FROM case_search WHERE case_search MATCH ?")
+                .bind(word)
+        };
+        for i in [0, 9, 10, count - 1] {
+            let row = found(format!("Name{i}"))
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+            assert_eq!(row, i as i64 + 1);
+        }
+        // Later states of the same cases go the general way and replace them.
+        let newer = server_case_with_id(&cases[3].row.id, 2, "Umbenannt");
+        write_server_cases(&mut conn, &[newer], Freshness::MaybeStored)
+            .await
+            .unwrap();
+        assert_eq!(
+            found("Umbenannt".into())
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap(),
+            4
+        );
+        assert!(
+            found("Name3".into())
+                .fetch_optional(&mut *conn)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let total: i64 = sqlx::query_scalar("SELECT count(*) FROM cases")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        assert_eq!(total as usize, count);
+    }
+
+    /// A bootstrap frame is refused, with the reason, when its dictionary did not
+    /// come first or it is no frame at all; a good one is kept byte for byte.
+    #[test]
+    fn bootstrap_frames_are_read_with_the_sent_dictionaries_only() {
+        use casedesk_domain::frames::Dictionary;
+        let samples: Vec<String> = (0..64)
+            .map(|i| {
+                let id = format!("01a24d0b-15a5-7219-8f25-{i:012x}");
+                let case = server_case_with_id(&id, i, &format!("Name{i}"));
+                codec::unpack(&Codec::default(), &case.packed).unwrap()
+            })
+            .collect();
+        let dictionary = std::sync::Arc::new(Dictionary::train(&samples).unwrap());
+        let frame = dictionary.pack(&samples[5]);
+        let known = Codec::with(dictionary.clone());
+        let case = ServerCase::from_frame(&frame, &known).unwrap();
+        assert_eq!(case.packed, frame);
+        assert_eq!(case.row.applicant_name, "Dariusz Name5");
+
+        let error = ServerCase::from_frame(&frame, &Codec::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains(&format!("dictionary {}", dictionary.id())),
+            "{error}"
+        );
+        let error = ServerCase::from_frame(samples[5].as_bytes(), &known)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("not a zstd frame"), "{error}");
+        // A frame of something other than a case is refused as such.
+        let error = ServerCase::from_frame(&known.pack("[1, 2]"), &known).unwrap_err();
+        assert!(matches!(error, ClientError::Protocol(_)), "{error}");
     }
 }
