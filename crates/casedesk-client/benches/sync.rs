@@ -22,6 +22,7 @@ use anyhow::{Context, bail, ensure};
 use casedesk_client::{
     AssigneeFilter, Change, Desk, DeskConfig, DueFilter, InboxFilter, InboxSort, Prefetch, SortKey,
 };
+use casedesk_domain::frames;
 use clap::Parser;
 use serde_json::{Value, json};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
@@ -38,46 +39,98 @@ load waited for the disk: every WAL checkpoint synced, and the final commit was 
 NORMAL` (the portal can send it again; the user's outbox entries stay `FULL` and make \
 everything before them durable), automatic checkpoints stay off until a `PASSIVE` \
 checkpoint on its own connection has copied the log in the background, and the time \
-of the last sync commits like portal data; before that, the round still spent about \
-a second after its cursor committed, syncing the log. The floor row below runs with \
-the same settings. (2) Splitting the stream into lines compared every byte in a loop; \
-it uses `memchr`, and lines go to the parser as slices of the received chunks. (3) A \
-quarter of the writer thread went to SQLite's allocation statistics (a global mutex \
-around every allocation); SQLite is built with `SQLITE_DEFAULT_MEMSTATUS=0` \
-(`.cargo/config.toml`). (4) Multi-row statements were prepared afresh for every 200 \
-rows; full chunks keep theirs. (5) The inbox indexes ended in the 36-character case \
-id, whose time-ordered prefixes made every tie a long comparison; ties now break by \
-the row number every index holds anyway (migration 0004), and the index build fell \
-from 0.63–0.86 s to about 0.5 s. (6) Each aggregate was LZ4-compressed on its own, \
-less than threefold; it is now a zstd frame with a dictionary trained on the first \
-256 cases of the bootstrap, about tenfold at 70% of LZ4's speed, so the writer \
-writes a fifth of the bytes (busy 2.9–3.3 s instead of 3.2–4.1 s) and the store is \
-about a third of its size. Together these took the end-to-end time from 6.45–6.6 s \
-(2026-12-06) to 4.1–4.7 s (2026-12-07, best of 3 in each of seven runs). What is left is work on two shared cores, and a third of \
-it is compression: while the stream runs, both cores are busy (about 4% idle), and \
-of all samples the portal's zstd stream compression takes 12.6%, the engine's stream \
-decompression 4.3% and its per-case dictionary compression 16.5%; serde over the \
-6 kB aggregates takes about 10%, the writer (rows, JSON, FTS5, WAL) about 20%. After \
-the stream the writer drains its last batches and builds the inbox indexes (about \
-0.9 s) while the other core is mostly idle. 30,000 cases/s means 3.3 s. The design \
-change that gets there: the portal keeps each aggregate at rest as a dictionary \
-compressed zstd frame (compressed once per change instead of once per request) and \
-serves the bootstrap as those frames, which the engine stores as they are. That \
-removes the stream compression on both sides and the engine's per-case compression, \
-about a third of the CPU, at about the same bytes on the wire. It changes the \
-portal's storage on both backends, the wire format and the changes feed, and a \
-dictionary holds fragments of the cases it was trained on, so the portal would need \
-one per office (a user may only receive a dictionary of offices they belong to): \
-planned work, not tuning. Tried and measured without gain: mimalloc (no measurable change, \
-40 MB more peak memory), sonic-rs for the inbox columns, SQLite helper threads for \
-the index build, 8 KiB or 16 KiB pages (within noise; 16 KiB made the search p95 \
-miss), FTS5 `detail=column` (bm25 ranks every match 0 on a contentless index), a \
-64 MB auto-checkpoint, FTS5 automerge off with one `optimize`, zstd levels below 1 \
-for the cases (about 10% faster, half as large again), and other batch sizes (500 cases \
-per transaction: 6.2 s; 4,000: no faster, 234 MB peak memory). This shared machine \
-varies by 20–25% between runs: the floor below took from 1.33 s to 2.16 s within one \
-hour.\n";
+of the last sync commits like portal data. The floor rows below run with the same \
+settings. (2) A quarter of the writer thread went to SQLite's allocation statistics \
+(a global mutex around every allocation); SQLite is built with \
+`SQLITE_DEFAULT_MEMSTATUS=0` (`.cargo/config.toml`). (3) Multi-row statements were \
+prepared afresh for every 200 rows; full chunks keep theirs. (4) The inbox indexes \
+ended in the 36-character case id, whose time-ordered prefixes made every tie a long \
+comparison; ties now break by the row number every index holds anyway (migration \
+0004). (5) Compression took a third of all CPU: the portal compressed the NDJSON \
+stream for every request, the engine decompressed it and compressed every aggregate \
+again for its store. The portal now keeps every aggregate as a zstd frame made with \
+a dictionary trained on its office's cases, written once per change, and sends the \
+bootstrap as those frames with the dictionaries of the user's offices; the engine \
+stores each frame as it came (after unpacking it once to read the inbox columns). \
+The portal's zstd stream compression alone took 12.6% of all samples before; now \
+the whole portal process takes 8% of them, and the wire carries 82 MB of frames for \
+622 MB of JSON. (6) The writer waited a third of \
+its time: every statement is a round trip to sqlx's SQLite worker thread, and with \
+both cores busy each round trip waited for a core (18,000 context switches of the \
+writer thread in one bootstrap). An initial bootstrap now numbers the rows itself and \
+sends a chunk's row, JSON and search text as one multi-statement request, three \
+times fewer round trips; the writer's busy time fell from 3.0 s to 2.0 s. (7) With \
+the writer faster, the parser was the slower stage: two batches are now parsed at a \
+time (in order), and frames are unpacked into a buffer per thread instead of a new \
+allocation of 6 kB per case. Together these took the end-to-end time from 6.45–6.6 s \
+(2026-12-06) over 4.1–4.7 s (2026-12-07, before the frames) to under 3 s. Tried and \
+measured without gain: mimalloc (no measurable change, 40 MB more peak memory), \
+sonic-rs for the inbox columns, SQLite helper threads for the index build, 8 KiB or \
+16 KiB pages (within noise; 16 KiB made the search p95 miss), FTS5 `detail=column` \
+(bm25 ranks every match 0 on a contentless index), a 64 MB auto-checkpoint, FTS5 \
+automerge off with one `optimize`, zstd levels below 1 (about 10% faster, half as \
+large again), and other batch sizes (500 cases per transaction: 6.2 s; 4,000: no \
+faster, 234 MB peak memory). This shared machine varies by 20–25% between runs, and \
+a floor that writes hundreds of megabytes varies more: the JSON floor below took \
+from 1.33 s to 6.9 s on one day.\n";
 const QUERY_TARGET_MS: f64 = 20.0;
+
+/// The case frames of a bootstrap sent as frames, in order.
+fn case_frames(body: &[u8]) -> anyhow::Result<Vec<&[u8]>> {
+    let mut frames = Vec::new();
+    let mut at = 0;
+    while at < body.len() {
+        let header = body
+            .get(at..at + frames::RECORD_HEADER_BYTES)
+            .context("a cut record header")?;
+        let (kind, len) = frames::parse_record_header(header.try_into()?)?;
+        let start = at + frames::RECORD_HEADER_BYTES;
+        let payload = body.get(start..start + len).context("a cut record")?;
+        if kind == frames::RecordKind::Case {
+            frames.push(payload);
+        }
+        at = start + len;
+    }
+    Ok(frames)
+}
+
+/// Seconds to bulk-insert `rows` into a bare table of a new database at `path`, in
+/// one transaction, with the engine's initial-load settings. The database is closed
+/// and deleted before this returns: closing copies the log into the database (SQLite
+/// checkpoints when the last connection closes), which in the background would
+/// compete with the queries timed next for CPU and disk.
+async fn floor_insert(path: &Path, rows: &[(String, &[u8])]) -> anyhow::Result<f64> {
+    let mut conn = sqlx::SqliteConnection::connect_with(
+        &SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // The durability of the engine's initial load: commits do not wait for
+            // the disk and nothing is checkpointed while it runs.
+            .synchronous(SqliteSynchronous::Normal)
+            .pragma("wal_autocheckpoint", "0"),
+    )
+    .await?;
+    sqlx::query("CREATE TABLE raw (id TEXT PRIMARY KEY NOT NULL, payload BLOB NOT NULL)")
+        .execute(&mut conn)
+        .await?;
+    let started = Instant::now();
+    let mut tx = conn.begin().await?;
+    for chunk in rows.chunks(1000) {
+        let mut insert = QueryBuilder::<Sqlite>::new("INSERT INTO raw (id, payload) ");
+        insert.push_values(chunk, |mut values, (id, payload)| {
+            values.push_bind(id.as_str()).push_bind(*payload);
+        });
+        insert.build().execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    let took = started.elapsed().as_secs_f64();
+    conn.close().await?;
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    Ok(took)
+}
 const LATENCY_TARGET_MS: f64 = 500.0;
 const MEMORY_TARGET_MB: f64 = 300.0;
 /// The demo tenant's team lead of every office, who sees every case.
@@ -235,58 +288,41 @@ async fn main() -> anyhow::Result<()> {
         .as_str()
         .context("token")?
         .to_owned();
-    let body = reqwest::Client::new()
-        .get(format!("{}/api/v1/office/sync/bootstrap", portal.base))
-        .bearer_auth(&token)
-        .send()
-        .await?
-        .text()
-        .await?;
-    let rows: Vec<(String, &str)> = body
+    let fetch = |accept: &'static str| {
+        reqwest::Client::new()
+            .get(format!("{}/api/v1/office/sync/bootstrap", portal.base))
+            .bearer_auth(&token)
+            .header(reqwest::header::ACCEPT, accept)
+            .send()
+    };
+    let body = fetch("application/x-ndjson").await?.text().await?;
+    let json_rows: Vec<(String, &[u8])> = body
         .lines()
         .filter(|l| l.starts_with("{\"id\""))
-        .map(|l| (l[7..43].to_owned(), l))
+        .map(|l| (l[7..43].to_owned(), l.as_bytes()))
         .collect();
     ensure!(
-        rows.len() as i64 == cases,
+        json_rows.len() as i64 == cases,
         "floor rows {} != {cases}",
-        rows.len()
+        json_rows.len()
     );
-    let floor_db = scratch.path().join("floor.db");
-    let mut conn = sqlx::SqliteConnection::connect_with(
-        &SqliteConnectOptions::new()
-            .filename(&floor_db)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // The durability of the engine's initial load: commits do not wait for
-            // the disk and nothing is checkpointed while it runs.
-            .synchronous(SqliteSynchronous::Normal)
-            .pragma("wal_autocheckpoint", "0"),
-    )
-    .await?;
-    sqlx::query("CREATE TABLE raw (id TEXT PRIMARY KEY NOT NULL, json TEXT NOT NULL)")
-        .execute(&mut conn)
-        .await?;
-    let started = Instant::now();
-    let mut tx = conn.begin().await?;
-    for chunk in rows.chunks(1000) {
-        let mut insert = QueryBuilder::<Sqlite>::new("INSERT INTO raw (id, json) ");
-        insert.push_values(chunk, |mut values, (id, json)| {
-            values.push_bind(id.as_str()).push_bind(*json);
-        });
-        insert.build().execute(&mut *tx).await?;
-    }
-    tx.commit().await?;
-    let floor = started.elapsed().as_secs_f64();
-    // Closed and deleted before the queries are timed: closing copies the floor's
-    // log into its database (SQLite checkpoints when the last connection closes),
-    // which in the background would compete with the queries for CPU and disk.
-    conn.close().await?;
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", floor_db.display()));
-    }
+    let frames_body = fetch(frames::MEDIA_TYPE).await?.bytes().await?;
+    let frames = case_frames(&frames_body)?;
+    ensure!(
+        frames.len() == json_rows.len(),
+        "frames and JSON rows differ"
+    );
+    let frame_rows: Vec<(String, &[u8])> = json_rows
+        .iter()
+        .zip(frames)
+        .map(|((id, _), frame)| (id.clone(), frame))
+        .collect();
+    let floor_json = floor_insert(&scratch.path().join("floor-json.db"), &json_rows).await?;
+    let floor = floor_insert(&scratch.path().join("floor-frames.db"), &frame_rows).await?;
     let megabytes = body.len() as f64 / 1e6;
-    drop(rows);
+    let frame_megabytes = frames_body.len() as f64 / 1e6;
+    drop(json_rows);
+    drop(frame_rows);
     drop(body);
 
     // 3. Queries on the full store.
@@ -509,6 +545,7 @@ async fn main() -> anyhow::Result<()> {
     let cases_f = cases as f64;
     let best_rate = cases_f / best;
     let floor_rate = cases_f / floor;
+    let floor_json_rate = cases_f / floor_json;
     let peak = peak_after_first.unwrap_or(f64::NAN);
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     writeln!(
@@ -561,11 +598,14 @@ async fn main() -> anyhow::Result<()> {
     writeln!(
         report,
         "Time from the request to the committed cursor (`Desk::sync_once` on an empty \
-         store: service catalog, staff directory, the zstd NDJSON stream parsed and \
-         written in transactions of {} cases with the inbox columns and the FTS5 index, \
-         then an empty changes pull). {:.0} MB of aggregates.\n",
+         store: service catalog, staff directory, the bootstrap as the portal's stored \
+         zstd frames with the offices' dictionaries, unpacked, parsed and written in \
+         transactions of {} cases with the inbox columns and the FTS5 index, the frames \
+         kept as they came, then an empty changes pull). {:.0} MB of aggregates as JSON, \
+         {:.0} MB as frames on the wire.\n",
         DeskConfig::new(PathBuf::new()).bootstrap_batch,
-        megabytes
+        megabytes,
+        frame_megabytes
     )?;
     writeln!(
         report,
@@ -577,23 +617,30 @@ async fn main() -> anyhow::Result<()> {
     )?;
     writeln!(
         report,
-        "| floor: the same {cases} rows (id, JSON) bulk-inserted into a bare SQLite table, one transaction, with the engine's initial-load settings (WAL, synchronous=NORMAL, no checkpoint) | {floor:.2} s | — | {floor_rate:.0} |\n"
+        "| floor: the same {cases} rows as the engine receives them (id, frame) bulk-inserted into a bare SQLite table, one transaction, with the engine's initial-load settings (WAL, synchronous=NORMAL, no checkpoint) | {floor:.2} s | — | {floor_rate:.0} |"
     )?;
     writeln!(
         report,
-        "The engine takes {:.1}× the floor's time. The floor does no network, no \
-         decompression, no parsing, no indexes and no full-text index.\n",
-        best / floor
+        "| the same rows as JSON text (id, aggregate), inserted the same way | {floor_json:.2} s | — | {floor_json_rate:.0} |\n"
     )?;
     writeln!(
         report,
-        "Where the best run's time went (busy time per stage; parsing runs on the \
-         blocking pool while the writer commits the previous batch, so they overlap):\n"
+        "The engine takes {:.1}× the floor's time ({:.1}× that of inserting the JSON \
+         text). The floor does no network, no decompression, no parsing, no indexes and \
+         no full-text index.\n",
+        best / floor,
+        best / floor_json
+    )?;
+    writeln!(
+        report,
+        "Where the best run's time went (busy time per stage, summed over the batches; \
+         two batches are parsed at a time on the blocking pool while the writer commits \
+         the batch before them, so the stages overlap):\n"
     )?;
     writeln!(report, "| Stage | ms | µs per case |\n|---|---|---|")?;
     for (stage, ms) in [
         (
-            "parse lines into inbox rows, compress the JSON (zstd with the trained dictionary)",
+            "unpack the frames and parse them into inbox rows and search text",
             best_timings.parse_ms,
         ),
         (

@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail, ensure};
 use casedesk_domain::CaseAggregate;
 use casedesk_domain::command::{Command, CommandAnswer, CommandKind};
+use casedesk_domain::frames;
 use casedesk_domain::lifecycle::Role;
 use casedesk_domain::wire::{
     BootstrapMarker, CommandBatch, CommandBatchAnswer, LoginRequest, OfficeSession,
@@ -33,7 +34,7 @@ use casedesk_portal::{demo, seed, server};
 use chrono::Utc;
 use clap::{Parser, ValueEnum};
 use futures::StreamExt;
-use reqwest::header::{ACCEPT_ENCODING, CONTENT_ENCODING};
+use reqwest::header::{ACCEPT, ACCEPT_ENCODING, CONTENT_ENCODING};
 use sqlx::{Connection, Executor};
 use uuid::Uuid;
 
@@ -518,6 +519,78 @@ impl LineCounter {
     }
 }
 
+/// Counts the cases of a bootstrap sent as frames, and what their JSON would take
+/// (from each frame's header), checking the markers as [`LineCounter`] does.
+#[derive(Default)]
+struct FrameCounter {
+    pending: Vec<u8>,
+    wire_bytes: u64,
+    json_bytes: u64,
+    cases: i64,
+    begin: Option<BootstrapMarker>,
+    end: Option<BootstrapMarker>,
+}
+
+impl FrameCounter {
+    fn feed(&mut self, chunk: &[u8]) -> anyhow::Result<()> {
+        self.wire_bytes += chunk.len() as u64;
+        self.pending.extend_from_slice(chunk);
+        let mut at = 0;
+        while let Some(header) = self.pending.get(at..at + frames::RECORD_HEADER_BYTES) {
+            let (kind, len) = frames::parse_record_header(header.try_into()?)?;
+            let start = at + frames::RECORD_HEADER_BYTES;
+            let Some(payload) = self.pending.get(start..start + len) else {
+                break;
+            };
+            match kind {
+                frames::RecordKind::Begin => {
+                    ensure!(self.begin.is_none(), "a second begin record");
+                    self.begin = Some(serde_json::from_slice(payload)?);
+                }
+                frames::RecordKind::Dictionary => {
+                    ensure!(self.cases == 0, "a dictionary after the first case");
+                }
+                frames::RecordKind::Case => {
+                    ensure!(
+                        self.begin.is_some() && self.end.is_none(),
+                        "a case outside the markers"
+                    );
+                    let size = zstd::zstd_safe::get_frame_content_size(payload)
+                        .ok()
+                        .flatten()
+                        .context("a case frame without its size")?;
+                    self.json_bytes += size;
+                    self.cases += 1;
+                }
+                frames::RecordKind::End => {
+                    ensure!(self.end.is_none(), "a second end record");
+                    self.end = Some(serde_json::from_slice(payload)?);
+                }
+            }
+            at = start + len;
+        }
+        self.pending.drain(..at);
+        Ok(())
+    }
+
+    fn finish(&self) -> anyhow::Result<i64> {
+        ensure!(self.pending.is_empty(), "the stream ends inside a record");
+        let begin = self.begin.as_ref().context("no begin record")?;
+        let end = self
+            .end
+            .as_ref()
+            .context("no end record: the stream was cut")?;
+        ensure!(
+            begin.cases == self.cases && end.cases == self.cases,
+            "records announce {} and {} cases, {} arrived",
+            begin.cases,
+            end.cases,
+            self.cases
+        );
+        Ok(self.cases)
+    }
+}
+
 impl std::io::Write for LineCounter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         self.feed(buf).map_err(std::io::Error::other)?;
@@ -539,6 +612,8 @@ enum BootstrapPath {
     Zstd,
     /// (c') HTTP with zstd, decoded here so the compressed bytes can be counted.
     ZstdCounted,
+    /// (e) HTTP as the stored frames, what the desktop asks for.
+    Frames,
 }
 
 impl BootstrapPath {
@@ -549,6 +624,9 @@ impl BootstrapPath {
             BootstrapPath::Zstd => "(c) HTTP, `Accept-Encoding: zstd` (reqwest decodes)",
             BootstrapPath::ZstdCounted => {
                 "(c′) HTTP, zstd decoded by the bench (wire bytes counted)"
+            }
+            BootstrapPath::Frames => {
+                "(e) HTTP, the stored zstd frames (`Accept: application/vnd.casedesk.frames`, what the desktop asks for)"
             }
         }
     }
@@ -585,6 +663,7 @@ async fn measure_bootstrap(
         BootstrapPath::Identity,
         BootstrapPath::Zstd,
         BootstrapPath::ZstdCounted,
+        BootstrapPath::Frames,
     ]
     .into_iter()
     .map(|path| BootstrapRow {
@@ -687,13 +766,19 @@ async fn bootstrap_over_http(
         BootstrapPath::Identity => (&http.decoding, "identity"),
         BootstrapPath::Zstd => (&http.decoding, "zstd"),
         BootstrapPath::ZstdCounted => (&http.raw, "zstd"),
+        BootstrapPath::Frames => (&http.raw, "identity"),
         BootstrapPath::Store => unreachable!("the store path does not use HTTP"),
     };
     let started = Instant::now();
+    let media = match path {
+        BootstrapPath::Frames => frames::MEDIA_TYPE,
+        _ => "application/x-ndjson",
+    };
     let response = client
         .get(format!("{}/api/v1/office/sync/bootstrap", http.base))
         .bearer_auth(token)
         .header(ACCEPT_ENCODING, accept)
+        .header(ACCEPT, media)
         .send()
         .await?;
     ensure!(
@@ -709,6 +794,23 @@ async fn bootstrap_over_http(
     let mut body = response.bytes_stream();
     let mut wire_bytes = None;
     match path {
+        BootstrapPath::Frames => {
+            ensure!(
+                encoding.is_none(),
+                "frames are sent as they are, got {encoding:?}"
+            );
+            let mut counter = FrameCounter::default();
+            while let Some(chunk) = body.next().await {
+                counter.feed(&chunk?)?;
+            }
+            let elapsed = started.elapsed();
+            return Ok(StreamRun {
+                elapsed,
+                cases: counter.finish()?,
+                bytes: counter.json_bytes,
+                wire_bytes: Some(counter.wire_bytes),
+            });
+        }
         BootstrapPath::ZstdCounted => {
             ensure!(
                 encoding.as_deref() == Some("zstd"),
@@ -1651,8 +1753,10 @@ impl Report<'_> {
              Logged in as {} ({}), which sees every case. After one untimed pass, {} runs \
              per path, interleaved; the time runs from sending the request to the `end` \
              marker, and every run checks that the number of case lines equals the \
-             markers' count. (c) is what a desktop does; (c′) hands the compressed bytes \
-             to the bench to count them. MB = 10⁶ bytes of NDJSON.\n",
+             markers' count. (c) is what a desktop did before frames; (c′) hands the \
+             compressed bytes to the bench to count them; (e) is what a desktop does, \
+             its uncompressed size read from the frames' headers. MB = 10⁶ bytes of \
+             NDJSON or JSON.\n",
             self.readers.join(", "),
             if self.readers.len() == 1 {
                 "a team lead of every office"
