@@ -503,20 +503,25 @@ impl LineCounter {
     /// The number of case lines, once the stream is known to be complete.
     fn finish(&self) -> anyhow::Result<i64> {
         ensure!(self.pending.is_empty(), "the stream ends inside a line");
-        let begin = self.begin.as_ref().context("no begin marker")?;
-        let end = self
-            .end
-            .as_ref()
-            .context("no end marker: the stream was cut")?;
-        ensure!(
-            begin.cases == self.cases && end.cases == self.cases,
-            "markers announce {} and {} cases, {} arrived",
-            begin.cases,
-            end.cases,
-            self.cases
-        );
-        Ok(self.cases)
+        complete(self.begin.as_ref(), self.end.as_ref(), self.cases)
     }
+}
+
+/// `cases`, once the markers show the stream complete and announce that many.
+fn complete(
+    begin: Option<&BootstrapMarker>,
+    end: Option<&BootstrapMarker>,
+    cases: i64,
+) -> anyhow::Result<i64> {
+    let begin = begin.context("no begin marker")?;
+    let end = end.context("no end marker: the stream was cut")?;
+    ensure!(
+        begin.cases == cases && end.cases == cases,
+        "markers announce {} and {} cases, {cases} arrived",
+        begin.cases,
+        end.cases
+    );
+    Ok(cases)
 }
 
 /// Counts the cases of a bootstrap sent as frames, and what their JSON would take
@@ -575,19 +580,7 @@ impl FrameCounter {
 
     fn finish(&self) -> anyhow::Result<i64> {
         ensure!(self.pending.is_empty(), "the stream ends inside a record");
-        let begin = self.begin.as_ref().context("no begin record")?;
-        let end = self
-            .end
-            .as_ref()
-            .context("no end record: the stream was cut")?;
-        ensure!(
-            begin.cases == self.cases && end.cases == self.cases,
-            "records announce {} and {} cases, {} arrived",
-            begin.cases,
-            end.cases,
-            self.cases
-        );
-        Ok(self.cases)
+        complete(self.begin.as_ref(), self.end.as_ref(), self.cases)
     }
 }
 

@@ -490,16 +490,14 @@ async fn changes_come_in_seq_order_with_a_cursor(store: TestStore) {
     assert_eq!(empty.next_cursor, page.next_cursor);
 }
 
-async fn a_transfer_leaves_a_tombstone_for_the_old_office(store: TestStore) {
-    let fx = fixture(store.db.clone()).await;
-    let case = fx.submit(&fx.erika).await;
-    let cursor = fx.db.head_seq().await.unwrap();
+/// The lead moves `case` to office B.
+async fn transfer_to_office_b(fx: &crate::support::Fixture, case: &CaseAggregate) {
     let answer = fx
         .db
         .apply_command(
             &staff(&fx.lead),
             &command(
-                &case,
+                case,
                 CommandKind::TransferOffice {
                     office_id: fx.office_b.id,
                 },
@@ -512,6 +510,13 @@ async fn a_transfer_leaves_a_tombstone_for_the_old_office(store: TestStore) {
         matches!(answer, CommandAnswer::Applied { .. }),
         "{answer:?}"
     );
+}
+
+async fn a_transfer_leaves_a_tombstone_for_the_old_office(store: TestStore) {
+    let fx = fixture(store.db.clone()).await;
+    let case = fx.submit(&fx.erika).await;
+    let cursor = fx.db.head_seq().await.unwrap();
+    transfer_to_office_b(&fx, &case).await;
     let anna = fx.db.changes(&fx.anna, cursor, 10).await.unwrap();
     assert!(anna.changes.is_empty());
     assert_eq!(anna.tombstones.len(), 1);
@@ -954,24 +959,7 @@ async fn case_frames_follow_their_aggregates_with_their_offices_dictionary(store
         .await
         .unwrap()
         .unwrap();
-    let answer = fx
-        .db
-        .apply_command(
-            &staff(&fx.lead),
-            &command(
-                &moved,
-                CommandKind::TransferOffice {
-                    office_id: fx.office_b.id,
-                },
-            ),
-            Utc::now(),
-        )
-        .await
-        .unwrap();
-    assert!(
-        matches!(answer, CommandAnswer::Applied { .. }),
-        "{answer:?}"
-    );
+    transfer_to_office_b(&fx, &moved).await;
     let (clara_dictionaries, clara_cases) = frames_match_json(&fx, &fx.clara).await;
     assert!(clara_dictionaries.is_empty());
     assert!(clara_cases.contains(&(first.id, None)));
