@@ -3,7 +3,8 @@
 //! This crate has no I/O. It holds the case lifecycle as an explicit state machine,
 //! the commands caseworkers, team leads, citizens and the system issue against a case,
 //! the events those commands produce, the case aggregate that folds the events, the
-//! wire types of both HTTP APIs and the German deadline rules. The portal persists what
+//! wire types of both HTTP APIs, the zstd frames aggregates are synced and kept in
+//! (`frames`) and the German deadline rules. The portal persists what
 //! this crate decides; the desktop applies the same rules optimistically offline.
 
 pub mod aggregate;
