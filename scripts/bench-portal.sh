@@ -167,7 +167,11 @@ the reader reads 80 MB of frames instead of 622 MB of JSON. On 100,300 cases thi
 NDJSON (c), at 80 MB on the wire against 51 MB. On SQLite the frames sit in their own
 `WITHOUT ROWID` table: a column added to `cases` would lie behind the aggregate in
 each row's overflow pages, and reading it would read the aggregate too. The NDJSON
-paths stay for other clients and for `curl`.
+paths stay for other clients and for `curl`. The price is paid by every change: a
+command's transaction also compresses the aggregate and upserts its frame. Commands
+on SQLite fell from 4,209/s in the previous run to 3,490/s in this one (PostgreSQL
+3,679/s to 3,563/s), still well above the target; on SQLite's single writer that is
+about 50 µs more per command.
 
 **Reading the bootstrap breakdown:** HTTP (b) can come out slightly faster than the
 store alone (a). Over HTTP the store's reader task, the server's body task and the
