@@ -1385,8 +1385,10 @@ async fn main() -> anyhow::Result<()> {
     let neighbours_before = busy_neighbours();
     eprintln!("load before: {load_before}; busy elsewhere: {neighbours_before}");
 
-    // The tenant: seeded once, kept between runs (the same as the engine's benchmark).
-    let marker = args.tenant.join(format!("seeded-{}", args.cases));
+    // The tenant: seeded once, kept between runs, shared with the engine's benchmark
+    // and marked the same way (a tenant seeded before the portal kept case frames is
+    // seeded again).
+    let marker = args.tenant.join(format!("seeded-{}-frames", args.cases));
     if !marker.exists() {
         let _ = std::fs::remove_dir_all(&args.tenant);
         eprintln!("seeding {} cases (once)", args.cases);
