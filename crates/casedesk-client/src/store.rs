@@ -1322,6 +1322,14 @@ mod tests {
         assert_eq!(case.packed, frame);
         assert_eq!(case.row.applicant_name, "Dariusz Name5");
 
+        // A frame of an office without a dictionary is plain zstd.
+        let plain = Codec::default().pack(&samples[6]);
+        let case = ServerCase::from_frame(&plain, &known).unwrap();
+        assert_eq!(
+            (case.packed, case.row.applicant_name.as_str()),
+            (plain, "Dariusz Name6")
+        );
+
         let error = ServerCase::from_frame(&frame, &Codec::default())
             .unwrap_err()
             .to_string();

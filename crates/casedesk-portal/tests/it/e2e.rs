@@ -8,6 +8,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use casedesk_domain::CaseAggregate;
+use casedesk_domain::frames;
 use casedesk_domain::wire::BootstrapMarker;
 use casedesk_tests::portal::{Portal, PortalUser, http as client};
 use futures::StreamExt;
@@ -141,6 +142,56 @@ async fn the_demo_portal_syncs_over_real_sockets() {
 
     let (begin, cases) = bootstrap(&portal, &token).await;
     assert!(cases.len() > 50, "only {} cases", cases.len());
+
+    // Asked for as frames, the same cases come as stored zstd frames, after the
+    // dictionary of the caseworker's office, and nothing compresses them again.
+    let response = raw
+        .get(format!("{}/api/v1/office/sync/bootstrap", portal.base))
+        .bearer_auth(&token)
+        .header("accept", frames::MEDIA_TYPE)
+        .header("accept-encoding", "zstd")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-type"], frames::MEDIA_TYPE);
+    assert!(response.headers().get("content-encoding").is_none());
+    assert_eq!(response.headers()["vary"], "accept");
+    let body = response.bytes().await.unwrap();
+    let codec = frames::Codec::default();
+    let (mut markers, mut dictionaries, mut framed) = (Vec::new(), 0, Vec::new());
+    let mut at = 0;
+    while at < body.len() {
+        let header = body[at..at + frames::RECORD_HEADER_BYTES]
+            .try_into()
+            .unwrap();
+        let (kind, len) = frames::parse_record_header(header).unwrap();
+        let payload = &body[at + frames::RECORD_HEADER_BYTES..][..len];
+        match kind {
+            frames::RecordKind::Begin | frames::RecordKind::End => {
+                markers.push(serde_json::from_slice::<BootstrapMarker>(payload).unwrap());
+            }
+            frames::RecordKind::Dictionary => {
+                assert!(framed.is_empty(), "dictionaries come first");
+                let dictionary = frames::Dictionary::from_bytes(payload.to_vec()).unwrap();
+                codec.register(std::sync::Arc::new(dictionary));
+                dictionaries += 1;
+            }
+            frames::RecordKind::Case => {
+                assert!(
+                    frames::dictionary_of(payload).is_some(),
+                    "made with the dictionary"
+                );
+                let case: CaseAggregate =
+                    serde_json::from_str(&codec.unpack(payload).unwrap()).unwrap();
+                framed.push(case);
+            }
+        }
+        at += frames::RECORD_HEADER_BYTES + len;
+    }
+    assert_eq!(dictionaries, 1, "one office, one dictionary");
+    assert_eq!(markers.len(), 2);
+    assert_eq!((markers[0].seq, markers[1].cases), (begin.seq, begin.cases));
+    assert_eq!(framed, cases);
     let statuses: std::collections::HashSet<_> = cases.iter().map(|c| c.status).collect();
     assert!(statuses.len() >= 4, "{statuses:?}");
 
