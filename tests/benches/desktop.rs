@@ -1388,7 +1388,7 @@ async fn main() -> anyhow::Result<()> {
     // The tenant: seeded once, kept between runs, shared with the engine's benchmark
     // and marked the same way (a tenant seeded before the portal kept case frames is
     // seeded again).
-    let marker = args.tenant.join(format!("seeded-{}-frames", args.cases));
+    let marker = args.tenant.join(format!("seeded-{}-frames2", args.cases));
     if !marker.exists() {
         let _ = std::fs::remove_dir_all(&args.tenant);
         eprintln!("seeding {} cases (once)", args.cases);

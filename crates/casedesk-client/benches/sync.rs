@@ -223,8 +223,8 @@ async fn main() -> anyhow::Result<()> {
 
     // The tenant: seeded once, kept between runs (and seeded again when the seeding
     // changed what a tenant holds: since "frames", the offices' dictionaries and the
-    // case frames).
-    let marker = args.tenant.join(format!("seeded-{}-frames", args.cases));
+    // case frames; since "frames2", frames with checksums).
+    let marker = args.tenant.join(format!("seeded-{}-frames2", args.cases));
     if !marker.exists() {
         let _ = std::fs::remove_dir_all(&args.tenant);
         eprintln!("seeding {} cases (once)", args.cases);
