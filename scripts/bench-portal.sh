@@ -162,16 +162,21 @@ keeps every aggregate a second time, as a zstd frame made with a dictionary trai
 its office's cases (`store/frames.rs`, written with every change of the aggregate),
 and a client that asks for `application/vnd.casedesk.frames` gets those frames as they
 are, after the dictionaries of the user's offices: no compression per request, and
-the reader reads 80 MB of frames instead of 622 MB of JSON. On 100,300 cases this path
-(e) took 0.49 s on SQLite and 0.25 s on PostgreSQL, against 1.3 s and 1.7 s for zstd
-NDJSON (c), at 80 MB on the wire against 51 MB. On SQLite the frames sit in their own
+the reader reads about 80 MB of frames instead of 622 MB of JSON. On 100,300 cases
+this path (e) took 0.49–0.63 s on SQLite and 0.24–0.25 s on PostgreSQL over the runs
+of 2026-12-07, against 1.3–1.6 s and 1.7 s for zstd NDJSON (c), at 80–82 MB on the
+wire against 51 MB (the frames carry a 4-byte checksum since the last two runs). On
+SQLite the frames sit in their own
 `WITHOUT ROWID` table: a column added to `cases` would lie behind the aggregate in
 each row's overflow pages, and reading it would read the aggregate too. The NDJSON
 paths stay for other clients and for `curl`. The price is paid by every change: a
 command's transaction also compresses the aggregate and upserts its frame. Commands
-on SQLite fell from 4,209/s in the previous run to 3,490/s in this one (PostgreSQL
-3,679/s to 3,563/s), still well above the target; on SQLite's single writer that is
-about 50 µs more per command.
+on SQLite went from 4,209/s in the last run without frames to 3,012–3,490/s in three
+runs with them (PostgreSQL from 3,679/s to 3,165–3,737/s), still well above the
+target; on SQLite's single writer that is about 50–90 µs more per command. One of
+those runs measured on a slow stretch of this shared machine (every PostgreSQL path,
+the store alone included, 15–30% slower) and missed the PostgreSQL zstd bootstrap
+target with 45,503 cases/s; the run recorded here met it.
 
 **Reading the bootstrap breakdown:** HTTP (b) can come out slightly faster than the
 store alone (a). Over HTTP the store's reader task, the server's body task and the
