@@ -173,7 +173,7 @@ paths stay for other clients and for `curl`. The price is paid by every change: 
 command's transaction also compresses the aggregate and upserts its frame. Commands
 on SQLite went from 4,209/s in the last run without frames to 3,012–3,490/s in three
 runs with them (PostgreSQL from 3,679/s to 3,165–3,737/s), still well above the
-target; on SQLite's single writer that is about 50–90 µs more per command. One of
+target; on SQLite's single writer that is about 50–95 µs more per command. One of
 those runs measured on a slow stretch of this shared machine (every PostgreSQL path,
 the store alone included, 15–30% slower) and missed the PostgreSQL zstd bootstrap
 target with 45,503 cases/s; the run recorded here met it.
