@@ -80,16 +80,11 @@ fn case_frames(body: &[u8]) -> anyhow::Result<Vec<&[u8]>> {
     let mut frames = Vec::new();
     let mut at = 0;
     while at < body.len() {
-        let header = body
-            .get(at..at + frames::RECORD_HEADER_BYTES)
-            .context("a cut record header")?;
-        let (kind, len) = frames::parse_record_header(header.try_into()?)?;
-        let start = at + frames::RECORD_HEADER_BYTES;
-        let payload = body.get(start..start + len).context("a cut record")?;
-        if kind == frames::RecordKind::Case {
-            frames.push(payload);
+        let record = frames::next_record(&body[at..])?.context("a cut record")?;
+        if record.kind == frames::RecordKind::Case {
+            frames.push(record.payload);
         }
-        at = start + len;
+        at += record.len;
     }
     Ok(frames)
 }

@@ -2,7 +2,9 @@
 //! the body arrives in chunks of any size.
 
 use bytes::Bytes;
-use casedesk_domain::frames::{RECORD_HEADER_BYTES, RecordKind, parse_record_header};
+use casedesk_domain::frames::{
+    FrameError, RECORD_HEADER_BYTES, Record, RecordKind, next_record, record_extent,
+};
 
 use crate::error::{ClientError, Result};
 
@@ -13,11 +15,8 @@ pub(crate) struct RecordSplitter {
     pending: Vec<u8>,
 }
 
-fn header(bytes: &[u8]) -> Result<(RecordKind, usize)> {
-    let header: [u8; RECORD_HEADER_BYTES] = bytes[..RECORD_HEADER_BYTES]
-        .try_into()
-        .expect("a header's bytes");
-    parse_record_header(header).map_err(|e| ClientError::Protocol(format!("bootstrap: {e}")))
+fn refused(error: FrameError) -> ClientError {
+    ClientError::Protocol(format!("bootstrap: {error}"))
 }
 
 impl RecordSplitter {
@@ -26,30 +25,21 @@ impl RecordSplitter {
         let mut at = 0;
         // First complete a record begun in an earlier chunk.
         while !self.pending.is_empty() && at < chunk.len() {
-            let wanted = if self.pending.len() < RECORD_HEADER_BYTES {
-                RECORD_HEADER_BYTES
-            } else {
-                RECORD_HEADER_BYTES + header(&self.pending)?.1
+            let wanted = match record_extent(&self.pending).map_err(refused)? {
+                Some((_, end)) => end,
+                None => RECORD_HEADER_BYTES,
             };
             let take = (wanted - self.pending.len()).min(chunk.len() - at);
             self.pending.extend_from_slice(&chunk[at..at + take]);
             at += take;
-            if self.pending.len() >= RECORD_HEADER_BYTES {
-                let (kind, len) = header(&self.pending)?;
-                if self.pending.len() == RECORD_HEADER_BYTES + len {
-                    let record = Bytes::from(std::mem::take(&mut self.pending));
-                    out.push((kind, record.slice(RECORD_HEADER_BYTES..)));
-                }
+            if let Some(Record { kind, .. }) = next_record(&self.pending).map_err(refused)? {
+                let record = Bytes::from(std::mem::take(&mut self.pending));
+                out.push((kind, record.slice(RECORD_HEADER_BYTES..)));
             }
         }
-        while chunk.len() - at >= RECORD_HEADER_BYTES {
-            let (kind, len) = header(&chunk[at..])?;
-            let end = at + RECORD_HEADER_BYTES + len;
-            if end > chunk.len() {
-                break;
-            }
-            out.push((kind, chunk.slice(at + RECORD_HEADER_BYTES..end)));
-            at = end;
+        while let Some(Record { kind, len, .. }) = next_record(&chunk[at..]).map_err(refused)? {
+            out.push((kind, chunk.slice(at + RECORD_HEADER_BYTES..at + len)));
+            at += len;
         }
         self.pending.extend_from_slice(&chunk[at..]);
         Ok(())

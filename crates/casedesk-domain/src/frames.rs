@@ -361,18 +361,40 @@ pub fn put_record(out: &mut Vec<u8>, kind: RecordKind, payload: &[u8]) {
     out.extend_from_slice(payload);
 }
 
-/// A record's kind and payload length from its header; refuses unknown kinds and
-/// lengths above [`MAX_RECORD_BYTES`].
-pub fn parse_record_header(
-    header: [u8; RECORD_HEADER_BYTES],
-) -> Result<(RecordKind, usize), FrameError> {
+/// One record of a binary bootstrap, as [`next_record`] finds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Record<'a> {
+    pub kind: RecordKind,
+    pub payload: &'a [u8],
+    /// Header and payload together: where the next record starts.
+    pub len: usize,
+}
+
+/// The record `bytes` start with, or `None` while it is not complete yet. Refuses
+/// unknown kinds and lengths above [`MAX_RECORD_BYTES`] as soon as the header is
+/// there.
+pub fn next_record(bytes: &[u8]) -> Result<Option<Record<'_>>, FrameError> {
+    let Some((kind, len)) = record_extent(bytes)? else {
+        return Ok(None);
+    };
+    Ok(bytes
+        .get(RECORD_HEADER_BYTES..len)
+        .map(|payload| Record { kind, payload, len }))
+}
+
+/// The kind and whole length (header included) of the record `bytes` start with,
+/// once its header is there.
+pub fn record_extent(bytes: &[u8]) -> Result<Option<(RecordKind, usize)>, FrameError> {
+    let Some(header) = bytes.get(..RECORD_HEADER_BYTES) else {
+        return Ok(None);
+    };
     let kind = RecordKind::from_byte(header[0])
         .ok_or_else(|| FrameError::Damaged(format!("unknown record kind {:#04x}", header[0])))?;
     let len = u32::from_be_bytes([header[1], header[2], header[3], header[4]]) as usize;
     if len > MAX_RECORD_BYTES {
         return Err(FrameError::Damaged(format!("record of {len} bytes")));
     }
-    Ok((kind, len))
+    Ok(Some((kind, RECORD_HEADER_BYTES + len)))
 }
 
 #[cfg(test)]
@@ -478,9 +500,17 @@ mod tests {
         let mut out = Vec::new();
         put_record(&mut out, RecordKind::Case, b"frame");
         assert_eq!(out.len(), RECORD_HEADER_BYTES + 5);
-        let header: [u8; RECORD_HEADER_BYTES] = out[..RECORD_HEADER_BYTES].try_into().unwrap();
-        assert_eq!(parse_record_header(header), Ok((RecordKind::Case, 5)));
-        assert!(parse_record_header(*b"X\0\0\0\0").is_err());
-        assert!(parse_record_header([b'C', 0xff, 0xff, 0xff, 0xff]).is_err());
+        assert_eq!(
+            next_record(&out),
+            Ok(Some(Record {
+                kind: RecordKind::Case,
+                payload: b"frame",
+                len: out.len()
+            }))
+        );
+        assert_eq!(next_record(&out[..out.len() - 1]), Ok(None));
+        assert_eq!(next_record(&out[..3]), Ok(None));
+        assert!(next_record(b"X\0\0\0\0").is_err());
+        assert!(next_record(&[b'C', 0xff, 0xff, 0xff, 0xff]).is_err());
     }
 }

@@ -541,12 +541,9 @@ impl FrameCounter {
         self.wire_bytes += chunk.len() as u64;
         self.pending.extend_from_slice(chunk);
         let mut at = 0;
-        while let Some(header) = self.pending.get(at..at + frames::RECORD_HEADER_BYTES) {
-            let (kind, len) = frames::parse_record_header(header.try_into()?)?;
-            let start = at + frames::RECORD_HEADER_BYTES;
-            let Some(payload) = self.pending.get(start..start + len) else {
-                break;
-            };
+        while let Some(frames::Record { kind, payload, len }) =
+            frames::next_record(&self.pending[at..])?
+        {
             match kind {
                 frames::RecordKind::Begin => {
                     ensure!(self.begin.is_none(), "a second begin record");
@@ -572,7 +569,7 @@ impl FrameCounter {
                     self.end = Some(serde_json::from_slice(payload)?);
                 }
             }
-            at = start + len;
+            at += len;
         }
         self.pending.drain(..at);
         Ok(())

@@ -161,11 +161,8 @@ async fn the_demo_portal_syncs_over_real_sockets() {
     let (mut markers, mut dictionaries, mut framed) = (Vec::new(), 0, Vec::new());
     let mut at = 0;
     while at < body.len() {
-        let header = body[at..at + frames::RECORD_HEADER_BYTES]
-            .try_into()
-            .unwrap();
-        let (kind, len) = frames::parse_record_header(header).unwrap();
-        let payload = &body[at + frames::RECORD_HEADER_BYTES..][..len];
+        let frames::Record { kind, payload, len } =
+            frames::next_record(&body[at..]).unwrap().unwrap();
         match kind {
             frames::RecordKind::Begin | frames::RecordKind::End => {
                 markers.push(serde_json::from_slice::<BootstrapMarker>(payload).unwrap());
@@ -186,7 +183,7 @@ async fn the_demo_portal_syncs_over_real_sockets() {
                 framed.push(case);
             }
         }
-        at += frames::RECORD_HEADER_BYTES + len;
+        at += len;
     }
     assert_eq!(dictionaries, 1, "one office, one dictionary");
     assert_eq!(markers.len(), 2);
