@@ -2,23 +2,11 @@
 // among the case's documents, and accepting or rejecting it (`a`, `r`).
 import { useState } from "react";
 import { useBackend } from "../backend";
-import type { DocumentMeta } from "../generated/bindings";
+import type { Shown } from "../lib/deskPanels";
 import { verdictLabel } from "../lib/labels";
 import { PendingBadge } from "./CaseView";
 import { ImageViewer } from "./ImageViewer";
 import { PdfViewer } from "./PdfViewer";
-
-export interface Shown {
-  sha256: string;
-  fileName: string;
-  mediaType: string;
-  /** The case's document, when it is one (a decision letter is not reviewed). */
-  document: DocumentMeta | null;
-  /** Position among the case's documents (1-based) and their number. */
-  position: number;
-  count: number;
-  pending: boolean;
-}
 
 interface Props {
   shown: Shown;

@@ -1,13 +1,6 @@
 // Notices for the caseworker: refused changes and failed actions. Read out politely
 // by screen readers; each stays until dismissed (the desk keeps the last few).
-
-export interface Notice {
-  id: number;
-  text: string;
-  /** A case the notice is about, offered to open. */
-  caseId?: string;
-  aktenzeichen?: string;
-}
+import type { Notice } from "../lib/notices";
 
 interface Props {
   notices: Notice[];
