@@ -8,6 +8,7 @@ import { actionErrorMessage } from "../lib/errors";
 import { OUTCOMES } from "../lib/letterDraft";
 import { decisionLabel } from "../lib/labels";
 import { ModalDialog } from "./ModalDialog";
+import "./BatchLetterDialog.css";
 
 interface Props {
   selection: Selection;

@@ -19,6 +19,7 @@ import {
 } from "../lib/labels";
 import { isTypingTarget } from "../lib/shortcuts";
 import { RejectedCommands } from "./RejectedCommands";
+import "./CaseView.css";
 
 interface Props {
   detail: CaseDetail;

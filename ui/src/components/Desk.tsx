@@ -33,6 +33,7 @@ import { ShortcutDialog } from "./ShortcutDialog";
 import { StatusBar } from "./StatusBar";
 import { ViewNav } from "./ViewNav";
 import { WipeDialog } from "./WipeDialog";
+import "./Desk.css";
 
 interface Props {
   me: UserInfo;

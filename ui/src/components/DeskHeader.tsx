@@ -2,6 +2,7 @@
 // buttons for the shortcut overview and logging out (keeping or wiping local data).
 import type { UserInfo } from "../generated/bindings";
 import { roleLabel } from "../lib/labels";
+import "./DeskHeader.css";
 
 interface Props {
   me: UserInfo;

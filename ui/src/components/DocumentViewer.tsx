@@ -7,6 +7,8 @@ import { verdictLabel } from "../lib/labels";
 import { PendingBadge } from "./CaseView";
 import { ImageViewer } from "./ImageViewer";
 import { PdfViewer } from "./PdfViewer";
+import "../styles/viewer.css";
+import "./DocumentViewer.css";
 
 interface Props {
   shown: Shown;

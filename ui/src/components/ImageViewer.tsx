@@ -1,5 +1,7 @@
 // Shows an image document with zoom and rotation.
 import { useEffect, useState } from "react";
+import "../styles/viewer.css";
+import "./ImageViewer.css";
 
 interface Props {
   url: string;

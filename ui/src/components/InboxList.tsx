@@ -11,6 +11,7 @@ import type { InboxRow } from "../generated/bindings";
 import type { Selection } from "../lib/batchDecisions";
 import { formatDate, formatDay, urgency } from "../lib/dates";
 import { isOpen, statusLabel } from "../lib/labels";
+import "./InboxList.css";
 
 export const ROW_HEIGHT = 36;
 

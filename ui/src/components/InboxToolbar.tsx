@@ -13,6 +13,7 @@ import type {
 } from "../generated/bindings";
 import { SORT_LABELS, type InboxQuery } from "../lib/inboxQuery";
 import { OPEN_STATUSES, STATUSES, statusLabel } from "../lib/labels";
+import "./InboxToolbar.css";
 
 interface Props {
   query: InboxQuery;

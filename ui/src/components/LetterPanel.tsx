@@ -26,6 +26,7 @@ import { decisionLabel, isOpen } from "../lib/labels";
 import { formatEuroInput } from "../lib/money";
 import { ConfirmDialog } from "./ModalDialog";
 import { PdfViewer } from "./PdfViewer";
+import "./LetterPanel.css";
 
 interface Props {
   detail: CaseDetail;

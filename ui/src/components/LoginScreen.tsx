@@ -4,6 +4,7 @@ import { type FormEvent, useState } from "react";
 import { useBackend } from "../backend";
 import type { SessionInfo, UserInfo } from "../generated/bindings";
 import { SESSION_EXPIRED, loginErrorMessage } from "../lib/errors";
+import "./LoginScreen.css";
 
 interface Props {
   session: SessionInfo;

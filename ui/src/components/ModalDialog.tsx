@@ -3,6 +3,7 @@
 // focus returns to where it was. Keys pressed in a dialog never reach the desk's
 // shortcuts.
 import { type KeyboardEvent, type ReactNode, type RefObject, useEffect, useRef } from "react";
+import "./ModalDialog.css";
 
 const FOCUSABLE =
   'button:not(:disabled), [href], input:not(:disabled), select:not(:disabled), textarea:not(:disabled), [tabindex]:not([tabindex="-1"])';

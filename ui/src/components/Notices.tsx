@@ -1,6 +1,7 @@
 // Notices for the caseworker: refused changes and failed actions. Read out politely
 // by screen readers; each stays until dismissed (the desk keeps the last few).
 import type { Notice } from "../lib/notices";
+import "./Notices.css";
 
 interface Props {
   notices: Notice[];

@@ -5,6 +5,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { type PositionedItem, type SearchHit, findHits, partRect } from "../lib/pdfSearch";
 import type { PDFDocumentProxy, PDFPageProxy, PageViewport, RenderTask } from "../lib/pdfEngine";
+import "../styles/viewer.css";
+import "./PdfViewer.css";
 
 /** Where the PDF comes from: a URL to fetch (documents) or its bytes (previews). */
 export type PdfSource = { url: string; data?: undefined } | { data: Uint8Array; url?: undefined };

@@ -6,6 +6,7 @@ import type { OutboxEntry } from "../generated/bindings";
 import { formatDateTime } from "../lib/dates";
 import { actionErrorMessage } from "../lib/errors";
 import { commandLabel } from "../lib/labels";
+import "./RejectedCommands.css";
 
 interface Props {
   entries: OutboxEntry[];

@@ -1,5 +1,7 @@
 // Team leads' selection in the inbox: how many cases are selected, deciding them at
 // once (`BatchLetterDialog`) and clearing the selection.
+import "./SelectionBar.css";
+
 interface Props {
   /** Selected cases; the bar shows only when there is at least one. */
   count: number;

@@ -1,6 +1,8 @@
 // The overview of all keyboard shortcuts (`?`), as a modal dialog.
 import { useEffect, useRef } from "react";
 import { SHORTCUTS } from "../lib/shortcuts";
+import "./ModalDialog.css";
+import "./ShortcutDialog.css";
 
 export function ShortcutDialog({ onClose }: { onClose(): void }) {
   const closeRef = useRef<HTMLButtonElement>(null);

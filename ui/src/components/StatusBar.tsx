@@ -2,6 +2,7 @@
 // numbers of pending and refused changes (the latter opens the "Mit Problemen" view).
 import type { Connection, SyncStatus } from "../generated/bindings";
 import { formatRecent, formatTime } from "../lib/dates";
+import "./StatusBar.css";
 
 interface Props {
   status: SyncStatus;

@@ -1,6 +1,7 @@
 // The saved views with their counts, as the desk's navigation.
 import { memo } from "react";
 import { VIEW_KEYS, VIEW_LABELS, type ViewKey } from "../lib/inboxQuery";
+import "./ViewNav.css";
 
 interface Props {
   active: ViewKey | null;

@@ -1,5 +1,6 @@
 // Asks before logging out with wiping the local cache, naming what would be lost.
 import { useEffect, useRef } from "react";
+import "./ModalDialog.css";
 
 interface Props {
   pending: number;
