@@ -12,4 +12,3 @@ mod conformance;
 mod e2e;
 mod seq_invariant;
 mod support;
-mod tidy;
