@@ -7,9 +7,9 @@
 # the rest of BENCHMARKS.md is left alone.
 #
 # CASES sets the tenant size (default 100000). The seeded portal tenant is kept in
-# target/bench/client-tenant-CASES so reruns skip seeding. The engine keeps its tokens
-# in the OS keyring, so on Linux the run happens inside a private D-Bus session with
-# an unlocked gnome-keyring, as in the tests.
+# target/bench/client-tenant-CASES so later runs skip seeding. The engine keeps its
+# tokens in the OS keyring, so on Linux the run happens inside a private D-Bus session
+# with an unlocked gnome-keyring, as in the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)

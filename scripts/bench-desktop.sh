@@ -8,7 +8,7 @@
 # markers; the rest of BENCHMARKS.md is left alone.
 #
 # CASES sets the tenant size (default 100000). The seeded portal tenant is kept in
-# target/bench/client-tenant-CASES (shared with scripts/bench-client.sh), so reruns
+# target/bench/client-tenant-CASES (shared with scripts/bench-client.sh), so later runs
 # skip seeding. The app keeps its tokens in the OS keyring and needs a display, so on
 # Linux the run happens inside Xvfb and a private D-Bus session with an unlocked
 # gnome-keyring, as in the tests. Other work on the machine skews the figures: the

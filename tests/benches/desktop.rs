@@ -1,7 +1,7 @@
 //! `cargo bench -p casedesk-tests --bench desktop -- --portal PATH --cli PATH --app PATH
 //! --tenant DIR --out FILE`: the desktop app's performance with a large local store.
 //!
-//! Measures what the issue sets targets for, in the real release app in its real
+//! Measures, against the targets its report states, the real release app in its real
 //! webview (WebKitGTK, driven through tauri-driver): start to interactive inbox, opening
 //! a case, search results while typing, and the resident memory of every process of the
 //! app. The store is filled the way a caseworker's would be: a release portal serves a
@@ -671,18 +671,28 @@ fn split(calls: &[Ipc], input: f64, painted: f64) -> Option<Split> {
     })
 }
 
-fn median_split(splits: &[Option<Split>]) -> String {
+/// Each part's median over the splits that saw IPC.
+fn median_of(splits: &[Option<Split>]) -> Option<Split> {
     let known: Vec<&Split> = splits.iter().flatten().collect();
     if known.is_empty() {
-        return "no IPC seen".into();
+        return None;
     }
     let part = |f: fn(&Split) -> f64| median(&known.iter().map(|s| f(s)).collect::<Vec<_>>());
-    format!(
-        "until the first IPC request {:.0} ms, IPC {:.0} ms, after the last answer until painted {:.0} ms",
-        part(|s| s.before_ipc),
-        part(|s| s.ipc),
-        part(|s| s.after_ipc)
-    )
+    Some(Split {
+        before_ipc: part(|s| s.before_ipc),
+        ipc: part(|s| s.ipc),
+        after_ipc: part(|s| s.after_ipc),
+    })
+}
+
+fn median_split(splits: &[Option<Split>]) -> String {
+    match median_of(splits) {
+        None => "no IPC seen".into(),
+        Some(m) => format!(
+            "until the first IPC request {:.0} ms, IPC {:.0} ms, after the last answer until painted {:.0} ms",
+            m.before_ipc, m.ipc, m.after_ipc
+        ),
+    }
 }
 
 // ---------------------------------------------------------------------------------
@@ -1386,8 +1396,7 @@ async fn main() -> anyhow::Result<()> {
     eprintln!("load before: {load_before}; busy elsewhere: {neighbours_before}");
 
     // The tenant: seeded once, kept between runs, shared with the engine's benchmark
-    // and marked the same way (a tenant seeded before the portal kept case frames is
-    // seeded again).
+    // and marked the same way (a tenant without the marker is seeded again).
     let marker = args.tenant.join(format!("seeded-{}-frames2", args.cases));
     if !marker.exists() {
         let _ = std::fs::remove_dir_all(&args.tenant);
@@ -1473,6 +1482,63 @@ async fn main() -> anyhow::Result<()> {
 
 // ---------------------------------------------------------------------------------
 // The report.
+
+/// Where the time and the memory go, from the figures of the tables, as one
+/// paragraph.
+fn what_limits_it(run: &Run, debounce: Option<f64>) -> String {
+    let ms = |v: Option<f64>| v.map_or("—".to_owned(), |ms| format!("{ms:.0} ms"));
+    let mut parts = Vec::new();
+    let mut starts: Vec<&Start> = run.starts.iter().collect();
+    starts.sort_by(|a, b| a.ms.total_cmp(&b.ms));
+    if let Some(start) = starts.get(starts.len().saturating_sub(1) / 2) {
+        parts.push(format!(
+            "**Start.** In the median start ({:.0} ms), the app logs “Casedesk starting” at \
+             {}, the webview starts loading the page at {:.0} ms and paints first at {}; \
+             from there to ready, the UI asks the engine for the session, the counts and \
+             the first rows and renders them.",
+            start.ms,
+            ms(start.log_ms),
+            start.navigation_ms,
+            ms(start.first_paint_ms)
+        ));
+    }
+    if let Some(open) = median_of(&run.opens.iter().map(|o| o.split).collect::<Vec<_>>()) {
+        parts.push(format!(
+            "**Opening a case** from the list takes, at the median, {:.0} ms of IPC \
+             (`case_detail`) and {:.0} ms from its answer to the painted frame.",
+            open.ipc, open.after_ipc
+        ));
+    }
+    if let Some(search) = median_of(&run.searches.iter().map(|s| s.split).collect::<Vec<_>>()) {
+        parts.push(format!(
+            "**Search** waits {} for the debounce, then takes {:.0} ms of IPC (`counts` \
+             and `inbox`) and {:.0} ms from the last answer to the painted frame, at the \
+             median.",
+            ms(debounce),
+            search.ipc,
+            search.after_ipc
+        ));
+    }
+    if let Some(point) = run.memory.last()
+        && let Some(largest) = point.processes.iter().max_by_key(|p| p.pss_kb)
+    {
+        parts.push(format!(
+            "**Memory.** At the last point, “{}”, {} holds the most: {:.0} of {:.0} MB \
+             PSS. The RSS sum counts a page that several processes map once in each of \
+             them, so it exceeds the memory they hold together (each page once).",
+            point.label,
+            largest.name,
+            largest.pss_kb as f64 / 1024.0,
+            point.pss_mb()
+        ));
+    }
+    parts.push(
+        "How the app is built for this: \
+         [docs/performance.md](docs/performance.md#desktop-app)."
+            .to_owned(),
+    );
+    parts.join(" ")
+}
 
 struct Conditions {
     neighbours: Neighbours,
@@ -1641,6 +1707,11 @@ fn report(args: &Args, run: &Run, context: Conditions) -> anyhow::Result<String>
         out,
         "A target counts as met when the worst repetition meets it.\n"
     )?;
+    writeln!(
+        out,
+        "### What limits it\n\n{}\n",
+        what_limits_it(run, debounce)
+    )?;
 
     writeln!(out, "### Start to interactive inbox\n")?;
     writeln!(
@@ -1660,8 +1731,8 @@ fn report(args: &Args, run: &Run, context: Conditions) -> anyhow::Result<String>
          starting to load the page (`performance.timeOrigin`), the bundle having run \
          (`DOMContentLoaded`) and the first paint (“Casedesk wird gestartet …”). From \
          there to ready the UI asks for the session, then the counts of the list and \
-         the saved views, then the first 200 rows, and renders them (their costs on the \
-         warm store are in the IPC table below).\n"
+         the saved views, then the first page of rows, and renders them (their costs on \
+         the warm store are in the IPC table below).\n"
     )?;
     writeln!(
         out,

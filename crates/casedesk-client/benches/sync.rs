@@ -1,13 +1,13 @@
 //! `cargo bench -p casedesk-client --bench sync -- --portal PATH`: the desktop engine
 //! against a real portal process on loopback with a large tenant.
 //!
-//! Measures what issue 3 sets targets for: the bootstrap into an empty local store end
-//! to end (next to the floor, a raw bulk insert of the same rows into SQLite), the
-//! peak memory of this process during it, inbox pages and full-text search on the
-//! full store, and how long a change committed on the portal takes to reach the local
-//! store while the engine follows the live stream. Checks correctness as it goes
-//! (every case arrives; the change that was made is the one that arrives) but never
-//! fails on a time. Writes one Markdown section to `--out`.
+//! Measures, against the targets its report states: the bootstrap into an empty local
+//! store end to end (next to the floor, a raw bulk insert of the same rows into
+//! SQLite), the peak memory of this process during it, inbox pages and full-text
+//! search on the full store, and how long a change committed on the portal takes to
+//! reach the local store while the engine follows the live stream. Checks correctness
+//! as it goes (every case arrives; the change that was made is the one that arrives)
+//! but never fails on a time. Writes one Markdown section to `--out`.
 //!
 //! Run inside a D-Bus session with an unlocked keyring (`scripts/bench-client.sh`
 //! does): the engine keeps its tokens there as it does in production.
@@ -29,50 +29,6 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{Connection, QueryBuilder, Sqlite};
 
 const BOOTSTRAP_TARGET: f64 = 30_000.0;
-/// What earlier runs found about the bootstrap; whoever changes the write path should
-/// update it.
-const BOOTSTRAP_FINDINGS: &str = "\
-**What limits the bootstrap.** Profiles with `perf` of both processes (2026-12-06 and \
-2026-12-07) found costs that were not the work itself, all removed: (1) the initial \
-load waited for the disk: every WAL checkpoint synced, and the final commit was \
-`FULL`, which synced the whole log. Portal data now commits with `synchronous = \
-NORMAL` (the portal can send it again; the user's outbox entries stay `FULL` and make \
-everything before them durable), automatic checkpoints stay off until a `PASSIVE` \
-checkpoint on its own connection has copied the log in the background, and the time \
-of the last sync commits like portal data. The floor rows below run with the same \
-settings. (2) A quarter of the writer thread went to SQLite's allocation statistics \
-(a global mutex around every allocation); SQLite is built with \
-`SQLITE_DEFAULT_MEMSTATUS=0` (`.cargo/config.toml`). (3) Multi-row statements were \
-prepared afresh for every 200 rows; full chunks keep theirs. (4) The inbox indexes \
-ended in the 36-character case id, whose time-ordered prefixes made every tie a long \
-comparison; ties now break by the row number every index holds anyway (migration \
-0004). (5) Compression took a third of all CPU: the portal compressed the NDJSON \
-stream for every request, the engine decompressed it and compressed every aggregate \
-again for its store. The portal now keeps every aggregate as a zstd frame made with \
-a dictionary trained on its office's cases, written once per change, and sends the \
-bootstrap as those frames with the dictionaries of the user's offices; the engine \
-stores each frame as it came (after unpacking it once to read the inbox columns). \
-The portal's zstd stream compression alone took 12.6% of all samples before; now \
-the whole portal process takes 8% of them, and the wire carries 82 MB of frames for \
-622 MB of JSON. (6) The writer waited a third of \
-its time: every statement is a round trip to sqlx's SQLite worker thread, and with \
-both cores busy each round trip waited for a core (18,000 context switches of the \
-writer thread in one bootstrap). An initial bootstrap now numbers the rows itself and \
-sends a chunk's row, JSON and search text as one multi-statement request, three \
-times fewer round trips; the writer's busy time fell from 3.0 s to 2.0 s. (7) With \
-the writer faster, the parser was the slower stage: two batches are now parsed at a \
-time (in order), and frames are unpacked into a buffer per thread instead of a new \
-allocation of 6 kB per case. Together these took the end-to-end time from 6.45–6.6 s \
-(2026-12-06) over 4.1–4.7 s (2026-12-07, before the frames) to under 3 s. Tried and \
-measured without gain: mimalloc (no measurable change, 40 MB more peak memory), \
-sonic-rs for the inbox columns, SQLite helper threads for the index build, 8 KiB or \
-16 KiB pages (within noise; 16 KiB made the search p95 miss), FTS5 `detail=column` \
-(bm25 ranks every match 0 on a contentless index), a 64 MB auto-checkpoint, FTS5 \
-automerge off with one `optimize`, zstd levels below 1 (about 10% faster, half as \
-large again), and other batch sizes (500 cases per transaction: 6.2 s; 4,000: no \
-faster, 234 MB peak memory). This shared machine varies by 20–25% between runs, and \
-a floor that writes hundreds of megabytes varies more: the JSON floor below took \
-from 1.33 s to 6.9 s on one day.\n";
 const QUERY_TARGET_MS: f64 = 20.0;
 
 /// The case frames of a bootstrap sent as frames, in order.
@@ -216,9 +172,9 @@ async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let mut report = String::new();
 
-    // The tenant: seeded once, kept between runs (and seeded again when the seeding
-    // changed what a tenant holds: since "frames", the offices' dictionaries and the
-    // case frames; since "frames2", frames with checksums).
+    // The tenant: seeded once and kept. The marker names what a tenant holds
+    // (`frames2`: the offices' dictionaries and case frames with checksums); a tenant
+    // without it is seeded again.
     let marker = args.tenant.join(format!("seeded-{}-frames2", args.cases));
     if !marker.exists() {
         let _ = std::fs::remove_dir_all(&args.tenant);
@@ -411,6 +367,7 @@ async fn main() -> anyhow::Result<()> {
     ];
     let mut query_rows = Vec::new();
     let mut worst_query = 0.0_f64;
+    let mut worst_query_name = "";
     for (name, filter, sort) in &queries {
         // The deep page sits in the middle of the result, wherever that is.
         let offset = if name.contains("middle page") {
@@ -435,7 +392,10 @@ async fn main() -> anyhow::Result<()> {
         }
         times.sort_by(f64::total_cmp);
         count_times.sort_by(f64::total_cmp);
-        worst_query = worst_query.max(percentile(&times, 0.95));
+        if percentile(&times, 0.95) >= worst_query {
+            worst_query = percentile(&times, 0.95);
+            worst_query_name = *name;
+        }
         query_rows.push(format!(
             "| {name} | {found} of {total} | {:.2} | {:.2} | {:.2} |",
             percentile(&times, 0.5),
@@ -543,19 +503,32 @@ async fn main() -> anyhow::Result<()> {
     let floor_json_rate = cases_f / floor_json;
     let peak = peak_after_first.unwrap_or(f64::NAN);
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
+    let stages = [
+        (
+            "unpack the frames and parse them into inbox rows and search text",
+            best_timings.parse_ms,
+        ),
+        (
+            "write batches: rows, JSON, search index, commit",
+            best_timings.write_ms,
+        ),
+        ("build the inbox indexes at the end", best_timings.index_ms),
+    ];
+    let per_case_us = |ms: u64| ms as f64 * 1000.0 / cases as f64;
     writeln!(
         report,
         "## Desktop engine (`casedesk-client`), {cases} cases\n"
     )?;
     writeln!(
         report,
-        "Measured on this machine ({} cores; load average at the end: {}) with the portal \
-         as a separate release process on loopback (SQLite backend) and the engine in this \
-         process, logged in as {LEAD} (a team lead who sees every case). Reproduce with \
+        "Measured on this machine ({cores} cores; load average at the end: {}) with the \
+         portal as a separate release process on loopback (SQLite backend) and the engine \
+         in this process, logged in as {LEAD} (a team lead who sees every case). Code: \
+         `crates/casedesk-client/benches/sync.rs`; reproduce with \
          `bash scripts/bench-client.sh` (`CASES=2000` for a quick run).\n",
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(0),
         load.split_whitespace()
             .take(3)
             .collect::<Vec<_>>()
@@ -588,6 +561,32 @@ async fn main() -> anyhow::Result<()> {
         report,
         "| Peak memory (this process's high-water RSS after the first bootstrap) | ≤ 300 MB | {peak:.0} MB | {} |\n",
         verdict(peak <= MEMORY_TARGET_MB)
+    )?;
+    let busy_ms: u64 = stages.iter().map(|(_, ms)| ms).sum();
+    let (largest, largest_ms) = stages
+        .iter()
+        .max_by_key(|(_, ms)| *ms)
+        .copied()
+        .context("three stages")?;
+    let overlap = busy_ms as f64 / best_timings.total_ms.max(1) as f64;
+    writeln!(
+        report,
+        "### What limits it\n\n\
+         The bootstrap's stages overlap: their busy time adds up to {busy_ms} ms in the \
+         {} ms from the request to the committed cursor, {overlap:.1}× the wall time on \
+         {cores} cores that the portal process shares{}. The largest stage is \
+         “{largest}” at {:.1} µs per case. The slowest query is “{worst_query_name}” at \
+         p95 {worst_query:.2} ms. A portal change reaches the local store as one signal \
+         on the live stream, one changes page and its commit. How the engine is built \
+         for this, and what was tried without gain: \
+         [docs/performance.md](docs/performance.md#desktop-engine).\n",
+        best_timings.total_ms,
+        if overlap >= 0.9 * cores as f64 {
+            ", so the cores are the limit"
+        } else {
+            ""
+        },
+        per_case_us(largest_ms)
     )?;
     writeln!(report, "### Bootstrap\n")?;
     writeln!(
@@ -633,26 +632,13 @@ async fn main() -> anyhow::Result<()> {
          the batch before them, so the stages overlap):\n"
     )?;
     writeln!(report, "| Stage | ms | µs per case |\n|---|---|---|")?;
-    for (stage, ms) in [
-        (
-            "unpack the frames and parse them into inbox rows and search text",
-            best_timings.parse_ms,
-        ),
-        (
-            "write batches: rows, JSON, search index, commit",
-            best_timings.write_ms,
-        ),
-        ("build the inbox indexes at the end", best_timings.index_ms),
-        ("total, request to committed cursor", best_timings.total_ms),
-    ] {
-        writeln!(
-            report,
-            "| {stage} | {ms} | {:.1} |",
-            ms as f64 * 1000.0 / cases_f
-        )?;
+    for (stage, ms) in stages
+        .into_iter()
+        .chain([("total, request to committed cursor", best_timings.total_ms)])
+    {
+        writeln!(report, "| {stage} | {ms} | {:.1} |", per_case_us(ms))?;
     }
     writeln!(report)?;
-    writeln!(report, "{BOOTSTRAP_FINDINGS}")?;
     writeln!(report, "### Queries on the full store\n")?;
     writeln!(
         report,
