@@ -1,5 +1,5 @@
-//! DIN 5008 form B on A4, as `../shared/design/domain.md` gives it, in points
-//! from the top-left corner of the page.
+//! DIN 5008 form B on A4 (letterhead 45 mm high), in points from the top-left
+//! corner of the page.
 
 /// Millimetres to PostScript points.
 pub const fn mm(v: f32) -> f32 {
