@@ -6,6 +6,9 @@
 //! the UI's calls cannot drift from the Rust side.
 
 use base64::Engine as _;
+// `BatchItem` is one of the bindings' roots (`bindings.rs`), named from here like the
+// other types of this module.
+pub use casedesk_client::BatchItem;
 use casedesk_client::{
     CaseDetail, ErrorPayload, InboxFilter, InboxRow, InboxSort, LetterKind, LetterRequest,
     OutboxEntry, SyncStatus,
@@ -29,15 +32,6 @@ pub struct SessionInfo {
     pub last_portal: Option<String>,
     pub last_user: Option<String>,
     pub status: SyncStatus,
-}
-
-/// What became of one case of a batch of decisions.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct BatchItem {
-    pub case_key: String,
-    /// The queued decision, or `null` when the case was refused.
-    pub entry: Option<OutboxEntry>,
-    pub error: Option<ErrorPayload>,
 }
 
 /// The decision letter of `outcome`.
@@ -120,12 +114,12 @@ desk_commands! {
 
     /// The service catalogue (names, form fields) for filters and form rendering.
     fn services(state) -> Vec<ServiceDefinition> {
-        state.desk.store().services().await
+        state.desk.services().await
     }
 
     /// The staff of the user's offices, for assigning cases.
     fn staff(state) -> Vec<UserInfo> {
-        state.desk.store().staff().await
+        state.desk.staff().await
     }
 
     /// One window of the inbox.
@@ -192,15 +186,7 @@ desk_commands! {
     /// Team leads: decides many cases with the same outcome and the template's
     /// letters; one answer per case, in order.
     fn decide_many(state, case_keys: Vec<String>, outcome: Outcome) -> Vec<BatchItem> {
-        let mut items = Vec::with_capacity(case_keys.len());
-        for case_key in case_keys {
-            let result = state.desk.decide_with_letter(&case_key, outcome, None, None).await;
-            items.push(match result {
-                Ok(entry) => BatchItem { case_key, entry: Some(entry), error: None },
-                Err(error) => BatchItem { case_key, entry: None, error: Some(error.payload()) },
-            });
-        }
-        Ok(items)
+        Ok(state.desk.decide_many(case_keys, outcome).await)
     }
 
     /// Sends the outbox and pulls changes now, instead of waiting for the sync loop.

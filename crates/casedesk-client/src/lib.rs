@@ -23,9 +23,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use casedesk_domain::Outcome;
 use casedesk_domain::aggregate::Verdict;
 use casedesk_domain::command::CommandKind;
-use casedesk_domain::wire::UserInfo;
+use casedesk_domain::wire::{ServiceDefinition, UserInfo};
 use chrono::{DateTime, NaiveDate, Utc};
 use tokio::sync::{Notify, RwLock, broadcast, watch};
 use uuid::Uuid;
@@ -83,6 +84,16 @@ impl DeskConfig {
             bootstrap_batch: 2000,
         }
     }
+}
+
+/// What became of one case of a batch of decisions.
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct BatchItem {
+    pub case_key: String,
+    /// The queued decision, or `null` when the case was refused.
+    pub entry: Option<OutboxEntry>,
+    pub error: Option<ErrorPayload>,
 }
 
 /// A logged-in user on a portal.
@@ -377,6 +388,16 @@ impl Desk {
         self.inner.store.case_detail(key).await
     }
 
+    /// The service catalog (names, form fields) as last synced.
+    pub async fn services(&self) -> Result<Vec<ServiceDefinition>> {
+        self.inner.store.services().await
+    }
+
+    /// The staff of the user's offices as last synced, for assigning cases.
+    pub async fn staff(&self) -> Result<Vec<UserInfo>> {
+        self.inner.store.staff().await
+    }
+
     /// A document's verified bytes, from the cache or the portal.
     pub async fn document(&self, sha256: &str) -> Result<Document> {
         let session = self.inner.session.read().await.clone();
@@ -428,11 +449,7 @@ impl Desk {
     pub async fn command(&self, case: &str, kind: CommandKind) -> Result<OutboxEntry> {
         let session = self.session().await?;
         let entry = self.inner.store.enqueue(case, kind, &session.me).await?;
-        self.inner.feed.send(Change::CaseChanged {
-            case_ids: vec![entry.case_id],
-        });
-        self.inner.feed.send(Change::InboxChanged);
-        self.publish_status().await;
+        self.after_outbox_change(entry.case_id).await;
         // A stored permit: a command queued while the sync loop is busy sending must not
         // wait for the next periodic pull.
         self.inner.outbox_added.notify_one();
@@ -516,7 +533,7 @@ impl Desk {
     pub async fn decide_with_letter(
         &self,
         case: &str,
-        outcome: casedesk_domain::Outcome,
+        outcome: Outcome,
         fee_cents: Option<i64>,
         edited_body: Option<String>,
     ) -> Result<OutboxEntry> {
@@ -535,13 +552,38 @@ impl Desk {
             .await
     }
 
+    /// Decides many cases with the same outcome and the template's letters, one
+    /// after the other. A case that cannot be decided does not stop the others: each
+    /// gets its own answer, in the order given.
+    pub async fn decide_many(&self, case_keys: Vec<String>, outcome: Outcome) -> Vec<BatchItem> {
+        let mut items = Vec::with_capacity(case_keys.len());
+        for case_key in case_keys {
+            let result = self
+                .decide_with_letter(&case_key, outcome, None, None)
+                .await;
+            items.push(match result {
+                Ok(entry) => BatchItem {
+                    case_key,
+                    entry: Some(entry),
+                    error: None,
+                },
+                Err(error) => BatchItem {
+                    case_key,
+                    entry: None,
+                    error: Some(error.payload()),
+                },
+            });
+        }
+        items
+    }
+
     /// Finalises a decision: keeps the letter as an outgoing document (uploaded
     /// before the command is sent) and queues `RecordDecision` referring to it. The
     /// fee defaults to the case's assessed fee.
     pub async fn finalise_decision(
         &self,
         case: &str,
-        outcome: casedesk_domain::Outcome,
+        outcome: Outcome,
         fee_cents: Option<i64>,
         letter_pdf: Option<&[u8]>,
     ) -> Result<OutboxEntry> {
