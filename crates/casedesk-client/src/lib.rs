@@ -772,3 +772,41 @@ impl Desk {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A batch of decisions answers every case in the order given; a case that
+    /// cannot be decided does not stop the ones after it.
+    #[tokio::test]
+    async fn decide_many_answers_every_case_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let desk = Desk::open(DeskConfig::new(dir.path().to_owned()))
+            .await
+            .unwrap();
+        let keys = vec![
+            "32-BP-2025-000001".to_owned(),
+            "32-BP-2025-000002".to_owned(),
+        ];
+        let items = desk.decide_many(keys.clone(), Outcome::Approved).await;
+        let answers: Vec<(&str, Option<&str>)> = items
+            .iter()
+            .map(|item| {
+                assert!(item.entry.is_none());
+                (
+                    item.case_key.as_str(),
+                    item.error.as_ref().map(|e| e.code.as_str()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            answers,
+            [
+                (keys[0].as_str(), Some("case_not_found")),
+                (keys[1].as_str(), Some("case_not_found")),
+            ]
+        );
+        desk.store().close().await;
+    }
+}

@@ -7,8 +7,10 @@
 //! (`Desk::read_records`), a task unpacks and parses batches of case frames on the
 //! blocking pool (`spawn_parser`), and another writes them, each batch with its
 //! resume point (`Desk::spawn_writer`). When the stream ends, `Desk::finish_bootstrap`
-//! checks it against its end marker, builds the inbox indexes and commits the cursor. This is the hottest path of the app: a change here
-//! is measured with `cargo bench -p casedesk-client --bench sync`.
+//! checks it against its end marker, builds the inbox indexes and commits the cursor.
+//!
+//! This is the hottest path of the app; a change here is measured with
+//! `cargo bench -p casedesk-client --bench sync`.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -204,12 +206,9 @@ impl Desk {
             .await
             .map_err(|e| ClientError::Protocol(e.to_string()))?;
         read_result?;
-        let parse_busy = parse_busy?;
-        let (written, write_busy) = written?;
-        let busy = StageTimes {
-            parse: parse_busy,
-            write: write_busy,
-        };
+        let parse = parse_busy?;
+        let (written, write) = written?;
+        let busy = StageTimes { parse, write };
         self.finish_bootstrap(received, written, busy, started)
             .await
     }
