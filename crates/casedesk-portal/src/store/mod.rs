@@ -1,10 +1,18 @@
-//! Storage of the system of record, behind one [`Database`] trait.
+//! Storage of the system of record, behind one [`Database`] trait made of one trait
+//! per topic: [`AccountStore`] (staff, citizens, sessions, login throttling),
+//! [`CatalogStore`] (tenant settings, offices, services), [`LetterStore`] (letter
+//! templates and letterhead), [`BlobIndex`] (which documents exist and who may read
+//! them), [`CaseStore`] (filing applications, commands, reading cases) and
+//! [`SyncStore`] (the bootstrap snapshot, changes pages and the case frames they are
+//! served from). Callers bring the traits into scope with `use store::prelude::*`.
 //!
 //! Two backends: SQLite (embedded default, a file in the data directory) and PostgreSQL
 //! (production; several portal instances may share one database). Each has its own
 //! append-only migrations under `migrations/<backend>/`. The SQL both understand lives
-//! once in [`sql`]; the backend modules own connection set-up, writer serialisation and
-//! change notification, which is where the two really differ.
+//! once in [`sql`], one module per topic; every place where the two differ is a
+//! method of [`dialect::Dialect`]; the backend modules ([`sqlite`], [`postgres`]) own
+//! connection set-up and change notification. How a group of commands is decided is
+//! a pure function in [`command_group`], tested without a database.
 //!
 //! Architecture invariant: every change gets a position `seq` in one total order, and
 //! commit order equals `seq` order. A writing transaction takes its `seq` by updating
@@ -16,19 +24,30 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use casedesk_domain::CaseAggregate;
-use casedesk_domain::aggregate::{DocumentMeta, NewCase};
+use casedesk_domain::aggregate::NewCase;
 use casedesk_domain::command::{Command, CommandAnswer};
 use casedesk_domain::deadline::DeliveryRule;
-use casedesk_domain::lifecycle::{ActorRef, Role};
 use casedesk_domain::wire::{ChangesPage, OfficeInfo, ServiceDefinition, UserInfo};
 use chrono::{DateTime, Utc};
 use futures::stream::BoxStream;
 use uuid::Uuid;
 
-pub mod frames;
+pub mod command_group;
+pub mod dialect;
+mod model;
 pub mod postgres;
 pub mod sql;
 pub mod sqlite;
+
+pub use model::*;
+pub use sql::frames;
+
+/// The store's traits, for callers that use a [`Database`]: `use store::prelude::*`.
+pub mod prelude {
+    pub use super::{
+        AccountStore, BlobIndex, CaseStore, CatalogStore, Database, LetterStore, SyncStore,
+    };
+}
 
 /// What can go wrong in storage. Callers map these to HTTP answers.
 #[derive(Debug, thiserror::Error)]
@@ -49,221 +68,12 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// Who is asking: the store filters every query by this.
-#[derive(Debug, Clone)]
-pub enum Principal {
-    Staff(StaffUser),
-    Citizen(Citizen),
-    /// Jobs inside the portal (expired answer deadlines, payment status).
-    System,
-}
-
-impl Principal {
-    pub fn actor(&self) -> ActorRef {
-        match self {
-            Principal::Staff(user) => ActorRef::Staff {
-                user_id: user.id,
-                role: user.role,
-                name: user.display_name.clone(),
-            },
-            Principal::Citizen(citizen) => ActorRef::Citizen {
-                citizen_id: citizen.id,
-                name: format!("{} {}", citizen.given_name, citizen.family_name),
-            },
-            Principal::System => ActorRef::System,
-        }
-    }
-
-    /// A stable key stored with command results so a command id cannot be replayed
-    /// by someone else to read another person's answer.
-    pub fn key(&self) -> String {
-        match self {
-            Principal::Staff(user) => format!("staff:{}", user.id),
-            Principal::Citizen(citizen) => format!("citizen:{}", citizen.id),
-            Principal::System => "system".to_owned(),
-        }
-    }
-}
-
-/// A staff member with the offices they belong to.
-#[derive(Debug, Clone)]
-pub struct StaffUser {
-    pub id: Uuid,
-    pub name: String,
-    pub display_name: String,
-    pub role: Role,
-    pub offices: Vec<OfficeInfo>,
-}
-
-impl StaffUser {
-    pub fn info(&self) -> UserInfo {
-        UserInfo {
-            id: self.id,
-            name: self.name.clone(),
-            display_name: self.display_name.clone(),
-            role: self.role,
-            offices: self.offices.clone(),
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Citizen {
-    pub id: Uuid,
-    pub email: String,
-    pub given_name: String,
-    pub family_name: String,
-    pub street: String,
-    pub postal_code: String,
-    pub city: String,
-    pub phone: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct NewOffice {
-    pub code: String,
-    pub name: String,
-    /// Postal codes whose applications this office handles; the office with none is
-    /// the fallback for everything else.
-    pub postal_codes: Vec<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct NewUser {
-    pub name: String,
-    pub display_name: String,
-    pub role: Role,
-    pub password_hash: String,
-    pub office_codes: Vec<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct NewCitizen {
-    pub email: String,
-    pub password_hash: String,
-    pub given_name: String,
-    pub family_name: String,
-    pub street: String,
-    pub postal_code: String,
-    pub city: String,
-    pub phone: Option<String>,
-}
-
-/// Which kind of subject a session belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SubjectKind {
-    Staff,
-    Citizen,
-}
-
-impl SubjectKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SubjectKind::Staff => "staff",
-            SubjectKind::Citizen => "citizen",
-        }
-    }
-}
-
-/// A session as stored: only hashes of the tokens.
-#[derive(Debug, Clone)]
-pub struct SessionRecord {
-    pub id: Uuid,
-    pub subject: SubjectKind,
-    pub subject_id: Uuid,
-    pub access_hash: String,
-    pub access_expires_at: DateTime<Utc>,
-    pub refresh_hash: String,
-    pub refresh_expires_at: DateTime<Utc>,
-}
-
-/// A file accepted into the blob store, to be recorded.
-#[derive(Debug, Clone)]
-pub struct BlobRecord {
-    pub sha256: String,
-    pub size: i64,
-    pub media_type: String,
-}
-
-/// An application ready to be filed: the case minus what the store assigns
-/// (Aktenzeichen, office, seq).
-#[derive(Debug, Clone)]
-pub struct Application {
-    pub citizen_id: Uuid,
-    pub service: ServiceDefinition,
-    pub form: serde_json::Map<String, serde_json::Value>,
-    pub documents: Vec<DocumentMeta>,
-    pub received_at: DateTime<Utc>,
-}
-
-/// How a bootstrap hands out its cases.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BootstrapForm {
-    /// Each case as its aggregate's JSON text.
-    Json,
-    /// Each case as a zstd frame (`casedesk_domain::frames`), made with its office's
-    /// dictionary where the office has one.
-    Frames,
-}
-
-/// The bootstrap snapshot: its position, its size and the cases.
-pub struct Bootstrap {
-    pub seq: i64,
-    pub cases: i64,
-    /// In [`BootstrapForm::Frames`]: the dictionaries of the user's offices (every
-    /// one a frame may name). Empty in [`BootstrapForm::Json`].
-    pub dictionaries: Vec<Vec<u8>>,
-    /// Each item is one case in the requested form, in case id order.
-    pub cases_stream: BoxStream<'static, StoreResult<Vec<u8>>>,
-}
-
-/// A page of changes with each aggregate as the JSON text the store wrote. The text
-/// is passed through unparsed: re-validating megabytes of our own JSON on every page
-/// would cost more than reading it.
-pub type RawChangesPage = ChangesPage<String>;
-
-/// A changes page as it is read, so the server can send (and compress) its first
-/// cases while the store still reads the rest.
-pub enum ChangesChunk {
-    /// Aggregates' JSON texts, in `seq` order.
-    Cases(Vec<String>),
-    /// The last item: what follows the cases on the page.
-    End {
-        tombstones: Vec<casedesk_domain::wire::Tombstone>,
-        next_cursor: i64,
-        has_more: bool,
-    },
-}
-
-/// A tenant's edited letter template, replacing the built-in one of that name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredTemplate {
-    pub name: String,
-    pub source: String,
-    pub updated_by_name: String,
-    pub updated_at: DateTime<Utc>,
-}
-
-/// The tenant's letterhead: `casedesk_letters::Letterhead` as JSON plus the logo.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredLetterhead {
-    pub json: String,
-    pub logo_base64: Option<String>,
-    pub updated_by_name: String,
-    pub updated_at: DateTime<Utc>,
-}
-
-/// Everything the tenant stored about its letters.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct StoredLetters {
-    /// In name order.
-    pub templates: Vec<StoredTemplate>,
-    pub letterhead: Option<StoredLetterhead>,
-}
-
-/// The system of record.
+/// The system of record: every topic's operations plus the position of the total
+/// order and its change signal.
 #[async_trait]
-pub trait Database: Send + Sync + 'static {
+pub trait Database:
+    AccountStore + CatalogStore + LetterStore + BlobIndex + CaseStore + SyncStore + 'static
+{
     /// Which backend this is, for logs and `/healthz`.
     fn backend(&self) -> &'static str;
 
@@ -274,13 +84,13 @@ pub trait Database: Send + Sync + 'static {
     /// where the backend can signal them.
     fn subscribe(&self) -> tokio::sync::watch::Receiver<i64>;
 
+    /// Whether the tenant has no office yet (a fresh database).
     async fn is_empty(&self) -> StoreResult<bool>;
-    async fn delivery_rule(&self) -> StoreResult<DeliveryRule>;
-    async fn set_delivery_rule(&self, rule: DeliveryRule) -> StoreResult<()>;
+}
 
-    async fn create_office(&self, office: NewOffice) -> StoreResult<OfficeInfo>;
-    async fn offices(&self) -> StoreResult<Vec<OfficeInfo>>;
-
+/// Staff accounts, citizen accounts, sessions and login throttling.
+#[async_trait]
+pub trait AccountStore: Send + Sync {
     async fn create_user(&self, user: NewUser) -> StoreResult<StaffUser>;
     /// The user and their password hash, for logging in. Inactive users are absent.
     async fn user_credentials(&self, name: &str) -> StoreResult<Option<(StaffUser, String)>>;
@@ -320,7 +130,26 @@ pub trait Database: Send + Sync + 'static {
     ) -> StoreResult<Vec<i64>>;
     async fn login_failures(&self, keys: &[String], since: DateTime<Utc>) -> StoreResult<Vec<i64>>;
     async fn clear_login_failures(&self, key: &str) -> StoreResult<()>;
+}
 
+/// The tenant's settings, offices and service catalog.
+#[async_trait]
+pub trait CatalogStore: Send + Sync {
+    async fn delivery_rule(&self) -> StoreResult<DeliveryRule>;
+    async fn set_delivery_rule(&self, rule: DeliveryRule) -> StoreResult<()>;
+
+    async fn create_office(&self, office: NewOffice) -> StoreResult<OfficeInfo>;
+    async fn offices(&self) -> StoreResult<Vec<OfficeInfo>>;
+
+    async fn upsert_service(&self, service: &ServiceDefinition) -> StoreResult<()>;
+    async fn services(&self) -> StoreResult<Vec<ServiceDefinition>>;
+    async fn service(&self, id: &str) -> StoreResult<Option<ServiceDefinition>>;
+}
+
+/// The tenant's letter templates and letterhead, with an append-only record of every
+/// change.
+#[async_trait]
+pub trait LetterStore: Send + Sync {
     /// The tenant's letter template overrides and letterhead. Validating them is the
     /// caller's job (the API renders a sample letter before storing).
     async fn letters(&self) -> StoreResult<StoredLetters>;
@@ -338,11 +167,12 @@ pub trait Database: Send + Sync + 'static {
         logo_base64: Option<&str>,
         by: &StaffUser,
     ) -> StoreResult<()>;
+}
 
-    async fn upsert_service(&self, service: &ServiceDefinition) -> StoreResult<()>;
-    async fn services(&self) -> StoreResult<Vec<ServiceDefinition>>;
-    async fn service(&self, id: &str) -> StoreResult<Option<ServiceDefinition>>;
-
+/// Which blobs exist and who may read them. The bytes live in the blob store
+/// (`crate::blobs`); this is the record of them.
+#[async_trait]
+pub trait BlobIndex: Send + Sync {
     async fn record_blob(&self, blob: &BlobRecord, uploaded_by: &Principal) -> StoreResult<()>;
     /// The media type of a blob if `principal` may read it.
     async fn readable_blob(
@@ -350,7 +180,11 @@ pub trait Database: Send + Sync + 'static {
         principal: &Principal,
         sha256: &str,
     ) -> StoreResult<Option<String>>;
+}
 
+/// Cases: filing applications, applying commands, reading cases.
+#[async_trait]
+pub trait CaseStore: Send + Sync {
     /// Files an application: assigns office and Aktenzeichen, writes the case.
     async fn submit_application(&self, application: Application) -> StoreResult<CaseAggregate>;
     /// Files many prepared cases at once (seeding and benchmarks). Each case keeps
@@ -369,8 +203,8 @@ pub trait Database: Send + Sync + 'static {
         count: u32,
     ) -> StoreResult<u32>;
 
-    /// Applies commands in order, idempotently, each atomically (a savepoint) and
-    /// committed in groups; returns one answer per command.
+    /// Applies commands in order, idempotently, each atomically and committed in
+    /// groups; returns one answer per command.
     async fn apply_commands(
         &self,
         principal: &Principal,
@@ -378,7 +212,7 @@ pub trait Database: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<CommandAnswer>>;
 
-    /// Applies one command (see [`Database::apply_commands`]).
+    /// Applies one command (see [`CaseStore::apply_commands`]).
     async fn apply_command(
         &self,
         principal: &Principal,
@@ -398,6 +232,17 @@ pub trait Database: Send + Sync + 'static {
     /// A citizen's own cases, newest first.
     async fn citizen_cases(&self, citizen_id: Uuid) -> StoreResult<Vec<CaseAggregate>>;
 
+    /// Open requests whose answer deadline has passed, for the expiry job.
+    async fn expired_requests(
+        &self,
+        today: chrono::NaiveDate,
+    ) -> StoreResult<Vec<(Uuid, Uuid, i64)>>;
+}
+
+/// What desktops sync from: the bootstrap snapshot, changes pages, and the case
+/// frames the bootstrap is served from.
+#[async_trait]
+pub trait SyncStore: Send + Sync {
     /// Every case of the user's offices at one consistent `seq`, in id order,
     /// starting after `after` (to resume an interrupted bootstrap).
     async fn bootstrap(
@@ -410,6 +255,7 @@ pub trait Database: Send + Sync + 'static {
     /// Trains the dictionaries of offices that have enough cases and none yet, and
     /// writes the case frames that are missing (see [`frames`]).
     async fn maintain_frames(&self) -> StoreResult<frames::FrameReport>;
+
     /// The cases of the user's offices changed after `after`, at most `limit`, as
     /// they are read from one consistent snapshot: [`ChangesChunk::Cases`] items, then
     /// one [`ChangesChunk::End`]. A stream that ends without `End` failed.
@@ -420,7 +266,7 @@ pub trait Database: Send + Sync + 'static {
         limit: i64,
     ) -> StoreResult<BoxStream<'static, StoreResult<ChangesChunk>>>;
 
-    /// [`Database::changes_stream`] read into one page.
+    /// [`SyncStore::changes_stream`] read into one page.
     async fn changes(
         &self,
         user: &StaffUser,
@@ -449,12 +295,6 @@ pub trait Database: Send + Sync + 'static {
         }
         Err(StoreError::Corrupt("changes page ended early".into()))
     }
-
-    /// Open requests whose answer deadline has passed, for the expiry job.
-    async fn expired_requests(
-        &self,
-        today: chrono::NaiveDate,
-    ) -> StoreResult<Vec<(Uuid, Uuid, i64)>>;
 }
 
 /// Opens the backend the URL names (`sqlite://…` or `postgres://…`) and migrates it.

@@ -14,7 +14,8 @@ use sqlx::postgres::PgListener;
 use tokio::sync::watch;
 
 use super::StoreResult;
-use super::sql::{Backend, SqlStore};
+use super::dialect::Dialect;
+use super::sql::SqlStore;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
@@ -60,7 +61,7 @@ pub async fn open(url: &str) -> StoreResult<SqlStore> {
         }
     });
     let store = SqlStore::new(
-        Backend::Postgres,
+        Dialect::Postgres,
         pool.clone(),
         pool,
         Some(Arc::new(ListenerGuard(task))),

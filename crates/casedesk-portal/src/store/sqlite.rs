@@ -11,7 +11,8 @@ use sqlx::Executor;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 
 use super::StoreResult;
-use super::sql::{Backend, SqlStore};
+use super::dialect::Dialect;
+use super::sql::SqlStore;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 
@@ -82,5 +83,5 @@ pub async fn open(url: &str) -> StoreResult<SqlStore> {
         })
         .connect_with(options)
         .await?;
-    SqlStore::new(Backend::Sqlite, writer, reader, None).await
+    SqlStore::new(Dialect::Sqlite, writer, reader, None).await
 }

@@ -20,8 +20,8 @@ use sqlx::any::AnyArguments;
 use sqlx::{Any, Arguments, Row, Transaction};
 use uuid::Uuid;
 
-use super::sql::{Backend, SqlStore, placeholders, ts, values_clause};
-use super::{StoreError, StoreResult};
+use super::{SqlStore, placeholders, ts, values_clause};
+use crate::store::{StoreError, StoreResult};
 
 /// Frames per upsert statement (two parameters each).
 const FRAMES_PER_STATEMENT: usize = 100;
@@ -224,10 +224,7 @@ impl SqlStore {
         let Some(dictionary) = self.dictionaries.of(office) else {
             return Ok(None);
         };
-        let lock = match self.backend {
-            Backend::Postgres => " FOR UPDATE OF cases",
-            Backend::Sqlite => "",
-        };
+        let lock = self.dialect.for_update_of_cases();
         let mut tx = self.writer.begin().await?;
         let rows = sqlx::query(&format!(
             "SELECT id, aggregate FROM cases WHERE office_id = $1 AND id > $2 AND NOT EXISTS \

@@ -1,0 +1,437 @@
+//! Cases: filing an application (office, Aktenzeichen, the first `seq`), importing
+//! prepared cases in bulk, reading cases, and the rows that mirror parts of the
+//! aggregates for queries outside them (events, documents, decisions, payments,
+//! scope exits). The command path is in [`super::commands`].
+//!
+//! `cases.aggregate` is the record; every mirror row is written in the transaction
+//! that writes its aggregate, and `events` is never updated or deleted.
+
+use async_trait::async_trait;
+use casedesk_domain::aggregate::{Decision, DocumentMeta, Fee, RequestStatus};
+use casedesk_domain::command::{Command, CommandAnswer};
+use casedesk_domain::event::HistoryEntry;
+use casedesk_domain::{Aktenzeichen, CaseAggregate};
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::any::AnyArguments;
+use sqlx::{Any, Arguments, Transaction};
+use uuid::Uuid;
+
+use super::{
+    ROWS_PER_INSERT, SqlStore, is_unique_violation, json, take_seq, ts, values_clause, wire_name,
+};
+use crate::store::command_group::MirrorRows;
+use crate::store::dialect::SCOPE_OF_USER;
+use crate::store::prelude::*;
+use crate::store::{
+    Application, Principal, StoreError, StoreResult, kassenzeichen_for, new_case_of,
+    parse_aggregate,
+};
+
+/// Cases per multi-row insert (twelve parameters each).
+const CASES_PER_INSERT: usize = 50;
+
+#[async_trait]
+impl CaseStore for SqlStore {
+    async fn submit_application(&self, application: Application) -> StoreResult<CaseAggregate> {
+        let citizen = self
+            .citizen(application.citizen_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let office = self.choose_office(&citizen.postal_code).await?;
+        let actor = Principal::Citizen(citizen.clone()).actor();
+        let year = chrono::Datelike::year(&application.received_at);
+        for attempt in 0..3 {
+            let mut tx = self.writer.begin().await?;
+            let number =
+                case_number_in(&mut tx, &office.code, &application.service.id, year, 1).await?;
+            let aktenzeichen =
+                Aktenzeichen::new(&office.code, &application.service.id, year, number)
+                    .map_err(|e| StoreError::Invalid(e.to_string()))?;
+            let new = new_case_of(
+                &application,
+                &citizen,
+                office.id,
+                aktenzeichen.to_string(),
+                kassenzeichen_for(&aktenzeichen),
+            );
+            let seq = take_seq(&mut tx, 1).await?;
+            let (case, entry) = CaseAggregate::submit(new, &actor, seq);
+            let written = self.write_new_case(&mut tx, &case, entry, citizen.id).await;
+            match written {
+                Err(e) if is_unique_violation(&e) && attempt < 2 => continue,
+                Err(e) => return Err(e),
+                Ok(()) => {}
+            }
+            tx.commit().await?;
+            self.publish(seq);
+            return Ok(case);
+        }
+        Err(StoreError::Conflict(
+            "could not allocate a case number".into(),
+        ))
+    }
+
+    async fn import_cases(&self, cases: Vec<(CaseAggregate, Uuid)>) -> StoreResult<()> {
+        if cases.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.writer.begin().await?;
+        let last = take_seq(&mut tx, cases.len() as i64).await?;
+        let first = last - cases.len() as i64 + 1;
+        let mut cases = cases;
+        for (i, (case, _)) in cases.iter_mut().enumerate() {
+            case.seq = first + i as i64;
+            for entry in &mut case.history {
+                entry.seq = case.seq;
+            }
+        }
+        let texts: Vec<String> = cases.iter().map(|(case, _)| json(case)).collect();
+        let rows: Vec<(&CaseAggregate, Uuid, &str)> = cases
+            .iter()
+            .zip(&texts)
+            .map(|((case, citizen), text)| (case, *citizen, text.as_str()))
+            .collect();
+        insert_cases(&mut tx, &rows).await?;
+        let with_texts: Vec<(&CaseAggregate, &str)> =
+            rows.iter().map(|(case, _, text)| (*case, *text)).collect();
+        self.write_frames(&mut tx, &with_texts, false).await?;
+
+        let mut events = Vec::new();
+        let mut documents = Vec::new();
+        for (case, _) in &cases {
+            events.extend(history_rows(case));
+            documents.extend(case.documents.iter().map(|d| (case.id, d)));
+        }
+        insert_events(&mut tx, &events).await?;
+        insert_documents(&mut tx, &documents).await?;
+        for (case, _) in &cases {
+            if let Some(fee) = &case.fee {
+                insert_payment(&mut tx, case.id, fee, case.received_at).await?;
+            }
+            if let Some(decision) = &case.decision {
+                insert_decision(&mut tx, case.id, decision).await?;
+            }
+        }
+        self.dialect.notify(&mut tx, last).await?;
+        tx.commit().await?;
+        self.publish(last);
+        Ok(())
+    }
+
+    async fn refresh_statistics(&self) -> StoreResult<()> {
+        self.dialect.refresh_statistics(&self.writer).await
+    }
+
+    async fn reserve_case_numbers(
+        &self,
+        office_code: &str,
+        service_id: &str,
+        year: i32,
+        count: u32,
+    ) -> StoreResult<u32> {
+        let count = count.max(1);
+        let mut tx = self.writer.begin().await?;
+        let last = case_number_in(&mut tx, office_code, service_id, year, count).await?;
+        tx.commit().await?;
+        Ok(last + 1 - count)
+    }
+
+    async fn apply_commands(
+        &self,
+        principal: &Principal,
+        commands: &[Command],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<CommandAnswer>> {
+        self.apply_in_groups(principal, commands, now).await
+    }
+
+    async fn case(&self, principal: &Principal, id: Uuid) -> StoreResult<Option<CaseAggregate>> {
+        let (sql, who) = match principal {
+            Principal::Staff(user) => (
+                format!("SELECT aggregate FROM cases WHERE id = $2 AND {SCOPE_OF_USER}"),
+                user.id.to_string(),
+            ),
+            Principal::Citizen(citizen) => (
+                "SELECT aggregate FROM cases WHERE id = $2 AND citizen_id = $1".to_owned(),
+                citizen.id.to_string(),
+            ),
+            Principal::System => (
+                "SELECT aggregate FROM cases WHERE id = $2 AND $1 = $1".to_owned(),
+                String::new(),
+            ),
+        };
+        let text: Option<String> = sqlx::query_scalar(&sql)
+            .bind(who)
+            .bind(id.to_string())
+            .fetch_optional(&self.reader)
+            .await?;
+        text.as_deref().map(parse_aggregate).transpose()
+    }
+
+    async fn citizen_cases(&self, citizen_id: Uuid) -> StoreResult<Vec<CaseAggregate>> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT aggregate FROM cases WHERE citizen_id = $1 ORDER BY received_at DESC",
+        )
+        .bind(citizen_id.to_string())
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter().map(|t| parse_aggregate(t)).collect()
+    }
+
+    async fn expired_requests(&self, today: NaiveDate) -> StoreResult<Vec<(Uuid, Uuid, i64)>> {
+        let rows: Vec<String> =
+            sqlx::query_scalar("SELECT aggregate FROM cases WHERE status = 'awaiting_citizen'")
+                .fetch_all(&self.reader)
+                .await?;
+        let mut expired = Vec::new();
+        for text in rows {
+            let case = parse_aggregate(&text)?;
+            for request in &case.requests {
+                if request.status == RequestStatus::Open && request.answer_due < today {
+                    expired.push((case.id, request.id, case.version));
+                }
+            }
+        }
+        Ok(expired)
+    }
+}
+
+impl SqlStore {
+    /// Writes a newly filed case with its frame, its first event, its documents and
+    /// its payment, and announces its `seq`.
+    async fn write_new_case(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        case: &CaseAggregate,
+        entry: HistoryEntry,
+        citizen_id: Uuid,
+    ) -> StoreResult<()> {
+        let aggregate = json(case);
+        insert_cases(tx, &[(case, citizen_id, &aggregate)]).await?;
+        self.write_frames(tx, &[(case, &aggregate)], false).await?;
+        let mut mirror = MirrorRows::default();
+        mirror.collect(case, vec![entry]);
+        // A new case's documents arrive with it, not as events.
+        mirror
+            .documents
+            .extend(case.documents.iter().map(|d| (case.id, d.clone())));
+        write_mirror(tx, &mirror).await?;
+        if let Some(fee) = &case.fee {
+            insert_payment(tx, case.id, fee, case.received_at).await?;
+        }
+        self.dialect.notify(tx, case.seq).await
+    }
+}
+
+/// Takes `count` numbers of an Aktenzeichen series and returns the last.
+async fn case_number_in(
+    tx: &mut Transaction<'static, Any>,
+    office_code: &str,
+    service_id: &str,
+    year: i32,
+    count: u32,
+) -> StoreResult<u32> {
+    let number: i64 = sqlx::query_scalar(
+        "INSERT INTO aktenzeichen_series (office_code, service_id, year, last_number) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (office_code, service_id, year) \
+         DO UPDATE SET last_number = aktenzeichen_series.last_number + $4 \
+         RETURNING last_number",
+    )
+    .bind(office_code)
+    .bind(service_id)
+    .bind(i64::from(year))
+    .bind(i64::from(count))
+    .fetch_one(&mut **tx)
+    .await?;
+    u32::try_from(number).map_err(|_| StoreError::Invalid("case number overflow".into()))
+}
+
+/// Inserts new cases (each with its citizen and its aggregate's JSON), many per
+/// statement.
+async fn insert_cases(
+    tx: &mut Transaction<'static, Any>,
+    cases: &[(&CaseAggregate, Uuid, &str)],
+) -> StoreResult<()> {
+    for chunk in cases.chunks(CASES_PER_INSERT) {
+        let mut sql = String::from(
+            "INSERT INTO cases (id, aktenzeichen, office_id, service_id, citizen_id, status, \
+             assignee_id, due_date, version, seq, received_at, aggregate) VALUES",
+        );
+        values_clause(&mut sql, chunk.len(), 12);
+        let mut args = AnyArguments::default();
+        for (case, citizen_id, text) in chunk {
+            let _ = args.add(case.id.to_string());
+            let _ = args.add(case.aktenzeichen.clone());
+            let _ = args.add(case.office_id.to_string());
+            let _ = args.add(case.service_id.clone());
+            let _ = args.add(citizen_id.to_string());
+            let _ = args.add(case.status.as_str().to_owned());
+            let _ = args.add(case.assignee.map(|a| a.to_string()));
+            let _ = args.add(case.due_date.to_string());
+            let _ = args.add(case.version);
+            let _ = args.add(case.seq);
+            let _ = args.add(ts(case.received_at));
+            let _ = args.add((*text).to_owned());
+        }
+        sqlx::query_with(&sql, args).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// A case's history as event rows: the case, the event's index within its version,
+/// the entry.
+fn history_rows(case: &CaseAggregate) -> impl Iterator<Item = (Uuid, i64, &HistoryEntry)> {
+    let mut last_version = 0;
+    let mut idx = 0;
+    case.history.iter().map(move |entry| {
+        if entry.version == last_version {
+            idx += 1;
+        } else {
+            last_version = entry.version;
+            idx = 0;
+        }
+        (case.id, idx, entry)
+    })
+}
+
+/// Writes the rows a group of changes collected (see [`MirrorRows`]).
+pub(super) async fn write_mirror(
+    tx: &mut Transaction<'static, Any>,
+    mirror: &MirrorRows,
+) -> StoreResult<()> {
+    let events: Vec<(Uuid, i64, &HistoryEntry)> = mirror
+        .events
+        .iter()
+        .map(|(case, idx, entry)| (*case, *idx, entry))
+        .collect();
+    insert_events(tx, &events).await?;
+    let documents: Vec<(Uuid, &DocumentMeta)> = mirror
+        .documents
+        .iter()
+        .map(|(case, d)| (*case, d))
+        .collect();
+    insert_documents(tx, &documents).await?;
+    for (case_id, decision) in &mirror.decisions {
+        insert_decision(tx, *case_id, decision).await?;
+    }
+    for (case_id, fee, at) in &mirror.payments {
+        sqlx::query(
+            "UPDATE payments SET status = $1, amount_cents = $2, updated_at = $3 \
+             WHERE case_id = $4",
+        )
+        .bind(wire_name(&fee.status))
+        .bind(fee.amount_cents)
+        .bind(ts(*at))
+        .bind(case_id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    }
+    for (seq, case_id, office_id) in &mirror.scope_exits {
+        sqlx::query("INSERT INTO scope_exits (seq, case_id, office_id) VALUES ($1, $2, $3)")
+            .bind(*seq)
+            .bind(case_id.to_string())
+            .bind(office_id.to_string())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Appends event rows, many per statement.
+async fn insert_events(
+    tx: &mut Transaction<'static, Any>,
+    events: &[(Uuid, i64, &HistoryEntry)],
+) -> StoreResult<()> {
+    for chunk in events.chunks(ROWS_PER_INSERT) {
+        let mut sql = String::from(
+            "INSERT INTO events (case_id, version, idx, seq, at, actor, command_id, kind, data) \
+             VALUES",
+        );
+        values_clause(&mut sql, chunk.len(), 9);
+        let mut args = AnyArguments::default();
+        for (case_id, idx, entry) in chunk {
+            let _ = args.add(case_id.to_string());
+            let _ = args.add(entry.version);
+            let _ = args.add(*idx);
+            let _ = args.add(entry.seq);
+            let _ = args.add(ts(entry.at));
+            let _ = args.add(json(&entry.actor));
+            let _ = args.add(entry.command_id.map(|c| c.to_string()));
+            let _ = args.add(entry.event.name().to_owned());
+            let _ = args.add(json(&entry.event));
+        }
+        sqlx::query_with(&sql, args).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Inserts document rows, many per statement.
+async fn insert_documents(
+    tx: &mut Transaction<'static, Any>,
+    documents: &[(Uuid, &DocumentMeta)],
+) -> StoreResult<()> {
+    for chunk in documents.chunks(ROWS_PER_INSERT) {
+        let mut sql = String::from(
+            "INSERT INTO documents (id, case_id, sha256, file_name, media_type, size, kind, \
+             from_citizen, uploaded_at) VALUES",
+        );
+        values_clause(&mut sql, chunk.len(), 9);
+        let mut args = AnyArguments::default();
+        for (case_id, d) in chunk {
+            let _ = args.add(d.id.to_string());
+            let _ = args.add(case_id.to_string());
+            let _ = args.add(d.sha256.clone());
+            let _ = args.add(d.file_name.clone());
+            let _ = args.add(d.media_type.clone());
+            let _ = args.add(d.size);
+            let _ = args.add(d.kind.clone());
+            let _ = args.add(d.from_citizen);
+            let _ = args.add(ts(d.uploaded_at));
+        }
+        sqlx::query_with(&sql, args).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+async fn insert_decision(
+    tx: &mut Transaction<'static, Any>,
+    case_id: Uuid,
+    decision: &Decision,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO decisions (case_id, outcome, letter_sha256, fee_cents, \
+         decided_at, decided_by, deemed_delivery, appeal_deadline) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(case_id.to_string())
+    .bind(wire_name(&decision.outcome))
+    .bind(decision.letter_sha256.clone())
+    .bind(decision.fee_cents)
+    .bind(ts(decision.decided_at))
+    .bind(decision.decided_by.to_string())
+    .bind(decision.deemed_delivery.to_string())
+    .bind(decision.appeal_deadline.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn insert_payment(
+    tx: &mut Transaction<'static, Any>,
+    case_id: Uuid,
+    fee: &Fee,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO payments (case_id, kassenzeichen, amount_cents, status, updated_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(case_id.to_string())
+    .bind(&fee.kassenzeichen)
+    .bind(fee.amount_cents)
+    .bind(wire_name(&fee.status))
+    .bind(ts(at))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,157 @@
+//! The tenant's settings (the delivery rule), its offices with the postal codes
+//! routed to them, and its service catalog.
+
+use async_trait::async_trait;
+use casedesk_domain::deadline::DeliveryRule;
+use casedesk_domain::wire::{OfficeInfo, ServiceDefinition};
+use chrono::Utc;
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, Row};
+use uuid::Uuid;
+
+use super::{SqlStore, json, parse_uuid, ts};
+use crate::store::prelude::*;
+use crate::store::{NewOffice, StoreError, StoreResult};
+
+/// The stored delivery rule, or the default where the tenant set none.
+pub(super) async fn read_delivery_rule(reader: &AnyPool) -> StoreResult<DeliveryRule> {
+    let text = sqlx::query_scalar::<_, String>(
+        "SELECT value FROM tenant_settings WHERE key = 'delivery_rule'",
+    )
+    .fetch_optional(reader)
+    .await?;
+    match text {
+        Some(text) => serde_json::from_str(&text)
+            .map_err(|e| StoreError::Corrupt(format!("delivery rule: {e}"))),
+        None => Ok(DeliveryRule::default()),
+    }
+}
+
+pub(super) fn office_of_row(row: &AnyRow) -> StoreResult<OfficeInfo> {
+    Ok(OfficeInfo {
+        id: parse_uuid(&row.try_get::<String, _>("id")?)?,
+        code: row.try_get("code")?,
+        name: row.try_get("name")?,
+    })
+}
+
+impl SqlStore {
+    pub(super) async fn choose_office(&self, postal_code: &str) -> StoreResult<OfficeInfo> {
+        let rows = sqlx::query("SELECT id, code, name, postal_codes FROM offices ORDER BY code")
+            .fetch_all(&self.reader)
+            .await?;
+        let mut fallback = None;
+        for row in &rows {
+            let codes: String = row.try_get("postal_codes")?;
+            if codes.split(',').any(|c| c.trim() == postal_code) {
+                return office_of_row(row);
+            }
+            if codes.trim().is_empty() && fallback.is_none() {
+                fallback = Some(row);
+            }
+        }
+        match fallback.or(rows.first()) {
+            Some(row) => office_of_row(row),
+            None => Err(StoreError::Invalid("no office is configured".into())),
+        }
+    }
+}
+
+#[async_trait]
+impl CatalogStore for SqlStore {
+    async fn delivery_rule(&self) -> StoreResult<DeliveryRule> {
+        Ok(*self.delivery_rule.read().expect("delivery rule lock"))
+    }
+
+    async fn set_delivery_rule(&self, rule: DeliveryRule) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO tenant_settings (key, value) VALUES ('delivery_rule', $1) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(json(&rule))
+        .execute(&self.writer)
+        .await?;
+        *self.delivery_rule.write().expect("delivery rule lock") = rule;
+        Ok(())
+    }
+
+    async fn create_office(&self, office: NewOffice) -> StoreResult<OfficeInfo> {
+        if !casedesk_domain::aktenzeichen::is_valid_office_code(&office.code) {
+            return Err(StoreError::Invalid(
+                "office code must be two to four digits".into(),
+            ));
+        }
+        let id = Uuid::now_v7();
+        let result = sqlx::query(
+            "INSERT INTO offices (id, code, name, postal_codes, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id.to_string())
+        .bind(&office.code)
+        .bind(&office.name)
+        .bind(office.postal_codes.join(","))
+        .bind(ts(Utc::now()))
+        .execute(&self.writer)
+        .await;
+        match result {
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(StoreError::Conflict(
+                format!("office {} exists", office.code),
+            )),
+            Err(e) => Err(e.into()),
+            Ok(_) => Ok(OfficeInfo {
+                id,
+                code: office.code,
+                name: office.name,
+            }),
+        }
+    }
+
+    async fn offices(&self) -> StoreResult<Vec<OfficeInfo>> {
+        let rows = sqlx::query("SELECT id, code, name FROM offices ORDER BY code")
+            .fetch_all(&self.reader)
+            .await?;
+        rows.iter().map(office_of_row).collect()
+    }
+
+    async fn upsert_service(&self, service: &ServiceDefinition) -> StoreResult<()> {
+        if !casedesk_domain::aktenzeichen::is_valid_service_code(&service.id) {
+            return Err(StoreError::Invalid(
+                "service id must be two to four capital letters".into(),
+            ));
+        }
+        sqlx::query(
+            "INSERT INTO services (id, definition, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (id) DO UPDATE SET definition = excluded.definition, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(&service.id)
+        .bind(json(service))
+        .bind(ts(Utc::now()))
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    async fn services(&self) -> StoreResult<Vec<ServiceDefinition>> {
+        let rows = sqlx::query("SELECT definition FROM services ORDER BY id")
+            .fetch_all(&self.reader)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                serde_json::from_str(&row.try_get::<String, _>("definition")?)
+                    .map_err(|e| StoreError::Corrupt(format!("service: {e}")))
+            })
+            .collect()
+    }
+
+    async fn service(&self, id: &str) -> StoreResult<Option<ServiceDefinition>> {
+        let row = sqlx::query("SELECT definition FROM services WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.reader)
+            .await?;
+        row.map(|row| {
+            serde_json::from_str(&row.try_get::<String, _>("definition")?)
+                .map_err(|e| StoreError::Corrupt(format!("service: {e}")))
+        })
+        .transpose()
+    }
+}
