@@ -37,7 +37,7 @@ use crate::{Desk, Session};
 pub struct BootstrapTimings {
     /// From the request to the committed cursor.
     pub total_ms: u64,
-    /// Parsing lines into inbox rows and compressing them (blocking pool).
+    /// Unpacking case frames and reading their inbox rows (blocking pool).
     pub parse_ms: u64,
     /// Writing batches to SQLite (rows, JSON, search index) and committing.
     pub write_ms: u64,
