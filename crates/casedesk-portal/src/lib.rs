@@ -1,15 +1,14 @@
 //! The Casedesk portal: the system of record.
 //!
-//! It stores cases (SQLite or PostgreSQL, see [`store`]) and documents (local disk or
-//! S3, see [`blobs`]), serves the office sync API desktop clients pull from and the
-//! citizen API the service portal submits through (see [`api`]), and runs the
-//! operator's command line (see `main.rs`).
+//! It keeps cases (SQLite or PostgreSQL) and documents (local disk or S3) through the
+//! `casedesk-portal-store` crate, re-exported here as [`store`] and [`blobs`]; serves
+//! the office sync API desktop clients pull from and the citizen API the service
+//! portal submits through (see [`api`]); and runs the operator's command line (see
+//! `main.rs`), which builds the demo tenant through the `casedesk-demo` crate.
 
 pub mod api;
 pub mod auth;
-pub mod blobs;
+pub use casedesk_portal_store::blobs;
 pub mod config;
-pub mod demo;
-pub mod seed;
 pub mod server;
-pub mod store;
+pub use casedesk_portal_store as store;

@@ -7,11 +7,12 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
+use casedesk_demo as demo;
 use casedesk_domain::deadline::{Period, period_end};
 use casedesk_domain::lifecycle::Role;
 use casedesk_portal::config::{Config, LogFormat};
 use casedesk_portal::store::NewUser;
-use casedesk_portal::{auth, demo, seed, server};
+use casedesk_portal::{auth, server};
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
@@ -164,7 +165,7 @@ async fn main() -> anyhow::Result<()> {
                 .clone()
                 .unwrap_or_else(|| format!("http://{address}"));
             if demo && state.db.is_empty().await? {
-                let logins = demo::create_demo_tenant(&state).await?;
+                let logins = demo::create_demo_tenant(&stores(&state)).await?;
                 println!("Casedesk demo tenant created.");
                 println!("Portal:   {base}");
                 println!("OpenAPI:  {base}/api/openapi.json");
@@ -235,11 +236,19 @@ async fn main() -> anyhow::Result<()> {
             init_logging(config.log_format);
             let state = server::open_state(config).await?;
             if state.db.is_empty().await? {
-                demo::create_demo_tenant(&state).await?;
+                demo::create_demo_tenant(&stores(&state)).await?;
             }
-            let report = seed::seed_cases(&state, cases).await?;
+            let report = demo::seed_cases(&stores(&state), cases).await?;
             println!("{report}");
         }
     }
     Ok(())
+}
+
+/// What the demo tenant and the seeder write to.
+fn stores(state: &casedesk_portal::api::AppState) -> demo::Stores<'_> {
+    demo::Stores {
+        db: state.db.as_ref(),
+        blobs: &state.blobs,
+    }
 }

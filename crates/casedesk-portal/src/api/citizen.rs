@@ -116,7 +116,7 @@ async fn register(
     check_registration(&registration)?;
     let hash = auth::hash_password_blocking(registration.password.clone())
         .await
-        .map_err(|e| ApiError::bad_request("invalid", e))?;
+        .map_err(ApiError::internal)?;
     let citizen = state
         .db
         .create_citizen(NewCitizen {

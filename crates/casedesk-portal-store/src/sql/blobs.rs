@@ -6,8 +6,8 @@ use async_trait::async_trait;
 use chrono::Utc;
 
 use super::{SqlStore, ts};
-use crate::store::prelude::*;
-use crate::store::{BlobRecord, Principal, StoreResult};
+use crate::prelude::*;
+use crate::{BlobRecord, Principal, StoreResult};
 
 #[async_trait]
 impl BlobIndex for SqlStore {

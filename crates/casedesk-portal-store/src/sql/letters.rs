@@ -8,8 +8,8 @@ use sqlx::{Any, Row, Transaction};
 use uuid::Uuid;
 
 use super::{SqlStore, parse_ts, ts};
-use crate::store::prelude::*;
-use crate::store::{StaffUser, StoreResult, StoredLetterhead, StoredLetters, StoredTemplate};
+use crate::prelude::*;
+use crate::{StaffUser, StoreResult, StoredLetterhead, StoredLetters, StoredTemplate};
 
 /// Appends a change of a letter setting to the append-only `letter_changes` record.
 async fn record_letter_change(

@@ -1,368 +1,35 @@
-//! The demo tenant: a town hall with a main office and two branch offices, their
-//! staff, six services, about 150 citizens and some 300 cases in every state.
-//!
-//! Everything goes through the same store functions the APIs use: applications are
-//! filed with [`Database::submit_application`] and every later step is a real command
-//! by the right person (the caseworker of the case's office, a team lead, the
-//! citizen, or the system jobs) through [`Database::apply_command`]. Attachments and
-//! decision letters are real files in the blob store. So the demo shows exactly what
-//! the portal would hold after two months of use, and a command the domain refuses
-//! stops the demo with an error instead of leaving quietly inconsistent data.
-//!
-//! Passwords are hashed once per kind (Argon2 is slow on purpose) and the scans and
-//! photos come from a small pool, which keeps creating the tenant to a few seconds.
+//! The demo cases' lives: which fate each case meets (decided, waiting for the
+//! citizen, withdrawn, …), planned over the last two months, and each one played
+//! through as real commands by the right person.
 
-use std::collections::{HashMap, HashSet};
-use std::fmt;
-use std::time::Instant;
+use std::collections::HashMap;
 
-use anyhow::{Context, anyhow, bail, ensure};
+use anyhow::{Context, anyhow, bail};
 use casedesk_domain::aggregate::{DocumentMeta, Priority, RequestStatus, RequestedItem, Verdict};
 use casedesk_domain::command::{Command, CommandAnswer, CommandKind};
-use casedesk_domain::lifecycle::{CaseStatus, Outcome, Role};
+use casedesk_domain::lifecycle::{CaseStatus, Outcome};
 use casedesk_domain::wire::{OfficeInfo, ServiceDefinition};
 use casedesk_domain::{CaseAggregate, file_name};
 use chrono::{DateTime, Duration, Utc};
+use rand::Rng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
 use uuid::Uuid;
 
-use crate::api::AppState;
-use crate::blobs::{Accepted, name_for_content};
-use crate::store::{
-    Application, Citizen, Database, NewCitizen, NewOffice, NewUser, Principal, StaffUser,
-};
+use crate::Stores;
+use casedesk_portal_store::blobs::{Accepted, name_for_content};
+use casedesk_portal_store::{Application, Citizen, Database, Principal, StaffUser};
 
-pub mod attachments;
-pub mod documents;
-pub mod names;
-pub mod services;
-pub mod texts;
-pub mod timeline;
+use crate::attachments::{AttachmentSpec, Rendering, attachment_for};
+use crate::names::Person;
+use crate::tenant::Staff;
+use crate::texts::pick;
+use crate::timeline::{Timeline, morning_of};
+use crate::{names, services, texts};
 
-pub use documents::{jpeg_photo, pdf_document, png_scan};
-pub use services::demo_services;
-
-use attachments::{AttachmentSpec, Rendering, attachment_for};
-use names::Person;
-use texts::pick;
-use timeline::{Timeline, morning_of};
-
-/// Every demo staff member's password.
-pub const DEMO_PASSWORD: &str = "demo-casedesk";
-
-/// Every demo citizen's password (for trying the citizen API).
-pub const CITIZEN_PASSWORD: &str = "buerger-demo-2026";
-
-/// The fixed seed that makes the demo tenant the same every time.
-const DEMO_SEED: u64 = 0x00CA_5EDE_5C00_2026;
-
-/// How many citizens and cases the demo tenant gets.
-const DEMO_CITIZENS: usize = 150;
-
-/// One staff login of the demo tenant, as printed on start.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DemoLogin {
-    pub user: String,
-    pub password: String,
-    pub role: Role,
-    /// The name of the user's (first) office.
-    pub office: String,
-}
-
-impl fmt::Display for DemoLogin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} / {}  ({}, {})",
-            self.user,
-            self.password,
-            self.role.as_str(),
-            self.office
-        )
-    }
-}
-
-/// An office of the demo tenant.
-pub struct DemoOffice {
-    pub code: &'static str,
-    pub name: &'static str,
-    pub postal_codes: &'static [&'static str],
-}
-
-/// The main office (fallback for every postal code) and two branch offices.
-pub const DEMO_OFFICES: &[DemoOffice] = &[
-    DemoOffice {
-        code: "32",
-        name: "Bürgerbüro Rathaus",
-        postal_codes: &[],
-    },
-    DemoOffice {
-        code: "321",
-        name: "Bürgerbüro Dankersen",
-        postal_codes: &[names::POSTAL_DANKERSEN],
-    },
-    DemoOffice {
-        code: "322",
-        name: "Bürgerbüro Todtenhausen",
-        postal_codes: &[names::POSTAL_TODTENHAUSEN],
-    },
-];
-
-/// A staff member of the demo tenant.
-pub struct DemoStaff {
-    pub login: &'static str,
-    pub display_name: &'static str,
-    pub role: Role,
-    /// Office codes; the first is the one printed with the login.
-    pub offices: &'static [&'static str],
-}
-
-const fn staff(
-    login: &'static str,
-    display_name: &'static str,
-    role: Role,
-    offices: &'static [&'static str],
-) -> DemoStaff {
-    DemoStaff {
-        login,
-        display_name,
-        role,
-        offices,
-    }
-}
-
-/// The demo staff, in the order the logins are printed. The desktop demo logs in as
-/// the first one, a caseworker of the main office.
-pub const DEMO_STAFF: &[DemoStaff] = &[
-    staff("a.becker", "Anna Becker", Role::Caseworker, &["32"]),
-    staff("m.schulz", "Markus Schulz", Role::Caseworker, &["32"]),
-    staff("t.hoffmann", "Tobias Hoffmann", Role::Caseworker, &["32"]),
-    staff("s.wagner", "Sabine Wagner", Role::Caseworker, &["32"]),
-    staff("j.koch", "Julia Koch", Role::Caseworker, &["32"]),
-    staff("l.richter", "Lena Richter", Role::Caseworker, &["32"]),
-    staff("p.wolf", "Peter Wolf", Role::Caseworker, &["321"]),
-    staff("n.schroeder", "Nina Schröder", Role::Caseworker, &["321"]),
-    staff("f.neumann", "Frank Neumann", Role::Caseworker, &["322"]),
-    staff("e.kaya", "Emine Kaya", Role::Caseworker, &["322"]),
-    staff("k.schneider", "Katrin Schneider", Role::TeamLead, &["32"]),
-    // Leads both branch offices and stands in for the main office's team lead.
-    staff(
-        "h.zimmermann",
-        "Holger Zimmermann",
-        Role::TeamLead,
-        &["321", "322", "32"],
-    ),
-    staff("d.krueger", "Dirk Krüger", Role::Admin, &["32"]),
-];
-
-/// Hashes a password on the blocking pool.
-async fn hash(password: &str) -> anyhow::Result<String> {
-    crate::auth::hash_password_blocking(password.to_owned())
-        .await
-        .map_err(|e| anyhow!("hashing a demo password: {e}"))
-}
-
-/// The staff of the tenant, for finding the right actor for a case.
-pub struct Staff {
-    pub users: Vec<StaffUser>,
-}
-
-impl Staff {
-    fn in_office(&self, office_id: Uuid, role: Role) -> Vec<&StaffUser> {
-        self.users
-            .iter()
-            .filter(|u| u.role == role && u.offices.iter().any(|o| o.id == office_id))
-            .collect()
-    }
-
-    /// A caseworker of the office.
-    pub fn caseworker(&self, office_id: Uuid, rng: &mut impl Rng) -> anyhow::Result<&StaffUser> {
-        self.in_office(office_id, Role::Caseworker)
-            .choose(rng)
-            .copied()
-            .ok_or_else(|| anyhow!("office {office_id} has no caseworker"))
-    }
-
-    /// A caseworker of the office other than `not`.
-    fn colleague(
-        &self,
-        office_id: Uuid,
-        not: Uuid,
-        rng: &mut impl Rng,
-    ) -> anyhow::Result<&StaffUser> {
-        let others: Vec<_> = self
-            .in_office(office_id, Role::Caseworker)
-            .into_iter()
-            .filter(|u| u.id != not)
-            .collect();
-        others
-            .choose(rng)
-            .copied()
-            .ok_or_else(|| anyhow!("office {office_id} has only one caseworker"))
-    }
-
-    /// A team lead of the office.
-    pub fn team_lead(&self, office_id: Uuid, rng: &mut impl Rng) -> anyhow::Result<&StaffUser> {
-        self.in_office(office_id, Role::TeamLead)
-            .choose(rng)
-            .copied()
-            .ok_or_else(|| anyhow!("office {office_id} has no team lead"))
-    }
-
-    /// A team lead who belongs to both offices (to hand a case over).
-    fn team_lead_of_both(&self, a: Uuid, b: Uuid) -> anyhow::Result<&StaffUser> {
-        self.users
-            .iter()
-            .find(|u| {
-                u.role == Role::TeamLead
-                    && u.offices.iter().any(|o| o.id == a)
-                    && u.offices.iter().any(|o| o.id == b)
-            })
-            .ok_or_else(|| anyhow!("no team lead belongs to offices {a} and {b}"))
-    }
-}
-
-/// Creates the demo tenant on an empty database and returns the staff logins, the
-/// main office's caseworker `a.becker` first.
-pub async fn create_demo_tenant(state: &AppState) -> anyhow::Result<Vec<DemoLogin>> {
-    let started = Instant::now();
-    let db = &state.db;
-    ensure!(
-        db.is_empty().await?,
-        "the demo tenant can only be created in an empty database"
-    );
-    let mut offices = Vec::new();
-    for office in DEMO_OFFICES {
-        offices.push(
-            db.create_office(NewOffice {
-                code: office.code.to_owned(),
-                name: office.name.to_owned(),
-                postal_codes: office
-                    .postal_codes
-                    .iter()
-                    .map(|c| (*c).to_owned())
-                    .collect(),
-            })
-            .await
-            .with_context(|| format!("creating office {}", office.code))?,
-        );
-    }
-
-    // Argon2 is deliberately slow: hash each password once, both at the same time.
-    let (staff_hash, citizen_hash) = tokio::try_join!(hash(DEMO_PASSWORD), hash(CITIZEN_PASSWORD))?;
-
-    let mut users = Vec::new();
-    let mut logins = Vec::new();
-    for member in DEMO_STAFF {
-        let user = db
-            .create_user(NewUser {
-                name: member.login.to_owned(),
-                display_name: member.display_name.to_owned(),
-                role: member.role,
-                password_hash: staff_hash.clone(),
-                office_codes: member.offices.iter().map(|c| (*c).to_owned()).collect(),
-            })
-            .await
-            .with_context(|| format!("creating user {}", member.login))?;
-        logins.push(DemoLogin {
-            user: user.name.clone(),
-            password: DEMO_PASSWORD.to_owned(),
-            role: user.role,
-            office: user
-                .offices
-                .first()
-                .map(|o| o.name.clone())
-                .unwrap_or_default(),
-        });
-        users.push(user);
-    }
-
-    let services = demo_services();
-    for service in &services {
-        db.upsert_service(service)
-            .await
-            .with_context(|| format!("creating service {}", service.id))?;
-    }
-
-    let mut rng = StdRng::seed_from_u64(DEMO_SEED);
-    let citizens = create_citizens(db.as_ref(), &citizen_hash, DEMO_CITIZENS, &mut rng).await?;
-
-    let tenant = Tenant {
-        state,
-        offices,
-        staff: Staff { users },
-        services: services.into_iter().map(|s| (s.id.clone(), s)).collect(),
-        images: tokio::sync::Mutex::new(HashMap::new()),
-    };
-    let end = Utc::now() - Duration::minutes(10);
-    let plan = plan_cases(&citizens, end, &mut rng);
-    let mut statuses: HashMap<CaseStatus, u32> = HashMap::new();
-    for (i, planned) in plan.iter().enumerate() {
-        let mut case_rng =
-            StdRng::seed_from_u64(DEMO_SEED ^ (i as u64 + 1).wrapping_mul(0x9E37_79B9));
-        let status = tenant
-            .run_case(planned, end, &mut case_rng)
-            .await
-            .with_context(|| format!("demo case {} ({:?})", i + 1, planned.fate))?;
-        *statuses.entry(status).or_default() += 1;
-    }
-    // Every demo office has enough cases for its dictionary: train them now, so the
-    // first bootstrap gets every case as a stored frame.
-    db.maintain_frames()
-        .await
-        .context("training dictionaries and writing case frames")?;
-    tracing::info!(
-        cases = plan.len(),
-        citizens = citizens.len(),
-        ?statuses,
-        elapsed_ms = started.elapsed().as_millis() as u64,
-        "demo tenant created"
-    );
-    Ok(logins)
-}
-
-/// Registers `count` citizens with unique `vorname.nachname@example.org` addresses.
-async fn create_citizens(
-    db: &dyn Database,
-    password_hash: &str,
-    count: usize,
-    rng: &mut StdRng,
-) -> anyhow::Result<Vec<Citizen>> {
-    let mut taken = HashSet::new();
-    let mut citizens = Vec::with_capacity(count);
-    for _ in 0..count {
-        let postal_code = names::postal_code(rng);
-        let person = Person::draw(rng, postal_code);
-        let local = person.email_local_part();
-        let mut email = format!("{local}@example.org");
-        let mut n = 2;
-        while !taken.insert(email.clone()) {
-            email = format!("{local}{n}@example.org");
-            n += 1;
-        }
-        citizens.push(
-            db.create_citizen(NewCitizen {
-                email,
-                password_hash: password_hash.to_owned(),
-                given_name: person.given_name,
-                family_name: person.family_name,
-                street: person.street,
-                postal_code: person.postal_code,
-                city: names::CITY.to_owned(),
-                phone: person.phone,
-            })
-            .await
-            .context("creating a demo citizen")?,
-        );
-    }
-    Ok(citizens)
-}
-
-/// How a withdrawn case got as far as it did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Stage {
+/// How a withdrawn case got as far as it did.
+pub(crate) enum Stage {
     Submitted,
     InReview,
     AwaitingCitizen,
@@ -370,7 +37,7 @@ enum Stage {
 
 /// Where a demo case ends up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Fate {
+pub(crate) enum Fate {
     Submitted,
     InReview,
     AwaitingCitizen,
@@ -381,7 +48,7 @@ enum Fate {
 
 /// Rarer turns a case takes on its way, so the demo shows them too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Twist {
+pub(crate) enum Twist {
     None,
     /// A team lead hands the case to a branch office.
     Transfer,
@@ -394,16 +61,16 @@ enum Twist {
 }
 
 #[derive(Debug, Clone)]
-struct PlannedCase {
-    fate: Fate,
-    twist: Twist,
-    service_id: &'static str,
-    citizen: Citizen,
-    received_at: DateTime<Utc>,
+pub(crate) struct PlannedCase {
+    pub(crate) fate: Fate,
+    pub(crate) twist: Twist,
+    pub(crate) service_id: &'static str,
+    pub(crate) citizen: Citizen,
+    pub(crate) received_at: DateTime<Utc>,
 }
 
 /// How many cases end in each state, with the range of their age in days.
-const FATES: &[(Fate, usize, f64, f64)] = &[
+pub(crate) const FATES: &[(Fate, usize, f64, f64)] = &[
     (Fate::Submitted, 34, 0.05, 4.0),
     // Older unclaimed cases, most of them past their processing deadline.
     (Fate::Submitted, 12, 4.0, 14.0),
@@ -420,7 +87,11 @@ const FATES: &[(Fate, usize, f64, f64)] = &[
     (Fate::Withdrawn(Stage::AwaitingCitizen), 8, 5.0, 50.0),
 ];
 
-fn plan_cases(citizens: &[Citizen], end: DateTime<Utc>, rng: &mut StdRng) -> Vec<PlannedCase> {
+pub(crate) fn plan_cases(
+    citizens: &[Citizen],
+    end: DateTime<Utc>,
+    rng: &mut StdRng,
+) -> Vec<PlannedCase> {
     let main: Vec<&Citizen> = citizens
         .iter()
         .filter(|c| c.postal_code == names::POSTAL_MAIN)
@@ -469,12 +140,12 @@ fn plan_cases(citizens: &[Citizen], end: DateTime<Utc>, rng: &mut StdRng) -> Vec
 
 /// What the scenario runner needs: the store, the tenant's offices, staff and
 /// services, and the pool of scans and photos already stored.
-struct Tenant<'a> {
-    state: &'a AppState,
-    offices: Vec<OfficeInfo>,
-    staff: Staff,
-    services: HashMap<String, ServiceDefinition>,
-    images: tokio::sync::Mutex<HashMap<Rendering, Accepted>>,
+pub(crate) struct Tenant<'a> {
+    pub(crate) state: Stores<'a>,
+    pub(crate) offices: Vec<OfficeInfo>,
+    pub(crate) staff: Staff,
+    pub(crate) services: HashMap<String, ServiceDefinition>,
+    pub(crate) images: tokio::sync::Mutex<HashMap<Rendering, Accepted>>,
 }
 
 /// One case being played through.
@@ -487,7 +158,7 @@ struct CaseRun<'t> {
 
 impl Tenant<'_> {
     fn db(&self) -> &dyn Database {
-        self.state.db.as_ref()
+        self.state.db
     }
 
     fn office_name(&self, office_id: Uuid) -> &str {
@@ -536,7 +207,7 @@ impl Tenant<'_> {
         at: DateTime<Utc>,
         seed: u64,
     ) -> anyhow::Result<DocumentMeta> {
-        let applicant = crate::store::applicant_of(citizen);
+        let applicant = casedesk_portal_store::applicant_of(citizen);
         let spec = attachment_for(kind, &applicant, form, at.date_naive(), seed);
         let uploader = Principal::Citizen(citizen.clone());
         let accepted = self.store_attachment(&spec, &uploader).await?;
@@ -555,7 +226,7 @@ impl Tenant<'_> {
     }
 
     /// Files the planned application and plays it to its fate; returns the final status.
-    async fn run_case(
+    pub(crate) async fn run_case(
         &self,
         planned: &PlannedCase,
         end: DateTime<Utc>,
@@ -1074,248 +745,4 @@ fn demo_letters() -> &'static (casedesk_letters::TemplateSet, casedesk_letters::
             casedesk_letters::Letterhead::demo(),
         )
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::Config;
-
-    /// Opens a fresh SQLite store in a temporary directory.
-    pub(crate) async fn fresh_state() -> (tempfile::TempDir, AppState) {
-        let dir = tempfile::tempdir().unwrap();
-        let state = crate::server::open_state(Config {
-            data_dir: dir.path().to_path_buf(),
-            ..Config::default()
-        })
-        .await
-        .unwrap();
-        (dir, state)
-    }
-
-    /// Every case visible to a team lead who belongs to all offices.
-    pub(crate) async fn all_cases(state: &AppState, after: i64) -> Vec<CaseAggregate> {
-        let (lead, _) = state
-            .db
-            .user_credentials("h.zimmermann")
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(lead.offices.len(), DEMO_OFFICES.len());
-        let mut cases = Vec::new();
-        let mut cursor = after;
-        loop {
-            let page = state.db.changes(&lead, cursor, 5000).await.unwrap();
-            cases.extend(
-                page.changes
-                    .iter()
-                    .map(|raw| serde_json::from_str::<CaseAggregate>(raw).unwrap()),
-            );
-            cursor = page.next_cursor;
-            if !page.has_more {
-                break;
-            }
-        }
-        cases
-    }
-
-    #[test]
-    fn logins_print_user_password_role_and_office() {
-        let login = DemoLogin {
-            user: "k.schneider".into(),
-            password: DEMO_PASSWORD.into(),
-            role: Role::TeamLead,
-            office: "Bürgerbüro Rathaus".into(),
-        };
-        assert_eq!(
-            login.to_string(),
-            "k.schneider / demo-casedesk  (team_lead, Bürgerbüro Rathaus)"
-        );
-    }
-
-    #[test]
-    fn the_roster_starts_with_a_main_office_caseworker_and_staffs_every_office() {
-        assert_eq!(DEMO_STAFF[0].login, "a.becker");
-        assert_eq!(DEMO_STAFF[0].role, Role::Caseworker);
-        assert_eq!(DEMO_STAFF[0].offices, ["32"]);
-        for office in DEMO_OFFICES {
-            let caseworkers = DEMO_STAFF
-                .iter()
-                .filter(|s| s.role == Role::Caseworker && s.offices.contains(&office.code))
-                .count();
-            let leads = DEMO_STAFF
-                .iter()
-                .filter(|s| s.role == Role::TeamLead && s.offices.contains(&office.code))
-                .count();
-            assert!(caseworkers >= 2 && leads >= 1, "{}", office.code);
-        }
-        let fates: usize = FATES.iter().map(|f| f.1).sum();
-        assert_eq!(fates, 300);
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn the_demo_tenant_has_cases_in_every_state() {
-        let (_dir, state) = fresh_state().await;
-        let started = Instant::now();
-        let logins = create_demo_tenant(&state).await.unwrap();
-        let elapsed = started.elapsed();
-        eprintln!("create_demo_tenant took {elapsed:?}");
-
-        assert_eq!(
-            logins[0].to_string(),
-            "a.becker / demo-casedesk  (caseworker, Bürgerbüro Rathaus)"
-        );
-        assert_eq!(logins.len(), DEMO_STAFF.len());
-        assert!(logins.iter().any(|l| l.role == Role::Admin));
-
-        let cases = all_cases(&state, 0).await;
-        assert!(cases.len() >= 250, "{} cases", cases.len());
-        for status in CaseStatus::ALL {
-            let n = cases.iter().filter(|c| c.status == status).count();
-            assert!(n > 0, "no case is {status:?}");
-        }
-        for outcome in [Outcome::Approved, Outcome::Rejected, Outcome::Partial] {
-            assert!(
-                cases
-                    .iter()
-                    .any(|c| c.decision.as_ref().is_some_and(|d| d.outcome == outcome)),
-                "no decision {outcome:?}"
-            );
-        }
-        // Decision letters are real Bescheide: valid PDF naming the case, the
-        // applicant and the court.
-        let decided = cases
-            .iter()
-            .find(|c| {
-                c.decision
-                    .as_ref()
-                    .is_some_and(|d| d.letter_sha256.is_some())
-            })
-            .expect("a decided case with a letter");
-        let sha = decided
-            .decision
-            .as_ref()
-            .unwrap()
-            .letter_sha256
-            .clone()
-            .unwrap();
-        let mut reading = state.blobs.get(&sha, None).await.unwrap();
-        let mut pdf = Vec::new();
-        while let Some(chunk) = futures::StreamExt::next(&mut reading.body).await {
-            pdf.extend_from_slice(&chunk.unwrap());
-        }
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("bescheid.pdf");
-        std::fs::write(&path, &pdf).unwrap();
-        let check = std::process::Command::new("qpdf")
-            .arg("--check")
-            .arg(&path)
-            .output()
-            .unwrap();
-        assert!(
-            check.status.success(),
-            "{}",
-            String::from_utf8_lossy(&check.stdout)
-        );
-        let text = std::process::Command::new("pdftotext")
-            .arg(&path)
-            .arg("-")
-            .output()
-            .unwrap();
-        let text = String::from_utf8(text.stdout).unwrap();
-        assert!(text.contains(&decided.aktenzeichen), "{text}");
-        assert!(text.contains(&decided.applicant.full_name()), "{text}");
-        assert!(text.contains("Verwaltungsgericht Minden"), "{text}");
-
-        // Every office has work, and some open cases are past their deadline.
-        for office in state.db.offices().await.unwrap() {
-            assert!(
-                cases.iter().any(|c| c.office_id == office.id),
-                "{} has no cases",
-                office.name
-            );
-        }
-        let today = Utc::now().date_naive();
-        assert!(
-            cases
-                .iter()
-                .any(|c| c.status.is_open() && c.computed_due_date(today) < today)
-        );
-        // Waiting cases keep a deadline in the future, so the expiry job leaves them.
-        for case in cases
-            .iter()
-            .filter(|c| c.status == CaseStatus::AwaitingCitizen)
-        {
-            assert!(
-                case.requests
-                    .iter()
-                    .any(|r| r.status == RequestStatus::Open && r.answer_due > today)
-            );
-        }
-        assert!(state.db.expired_requests(today).await.unwrap().is_empty());
-        assert!(cases.iter().any(|c| !c.notes.is_empty()));
-        assert!(
-            cases
-                .iter()
-                .any(|c| c.messages.iter().any(|m| m.from_citizen))
-        );
-        assert!(cases.iter().any(|c| {
-            c.requests
-                .iter()
-                .any(|r| r.status == RequestStatus::Expired)
-        }));
-        assert!(cases.iter().any(|c| c.due_date_override.is_some()));
-        assert!(cases.iter().any(|c| {
-            c.documents.iter().any(|d| {
-                d.review
-                    .as_ref()
-                    .is_some_and(|r| r.verdict == Verdict::Rejected && r.reason.is_some())
-            })
-        }));
-
-        // Times lie between receipt and now, in order.
-        let now = Utc::now();
-        for case in &cases {
-            let mut last = case.received_at;
-            for entry in &case.history {
-                assert!(entry.at >= last && entry.at <= now, "{}", case.aktenzeichen);
-                last = entry.at;
-            }
-        }
-
-        // Letters and attachments are real, readable files.
-        let citizen_case = cases
-            .iter()
-            .find(|c| c.decision.is_some())
-            .expect("decided cases exist");
-        let sha = citizen_case
-            .decision
-            .as_ref()
-            .unwrap()
-            .letter_sha256
-            .clone()
-            .unwrap();
-        let reading = state.blobs.get(&sha, Some(0..5)).await.unwrap();
-        assert_eq!(reading.range, 0..5);
-        let media = state
-            .db
-            .readable_blob(&Principal::System, &sha)
-            .await
-            .unwrap();
-        assert_eq!(media.as_deref(), Some("application/pdf"));
-        let media_types: HashSet<&str> = cases
-            .iter()
-            .flat_map(|c| c.documents.iter().map(|d| d.media_type.as_str()))
-            .collect();
-        for media_type in ["application/pdf", "image/png", "image/jpeg"] {
-            assert!(media_types.contains(media_type), "no {media_type} document");
-        }
-        let (_, hash) = state
-            .db
-            .citizen_credentials(&citizen_case.applicant.email)
-            .await
-            .unwrap()
-            .unwrap();
-        assert!(crate::auth::verify_password(CITIZEN_PASSWORD, &hash));
-    }
 }

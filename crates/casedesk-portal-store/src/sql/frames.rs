@@ -21,7 +21,7 @@ use sqlx::{Any, Arguments, Row, Transaction};
 use uuid::Uuid;
 
 use super::{SqlStore, placeholders, ts, values_clause};
-use crate::store::{StoreError, StoreResult};
+use crate::{StoreError, StoreResult};
 
 /// Frames per upsert statement (two parameters each).
 const FRAMES_PER_STATEMENT: usize = 100;

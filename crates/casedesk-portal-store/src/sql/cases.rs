@@ -19,10 +19,10 @@ use uuid::Uuid;
 use super::{
     ROWS_PER_INSERT, SqlStore, is_unique_violation, json, take_seq, ts, values_clause, wire_name,
 };
-use crate::store::command_group::MirrorRows;
-use crate::store::dialect::SCOPE_OF_USER;
-use crate::store::prelude::*;
-use crate::store::{
+use crate::command_group::MirrorRows;
+use crate::dialect::SCOPE_OF_USER;
+use crate::prelude::*;
+use crate::{
     Application, Principal, StoreError, StoreResult, kassenzeichen_for, new_case_of,
     parse_aggregate,
 };

@@ -1,4 +1,9 @@
-//! Storage of the system of record, behind one [`Database`] trait made of one trait
+//! Storage of the Casedesk portal, the system of record: cases, accounts and tenant
+//! settings in a database behind the [`Database`] trait, documents in the blob store
+//! ([`blobs`]: local disk or S3), and password hashes ([`passwords`]). The portal's
+//! server and the demo tenant both build on this crate, so neither needs the other.
+//!
+//! The database is one [`Database`] trait made of one trait
 //! per topic: [`AccountStore`] (staff, citizens, sessions, login throttling),
 //! [`CatalogStore`] (tenant settings, offices, services), [`LetterStore`] (letter
 //! templates and letterhead), [`BlobIndex`] (which documents exist and who may read
@@ -32,9 +37,11 @@ use chrono::{DateTime, Utc};
 use futures::stream::BoxStream;
 use uuid::Uuid;
 
+pub mod blobs;
 pub mod command_group;
 pub mod dialect;
 mod model;
+pub mod passwords;
 pub mod postgres;
 pub mod sql;
 pub mod sqlite;
@@ -170,7 +177,7 @@ pub trait LetterStore: Send + Sync {
 }
 
 /// Which blobs exist and who may read them. The bytes live in the blob store
-/// (`crate::blobs`); this is the record of them.
+/// ([`blobs`]); this is the record of them.
 #[async_trait]
 pub trait BlobIndex: Send + Sync {
     async fn record_blob(&self, blob: &BlobRecord, uploaded_by: &Principal) -> StoreResult<()>;

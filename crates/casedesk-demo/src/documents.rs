@@ -555,7 +555,7 @@ mod tests {
     fn png_scan_is_a_real_png_of_modest_size() {
         let png = png_scan(7, 620, 877);
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
-        assert_eq!(crate::blobs::sniff(&png), Some("image/png"));
+        assert_eq!(casedesk_portal_store::blobs::sniff(&png), Some("image/png"));
         let decoder = png::Decoder::new(std::io::Cursor::new(&png));
         let reader = decoder.read_info().unwrap();
         assert_eq!((reader.info().width, reader.info().height), (620, 877));
@@ -570,7 +570,10 @@ mod tests {
         let jpeg = jpeg_photo(3, 640, 427);
         assert_eq!(&jpeg[..3], &[0xFF, 0xD8, 0xFF]);
         assert_eq!(&jpeg[jpeg.len() - 2..], &[0xFF, 0xD9]);
-        assert_eq!(crate::blobs::sniff(&jpeg), Some("image/jpeg"));
+        assert_eq!(
+            casedesk_portal_store::blobs::sniff(&jpeg),
+            Some("image/jpeg")
+        );
         // The start-of-frame segment carries the dimensions.
         let sof = jpeg
             .windows(2)
@@ -586,6 +589,9 @@ mod tests {
     #[test]
     fn generated_pdfs_are_accepted_by_the_blob_sniffer() {
         let pdf = pdf_document("Lageplan", &["Flur 12, Flurstück 345".to_owned()]);
-        assert_eq!(crate::blobs::sniff(&pdf), Some("application/pdf"));
+        assert_eq!(
+            casedesk_portal_store::blobs::sniff(&pdf),
+            Some("application/pdf")
+        );
     }
 }

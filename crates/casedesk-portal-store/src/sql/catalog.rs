@@ -10,8 +10,8 @@ use sqlx::{AnyPool, Row};
 use uuid::Uuid;
 
 use super::{SqlStore, json, parse_uuid, ts};
-use crate::store::prelude::*;
-use crate::store::{NewOffice, StoreError, StoreResult};
+use crate::prelude::*;
+use crate::{NewOffice, StoreError, StoreResult};
 
 /// The stored delivery rule, or the default where the tenant set none.
 pub(super) async fn read_delivery_rule(reader: &AnyPool) -> StoreResult<DeliveryRule> {

@@ -35,14 +35,14 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use uuid::Uuid;
 
-use crate::api::AppState;
-use crate::blobs::{Accepted, name_for_content};
-use crate::demo::attachments::{AttachmentSpec, IMAGE_VARIANTS, Rendering, attachment_for};
-use crate::demo::names::{self, Person};
-use crate::demo::texts::{self, pick};
-use crate::demo::timeline::Timeline;
-use crate::demo::{CITIZEN_PASSWORD, DEMO_OFFICES, DEMO_STAFF, pdf_document, services};
-use crate::store::{
+use crate::Stores;
+use crate::attachments::{AttachmentSpec, IMAGE_VARIANTS, Rendering, attachment_for};
+use crate::names::{self, Person};
+use crate::texts::{self, pick};
+use crate::timeline::Timeline;
+use crate::{CITIZEN_PASSWORD, DEMO_OFFICES, DEMO_STAFF, pdf_document, services};
+use casedesk_portal_store::blobs::{Accepted, name_for_content};
+use casedesk_portal_store::{
     Citizen, Database, NewCitizen, Principal, StaffUser, applicant_of, kassenzeichen_for,
 };
 
@@ -120,9 +120,9 @@ struct Plan {
 }
 
 /// Adds `count` synthetic cases to a database that holds the demo tenant.
-pub async fn seed_cases(state: &AppState, count: u32) -> anyhow::Result<SeedReport> {
+pub async fn seed_cases(state: &Stores<'_>, count: u32) -> anyhow::Result<SeedReport> {
     let started = Instant::now();
-    let db = state.db.as_ref();
+    let db = state.db;
     let world = Arc::new(prepare_world(state, count).await?);
     let mut plan_rng = StdRng::seed_from_u64(SEED);
     let mut report = SeedReport {
@@ -191,8 +191,8 @@ pub async fn seed_cases(state: &AppState, count: u32) -> anyhow::Result<SeedRepo
 }
 
 /// Looks up the demo tenant, registers the citizen pool and stores the shared files.
-async fn prepare_world(state: &AppState, count: u32) -> anyhow::Result<World> {
-    let db = state.db.as_ref();
+async fn prepare_world(state: &Stores<'_>, count: u32) -> anyhow::Result<World> {
+    let db = state.db;
     let all_offices = db.offices().await?;
     let mut users: Vec<StaffUser> = Vec::new();
     for member in DEMO_STAFF {
@@ -302,9 +302,10 @@ async fn prepare_world(state: &AppState, count: u32) -> anyhow::Result<World> {
 /// Registers `size` citizens sharing one password hash. The addresses carry a tag
 /// unique to this run, so seeding twice never collides.
 async fn create_citizen_pool(db: &dyn Database, size: u32) -> anyhow::Result<Vec<Citizen>> {
-    let password_hash = crate::auth::hash_password_blocking(CITIZEN_PASSWORD.to_owned())
-        .await
-        .map_err(|e| anyhow!("hashing the citizen password: {e}"))?;
+    let password_hash =
+        casedesk_portal_store::passwords::hash_password_blocking(CITIZEN_PASSWORD.to_owned())
+            .await
+            .map_err(|e| anyhow!("hashing the citizen password: {e}"))?;
     let run_tag = Uuid::new_v4().simple().to_string();
     let run_tag = &run_tag[..8];
     let mut rng = StdRng::seed_from_u64(SEED ^ 0xC171_2E45);
@@ -330,7 +331,11 @@ async fn create_citizen_pool(db: &dyn Database, size: u32) -> anyhow::Result<Vec
     Ok(citizens)
 }
 
-async fn store(state: &AppState, bytes: Vec<u8>, uploader: &Principal) -> anyhow::Result<Accepted> {
+async fn store(
+    state: &Stores<'_>,
+    bytes: Vec<u8>,
+    uploader: &Principal,
+) -> anyhow::Result<Accepted> {
     state
         .accept_bytes(bytes, uploader)
         .await
@@ -341,7 +346,7 @@ async fn store(state: &AppState, bytes: Vec<u8>, uploader: &Principal) -> anyhow
 /// sample person Erika Mustermann, as printed samples of German documents do, and
 /// their content is fixed, so a second run stores nothing new.
 async fn store_pool(
-    state: &AppState,
+    state: &Stores<'_>,
     services: &[ServiceDefinition],
 ) -> anyhow::Result<(HashMap<String, PooledBlob>, Vec<PooledBlob>)> {
     let sample = casedesk_domain::aggregate::Applicant {
@@ -379,7 +384,7 @@ async fn store_pool(
 
 /// Stores an attachment of the pool, rendering each image only once.
 async fn pooled(
-    state: &AppState,
+    state: &Stores<'_>,
     spec: AttachmentSpec,
     rendered: &mut HashMap<Rendering, Accepted>,
 ) -> anyhow::Result<PooledBlob> {
@@ -835,108 +840,4 @@ fn play(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::demo::create_demo_tenant;
-
-    #[test]
-    fn the_report_is_one_line() {
-        let report = SeedReport {
-            cases: 100_000,
-            events: 1_000_000,
-            documents: 400_000,
-            elapsed: StdDuration::from_millis(41_230),
-        };
-        assert_eq!(
-            report.to_string(),
-            "seeded 100000 cases (1000000 events, 400000 documents) in 41.2 s"
-        );
-    }
-
-    #[test]
-    fn old_cases_are_mostly_closed_and_new_ones_open() {
-        let mut rng = StdRng::seed_from_u64(1);
-        let old = (0..1000)
-            .filter(|_| matches!(draw_fate(200.0, &mut rng), Fate::Closed(_)))
-            .count();
-        assert!(old > 650, "{old}");
-        let new = (0..1000)
-            .filter(|_| {
-                matches!(
-                    draw_fate(1.0, &mut rng),
-                    Fate::Submitted | Fate::InReview | Fate::AwaitingCitizen
-                )
-            })
-            .count();
-        assert!(new > 800, "{new}");
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn seeding_adds_realistic_cases_after_the_demo_tenant() {
-        let dir = tempfile::tempdir().unwrap();
-        let state = crate::server::open_state(crate::config::Config {
-            data_dir: dir.path().to_path_buf(),
-            ..crate::config::Config::default()
-        })
-        .await
-        .unwrap();
-        create_demo_tenant(&state).await.unwrap();
-        let (lead, _) = state
-            .db
-            .user_credentials("h.zimmermann")
-            .await
-            .unwrap()
-            .unwrap();
-        let head = state.db.head_seq().await.unwrap();
-
-        let report = seed_cases(&state, 500).await.unwrap();
-        eprintln!("{report}");
-        assert_eq!(report.cases, 500);
-
-        let mut cases: Vec<CaseAggregate> = Vec::new();
-        let mut cursor = head;
-        loop {
-            let page = state.db.changes(&lead, cursor, 5000).await.unwrap();
-            cases.extend(
-                page.changes
-                    .iter()
-                    .map(|raw| serde_json::from_str::<CaseAggregate>(raw).unwrap()),
-            );
-            cursor = page.next_cursor;
-            if !page.has_more {
-                break;
-            }
-        }
-        assert_eq!(cases.len(), 500);
-        let documents: usize = cases.iter().map(|c| c.documents.len()).sum();
-        let events: usize = cases.iter().map(|c| c.history.len()).sum();
-        assert_eq!(documents as u64, report.documents);
-        assert_eq!(events as u64, report.events);
-        let (avg_docs, avg_events) = (documents as f64 / 500.0, events as f64 / 500.0);
-        eprintln!("average: {avg_docs:.2} documents, {avg_events:.2} history entries");
-        assert!((3.5..=4.5).contains(&avg_docs), "{avg_docs}");
-        assert!((9.0..=11.0).contains(&avg_events), "{avg_events}");
-        for status in CaseStatus::ALL {
-            assert!(cases.iter().any(|c| c.status == status), "no {status:?}");
-        }
-
-        // Aktenzeichen are unique and continue the demo tenant's series.
-        let mut references: Vec<&str> = cases.iter().map(|c| c.aktenzeichen.as_str()).collect();
-        references.sort_unstable();
-        references.dedup();
-        assert_eq!(references.len(), 500);
-        for case in &cases {
-            case.aktenzeichen.parse::<Aktenzeichen>().unwrap();
-            for document in &case.documents {
-                assert_eq!(
-                    state.blobs.size(&document.sha256).await.unwrap(),
-                    Some(document.size as u64)
-                );
-            }
-        }
-
-        // Seeding again works: new citizens, numbers continue, files are shared.
-        let again = seed_cases(&state, 20).await.unwrap();
-        assert_eq!(again.cases, 20);
-    }
-}
+mod tests;

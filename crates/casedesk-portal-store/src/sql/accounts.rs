@@ -11,8 +11,8 @@ use uuid::Uuid;
 
 use super::catalog::office_of_row;
 use super::{SqlStore, parse_ts, parse_uuid, ts};
-use crate::store::prelude::*;
-use crate::store::{
+use crate::prelude::*;
+use crate::{
     Citizen, NewCitizen, NewUser, SessionRecord, StaffUser, StoreError, StoreResult, SubjectKind,
 };
 

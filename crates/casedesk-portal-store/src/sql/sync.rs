@@ -18,9 +18,9 @@ use sqlx::any::AnyRow;
 use uuid::Uuid;
 
 use super::{SqlStore, frames, parse_uuid};
-use crate::store::dialect::SCOPE_OF_USER;
-use crate::store::prelude::*;
-use crate::store::{Bootstrap, BootstrapForm, ChangesChunk, StaffUser, StoreError, StoreResult};
+use crate::dialect::SCOPE_OF_USER;
+use crate::prelude::*;
+use crate::{Bootstrap, BootstrapForm, ChangesChunk, StaffUser, StoreError, StoreResult};
 
 /// Case lines per hand-over from the bootstrap reader task.
 const BOOTSTRAP_BATCH: usize = 128;
@@ -265,7 +265,7 @@ mod tests {
     use sqlx::Row;
 
     use super::SqlStore;
-    use crate::store::BootstrapForm;
+    use crate::BootstrapForm;
 
     async fn query_plan(store: &SqlStore, sql: &str) -> String {
         let rows = sqlx::query(&format!("EXPLAIN QUERY PLAN {sql}"))
@@ -289,7 +289,7 @@ mod tests {
     async fn sqlite_bootstrap_and_changes_walk_an_index_instead_of_sorting_every_case() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("plan.db").display());
-        let store = crate::store::sqlite::open(&url).await.unwrap();
+        let store = crate::sqlite::open(&url).await.unwrap();
         for form in [BootstrapForm::Json, BootstrapForm::Frames] {
             let bootstrap = query_plan(&store, &store.bootstrap_sql(form)).await;
             assert!(!bootstrap.contains("TEMP B-TREE"), "{bootstrap}");

@@ -7,7 +7,7 @@ use casedesk_domain::wire::OfficeInfo;
 use chrono::TimeZone;
 
 use super::*;
-use crate::store::{Citizen, StaffUser};
+use crate::{Citizen, StaffUser};
 
 const OFFICE: Uuid = Uuid::from_u128(7);
 const OTHER_OFFICE: Uuid = Uuid::from_u128(8);

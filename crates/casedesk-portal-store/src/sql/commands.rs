@@ -22,8 +22,8 @@ use super::{
     CASES_PER_UPDATE, IN_LIST_CHUNK, ROWS_PER_INSERT, SqlStore, is_unique_violation, json,
     parse_uuid, placeholders, ts, values_clause,
 };
-use crate::store::command_group::{self, GroupFacts, StoredAnswers};
-use crate::store::{Principal, StoreError, StoreResult, parse_aggregate};
+use crate::command_group::{self, GroupFacts, StoredAnswers};
+use crate::{Principal, StoreError, StoreResult, parse_aggregate};
 
 /// Commands committed together; bounds how long one group holds the writer.
 const COMMANDS_PER_TRANSACTION: usize = 100;

@@ -336,7 +336,11 @@ mod tests {
                     doc.key
                 );
                 let bytes = spec.rendering.render();
-                assert!(crate::blobs::sniff(&bytes).is_some(), "{}", doc.key);
+                assert!(
+                    casedesk_portal_store::blobs::sniff(&bytes).is_some(),
+                    "{}",
+                    doc.key
+                );
             }
         }
     }
