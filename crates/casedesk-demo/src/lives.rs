@@ -207,7 +207,7 @@ impl Tenant<'_> {
         at: DateTime<Utc>,
         seed: u64,
     ) -> anyhow::Result<DocumentMeta> {
-        let applicant = casedesk_portal_store::applicant_of(citizen);
+        let applicant = citizen.applicant();
         let spec = attachment_for(kind, &applicant, form, at.date_naive(), seed);
         let uploader = Principal::Citizen(citizen.clone());
         let accepted = self.store_attachment(&spec, &uploader).await?;

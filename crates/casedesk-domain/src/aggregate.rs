@@ -15,10 +15,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::catalog::ServiceDefinition;
 use crate::command::{CommandKind, Rejection, RejectionCode};
 use crate::deadline::{self, DeliveryRule, Pause, Period};
 use crate::event::{EventKind, HistoryEntry};
 use crate::lifecycle::{self, Action, ActorRef, CaseStatus, Outcome, Party};
+use crate::{Aktenzeichen, kassenzeichen};
 
 /// A whole case as both APIs and both stores see it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -310,6 +312,39 @@ pub struct NewCase {
     pub form_data: serde_json::Map<String, serde_json::Value>,
     pub documents: Vec<DocumentMeta>,
     pub fee: Option<Fee>,
+}
+
+impl NewCase {
+    /// The case an application becomes once the portal has chosen its office and
+    /// numbered it: its fee assessed by the service's rule (none when it comes to
+    /// nothing), payable under the Kassenzeichen derived from the Aktenzeichen.
+    pub fn from_application(
+        service: &ServiceDefinition,
+        form: serde_json::Map<String, serde_json::Value>,
+        documents: Vec<DocumentMeta>,
+        received_at: DateTime<Utc>,
+        applicant: Applicant,
+        office_id: Uuid,
+        aktenzeichen: &Aktenzeichen,
+    ) -> NewCase {
+        let fee_cents = service.fee_cents(&form);
+        NewCase {
+            id: Uuid::now_v7(),
+            aktenzeichen: aktenzeichen.to_string(),
+            office_id,
+            service_id: service.id.clone(),
+            received_at,
+            processing_period: service.processing_period,
+            applicant,
+            form_data: form,
+            documents,
+            fee: (fee_cents > 0).then(|| Fee {
+                amount_cents: fee_cents,
+                kassenzeichen: kassenzeichen::of(aktenzeichen),
+                status: PaymentStatus::Open,
+            }),
+        }
+    }
 }
 
 impl CaseAggregate {
@@ -631,7 +666,7 @@ impl CaseAggregate {
                     return Err(invalid("Die Gebühr darf nicht negativ sein"));
                 }
                 if let Some(sha) = letter_sha256 {
-                    if !crate::wire::is_sha256_hex(sha) {
+                    if !crate::digest::is_sha256_hex(sha) {
                         return Err(invalid("Die Prüfsumme des Bescheids ist ungültig"));
                     }
                     if !ctx.letter_stored {

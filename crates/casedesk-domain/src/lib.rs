@@ -9,12 +9,15 @@
 
 pub mod aggregate;
 pub mod aktenzeichen;
+pub mod catalog;
 pub mod command;
 pub mod deadline;
+pub mod digest;
 pub mod event;
 pub mod file_name;
 pub mod frames;
 pub mod holidays;
+pub mod kassenzeichen;
 pub mod lifecycle;
 pub mod wire;
 

@@ -1,8 +1,8 @@
 //! Wire types of the office and citizen APIs that are not part of the aggregate.
 //!
-//! Request bodies refuse unknown fields. The service catalog lives here too because
-//! both sides need it: the portal validates applications against a service's form
-//! definition, the desktop renders form data by the same definition.
+//! Request bodies refuse unknown fields. The service catalog's types are re-exported
+//! from [`crate::catalog`], where they live with their rules, and `is_sha256_hex`
+//! from [`crate::digest`], for callers that name them through `wire`.
 
 use std::collections::BTreeMap;
 
@@ -11,8 +11,12 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::aggregate::{CaseAggregate, Decision, Fee, ItemsRequest, RequestStatus};
-use crate::deadline::Period;
 use crate::lifecycle::{CaseStatus, Role};
+
+pub use crate::catalog::{
+    FeeRule, FieldCondition, FieldError, FieldKind, FormField, RequiredDocument, ServiceDefinition,
+};
+pub use crate::digest::is_sha256_hex;
 
 /// The body of every error response: a stable code and a safe message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,13 +28,6 @@ pub struct ErrorBody {
     /// Per-field problems of a rejected form.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FieldError>,
-}
-
-/// Whether `s` is a lower-case hex SHA-256 digest.
-pub fn is_sha256_hex(s: &str) -> bool {
-    s.len() == 64
-        && s.bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,235 +139,6 @@ pub struct CommandBatch {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CommandBatchAnswer {
     pub answers: Vec<crate::command::CommandAnswer>,
-}
-
-// ---------------------------------------------------------------------------------
-// The service catalog.
-
-/// A service (Leistung) citizens apply for.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct ServiceDefinition {
-    /// Two to four capital letters; part of the Aktenzeichen.
-    pub id: String,
-    pub name: String,
-    pub description: String,
-    pub fields: Vec<FormField>,
-    pub required_documents: Vec<RequiredDocument>,
-    pub fee: FeeRule,
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "14d"))]
-    #[cfg_attr(feature = "ts", ts(type = "string"))]
-    pub processing_period: Period,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct FormField {
-    pub key: String,
-    pub label: String,
-    #[serde(flatten)]
-    pub kind: FieldKind,
-    pub required: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum FieldKind {
-    Text { max_len: usize },
-    Number { min: f64, max: f64 },
-    Date,
-    Boolean,
-    Select { options: Vec<String> },
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct RequiredDocument {
-    pub key: String,
-    pub label: String,
-    /// Required only when this form field has this value (`"true"` for booleans).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub when: Option<FieldCondition>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct FieldCondition {
-    pub field: String,
-    pub equals: String,
-}
-
-/// How the fee is assessed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum FeeRule {
-    Fixed {
-        cents: i64,
-    },
-    /// `per_mille` of a numeric form field (in euros), at least `min_cents`.
-    PerMilleOfField {
-        field: String,
-        per_mille: i64,
-        min_cents: i64,
-    },
-    /// Product of numeric fields times a rate, e.g. area × days × cents per m² and day.
-    ProductOfFields {
-        fields: Vec<String>,
-        cents_per_unit: i64,
-        min_cents: i64,
-    },
-}
-
-/// One problem with a submitted form, for the citizen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
-
-fn field_value_as_string(value: &serde_json::Value) -> Option<String> {
-    match value {
-        serde_json::Value::String(s) => Some(s.clone()),
-        serde_json::Value::Bool(b) => Some(b.to_string()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-impl ServiceDefinition {
-    /// Checks form data against the field definitions: required fields present,
-    /// values of the right type and range, no fields the service does not know.
-    pub fn validate_form(
-        &self,
-        form: &serde_json::Map<String, serde_json::Value>,
-    ) -> Result<(), Vec<FieldError>> {
-        let mut errors = Vec::new();
-        for key in form.keys() {
-            if !self.fields.iter().any(|f| &f.key == key) {
-                errors.push(FieldError {
-                    field: key.clone(),
-                    message: "Dieses Feld gibt es in diesem Antrag nicht".into(),
-                });
-            }
-        }
-        for field in &self.fields {
-            let value = form.get(&field.key).filter(|v| !v.is_null());
-            let Some(value) = value else {
-                if field.required {
-                    errors.push(FieldError {
-                        field: field.key.clone(),
-                        message: format!("„{}“ ist ein Pflichtfeld", field.label),
-                    });
-                }
-                continue;
-            };
-            if let Err(message) = check_field(&field.kind, value) {
-                errors.push(FieldError {
-                    field: field.key.clone(),
-                    message: format!("„{}“: {message}", field.label),
-                });
-            } else if field.required
-                && matches!(&field.kind, FieldKind::Text { .. })
-                && value.as_str().is_some_and(|s| s.trim().is_empty())
-            {
-                errors.push(FieldError {
-                    field: field.key.clone(),
-                    message: format!("„{}“ ist ein Pflichtfeld", field.label),
-                });
-            }
-        }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(errors)
-        }
-    }
-
-    /// The documents this application must include, given its form data.
-    pub fn required_documents_for(
-        &self,
-        form: &serde_json::Map<String, serde_json::Value>,
-    ) -> Vec<&RequiredDocument> {
-        self.required_documents
-            .iter()
-            .filter(|doc| match &doc.when {
-                None => true,
-                Some(condition) => form
-                    .get(&condition.field)
-                    .and_then(field_value_as_string)
-                    .is_some_and(|v| v == condition.equals),
-            })
-            .collect()
-    }
-
-    /// The fee in cents for this form data (validated form assumed).
-    pub fn fee_cents(&self, form: &serde_json::Map<String, serde_json::Value>) -> i64 {
-        let number = |key: &str| {
-            form.get(key)
-                .and_then(serde_json::Value::as_f64)
-                .unwrap_or(0.0)
-        };
-        match &self.fee {
-            FeeRule::Fixed { cents } => *cents,
-            FeeRule::PerMilleOfField {
-                field,
-                per_mille,
-                min_cents,
-            } => {
-                // Euros × per mille / 1000 × 100 cents, rounded to whole cents.
-                let cents = (number(field) * *per_mille as f64 / 10.0).round() as i64;
-                cents.max(*min_cents)
-            }
-            FeeRule::ProductOfFields {
-                fields,
-                cents_per_unit,
-                min_cents,
-            } => {
-                let units: f64 = fields.iter().map(|f| number(f)).product();
-                ((units * *cents_per_unit as f64).round() as i64).max(*min_cents)
-            }
-        }
-    }
-}
-
-fn check_field(kind: &FieldKind, value: &serde_json::Value) -> Result<(), String> {
-    match kind {
-        FieldKind::Text { max_len } => match value.as_str() {
-            Some(s) if s.chars().count() <= *max_len => Ok(()),
-            Some(_) => Err(format!("höchstens {max_len} Zeichen")),
-            None => Err("Text erwartet".into()),
-        },
-        FieldKind::Number { min, max } => match value.as_f64() {
-            Some(n) if n >= *min && n <= *max => Ok(()),
-            Some(_) => Err(format!("Zahl zwischen {min} und {max} erwartet")),
-            None => Err("Zahl erwartet".into()),
-        },
-        FieldKind::Date => match value.as_str().map(|s| s.parse::<NaiveDate>()) {
-            Some(Ok(_)) => Ok(()),
-            _ => Err("Datum im Format JJJJ-MM-TT erwartet".into()),
-        },
-        FieldKind::Boolean => match value {
-            serde_json::Value::Bool(_) => Ok(()),
-            _ => Err("Ja oder Nein erwartet".into()),
-        },
-        FieldKind::Select { options } => match value.as_str() {
-            Some(s) if options.iter().any(|o| o == s) => Ok(()),
-            _ => Err(format!(
-                "eine der Möglichkeiten {} erwartet",
-                options.join(", ")
-            )),
-        },
-    }
 }
 
 // ---------------------------------------------------------------------------------
@@ -514,111 +282,6 @@ impl CitizenCaseView {
 
 /// Counts per status, e.g. for the health endpoint and the team lead's overview.
 pub type StatusCounts = BTreeMap<String, i64>;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn dog_registration() -> ServiceDefinition {
-        ServiceDefinition {
-            id: "HU".into(),
-            name: "Hundeanmeldung".into(),
-            description: String::new(),
-            fields: vec![
-                FormField {
-                    key: "dog_name".into(),
-                    label: "Name des Hundes".into(),
-                    kind: FieldKind::Text { max_len: 60 },
-                    required: true,
-                },
-                FormField {
-                    key: "listed_breed".into(),
-                    label: "Gelistete Rasse".into(),
-                    kind: FieldKind::Boolean,
-                    required: true,
-                },
-                FormField {
-                    key: "born".into(),
-                    label: "Geburtsdatum".into(),
-                    kind: FieldKind::Date,
-                    required: false,
-                },
-            ],
-            required_documents: vec![
-                RequiredDocument {
-                    key: "insurance".into(),
-                    label: "Haftpflichtversicherung".into(),
-                    when: None,
-                },
-                RequiredDocument {
-                    key: "competence".into(),
-                    label: "Sachkundenachweis".into(),
-                    when: Some(FieldCondition {
-                        field: "listed_breed".into(),
-                        equals: "true".into(),
-                    }),
-                },
-            ],
-            fee: FeeRule::Fixed { cents: 0 },
-            processing_period: Period::Days(14),
-        }
-    }
-
-    fn form(value: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
-        value.as_object().unwrap().clone()
-    }
-
-    #[test]
-    fn accepts_a_valid_form_and_derives_required_documents() {
-        let service = dog_registration();
-        let data = form(json!({"dog_name": "Bello", "listed_breed": true}));
-        service.validate_form(&data).unwrap();
-        let docs: Vec<_> = service
-            .required_documents_for(&data)
-            .iter()
-            .map(|d| d.key.as_str())
-            .collect();
-        assert_eq!(docs, ["insurance", "competence"]);
-    }
-
-    #[test]
-    fn reports_every_problem_of_a_bad_form() {
-        let service = dog_registration();
-        let data = form(json!({"dog_name": "", "born": "gestern", "colour": "braun"}));
-        let errors = service.validate_form(&data).unwrap_err();
-        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["colour", "dog_name", "listed_breed", "born"]);
-    }
-
-    #[test]
-    fn computes_fees_by_rule() {
-        let mut service = dog_registration();
-        service.fee = FeeRule::PerMilleOfField {
-            field: "sum".into(),
-            per_mille: 5,
-            min_cents: 5_000,
-        };
-        assert_eq!(service.fee_cents(&form(json!({"sum": 250000}))), 125_000);
-        assert_eq!(service.fee_cents(&form(json!({"sum": 1000}))), 5_000);
-        service.fee = FeeRule::ProductOfFields {
-            fields: vec!["area".into(), "days".into()],
-            cents_per_unit: 50,
-            min_cents: 2_000,
-        };
-        assert_eq!(
-            service.fee_cents(&form(json!({"area": 12, "days": 10}))),
-            6_000
-        );
-    }
-
-    #[test]
-    fn recognises_sha256_hex() {
-        assert!(is_sha256_hex(&"a".repeat(64)));
-        assert!(!is_sha256_hex(&"A".repeat(64)));
-        assert!(!is_sha256_hex("abc"));
-    }
-}
 
 /// One letter template in effect for the tenant (`GET /api/v1/office/letters`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -29,7 +29,6 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use casedesk_domain::CaseAggregate;
-use casedesk_domain::aggregate::NewCase;
 use casedesk_domain::command::{Command, CommandAnswer};
 use casedesk_domain::deadline::DeliveryRule;
 use casedesk_domain::wire::{ChangesPage, OfficeInfo, ServiceDefinition, UserInfo};
@@ -321,74 +320,4 @@ pub async fn open(url: &str) -> StoreResult<Arc<dyn Database>> {
 /// never silently skipped.
 pub(crate) fn parse_aggregate(text: &str) -> StoreResult<CaseAggregate> {
     serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("case aggregate: {e}")))
-}
-
-/// An applicant record from a citizen.
-pub fn applicant_of(citizen: &Citizen) -> casedesk_domain::aggregate::Applicant {
-    casedesk_domain::aggregate::Applicant {
-        citizen_id: citizen.id,
-        given_name: citizen.given_name.clone(),
-        family_name: citizen.family_name.clone(),
-        street: citizen.street.clone(),
-        postal_code: citizen.postal_code.clone(),
-        city: citizen.city.clone(),
-        email: citizen.email.clone(),
-        phone: citizen.phone.clone(),
-    }
-}
-
-/// Builds the case a new application becomes, given what the store assigned.
-pub fn new_case_of(
-    application: &Application,
-    citizen: &Citizen,
-    office_id: Uuid,
-    aktenzeichen: String,
-    kassenzeichen: String,
-) -> NewCase {
-    let fee_cents = application.service.fee_cents(&application.form);
-    NewCase {
-        id: Uuid::now_v7(),
-        aktenzeichen,
-        office_id,
-        service_id: application.service.id.clone(),
-        received_at: application.received_at,
-        processing_period: application.service.processing_period,
-        applicant: applicant_of(citizen),
-        form_data: application.form.clone(),
-        documents: application.documents.clone(),
-        fee: (fee_cents > 0).then_some(casedesk_domain::aggregate::Fee {
-            amount_cents: fee_cents,
-            kassenzeichen,
-            status: casedesk_domain::aggregate::PaymentStatus::Open,
-        }),
-    }
-}
-
-/// A Kassenzeichen derived from the Aktenzeichen: digits only, with a mod-10 check
-/// digit (Luhn) so typing errors at the town's cash office are caught.
-pub fn kassenzeichen_for(aktenzeichen: &casedesk_domain::Aktenzeichen) -> String {
-    let service_digits: String = aktenzeichen
-        .service_code
-        .bytes()
-        .map(|b| format!("{:02}", b - b'A' + 1))
-        .collect();
-    let body = format!(
-        "{}{}{:04}{:06}",
-        aktenzeichen.office_code, service_digits, aktenzeichen.year, aktenzeichen.number
-    );
-    let sum: u32 = body
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| {
-            let d = u32::from(b - b'0');
-            if i % 2 == 0 {
-                let doubled = d * 2;
-                if doubled > 9 { doubled - 9 } else { doubled }
-            } else {
-                d
-            }
-        })
-        .sum();
-    format!("{body}{}", (10 - sum % 10) % 10)
 }

@@ -2,7 +2,7 @@
 //! applications, the bootstrap and changes pages, and the tenant's letter settings.
 //! Plain data; the operations on it are the traits in the parent module.
 
-use casedesk_domain::aggregate::DocumentMeta;
+use casedesk_domain::aggregate::{Applicant, DocumentMeta};
 use casedesk_domain::lifecycle::{ActorRef, Role};
 use casedesk_domain::wire::{ChangesPage, OfficeInfo, ServiceDefinition, UserInfo};
 use chrono::{DateTime, Utc};
@@ -69,6 +69,7 @@ impl StaffUser {
     }
 }
 
+/// A citizen's account: who they are and where they live.
 #[derive(Debug, Clone)]
 pub struct Citizen {
     pub id: Uuid,
@@ -79,6 +80,22 @@ pub struct Citizen {
     pub postal_code: String,
     pub city: String,
     pub phone: Option<String>,
+}
+
+impl Citizen {
+    /// The applicant record a case of theirs carries.
+    pub fn applicant(&self) -> Applicant {
+        Applicant {
+            citizen_id: self.id,
+            given_name: self.given_name.clone(),
+            family_name: self.family_name.clone(),
+            street: self.street.clone(),
+            postal_code: self.postal_code.clone(),
+            city: self.city.clone(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -42,9 +42,7 @@ use crate::texts::{self, pick};
 use crate::timeline::Timeline;
 use crate::{CITIZEN_PASSWORD, DEMO_OFFICES, DEMO_STAFF, pdf_document, services};
 use casedesk_portal_store::blobs::{Accepted, name_for_content};
-use casedesk_portal_store::{
-    Citizen, Database, NewCitizen, Principal, StaffUser, applicant_of, kassenzeichen_for,
-};
+use casedesk_portal_store::{Citizen, Database, NewCitizen, Principal, StaffUser};
 
 /// The fixed seed of the case generator.
 const SEED: u64 = 0x5EED_0000_CA5E_2026;
@@ -615,12 +613,12 @@ fn build_case(
         service_id: service.id.clone(),
         received_at: received,
         processing_period: service.processing_period,
-        applicant: applicant_of(citizen),
+        applicant: citizen.applicant(),
         form_data: form,
         documents,
         fee: (fee_cents > 0).then(|| Fee {
             amount_cents: fee_cents,
-            kassenzeichen: kassenzeichen_for(&aktenzeichen),
+            kassenzeichen: casedesk_domain::kassenzeichen::of(&aktenzeichen),
             status: PaymentStatus::Open,
         }),
     };

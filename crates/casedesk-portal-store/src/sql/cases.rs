@@ -7,7 +7,7 @@
 //! that writes its aggregate, and `events` is never updated or deleted.
 
 use async_trait::async_trait;
-use casedesk_domain::aggregate::{Decision, DocumentMeta, Fee, RequestStatus};
+use casedesk_domain::aggregate::{Decision, DocumentMeta, Fee, NewCase, RequestStatus};
 use casedesk_domain::command::{Command, CommandAnswer};
 use casedesk_domain::event::HistoryEntry;
 use casedesk_domain::{Aktenzeichen, CaseAggregate};
@@ -22,10 +22,7 @@ use super::{
 use crate::command_group::MirrorRows;
 use crate::dialect::SCOPE_OF_USER;
 use crate::prelude::*;
-use crate::{
-    Application, Principal, StoreError, StoreResult, kassenzeichen_for, new_case_of,
-    parse_aggregate,
-};
+use crate::{Application, Principal, StoreError, StoreResult, parse_aggregate};
 
 /// Cases per multi-row insert (twelve parameters each).
 const CASES_PER_INSERT: usize = 50;
@@ -47,12 +44,14 @@ impl CaseStore for SqlStore {
             let aktenzeichen =
                 Aktenzeichen::new(&office.code, &application.service.id, year, number)
                     .map_err(|e| StoreError::Invalid(e.to_string()))?;
-            let new = new_case_of(
-                &application,
-                &citizen,
+            let new = NewCase::from_application(
+                &application.service,
+                application.form.clone(),
+                application.documents.clone(),
+                application.received_at,
+                citizen.applicant(),
                 office.id,
-                aktenzeichen.to_string(),
-                kassenzeichen_for(&aktenzeichen),
+                &aktenzeichen,
             );
             let seq = take_seq(&mut tx, 1).await?;
             let (case, entry) = CaseAggregate::submit(new, &actor, seq);

@@ -2,6 +2,7 @@
 //! routed to them, and its service catalog.
 
 use async_trait::async_trait;
+use casedesk_domain::catalog::{OfficeRoute, route_to_office};
 use casedesk_domain::deadline::DeliveryRule;
 use casedesk_domain::wire::{OfficeInfo, ServiceDefinition};
 use chrono::Utc;
@@ -36,24 +37,30 @@ pub(super) fn office_of_row(row: &AnyRow) -> StoreResult<OfficeInfo> {
 }
 
 impl SqlStore {
+    /// The office a new application from `postal_code` goes to (see
+    /// [`route_to_office`]).
     pub(super) async fn choose_office(&self, postal_code: &str) -> StoreResult<OfficeInfo> {
         let rows = sqlx::query("SELECT id, code, name, postal_codes FROM offices ORDER BY code")
             .fetch_all(&self.reader)
             .await?;
-        let mut fallback = None;
-        for row in &rows {
-            let codes: String = row.try_get("postal_codes")?;
-            if codes.split(',').any(|c| c.trim() == postal_code) {
-                return office_of_row(row);
-            }
-            if codes.trim().is_empty() && fallback.is_none() {
-                fallback = Some(row);
-            }
-        }
-        match fallback.or(rows.first()) {
-            Some(row) => office_of_row(row),
-            None => Err(StoreError::Invalid("no office is configured".into())),
-        }
+        let routes = rows
+            .iter()
+            .map(|row| {
+                let codes: String = row.try_get("postal_codes")?;
+                Ok(OfficeRoute {
+                    office: office_of_row(row)?,
+                    postal_codes: codes
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|c| !c.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        route_to_office(&routes, postal_code)
+            .cloned()
+            .ok_or_else(|| StoreError::Invalid("no office is configured".into()))
     }
 }
 

@@ -342,32 +342,10 @@ async fn submit(
         state.db.service(&form.service_id).await?.ok_or_else(|| {
             ApiError::bad_request("unknown_service", "Diese Leistung gibt es nicht")
         })?;
-    let mut fields = match service.validate_form(&form.form) {
-        Ok(()) => Vec::new(),
-        Err(errors) => errors,
-    };
-    let required = service.required_documents_for(&form.form);
-    for document in &required {
-        if !submission
-            .documents
-            .iter()
-            .any(|d| d.kind.as_deref() == Some(&document.key))
-        {
-            fields.push(FieldError {
-                field: format!("doc.{}", document.key),
-                message: format!("„{}“ fehlt", document.label),
-            });
-        }
-    }
-    for document in &submission.documents {
-        let kind = document.kind.as_deref().unwrap_or_default();
-        if kind != "other" && !service.required_documents.iter().any(|r| r.key == kind) {
-            fields.push(FieldError {
-                field: format!("doc.{kind}"),
-                message: "Diese Dokumentart gehört nicht zu dieser Leistung".into(),
-            });
-        }
-    }
+    let fields = service
+        .check_application(&form.form, &submission.documents)
+        .err()
+        .unwrap_or_default();
     if !fields.is_empty() {
         let mut error =
             ApiError::bad_request("invalid_form", "Bitte die markierten Angaben prüfen");
