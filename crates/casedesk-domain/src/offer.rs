@@ -1,0 +1,241 @@
+//! What a staff member is offered to do with a case as it stands: the buttons and
+//! shortcuts of the desktop's case view. The answer comes from the same rules that
+//! decide the commands ([`CaseAggregate::decide`] over the [`lifecycle`] table), so
+//! the desktop never offers what the portal would refuse and never hides what it
+//! would accept. The UI only draws it.
+//!
+//! [`lifecycle`]: crate::lifecycle
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::aggregate::{CaseAggregate, DecideContext};
+use crate::command::CommandKind;
+use crate::lifecycle::{self, Action, ActorRef, CaseStatus, Party};
+
+/// A status a processor sets directly, with the words of its button.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct StatusMove {
+    pub status: CaseStatus,
+    pub label: String,
+}
+
+/// The actions a case offers to one staff member.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct OfferedActions {
+    /// Take the case (nobody works on it yet).
+    pub claim: bool,
+    /// Give the case back to the office (one's own, or any as team lead).
+    pub release: bool,
+    /// Assign the case to someone of its office (team leads).
+    pub assign: bool,
+    /// Status changes set directly: resuming a case that waits for the citizen,
+    /// closing a decided one.
+    pub status_moves: Vec<StatusMove>,
+    /// Review documents, request items, set priority: the case's processor's work.
+    pub process: bool,
+    /// Prepare a Bescheid: any open case. Recording the decision also needs the
+    /// user to be the processor ([`OfferedActions::process`]); the engine refuses
+    /// otherwise, with the reason.
+    pub prepare_decision: bool,
+}
+
+impl CaseAggregate {
+    /// What `actor` is offered to do with the case at `now`.
+    pub fn offered_actions(&self, actor: &ActorRef, now: DateTime<Utc>) -> OfferedActions {
+        let Some(party) = actor.party().filter(|p| matches!(p, Party::Caseworker | Party::TeamLead))
+        else {
+            return OfferedActions::default();
+        };
+        let ctx = DecideContext::at(now);
+        // A command is offered when the domain would apply it and it would change
+        // something (claiming one's own case changes nothing).
+        let applies = |command: CommandKind| {
+            self.decide(actor, &command, self.version, &ctx)
+                .is_ok_and(|events| !events.is_empty())
+        };
+        let status_moves = [(CaseStatus::InReview, Action::Resume), (CaseStatus::Closed, Action::Close)]
+            .into_iter()
+            .filter(|(status, _)| {
+                applies(CommandKind::SetStatus {
+                    status: *status,
+                    reason: None,
+                })
+            })
+            .map(|(status, action)| StatusMove {
+                status,
+                label: action.german().to_owned(),
+            })
+            .collect();
+        let processor = party == Party::TeamLead
+            || (self.assignee.is_some() && self.assignee == actor.staff_id());
+        OfferedActions {
+            claim: applies(CommandKind::Claim),
+            release: applies(CommandKind::Release),
+            // Whom to assign is chosen afterwards; the table says whether this party
+            // may assign in this status at all.
+            assign: lifecycle::transition(self.status, Action::Assign, party).is_ok(),
+            status_moves,
+            process: self.status.is_open() && processor,
+            prepare_decision: self.status.is_open(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::aggregate::{Applicant, NewCase};
+    use crate::deadline::Period;
+    use crate::lifecycle::{Outcome, Role};
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 4, 9, 0, 0).unwrap()
+    }
+
+    fn staff(n: u128, role: Role) -> ActorRef {
+        ActorRef::Staff {
+            user_id: Uuid::from_u128(n),
+            role,
+            name: format!("Person {n}"),
+        }
+    }
+
+    fn anna() -> ActorRef {
+        staff(1, Role::Caseworker)
+    }
+    fn bernd() -> ActorRef {
+        staff(2, Role::Caseworker)
+    }
+    fn lead() -> ActorRef {
+        staff(9, Role::TeamLead)
+    }
+
+    fn submitted() -> CaseAggregate {
+        let citizen = ActorRef::Citizen {
+            citizen_id: Uuid::from_u128(100),
+            name: "Erika Mustermann".into(),
+        };
+        CaseAggregate::submit(
+            NewCase {
+                id: Uuid::from_u128(42),
+                aktenzeichen: "32-HU-2026-000001".into(),
+                office_id: Uuid::from_u128(7),
+                service_id: "HU".into(),
+                received_at: now(),
+                processing_period: Period::Days(14),
+                applicant: Applicant {
+                    citizen_id: Uuid::from_u128(100),
+                    given_name: "Erika".into(),
+                    family_name: "Mustermann".into(),
+                    street: "Hauptstraße 1".into(),
+                    postal_code: "32423".into(),
+                    city: "Minden".into(),
+                    email: "erika@example.org".into(),
+                    phone: None,
+                },
+                form_data: serde_json::Map::new(),
+                documents: Vec::new(),
+                fee: None,
+            },
+            &citizen,
+            1,
+        )
+        .0
+    }
+
+    /// Applies a command as the portal would.
+    fn apply(case: &mut CaseAggregate, actor: &ActorRef, command: CommandKind) {
+        let mut ctx = DecideContext::at(now());
+        ctx.letter_stored = true;
+        let events = case.decide(actor, &command, case.version, &ctx).unwrap();
+        let seq = case.seq + 1;
+        case.record(events, actor, None, now(), seq);
+    }
+
+    #[test]
+    fn a_new_case_offers_claiming_to_staff_and_assigning_to_team_leads() {
+        let case = submitted();
+        let offer = case.offered_actions(&anna(), now());
+        assert!(offer.claim && !offer.release && !offer.assign && !offer.process);
+        assert!(offer.prepare_decision);
+        assert!(offer.status_moves.is_empty());
+        let offer = case.offered_actions(&lead(), now());
+        assert!(offer.claim && offer.assign && offer.process);
+        // Admins do no case work.
+        assert_eq!(
+            case.offered_actions(&staff(3, Role::Admin), now()),
+            OfferedActions::default()
+        );
+    }
+
+    #[test]
+    fn a_claimed_case_is_its_processors_and_a_team_leads() {
+        let mut case = submitted();
+        apply(&mut case, &anna(), CommandKind::Claim);
+        let mine = case.offered_actions(&anna(), now());
+        assert!(!mine.claim && mine.release && mine.process);
+        let theirs = case.offered_actions(&bernd(), now());
+        assert!(!theirs.claim && !theirs.release && !theirs.process);
+        assert!(theirs.prepare_decision);
+        // A team lead releases and reassigns, but claims through assigning.
+        let lead = case.offered_actions(&lead(), now());
+        assert!(!lead.claim && lead.release && lead.assign && lead.process);
+    }
+
+    #[test]
+    fn resuming_and_closing_are_offered_to_the_processor_in_their_status() {
+        let mut case = submitted();
+        apply(&mut case, &anna(), CommandKind::Claim);
+        apply(
+            &mut case,
+            &anna(),
+            CommandKind::RequestItems {
+                items: vec![crate::aggregate::RequestedItem {
+                    kind: None,
+                    description: "Impfpass".into(),
+                }],
+                reason: "Fehlt".into(),
+                answer_due: chrono::NaiveDate::from_ymd_opt(2026, 3, 20).unwrap(),
+                message: "Bitte nachreichen".into(),
+            },
+        );
+        let moves = case.offered_actions(&anna(), now()).status_moves;
+        assert_eq!(
+            moves,
+            [StatusMove {
+                status: CaseStatus::InReview,
+                label: "Bearbeitung fortsetzen".into()
+            }]
+        );
+        assert!(case.offered_actions(&bernd(), now()).status_moves.is_empty());
+
+        apply(
+            &mut case,
+            &anna(),
+            CommandKind::SetStatus {
+                status: CaseStatus::InReview,
+                reason: None,
+            },
+        );
+        apply(
+            &mut case,
+            &anna(),
+            CommandKind::RecordDecision {
+                outcome: Outcome::Approved,
+                letter_sha256: None,
+                fee_cents: 0,
+            },
+        );
+        let decided = case.offered_actions(&anna(), now());
+        assert_eq!(decided.status_moves[0].status, CaseStatus::Closed);
+        assert_eq!(decided.status_moves[0].label, "Abschließen");
+        assert!(!decided.claim && !decided.release && !decided.process);
+        assert!(!decided.prepare_decision);
+    }
+}
