@@ -24,6 +24,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, bail, ensure};
+use casedesk_tests::bench::{LoadAverage, Machine, Table, max, median, verdict};
 use casedesk_tests::desktop::{AppLaunch, DesktopApp};
 use casedesk_tests::portal::Portal;
 use clap::Parser;
@@ -342,15 +343,6 @@ fn memory(label: &str, app: u32) -> MemoryPoint {
     }
 }
 
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .unwrap_or_default()
-        .split_whitespace()
-        .take(3)
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// The processes outside this benchmark that kept a CPU busy over one second (name ×
 /// count, share of a core), to say whether something else ran meanwhile.
 fn busy_neighbours() -> String {
@@ -499,23 +491,6 @@ fn command_output(program: &str, args: &[&str]) -> String {
 
 // ---------------------------------------------------------------------------------
 // Figures.
-
-fn median(values: &[f64]) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    sorted[(sorted.len() - 1) / 2]
-}
-
-fn max(values: &[f64]) -> f64 {
-    values.iter().copied().fold(f64::NAN, f64::max)
-}
-
-fn verdict(met: bool) -> &'static str {
-    if met { "met" } else { "**missed**" }
-}
 
 /// The UI's search debounce as the source says (`SEARCH_DEBOUNCE_MS`).
 fn search_debounce_ms() -> Option<f64> {
@@ -1391,7 +1366,7 @@ async fn exercise(args: &Args, launch: &AppLaunch) -> anyhow::Result<Run> {
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     casedesk_tests::keyring_available();
-    let load_before = load_average();
+    let load_before = LoadAverage::now().to_string();
     let neighbours_before = busy_neighbours();
     eprintln!("load before: {load_before}; busy elsewhere: {neighbours_before}");
 
@@ -1456,7 +1431,7 @@ async fn main() -> anyhow::Result<()> {
     let neighbours = watch.finish();
     drop(portal);
 
-    let load_after = load_average();
+    let load_after = LoadAverage::now().to_string();
     let neighbours_after = busy_neighbours();
     eprintln!("load after: {load_after}; busy elsewhere: {neighbours_after}");
     let report = report(
@@ -1472,11 +1447,7 @@ async fn main() -> anyhow::Result<()> {
             store_mb,
         },
     )?;
-    if let Some(parent) = args.out.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    std::fs::write(&args.out, &report)?;
-    println!("{report}");
+    casedesk_tests::bench::save(&args.out, &report)?;
     Ok(())
 }
 
@@ -1575,28 +1546,7 @@ fn report(args: &Args, run: &Run, context: Conditions) -> anyhow::Result<String>
         .map(MemoryPoint::unique_mb)
         .chain(run.start_memory.iter().map(|m| m.2))
         .collect();
-    let cores = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(0);
-    let memory_total = std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|m| {
-            m.lines()
-                .find(|l| l.starts_with("MemTotal:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map(|kb| format!("{:.1} GiB", kb / 1024.0 / 1024.0))
-        .unwrap_or_default();
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|c| {
-            c.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split(':').nth(1))
-                .map(|m| m.trim().to_owned())
-        })
-        .unwrap_or_default();
+    let machine = Machine::this();
     let webkit = command_output(
         "dpkg-query",
         &["-W", "-f=${Version}", "libwebkit2gtk-4.1-0"],
@@ -1622,87 +1572,109 @@ fn report(args: &Args, run: &Run, context: Conditions) -> anyhow::Result<String>
     writeln!(out, "{}\n", provenance(&args.app))?;
     writeln!(
         out,
-        "Machine: {cpu}, {cores} cores (`nproc`: {}), {memory_total} memory, Linux {}. \
+        "Machine: {}, {} cores (`nproc`: {}), {} memory, Linux {}. \
          Load average (1, 5, 15 min) before: {}; after: {} (the benchmark's own \
          processes count in it). Processes outside the benchmark busy on a CPU during \
          one second before: {}; after: {}. While the app was measured, other processes \
          took {}.\n",
+        machine.cpu,
+        machine.cores,
         command_output("nproc", &[]),
-        command_output("uname", &["-r"]),
+        machine.memory,
+        machine.kernel,
         context.load_before,
         context.load_after,
         context.neighbours_before,
         context.neighbours_after,
-        context.neighbours.describe(cores)
+        context.neighbours.describe(machine.cores)
     )?;
 
-    writeln!(out, "### Targets\n")?;
-    writeln!(
-        out,
-        "| Measure | Target | median | max | |\n|---|---|---|---|---|"
-    )?;
-    writeln!(
-        out,
-        "| Start to interactive inbox ({} starts) | ≤ 1.5 s | {:.0} ms | {:.0} ms | {} |",
-        starts.len(),
-        median(&starts),
-        max(&starts),
-        verdict(max(&starts) <= START_TARGET_MS)
-    )?;
-    writeln!(
-        out,
-        "| Opening a case from the inbox ({} cases) | ≤ 100 ms | {:.0} ms | {:.0} ms | {} |",
-        opens.len(),
-        median(&opens),
-        max(&opens),
-        verdict(max(&opens) <= OPEN_TARGET_MS)
-    )?;
-    writeln!(
-        out,
-        "| Opening a case while another is open ({} cases) | ≤ 100 ms | {:.0} ms | {:.0} ms | {} |",
-        switches.len(),
-        median(&switches),
-        max(&switches),
-        verdict(max(&switches) <= OPEN_TARGET_MS)
-    )?;
-    writeln!(
-        out,
-        "| Typing in search shows results ({} searches; includes the {} ms debounce) | ≤ 100 ms | {:.0} ms | {:.0} ms | {} |",
-        searches.len(),
-        debounce.map_or("?".into(), |d| format!("{d:.0}")),
-        median(&searches),
-        max(&searches),
-        verdict(max(&searches) <= SEARCH_TARGET_MS)
-    )?;
+    let mut targets = Table::new(["Measure", "Target", "median", "max", ""]);
+    let target = |measure: String, target: &str, unit: &str, values: &[f64], limit: f64| {
+        [
+            measure,
+            target.to_owned(),
+            format!("{:.0} {unit}", median(values)),
+            format!("{:.0} {unit}", max(values)),
+            verdict(max(values) <= limit).to_owned(),
+        ]
+    };
+    targets.row(target(
+        format!("Start to interactive inbox ({} starts)", starts.len()),
+        "≤ 1.5 s",
+        "ms",
+        &starts,
+        START_TARGET_MS,
+    ));
+    targets.row(target(
+        format!("Opening a case from the inbox ({} cases)", opens.len()),
+        "≤ 100 ms",
+        "ms",
+        &opens,
+        OPEN_TARGET_MS,
+    ));
+    targets.row(target(
+        format!(
+            "Opening a case while another is open ({} cases)",
+            switches.len()
+        ),
+        "≤ 100 ms",
+        "ms",
+        &switches,
+        OPEN_TARGET_MS,
+    ));
+    targets.row(target(
+        format!(
+            "Typing in search shows results ({} searches; includes the {} ms debounce)",
+            searches.len(),
+            debounce.map_or("?".into(), |d| format!("{d:.0}"))
+        ),
+        "≤ 100 ms",
+        "ms",
+        &searches,
+        SEARCH_TARGET_MS,
+    ));
     match &unique {
-        Some(unique) => writeln!(
-            out,
-            "| Resident memory of all the app's processes, each physical page once ({} points) | ≤ 400 MB | {:.0} MB | {:.0} MB | {} |",
-            unique.len(),
-            median(unique),
-            max(unique),
-            verdict(max(unique) <= MEMORY_TARGET_MB)
-        )?,
-        None => writeln!(
-            out,
-            "| Resident memory of all the app's processes, each physical page once | ≤ 400 MB | — | — | not measured (page frame numbers need root) |"
-        )?,
+        Some(unique) => {
+            targets.row(target(
+                format!(
+                    "Resident memory of all the app's processes, each physical page once ({} points)",
+                    unique.len()
+                ),
+                "≤ 400 MB",
+                "MB",
+                unique,
+                MEMORY_TARGET_MB,
+            ));
+        }
+        None => {
+            targets.row([
+                "Resident memory of all the app's processes, each physical page once",
+                "≤ 400 MB",
+                "—",
+                "—",
+                "not measured (page frame numbers need root)",
+            ]);
+        }
     }
-    writeln!(
-        out,
-        "| … the same as RSS sum (a page shared by processes counts in each) ({} points) | ≤ 400 MB | {:.0} MB | {:.0} MB | {} |",
-        rss.len(),
-        median(&rss),
-        max(&rss),
-        verdict(max(&rss) <= MEMORY_TARGET_MB)
-    )?;
-    writeln!(
-        out,
-        "| … the same as PSS sum (shared pages divided among the processes) | ≤ 400 MB | {:.0} MB | {:.0} MB | {} |\n",
-        median(&pss),
-        max(&pss),
-        verdict(max(&pss) <= MEMORY_TARGET_MB)
-    )?;
+    targets.row(target(
+        format!(
+            "… the same as RSS sum (a page shared by processes counts in each) ({} points)",
+            rss.len()
+        ),
+        "≤ 400 MB",
+        "MB",
+        &rss,
+        MEMORY_TARGET_MB,
+    ));
+    targets.row(target(
+        "… the same as PSS sum (shared pages divided among the processes)".to_owned(),
+        "≤ 400 MB",
+        "MB",
+        &pss,
+        MEMORY_TARGET_MB,
+    ));
+    writeln!(out, "### Targets\n\n{targets}")?;
     writeln!(
         out,
         "A target counts as met when the worst repetition meets it.\n"
@@ -1734,38 +1706,48 @@ fn report(args: &Args, run: &Run, context: Conditions) -> anyhow::Result<String>
          the saved views, then the first page of rows, and renders them (their costs on \
          the warm store are in the IPC table below).\n"
     )?;
-    writeln!(
-        out,
-        "| Start | ready | process started | “Casedesk starting” logged | page load starts | DOMContentLoaded | first paint | rows in the page | ready mark before the rows |\n|---|---|---|---|---|---|---|---|---|"
-    )?;
+    let mut table = Table::new([
+        "Start",
+        "ready",
+        "process started",
+        "“Casedesk starting” logged",
+        "page load starts",
+        "DOMContentLoaded",
+        "first paint",
+        "rows in the page",
+        "ready mark before the rows",
+    ]);
     let ms = |v: Option<f64>| v.map_or("—".into(), |ms| format!("{ms:.0}"));
     for (i, start) in run.starts.iter().enumerate() {
-        writeln!(
-            out,
-            "| {} | {:.0}{} | {} | {} | {:.0} | {} | {} | {} | {} |",
-            i + 1,
-            start.ms,
-            if start.upper_bound {
-                " (upper bound: already set when the script ran)"
-            } else {
-                ""
-            },
-            start.process_ms.map_or("—".into(), |ms| if ms < 10.0 {
-                "< 10".into()
-            } else {
-                format!("{ms:.0}")
+        table.row([
+            (i + 1).to_string(),
+            format!(
+                "{:.0}{}",
+                start.ms,
+                if start.upper_bound {
+                    " (upper bound: already set when the script ran)"
+                } else {
+                    ""
+                }
+            ),
+            start.process_ms.map_or("—".into(), |ms| {
+                if ms < 10.0 {
+                    "< 10".into()
+                } else {
+                    format!("{ms:.0}")
+                }
             }),
             ms(start.log_ms),
-            start.navigation_ms,
+            format!("{:.0}", start.navigation_ms),
             ms(start.dom_loaded_ms),
             ms(start.first_paint_ms),
-            start.rows,
+            start.rows.to_string(),
             start
                 .mark_early_ms
                 .map_or("—".into(), |early| format!("**{early:.0} ms**")),
-        )?;
+        ]);
     }
-    writeln!(out)?;
+    writeln!(out, "{table}")?;
 
     writeln!(out, "### Opening a case\n")?;
     writeln!(
@@ -1783,23 +1765,28 @@ fn report(args: &Args, run: &Run, context: Conditions) -> anyhow::Result<String>
         median_split(&run.opens.iter().map(|o| o.split).collect::<Vec<_>>()),
         median_split(&run.switches.iter().map(|o| o.split).collect::<Vec<_>>())
     )?;
-    writeln!(
-        out,
-        "| From | Case | painted (ms) | DOM (ms) | IPC (ms from the click) |\n|---|---|---|---|---|"
-    )?;
+    let mut table = Table::new([
+        "From",
+        "Case",
+        "painted (ms)",
+        "DOM (ms)",
+        "IPC (ms from the click)",
+    ]);
     for (from, open) in run
         .opens
         .iter()
         .map(|o| ("the list", o))
         .chain(run.switches.iter().map(|o| ("another case", o)))
     {
-        writeln!(
-            out,
-            "| {from} | {} | {:.0} | {:.0} | {} |",
-            open.aktenzeichen, open.ms, open.dom_ms, open.ipc
-        )?;
+        table.row([
+            from.to_owned(),
+            open.aktenzeichen.clone(),
+            format!("{:.0}", open.ms),
+            format!("{:.0}", open.dom_ms),
+            open.ipc.clone(),
+        ]);
     }
-    writeln!(out)?;
+    writeln!(out, "{table}")?;
 
     writeln!(out, "### Typing in search\n")?;
     writeln!(
@@ -1816,25 +1803,29 @@ fn report(args: &Args, run: &Run, context: Conditions) -> anyhow::Result<String>
         debounce.map_or("?".into(), |d| format!("{d:.0}")),
         median_split(&run.searches.iter().map(|s| s.split).collect::<Vec<_>>())
     )?;
-    writeln!(
-        out,
-        "| Term | results | painted (ms) | without the debounce (ms) | DOM (ms) | typing took (ms) | rows = engine's | IPC (ms from the last input) |\n|---|---|---|---|---|---|---|---|"
-    )?;
+    let mut table = Table::new([
+        "Term",
+        "results",
+        "painted (ms)",
+        "without the debounce (ms)",
+        "DOM (ms)",
+        "typing took (ms)",
+        "rows = engine's",
+        "IPC (ms from the last input)",
+    ]);
     for s in &run.searches {
-        writeln!(
-            out,
-            "| {} | {} | {:.0} | {:.0} | {:.0} | {:.0} | {} | {} |",
-            s.term,
-            s.count,
-            s.ms,
-            s.ms - debounce.unwrap_or(0.0),
-            s.dom_ms,
-            s.typing_ms,
-            if s.checked { "yes" } else { "**no**" },
-            s.ipc
-        )?;
+        table.row([
+            s.term.clone(),
+            s.count.to_string(),
+            format!("{:.0}", s.ms),
+            format!("{:.0}", s.ms - debounce.unwrap_or(0.0)),
+            format!("{:.0}", s.dom_ms),
+            format!("{:.0}", s.typing_ms),
+            if s.checked { "yes" } else { "**no**" }.to_owned(),
+            s.ipc.clone(),
+        ]);
     }
-    writeln!(out)?;
+    writeln!(out, "{table}")?;
 
     writeln!(
         out,
@@ -1847,11 +1838,11 @@ fn report(args: &Args, run: &Run, context: Conditions) -> anyhow::Result<String>
          page, including serialisation both ways). “7 saved views” are the views' \
          filters as in `ui/src/lib/inboxQuery.ts`.\n"
     )?;
-    writeln!(out, "| Command | ms | answer bytes |\n|---|---|---|")?;
+    let mut table = Table::new(["Command", "ms", "answer bytes"]);
     for (label, ms, bytes) in &run.profile {
-        writeln!(out, "| {label} | {ms:.1} | {bytes} |")?;
+        table.row([label.clone(), format!("{ms:.1}"), bytes.to_string()]);
     }
-    writeln!(out)?;
+    writeln!(out, "{table}")?;
 
     writeln!(out, "### Scrolling far down (context, no target)\n")?;
     let jump_ms: Vec<f64> = run.jumps.iter().map(|j| j.ms).collect();
@@ -1866,18 +1857,16 @@ fn report(args: &Args, run: &Run, context: Conditions) -> anyhow::Result<String>
         run.jumps.iter().filter(|j| j.loaded).count(),
         run.jumps.len()
     )?;
-    writeln!(out, "| Position | row | ms | IPC |\n|---|---|---|---|")?;
+    let mut table = Table::new(["Position", "row", "ms", "IPC"]);
     for jump in &run.jumps {
-        writeln!(
-            out,
-            "| {:.0} % | {} | {:.0} | {} |",
-            jump.fraction * 100.0,
-            jump.row,
-            jump.ms,
-            jump.ipc
-        )?;
+        table.row([
+            format!("{:.0} %", jump.fraction * 100.0),
+            jump.row.to_string(),
+            format!("{:.0}", jump.ms),
+            jump.ipc.clone(),
+        ]);
     }
-    writeln!(out)?;
+    writeln!(out, "{table}")?;
 
     writeln!(out, "### Memory\n")?;
     writeln!(
@@ -1900,22 +1889,18 @@ fn report(args: &Args, run: &Run, context: Conditions) -> anyhow::Result<String>
             .collect::<Vec<_>>()
             .join("; ")
     )?;
-    writeln!(
-        out,
-        "| Point | each page once | RSS sum | PSS sum |\n|---|---|---|---|"
-    )?;
+    let mut table = Table::new(["Point", "each page once", "RSS sum", "PSS sum"]);
     for point in &run.memory {
-        writeln!(
-            out,
-            "| {} | {} | {:.0} MB | {:.0} MB |",
-            point.label,
+        table.row([
+            point.label.clone(),
             point
                 .unique_mb()
                 .map_or("—".to_owned(), |u| format!("{u:.0} MB")),
-            point.rss_mb(),
-            point.pss_mb()
-        )?;
+            format!("{:.0} MB", point.rss_mb()),
+            format!("{:.0} MB", point.pss_mb()),
+        ]);
     }
+    write!(out, "{table}")?;
     writeln!(
         out,
         "\nWhat it is, per process (MB): PSS split into anonymous memory (heaps: the \
@@ -1925,27 +1910,31 @@ fn report(args: &Args, run: &Run, context: Conditions) -> anyhow::Result<String>
          process and the UI process); the last column is the resident part of any \
          mapping of `casedesk.db` (none expected), counted once per mapping.\n"
     )?;
-    writeln!(
-        out,
-        "| Point | Process | RSS | PSS | PSS anon | PSS file | PSS shmem | `casedesk.db` mapped, RSS |\n|---|---|---|---|---|---|---|---|"
-    )?;
-    let mb = |kb: u64| kb as f64 / 1024.0;
+    let mut table = Table::new([
+        "Point",
+        "Process",
+        "RSS",
+        "PSS",
+        "PSS anon",
+        "PSS file",
+        "PSS shmem",
+        "`casedesk.db` mapped, RSS",
+    ]);
+    let mb = |kb: u64| format!("{:.0}", kb as f64 / 1024.0);
     for point in &run.memory {
         for p in &point.processes {
-            writeln!(
-                out,
-                "| {} | {} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} |",
-                point.label,
-                p.name,
+            table.row([
+                point.label.clone(),
+                p.name.clone(),
                 mb(p.rss_kb),
                 mb(p.pss_kb),
                 mb(p.pss_anon_kb),
                 mb(p.pss_file_kb),
                 mb(p.pss_shmem_kb),
-                mb(p.store_rss_kb)
-            )?;
+                mb(p.store_rss_kb),
+            ]);
         }
     }
-    writeln!(out)?;
+    writeln!(out, "{table}")?;
     Ok(out)
 }

@@ -3,8 +3,10 @@
 //! and the desktop app driven through WebDriver (tauri-driver + WebKitWebDriver).
 //!
 //! The desktop UI tests themselves live in `tests/it`; the `casedesk` command line's
-//! end-to-end tests use this crate from `crates/casedesk-cli/tests`.
+//! end-to-end tests use this crate from `crates/casedesk-cli/tests`. `bench` is what
+//! the benchmarks' reports share.
 
+pub mod bench;
 pub mod desktop;
 pub mod portal;
 pub mod proxy;

@@ -31,6 +31,7 @@ use casedesk_portal::api::AppState;
 use casedesk_portal::config::Config;
 use casedesk_portal::store::{Principal, StaffUser};
 use casedesk_portal::{demo, seed, server};
+use casedesk_tests::bench::{self, Machine, Table, Targets, verdict};
 use chrono::Utc;
 use clap::{Parser, ValueEnum};
 use futures::StreamExt;
@@ -1511,35 +1512,6 @@ fn read(path: &str) -> String {
     std::fs::read_to_string(path).unwrap_or_default()
 }
 
-fn cpu_model() -> String {
-    read("/proc/cpuinfo")
-        .lines()
-        .find_map(|l| l.strip_prefix("model name"))
-        .and_then(|l| l.split_once(':'))
-        .map_or_else(|| "unknown".to_owned(), |(_, m)| m.trim().to_owned())
-}
-
-fn memory() -> String {
-    read("/proc/meminfo")
-        .lines()
-        .find_map(|l| l.strip_prefix("MemTotal:"))
-        .and_then(|l| l.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or_else(
-            || "unknown".to_owned(),
-            |kb| format!("{:.1} GiB", kb / 1024.0 / 1024.0),
-        )
-}
-
-fn operating_system() -> String {
-    let name = read("/etc/os-release")
-        .lines()
-        .find_map(|l| l.strip_prefix("PRETTY_NAME="))
-        .map(|n| n.trim_matches('"').to_owned())
-        .unwrap_or_else(|| std::env::consts::OS.to_owned());
-    let kernel = read("/proc/sys/kernel/osrelease");
-    format!("{name}, kernel {}", kernel.trim())
-}
-
 /// The file system type the temporary directory is on (fsync cost depends on it).
 fn file_system_of(path: &Path) -> String {
     let mounts = read("/proc/mounts");
@@ -1575,15 +1547,9 @@ fn mb(bytes: u64) -> f64 {
     bytes as f64 / 1_000_000.0
 }
 
-/// Nearest-rank percentile.
+/// The nearest-rank percentile `p` (0–100) of `samples`, zero when there are none.
 fn percentile(samples: &[Duration], p: f64) -> Duration {
-    if samples.is_empty() {
-        return Duration::ZERO;
-    }
-    let mut sorted = samples.to_vec();
-    sorted.sort();
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
+    bench::percentile(samples, p).unwrap_or_default()
 }
 
 /// `12345678` as `12,345,678`.
@@ -1601,10 +1567,6 @@ fn thousands(n: i64) -> String {
 
 fn rate(count: f64, elapsed: Duration) -> f64 {
     count / elapsed.as_secs_f64().max(1e-9)
-}
-
-fn verdict(met: bool) -> &'static str {
-    if met { "met" } else { "**missed**" }
 }
 
 /// A changes page at one cursor, split by where its time goes.
@@ -1662,6 +1624,21 @@ impl Report<'_> {
             .and_then(BootstrapRow::best)
     }
 
+    /// Microseconds per case of the best complete run of a path.
+    fn per_case_us(&self, path: BootstrapPath) -> Option<f64> {
+        self.best(path)
+            .map(|best| best.elapsed.as_secs_f64() * 1e6 / best.cases.max(1) as f64)
+    }
+
+    /// Wall time per command of the command row whose label starts so.
+    fn per_command_ms(&self, label_start: &str) -> Option<f64> {
+        self.commands
+            .rows
+            .iter()
+            .find(|r| r.label.starts_with(label_start))
+            .map(|r| ms(r.elapsed) / r.commands.max(1) as f64)
+    }
+
     /// Correctness failures: the run reports them and then exits unsuccessfully.
     fn failures(&self) -> Vec<String> {
         self.bootstrap
@@ -1716,41 +1693,45 @@ impl Report<'_> {
             .rows
             .first()
             .map_or(0.0, |r| rate(r.commands as f64, r.elapsed));
-        let _ = writeln!(md, "### Targets\n");
-        let _ = writeln!(md, "| Measure | Target | Measured | |");
-        let _ = writeln!(md, "|---|---|---|---|");
+        let mut targets = Targets::new();
         match zstd {
             Some(zstd) => {
                 let bootstrap_rate = rate(zstd.cases as f64, zstd.elapsed);
-                let _ = writeln!(
-                    md,
-                    "| Bootstrap to a client on loopback (zstd, best of {}) | ≥ 50,000 cases/s | {} cases/s | {} |",
-                    args.runs,
-                    thousands(bootstrap_rate as i64),
-                    verdict(bootstrap_rate >= BOOTSTRAP_TARGET_CASES_PER_S)
+                targets.row(
+                    format!(
+                        "Bootstrap to a client on loopback (zstd, best of {})",
+                        args.runs
+                    ),
+                    "≥ 50,000 cases/s",
+                    format!("{} cases/s", thousands(bootstrap_rate as i64)),
+                    verdict(bootstrap_rate >= BOOTSTRAP_TARGET_CASES_PER_S),
                 );
             }
             None => {
-                let _ = writeln!(
-                    md,
-                    "| Bootstrap to a client on loopback (zstd) | ≥ 50,000 cases/s | no complete stream (see below) | **failed** |"
+                targets.row(
+                    "Bootstrap to a client on loopback (zstd)",
+                    "≥ 50,000 cases/s",
+                    "no complete stream (see below)",
+                    "**failed**",
                 );
             }
         }
-        let _ = writeln!(
-            md,
-            "| Changes page of 1,000 (zstd, worst p95 of the three cursors) | ≤ 50 ms | {:.1} ms | {} |",
-            ms(worst_changes_p95),
-            verdict(ms(worst_changes_p95) <= CHANGES_TARGET_MS)
+        targets.row(
+            "Changes page of 1,000 (zstd, worst p95 of the three cursors)",
+            "≤ 50 ms",
+            format!("{:.1} ms", ms(worst_changes_p95)),
+            verdict(ms(worst_changes_p95) <= CHANGES_TARGET_MS),
         );
-        let _ = writeln!(
-            md,
-            "| Commands applied over HTTP ({} clients, batches of {BATCH}) | ≥ 2,000/s | {}/s | {} |",
-            self.commands.rows.first().map_or(0, |r| r.clients),
-            thousands(commands_rate as i64),
-            verdict(commands_rate >= COMMANDS_TARGET_PER_S)
+        targets.row(
+            format!(
+                "Commands applied over HTTP ({} clients, batches of {BATCH})",
+                self.commands.rows.first().map_or(0, |r| r.clients)
+            ),
+            "≥ 2,000/s",
+            format!("{}/s", thousands(commands_rate as i64)),
+            verdict(commands_rate >= COMMANDS_TARGET_PER_S),
         );
-        md.push('\n');
+        let _ = writeln!(md, "### Targets\n\n{targets}");
         self.what_limits_it(&mut md);
 
         // Seeding.
@@ -1791,14 +1772,19 @@ impl Report<'_> {
             },
             args.runs
         );
-        let _ = writeln!(
-            md,
-            "| Path | best | median | cases/s (best) | cases/s (median) | MB/s uncompressed (best) | uncompressed | on the wire |"
-        );
-        let _ = writeln!(md, "|---|---|---|---|---|---|---|---|");
+        let mut table = Table::new([
+            "Path",
+            "best",
+            "median",
+            "cases/s (best)",
+            "cases/s (median)",
+            "MB/s uncompressed (best)",
+            "uncompressed",
+            "on the wire",
+        ]);
         for row in &self.bootstrap {
             let (Some(best), Some(median), None) = (row.best(), row.median(), &row.failure) else {
-                let _ = writeln!(md, "| {} | **failed** | | | | | | |", row.path.label());
+                table.row([row.path.label(), "**failed**", "", "", "", "", "", ""]);
                 continue;
             };
             let wire = best.wire_bytes.map_or_else(
@@ -1811,30 +1797,37 @@ impl Report<'_> {
                     )
                 },
             );
-            let _ = writeln!(
-                md,
-                "| {} | {:.3} s | {:.3} s | {} | {} | {:.0} | {:.1} MB | {} |",
-                row.path.label(),
-                best.elapsed.as_secs_f64(),
-                median.elapsed.as_secs_f64(),
+            table.row([
+                row.path.label().to_owned(),
+                format!("{:.3} s", best.elapsed.as_secs_f64()),
+                format!("{:.3} s", median.elapsed.as_secs_f64()),
                 thousands(rate(best.cases as f64, best.elapsed) as i64),
                 thousands(rate(median.cases as f64, median.elapsed) as i64),
-                mb(best.bytes) / best.elapsed.as_secs_f64().max(1e-9),
-                mb(best.bytes),
-                wire
-            );
+                format!(
+                    "{:.0}",
+                    mb(best.bytes) / best.elapsed.as_secs_f64().max(1e-9)
+                ),
+                format!("{:.1} MB", mb(best.bytes)),
+                wire,
+            ]);
         }
         if let Some(parse) = &self.parse {
-            let _ = writeln!(
-                md,
-                "| (d) client parse only: `serde_json::from_str::<CaseAggregate>` per line | {:.3} s | — | {} | — | {:.0} | {:.1} MB | — |",
-                parse.elapsed.as_secs_f64(),
+            table.row([
+                "(d) client parse only: `serde_json::from_str::<CaseAggregate>` per line"
+                    .to_owned(),
+                format!("{:.3} s", parse.elapsed.as_secs_f64()),
+                "—".to_owned(),
                 thousands(rate(parse.cases as f64, parse.elapsed) as i64),
-                mb(parse.bytes) / parse.elapsed.as_secs_f64().max(1e-9),
-                mb(parse.bytes)
-            );
+                "—".to_owned(),
+                format!(
+                    "{:.0}",
+                    mb(parse.bytes) / parse.elapsed.as_secs_f64().max(1e-9)
+                ),
+                format!("{:.1} MB", mb(parse.bytes)),
+                "—".to_owned(),
+            ]);
         }
-        md.push('\n');
+        let _ = writeln!(md, "{table}");
         let failures = self.failures();
         if !failures.is_empty() {
             let _ = writeln!(md, "**Failures** (the run exits unsuccessfully):\n");
@@ -1857,32 +1850,36 @@ impl Report<'_> {
              every path in turn, after {CHANGES_WARM_UP} untimed rounds.\n",
             thousands(self.head)
         );
-        let _ = writeln!(
-            md,
-            "| after | path | cases in page | has_more | p50 ms | p95 ms | max ms | body | on the wire |"
-        );
-        let _ = writeln!(md, "|---|---|---|---|---|---|---|---|---|");
+        let mut table = Table::new([
+            "after",
+            "path",
+            "cases in page",
+            "has_more",
+            "p50 ms",
+            "p95 ms",
+            "max ms",
+            "body",
+            "on the wire",
+        ]);
         for row in &self.changes {
             let wire = if row.wire_bytes == 0 {
                 "—".to_owned()
             } else {
                 format!("{:.0} kB", row.wire_bytes as f64 / 1000.0)
             };
-            let _ = writeln!(
-                md,
-                "| {} ({}) | {} | {} | {} | {:.1} | {:.1} | {:.1} | {:.0} kB | {wire} |",
-                row.label,
-                thousands(row.after),
-                row.path.label(),
-                row.changes,
-                row.has_more,
-                ms(percentile(&row.latencies, 50.0)),
-                ms(percentile(&row.latencies, 95.0)),
-                ms(percentile(&row.latencies, 100.0)),
-                row.body_bytes as f64 / 1000.0,
-            );
+            table.row([
+                format!("{} ({})", row.label, thousands(row.after)),
+                row.path.label().to_owned(),
+                row.changes.to_string(),
+                row.has_more.to_string(),
+                format!("{:.1}", ms(percentile(&row.latencies, 50.0))),
+                format!("{:.1}", ms(percentile(&row.latencies, 95.0))),
+                format!("{:.1}", ms(percentile(&row.latencies, 100.0))),
+                format!("{:.0} kB", row.body_bytes as f64 / 1000.0),
+                wire,
+            ]);
         }
-        md.push('\n');
+        let _ = writeln!(md, "{table}");
         self.changes_breakdown(&mut md);
 
         // Commands.
@@ -1901,11 +1898,15 @@ impl Report<'_> {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        let _ = writeln!(
-            md,
-            "| Path | commands | clients | time | commands/s | batch p50 | batch p95 |"
-        );
-        let _ = writeln!(md, "|---|---|---|---|---|---|---|");
+        let mut table = Table::new([
+            "Path",
+            "commands",
+            "clients",
+            "time",
+            "commands/s",
+            "batch p50",
+            "batch p95",
+        ]);
         for row in &self.commands.rows {
             let (p50, p95) = if row.batch_latencies.is_empty() {
                 ("—".to_owned(), "—".to_owned())
@@ -1915,33 +1916,29 @@ impl Report<'_> {
                     format!("{:.0} ms", ms(percentile(&row.batch_latencies, 95.0))),
                 )
             };
-            let _ = writeln!(
-                md,
-                "| {} | {} | {} | {:.2} s | {} | {p50} | {p95} |",
-                row.label,
+            table.row([
+                row.label.to_owned(),
                 thousands(row.commands as i64),
-                row.clients,
-                row.elapsed.as_secs_f64(),
+                row.clients.to_string(),
+                format!("{:.2} s", row.elapsed.as_secs_f64()),
                 thousands(rate(row.commands as f64, row.elapsed) as i64),
-            );
+                p50,
+                p95,
+            ]);
         }
-        md.push('\n');
+        let _ = writeln!(md, "{table}");
         self.commands_breakdown(&mut md);
 
         // Machine and method.
         let data_dir = std::env::temp_dir();
-        let _ = writeln!(md, "### Machine and method\n");
-        let _ = writeln!(md, "| | |\n|---|---|");
+        let machine = Machine::this();
+        let mut table = Table::new(["", ""]);
         let lines = [
             ("Date", Utc::now().format("%Y-%m-%d %H:%M UTC").to_string()),
-            ("CPU", cpu_model()),
-            (
-                "Cores",
-                std::thread::available_parallelism()
-                    .map_or_else(|_| "unknown".to_owned(), |n| n.get().to_string()),
-            ),
-            ("RAM", memory()),
-            ("OS", operating_system()),
+            ("CPU", machine.cpu),
+            ("Cores", machine.cores.to_string()),
+            ("RAM", machine.memory),
+            ("OS", format!("{}, kernel {}", machine.os, machine.kernel)),
             ("rustc", rustc_version()),
             (
                 "Build",
@@ -1972,18 +1969,17 @@ impl Report<'_> {
             ("CPU while measuring", self.other_load.clone()),
         ];
         for (key, value) in lines {
-            let _ = writeln!(md, "| {key} | {value} |");
+            table.row([key.to_owned(), value]);
         }
         for (key, value) in &self.facts.settings {
-            let _ = writeln!(md, "| {key} | {value} |");
+            table.row([key.as_str(), value.as_str()]);
         }
-        let _ = writeln!(
-            md,
-            "| Method | server and client in one process on one Tokio runtime (they share \
-             the cores), real loopback sockets, reqwest client, no log subscriber; fresh \
-             store per run |"
-        );
-        md.push('\n');
+        table.row([
+            "Method",
+            "server and client in one process on one Tokio runtime (they share the cores), \
+             real loopback sockets, reqwest client, no log subscriber; fresh store per run",
+        ]);
+        let _ = writeln!(md, "### Machine and method\n\n{table}");
         md
     }
 
@@ -2011,15 +2007,11 @@ impl Report<'_> {
 
     /// What bounds each measured path, in a short paragraph.
     fn what_limits_it(&self, md: &mut String) {
-        let per_case_us = |path: BootstrapPath| {
-            self.best(path)
-                .map(|best| best.elapsed.as_secs_f64() * 1e6 / best.cases.max(1) as f64)
-        };
         let _ = writeln!(md, "### What limits it\n");
         if let (Some(store), Some(identity), Some(frames)) = (
-            per_case_us(BootstrapPath::Store),
-            per_case_us(BootstrapPath::Identity),
-            per_case_us(BootstrapPath::Frames),
+            self.per_case_us(BootstrapPath::Store),
+            self.per_case_us(BootstrapPath::Identity),
+            self.per_case_us(BootstrapPath::Frames),
         ) {
             let _ = write!(
                 md,
@@ -2027,7 +2019,7 @@ impl Report<'_> {
                  {frames:.1} µs per case, against {store:.1} µs for reading the aggregates \
                  alone (a)."
             );
-            if let Some(zstd) = per_case_us(BootstrapPath::Zstd) {
+            if let Some(zstd) = self.per_case_us(BootstrapPath::Zstd) {
                 let _ = write!(
                     md,
                     " The NDJSON paths compress every request: zstd adds {:.1} µs per case \
@@ -2053,16 +2045,9 @@ impl Report<'_> {
                 split.kb_per_case, split.store, split.http, split.zstd, split.total
             );
         }
-        let per_command_ms = |label_start: &str| {
-            self.commands
-                .rows
-                .iter()
-                .find(|r| r.label.starts_with(label_start))
-                .map(|r| ms(r.elapsed) / r.commands.max(1) as f64)
-        };
         if let (Some(http), Some(batched)) = (
-            per_command_ms("HTTP `POST /commands`, new"),
-            per_command_ms("in-process `Database::apply_commands`"),
+            self.per_command_ms("HTTP `POST /commands`, new"),
+            self.per_command_ms("in-process `Database::apply_commands`"),
         ) {
             let _ = write!(
                 md,
@@ -2079,38 +2064,39 @@ impl Report<'_> {
 
     /// Per cursor, the median page split into store, HTTP and compression.
     fn changes_breakdown(&self, md: &mut String) {
-        let _ = writeln!(
-            md,
-            "#### Where the time goes (changes page, p50 ms)\n\n\
-             | after | store | encoding, HTTP and loopback | zstd both ways | total | JSON per case |\n\
-             |---|---|---|---|---|---|"
-        );
+        let mut table = Table::new([
+            "after",
+            "store",
+            "encoding, HTTP and loopback",
+            "zstd both ways",
+            "total",
+            "JSON per case",
+        ]);
         for row in self.changes.iter().filter(|r| r.path == ChangesPath::Store) {
             let Some(split) = self.changes_split(row.label) else {
                 continue;
             };
-            let _ = writeln!(
-                md,
-                "| {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} kB |",
-                row.label, split.store, split.http, split.zstd, split.total, split.kb_per_case
-            );
+            table.row([
+                row.label.to_owned(),
+                format!("{:.1}", split.store),
+                format!("{:.1}", split.http),
+                format!("{:.1}", split.zstd),
+                format!("{:.1}", split.total),
+                format!("{:.1} kB", split.kb_per_case),
+            ]);
         }
-        md.push('\n');
+        let _ = writeln!(
+            md,
+            "#### Where the time goes (changes page, p50 ms)\n\n{table}"
+        );
     }
 
     /// What one command costs in the store and what HTTP adds.
     fn commands_breakdown(&self, md: &mut String) {
-        let per_command_ms = |label_start: &str| {
-            self.commands
-                .rows
-                .iter()
-                .find(|r| r.label.starts_with(label_start))
-                .map(|r| ms(r.elapsed) / r.commands.max(1) as f64)
-        };
         let (Some(http), Some(batched), Some(single)) = (
-            per_command_ms("HTTP `POST /commands`, new"),
-            per_command_ms("in-process `Database::apply_commands`"),
-            per_command_ms("in-process `Database::apply_command`"),
+            self.per_command_ms("HTTP `POST /commands`, new"),
+            self.per_command_ms("in-process `Database::apply_commands`"),
+            self.per_command_ms("in-process `Database::apply_command`"),
         ) else {
             return;
         };
@@ -2134,57 +2120,55 @@ impl Report<'_> {
 
     /// The breakdown of the bootstrap, and what it says when the target is missed.
     fn where_the_time_goes(&self, md: &mut String) {
-        let per_case_us = |path: BootstrapPath| {
-            self.best(path)
-                .map(|best| best.elapsed.as_secs_f64() * 1e6 / best.cases.max(1) as f64)
-        };
         let (Some(store), Some(identity)) = (
-            per_case_us(BootstrapPath::Store),
-            per_case_us(BootstrapPath::Identity),
+            self.per_case_us(BootstrapPath::Store),
+            self.per_case_us(BootstrapPath::Identity),
         ) else {
             return;
         };
-        let zstd = per_case_us(BootstrapPath::Zstd);
+        let zstd = self.per_case_us(BootstrapPath::Zstd);
         let parse = self
             .parse
             .as_ref()
             .map(|p| p.elapsed.as_secs_f64() * 1e6 / p.cases.max(1) as f64);
         let budget = 1e6 / BOOTSTRAP_TARGET_CASES_PER_S;
-        let _ = writeln!(md, "#### Where the time goes (bootstrap, best runs)\n");
-        let _ = writeln!(md, "| Stage | µs per case | cumulative |\n|---|---|---|");
-        let _ = writeln!(
-            md,
-            "| store: query, row decoding, channel (a) | {store:.1} | {store:.1} |"
-        );
-        let _ = writeln!(
-            md,
-            "| HTTP framing, loopback, client line scan (b − a) | {:.1} | {identity:.1} |",
-            identity - store
-        );
+        let mut table = Table::new(["Stage", "µs per case", "cumulative"]);
+        table.row([
+            "store: query, row decoding, channel (a)".to_owned(),
+            format!("{store:.1}"),
+            format!("{store:.1}"),
+        ]);
+        table.row([
+            "HTTP framing, loopback, client line scan (b − a)".to_owned(),
+            format!("{:.1}", identity - store),
+            format!("{identity:.1}"),
+        ]);
+        let compression = "zstd compression and decompression (c − b)".to_owned();
         match zstd {
-            Some(zstd) => {
-                let _ = writeln!(
-                    md,
-                    "| zstd compression and decompression (c − b) | {:.1} | {zstd:.1} |",
-                    zstd - identity
-                );
-            }
-            None => {
-                let _ = writeln!(
-                    md,
-                    "| zstd compression and decompression (c − b) | no complete stream | |"
-                );
-            }
-        }
+            Some(zstd) => table.row([
+                compression,
+                format!("{:.1}", zstd - identity),
+                format!("{zstd:.1}"),
+            ]),
+            None => table.row([compression, "no complete stream".to_owned(), String::new()]),
+        };
         let delivered = zstd.unwrap_or(identity);
         if let Some(parse) = parse {
-            let _ = writeln!(
-                md,
-                "| client parse into `CaseAggregate` (d, not part of the target) | {parse:.1} | {:.1} |",
-                delivered + parse
-            );
+            table.row([
+                "client parse into `CaseAggregate` (d, not part of the target)".to_owned(),
+                format!("{parse:.1}"),
+                format!("{:.1}", delivered + parse),
+            ]);
         }
-        let _ = writeln!(md, "| *target budget* | *{budget:.1}* | |\n");
+        table.row([
+            "*target budget*".to_owned(),
+            format!("*{budget:.1}*"),
+            String::new(),
+        ]);
+        let _ = writeln!(
+            md,
+            "#### Where the time goes (bootstrap, best runs)\n\n{table}"
+        );
         if zstd.is_none() {
             let _ = writeln!(
                 md,
