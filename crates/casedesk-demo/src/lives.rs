@@ -279,7 +279,7 @@ impl Tenant<'_> {
     }
 }
 
-impl CaseRun<'_> {
+impl<'t> CaseRun<'t> {
     /// Applies one command as `who` at `at` and insists that it was applied.
     async fn apply(
         &mut self,
@@ -334,65 +334,117 @@ impl CaseRun<'_> {
         }
     }
 
+    /// Plays the case's life after filing, step by step, each step a real command by
+    /// the right person. The order of the steps is also the order in which they draw
+    /// from `rng`, which keeps the demo tenant the same on every run.
     async fn play(
         &mut self,
         planned: &PlannedCase,
         service: &ServiceDefinition,
         rng: &mut StdRng,
     ) -> anyhow::Result<()> {
-        let tenant = self.tenant;
-        let citizen = self.citizen.clone();
         let fate = planned.fate;
+        if self.play_first_days(fate, rng).await? {
+            return Ok(());
+        }
+        if fate == Fate::Withdrawn(Stage::Submitted) {
+            return self.withdraw(rng).await;
+        }
+        if planned.twist == Twist::Transfer {
+            self.transfer(rng).await?;
+        }
+        let worker = self.take(planned.twist, rng).await?;
+        let me = Principal::Staff(worker.clone());
+        self.side_work(&me, planned.twist, rng).await?;
 
+        let asks_citizen = match fate {
+            Fate::AwaitingCitizen | Fate::Withdrawn(Stage::AwaitingCitizen) => true,
+            Fate::Decided(_) | Fate::Closed(_) => {
+                planned.twist == Twist::Expire || rng.gen_bool(0.35)
+            }
+            Fate::InReview => rng.gen_bool(0.2),
+            _ => false,
+        };
+        let rejected_kind = self
+            .review_documents(
+                &me,
+                fate == Fate::InReview && !asks_citizen,
+                asks_citizen,
+                rng,
+            )
+            .await?;
+        if asks_citizen {
+            let answered = self
+                .request_items(planned, service, &me, rejected_kind, rng)
+                .await?;
+            if !answered {
+                return Ok(());
+            }
+        }
+        match fate {
+            Fate::InReview | Fate::AwaitingCitizen => return Ok(()),
+            Fate::Withdrawn(_) => return self.withdraw(rng).await,
+            _ => {}
+        }
+        self.decide(planned, service, worker, rng).await
+    }
+
+    /// The first days: now and then a message from the citizen; a case still
+    /// waiting to be taken may get a team lead's note and priority. Returns whether
+    /// the case's life ends here (it is meant to stay submitted).
+    async fn play_first_days(&mut self, fate: Fate, rng: &mut StdRng) -> anyhow::Result<bool> {
+        let citizen = self.citizen.clone();
         if rng.gen_bool(0.12) {
             let at = self.clock.step(rng);
             let text = pick(rng, texts::CITIZEN_MESSAGES).to_owned();
             self.apply(&citizen, CommandKind::CitizenMessage { text }, at)
                 .await?;
         }
-        match fate {
-            Fate::Withdrawn(Stage::Submitted) => return self.withdraw(rng).await,
-            Fate::Submitted => {
-                if rng.gen_bool(0.25) {
-                    let lead = tenant.staff.team_lead(self.case.office_id, rng)?;
-                    let lead = Principal::Staff(lead.clone());
-                    let at = self.clock.step(rng);
-                    let text = pick(rng, texts::TEAM_LEAD_NOTES).to_owned();
-                    self.apply(&lead, CommandKind::AddNote { text }, at).await?;
-                    if rng.gen_bool(0.5) {
-                        let at = self.clock.step(rng);
-                        let priority = Priority::High;
-                        self.apply(&lead, CommandKind::SetPriority { priority }, at)
-                            .await?;
-                    }
-                }
-                return Ok(());
-            }
-            _ => {}
+        if fate != Fate::Submitted {
+            return Ok(false);
         }
-
-        if planned.twist == Twist::Transfer {
-            let from = self.case.office_id;
-            let branches: Vec<&OfficeInfo> =
-                tenant.offices.iter().filter(|o| o.id != from).collect();
-            let to = branches
-                .choose(rng)
-                .ok_or_else(|| anyhow!("no other office to transfer to"))?
-                .id;
-            let lead = Principal::Staff(tenant.staff.team_lead_of_both(from, to)?.clone());
+        if rng.gen_bool(0.25) {
+            let lead = self.tenant.staff.team_lead(self.case.office_id, rng)?;
+            let lead = Principal::Staff(lead.clone());
             let at = self.clock.step(rng);
-            let text = format!(
-                "Abgabe an das {} wegen Arbeitsüberlastung im Rathaus.",
-                tenant.office_name(to)
-            );
+            let text = pick(rng, texts::TEAM_LEAD_NOTES).to_owned();
             self.apply(&lead, CommandKind::AddNote { text }, at).await?;
-            let at = self.clock.step(rng);
-            self.apply(&lead, CommandKind::TransferOffice { office_id: to }, at)
-                .await?;
+            if rng.gen_bool(0.5) {
+                let at = self.clock.step(rng);
+                let priority = Priority::High;
+                self.apply(&lead, CommandKind::SetPriority { priority }, at)
+                    .await?;
+            }
         }
+        Ok(true)
+    }
 
-        // Someone takes the case: usually the caseworker, sometimes the team lead
-        // assigns it.
+    /// A team lead of both offices hands the case to another office, with a note.
+    async fn transfer(&mut self, rng: &mut StdRng) -> anyhow::Result<()> {
+        let tenant = self.tenant;
+        let from = self.case.office_id;
+        let branches: Vec<&OfficeInfo> = tenant.offices.iter().filter(|o| o.id != from).collect();
+        let to = branches
+            .choose(rng)
+            .ok_or_else(|| anyhow!("no other office to transfer to"))?
+            .id;
+        let lead = Principal::Staff(tenant.staff.team_lead_of_both(from, to)?.clone());
+        let at = self.clock.step(rng);
+        let text = format!(
+            "Abgabe an das {} wegen Arbeitsüberlastung im Rathaus.",
+            tenant.office_name(to)
+        );
+        self.apply(&lead, CommandKind::AddNote { text }, at).await?;
+        let at = self.clock.step(rng);
+        self.apply(&lead, CommandKind::TransferOffice { office_id: to }, at)
+            .await
+    }
+
+    /// Someone takes the case: usually a caseworker claims it, sometimes the team
+    /// lead assigns it; with the release twist the first one hands it on to a
+    /// colleague. Returns who works on it.
+    async fn take(&mut self, twist: Twist, rng: &mut StdRng) -> anyhow::Result<&'t StaffUser> {
+        let tenant = self.tenant;
         let office = self.case.office_id;
         let mut worker = tenant.staff.caseworker(office, rng)?;
         let at = self.clock.step(rng);
@@ -405,8 +457,7 @@ impl CaseRun<'_> {
             self.apply(&Principal::Staff(worker.clone()), CommandKind::Claim, at)
                 .await?;
         }
-
-        if planned.twist == Twist::Release {
+        if twist == Twist::Release {
             let me = Principal::Staff(worker.clone());
             let at = self.clock.step(rng);
             let text = "Urlaub ab Montag – Vorgang zur Übernahme freigegeben.".to_owned();
@@ -418,10 +469,20 @@ impl CaseRun<'_> {
             self.apply(&Principal::Staff(worker.clone()), CommandKind::Claim, at)
                 .await?;
         }
-        let me = Principal::Staff(worker.clone());
+        Ok(worker)
+    }
 
-        if planned.twist == Twist::DueDate {
-            let lead = Principal::Staff(tenant.staff.team_lead(office, rng)?.clone());
+    /// The everyday work around a case: a team lead's new due date (with the due
+    /// date twist), and now and then a note, a priority or a message by `me`.
+    async fn side_work(
+        &mut self,
+        me: &Principal,
+        twist: Twist,
+        rng: &mut StdRng,
+    ) -> anyhow::Result<()> {
+        if twist == Twist::DueDate {
+            let office = self.case.office_id;
+            let lead = Principal::Staff(self.tenant.staff.team_lead(office, rng)?.clone());
             let at = self.clock.step(rng);
             let due_date = self.case.due_date + Duration::days(21);
             let reason = pick(rng, texts::DUE_DATE_REASONS).to_owned();
@@ -431,34 +492,35 @@ impl CaseRun<'_> {
         if rng.gen_bool(0.5) {
             let at = self.clock.step(rng);
             let text = pick(rng, texts::NOTES).to_owned();
-            self.apply(&me, CommandKind::AddNote { text }, at).await?;
+            self.apply(me, CommandKind::AddNote { text }, at).await?;
         }
         if rng.gen_bool(0.15) {
             let at = self.clock.step(rng);
             let priority = *[Priority::High, Priority::Urgent, Priority::Low]
                 .choose(rng)
                 .expect("the list is not empty");
-            self.apply(&me, CommandKind::SetPriority { priority }, at)
+            self.apply(me, CommandKind::SetPriority { priority }, at)
                 .await?;
         }
         if rng.gen_bool(0.1) {
             let at = self.clock.step(rng);
             let text = pick(rng, texts::STAFF_MESSAGES).to_owned();
-            self.apply(&me, CommandKind::SendMessage { text }, at)
+            self.apply(me, CommandKind::SendMessage { text }, at)
                 .await?;
         }
+        Ok(())
+    }
 
-        let asks_citizen = match fate {
-            Fate::AwaitingCitizen | Fate::Withdrawn(Stage::AwaitingCitizen) => true,
-            Fate::Decided(_) | Fate::Closed(_) => {
-                planned.twist == Twist::Expire || rng.gen_bool(0.35)
-            }
-            Fate::InReview => rng.gen_bool(0.2),
-            _ => false,
-        };
-
-        // Review the documents. Work in progress has reviewed only some of them; a
-        // case that leads to a request has its first document rejected.
+    /// Reviews the documents not yet reviewed: work in progress (`partly`) has
+    /// reviewed only some of them; a case that leads to a request (`reject_first`)
+    /// has its first document rejected. Returns the kind of the rejected document.
+    async fn review_documents(
+        &mut self,
+        me: &Principal,
+        partly: bool,
+        reject_first: bool,
+        rng: &mut StdRng,
+    ) -> anyhow::Result<Option<String>> {
         let pending: Vec<Uuid> = self
             .case
             .documents
@@ -466,7 +528,7 @@ impl CaseRun<'_> {
             .filter(|d| d.review.is_none())
             .map(|d| d.id)
             .collect();
-        let reviewed = if fate == Fate::InReview && !asks_citizen {
+        let reviewed = if partly {
             rng.gen_range(0..=pending.len())
         } else {
             pending.len()
@@ -474,7 +536,7 @@ impl CaseRun<'_> {
         let mut rejected_kind = None;
         for (i, document_id) in pending.iter().take(reviewed).enumerate() {
             let at = self.clock.step_share(rng, 0.005, 0.03);
-            let (verdict, reason) = if asks_citizen && i == 0 {
+            let (verdict, reason) = if reject_first && i == 0 {
                 rejected_kind = self
                     .case
                     .documents
@@ -493,24 +555,9 @@ impl CaseRun<'_> {
                 verdict,
                 reason,
             };
-            self.apply(&me, kind, at).await?;
+            self.apply(me, kind, at).await?;
         }
-
-        if asks_citizen {
-            let answered = self
-                .request_items(planned, service, &me, rejected_kind, rng)
-                .await?;
-            if !answered {
-                return Ok(());
-            }
-        }
-        match fate {
-            Fate::InReview | Fate::AwaitingCitizen => return Ok(()),
-            Fate::Withdrawn(_) => return self.withdraw(rng).await,
-            _ => {}
-        }
-
-        self.decide(planned, service, worker, rng).await
+        Ok(rejected_kind)
     }
 
     /// Asks the citizen for items and plays the answer (or its absence). Returns

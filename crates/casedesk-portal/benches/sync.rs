@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail, ensure};
+use casedesk_demo as demo;
 use casedesk_domain::CaseAggregate;
 use casedesk_domain::command::{Command, CommandAnswer, CommandKind};
 use casedesk_domain::frames;
@@ -29,8 +30,8 @@ use casedesk_domain::wire::{
 };
 use casedesk_portal::api::AppState;
 use casedesk_portal::config::Config;
+use casedesk_portal::server;
 use casedesk_portal::store::{Principal, StaffUser};
-use casedesk_portal::{demo, seed, server};
 use casedesk_tests::bench::{self, Machine, Table, Targets, verdict};
 use chrono::Utc;
 use clap::{Parser, ValueEnum};
@@ -281,10 +282,10 @@ async fn run(args: &Args, database_url: Option<String>) -> anyhow::Result<(Strin
     ));
     let state = server::open_state(config).await?;
     let started = Instant::now();
-    let demo_logins = demo::create_demo_tenant(&state).await?;
+    let demo_logins = demo::create_demo_tenant(&stores(&state)).await?;
     let demo_time = started.elapsed();
     let started = Instant::now();
-    let seed_report = seed::seed_cases(&state, args.cases).await?;
+    let seed_report = demo::seed_cases(&stores(&state), args.cases).await?;
     let seed_time = started.elapsed();
     let facts = database_facts(&state, args.backend).await?;
     progress(format!(
@@ -1738,7 +1739,7 @@ impl Report<'_> {
         let _ = writeln!(md, "### Seeding (context, no target)\n");
         let _ = writeln!(
             md,
-            "Demo tenant in {:.2} s, then `seed::seed_cases` of {} cases in {:.1} s \
+            "Demo tenant in {:.2} s, then `seed_cases` of {} cases in {:.1} s \
              ({} cases/s). The store then held {} cases, {} events and {} documents.\n",
             self.demo_time.as_secs_f64(),
             thousands(i64::from(args.cases)),
@@ -2207,5 +2208,13 @@ impl Report<'_> {
                 }
             );
         }
+    }
+}
+
+/// What the demo tenant and the seeder write to.
+fn stores(state: &casedesk_portal::api::AppState) -> demo::Stores<'_> {
+    demo::Stores {
+        db: state.db.as_ref(),
+        blobs: &state.blobs,
     }
 }

@@ -699,8 +699,36 @@ fn play(
         Fate::InReview => rng.gen_bool(0.1),
         _ => false,
     };
-    // Caseworkers check every required document before deciding; extras the citizen
-    // sent unasked are looked at most of the time.
+    let rejected_kind = review(
+        b,
+        worker,
+        fate == Fate::InReview && !asks_citizen,
+        asks_citizen,
+        rng,
+    )?;
+    if asks_citizen && !request_and_answer(b, fate, service, worker, citizen, rejected_kind, rng)? {
+        return Ok(());
+    }
+    let (outcome, closed) = match fate {
+        Fate::Withdrawn => return withdraw(b, rng),
+        Fate::Decided(outcome) => (outcome, false),
+        Fate::Closed(outcome) => (outcome, true),
+        _ => return Ok(()),
+    };
+    decide(b, worker, outcome, closed, rng)
+}
+
+/// Reviews the case's documents: every required one, and most extras the citizen
+/// sent unasked. Work in progress (`partly`) has reviewed only some of them; a case
+/// that leads to a request (`reject_first`) has its first document rejected. Returns
+/// the kind of the rejected document.
+fn review(
+    b: &mut Builder<'_>,
+    worker: &ActorRef,
+    partly: bool,
+    reject_first: bool,
+    rng: &mut StdRng,
+) -> anyhow::Result<Option<String>> {
     let to_review: Vec<(Uuid, Option<String>)> = b
         .case
         .documents
@@ -708,7 +736,7 @@ fn play(
         .filter(|d| d.kind.is_some() || rng.gen_bool(0.7))
         .map(|d| (d.id, d.kind.clone()))
         .collect();
-    let reviewed = if fate == Fate::InReview && !asks_citizen {
+    let reviewed = if partly {
         rng.gen_range(0..=to_review.len())
     } else {
         to_review.len()
@@ -716,7 +744,7 @@ fn play(
     let mut rejected_kind = None;
     for (i, (document_id, kind)) in to_review.into_iter().take(reviewed).enumerate() {
         let at = b.clock.step_share(rng, 0.005, 0.03);
-        let (verdict, reason) = if asks_citizen && i == 0 {
+        let (verdict, reason) = if reject_first && i == 0 {
             rejected_kind = kind;
             (
                 Verdict::Rejected,
@@ -733,80 +761,98 @@ fn play(
         b.run(worker, kind, at, None)?;
     }
 
-    if asks_citizen {
-        let at = b.clock.step(rng);
-        let mut answer_due = at.date_naive() + Duration::weeks(2);
-        if fate == Fate::AwaitingCitizen {
-            // Keep waiting cases' deadlines ahead, or the expiry job would move them
-            // all on the moment the portal starts.
-            let earliest = b.clock.end().date_naive() + Duration::days(rng.gen_range(2..14));
-            answer_due = answer_due.max(earliest);
-        }
-        let label = rejected_kind.as_deref().map(|kind| {
-            service
-                .required_documents
-                .iter()
-                .find(|d| d.key == kind)
-                .map_or(kind, |d| d.label.as_str())
-        });
-        let description = match label {
-            Some(label) => texts::request_item_description(label),
-            None => "Vollmacht der vertretenen Person (unterschrieben)".to_owned(),
-        };
-        let kind = CommandKind::RequestItems {
-            items: vec![RequestedItem {
-                kind: rejected_kind.clone(),
-                description,
-            }],
-            reason: pick(rng, texts::REQUEST_REASONS).to_owned(),
-            answer_due,
-            message: pick(rng, texts::REQUEST_MESSAGES).to_owned(),
-        };
-        b.run(worker, kind, at, None)?;
-        if fate == Fate::AwaitingCitizen {
-            return Ok(());
-        }
-        let request_id = b
-            .case
-            .requests
-            .iter()
-            .find(|r| r.status == RequestStatus::Open)
-            .map(|r| r.id)
-            .ok_or_else(|| anyhow!("seed case {}: no open request", b.case.aktenzeichen))?;
-        let at = b.clock.step(rng);
-        let blob = match rejected_kind
-            .as_deref()
-            .and_then(|k| b.world.by_kind.get(k))
-        {
-            Some(blob) => blob,
-            None => b.world.extras.choose(rng).expect("the pool has extras"),
-        };
-        let document = document_meta(blob, rejected_kind.as_deref(), at);
-        let document_id = document.id;
-        let message = rng
-            .gen_bool(0.5)
-            .then(|| pick(rng, texts::ANSWER_MESSAGES).to_owned());
-        let kind = CommandKind::AnswerRequest {
-            request_id,
-            documents: vec![document],
-            message,
-        };
-        b.run(citizen, kind, at, None)?;
-        let at = b.clock.step(rng);
-        let kind = CommandKind::ReviewDocument {
-            document_id,
-            verdict: Verdict::Accepted,
-            reason: None,
-        };
-        b.run(worker, kind, at, None)?;
-    }
+    Ok(rejected_kind)
+}
 
-    let (outcome, closed) = match fate {
-        Fate::Withdrawn => return withdraw(b, rng),
-        Fate::Decided(outcome) => (outcome, false),
-        Fate::Closed(outcome) => (outcome, true),
-        _ => return Ok(()),
+/// Asks the citizen for the rejected document (or a power of attorney) and, unless
+/// the case is to stay waiting, plays the answer and its review. Returns whether the
+/// case goes on.
+fn request_and_answer(
+    b: &mut Builder<'_>,
+    fate: Fate,
+    service: &ServiceDefinition,
+    worker: &ActorRef,
+    citizen: &ActorRef,
+    rejected_kind: Option<String>,
+    rng: &mut StdRng,
+) -> anyhow::Result<bool> {
+    let at = b.clock.step(rng);
+    let mut answer_due = at.date_naive() + Duration::weeks(2);
+    if fate == Fate::AwaitingCitizen {
+        // Keep waiting cases' deadlines ahead, or the expiry job would move them
+        // all on the moment the portal starts.
+        let earliest = b.clock.end().date_naive() + Duration::days(rng.gen_range(2..14));
+        answer_due = answer_due.max(earliest);
+    }
+    let label = rejected_kind.as_deref().map(|kind| {
+        service
+            .required_documents
+            .iter()
+            .find(|d| d.key == kind)
+            .map_or(kind, |d| d.label.as_str())
+    });
+    let description = match label {
+        Some(label) => texts::request_item_description(label),
+        None => "Vollmacht der vertretenen Person (unterschrieben)".to_owned(),
     };
+    let kind = CommandKind::RequestItems {
+        items: vec![RequestedItem {
+            kind: rejected_kind.clone(),
+            description,
+        }],
+        reason: pick(rng, texts::REQUEST_REASONS).to_owned(),
+        answer_due,
+        message: pick(rng, texts::REQUEST_MESSAGES).to_owned(),
+    };
+    b.run(worker, kind, at, None)?;
+    if fate == Fate::AwaitingCitizen {
+        return Ok(false);
+    }
+    let request_id = b
+        .case
+        .requests
+        .iter()
+        .find(|r| r.status == RequestStatus::Open)
+        .map(|r| r.id)
+        .ok_or_else(|| anyhow!("seed case {}: no open request", b.case.aktenzeichen))?;
+    let at = b.clock.step(rng);
+    let blob = match rejected_kind
+        .as_deref()
+        .and_then(|k| b.world.by_kind.get(k))
+    {
+        Some(blob) => blob,
+        None => b.world.extras.choose(rng).expect("the pool has extras"),
+    };
+    let document = document_meta(blob, rejected_kind.as_deref(), at);
+    let document_id = document.id;
+    let message = rng
+        .gen_bool(0.5)
+        .then(|| pick(rng, texts::ANSWER_MESSAGES).to_owned());
+    let kind = CommandKind::AnswerRequest {
+        request_id,
+        documents: vec![document],
+        message,
+    };
+    b.run(citizen, kind, at, None)?;
+    let at = b.clock.step(rng);
+    let kind = CommandKind::ReviewDocument {
+        document_id,
+        verdict: Verdict::Accepted,
+        reason: None,
+    };
+    b.run(worker, kind, at, None)?;
+    Ok(true)
+}
+
+/// Records the decision (a rejection costs half the fee), sometimes the payment, and
+/// closes the case if its fate says so.
+fn decide(
+    b: &mut Builder<'_>,
+    worker: &ActorRef,
+    outcome: Outcome,
+    closed: bool,
+    rng: &mut StdRng,
+) -> anyhow::Result<()> {
     let full_fee = b.case.fee.as_ref().map_or(0, |f| f.amount_cents);
     let fee_cents = match outcome {
         Outcome::Rejected => full_fee / 2,
