@@ -39,32 +39,13 @@ fn old_cases_are_mostly_closed_and_new_ones_open() {
 async fn seeding_adds_realistic_cases_after_the_demo_tenant() {
     let state = crate::tests::fresh_state().await;
     create_demo_tenant(&state.stores()).await.unwrap();
-    let (lead, _) = state
-        .db
-        .user_credentials("h.zimmermann")
-        .await
-        .unwrap()
-        .unwrap();
     let head = state.db.head_seq().await.unwrap();
 
     let report = seed_cases(&state.stores(), 500).await.unwrap();
     eprintln!("{report}");
     assert_eq!(report.cases, 500);
 
-    let mut cases: Vec<CaseAggregate> = Vec::new();
-    let mut cursor = head;
-    loop {
-        let page = state.db.changes(&lead, cursor, 5000).await.unwrap();
-        cases.extend(
-            page.changes
-                .iter()
-                .map(|raw| serde_json::from_str::<CaseAggregate>(raw).unwrap()),
-        );
-        cursor = page.next_cursor;
-        if !page.has_more {
-            break;
-        }
-    }
+    let cases = crate::tests::all_cases(&state, head).await;
     assert_eq!(cases.len(), 500);
     let documents: usize = cases.iter().map(|c| c.documents.len()).sum();
     let events: usize = cases.iter().map(|c| c.history.len()).sum();
