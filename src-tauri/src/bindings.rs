@@ -1,5 +1,6 @@
 //! The TypeScript bindings of the IPC boundary, generated from the Rust types and the
-//! command table into `ui/src/generated/bindings.ts`.
+//! command table into `ui/src/generated/bindings.ts`, with the domain's German labels
+//! as tables keyed by the wire names, so the UI and the CLI share one vocabulary.
 //!
 //! The file is committed; the test `bindings_are_current` fails when regenerating it
 //! would change it. Regenerate with
@@ -7,7 +8,12 @@
 
 use std::path::{Path, PathBuf};
 
+use casedesk_domain::aggregate::{PaymentStatus, Priority, RequestStatus, Verdict};
+use casedesk_domain::command::CommandKind;
+use casedesk_domain::lifecycle::{CaseStatus, Outcome, Role};
+use serde::Serialize;
 use ts_rs::{Config, TS};
+use uuid::Uuid;
 
 use crate::commands::{self, SessionInfo};
 
@@ -75,9 +81,7 @@ pub fn generate() -> std::io::Result<String> {
          export const commands = {{\n"
     ));
     for command in commands::signatures() {
-        for line in command.doc.lines() {
-            out.push_str(&format!("  /**{line} */\n"));
-        }
+        out.push_str(&doc_block(command.doc, "  "));
         let params: Vec<String> = command
             .args
             .iter()
@@ -97,7 +101,198 @@ pub fn generate() -> std::io::Result<String> {
         ));
     }
     out.push_str("};\n");
+    out.push_str(&label_tables());
     Ok(out)
+}
+
+/// One `/** … */` block for a doc comment (`#[doc]` lines keep their leading space).
+fn doc_block(doc: &str, indent: &str) -> String {
+    let lines: Vec<&str> = doc.lines().map(str::trim).collect();
+    match lines.as_slice() {
+        [] => String::new(),
+        [line] => format!("{indent}/** {line} */\n"),
+        lines => {
+            let mut block = format!("{indent}/**\n");
+            for line in lines {
+                block.push_str(&format!("{indent} * {line}\n").replace(" * \n", " *\n"));
+            }
+            block.push_str(&format!("{indent} */\n"));
+            block
+        }
+    }
+}
+
+/// The German labels of the domain's enums, each a `Record` over the generated type
+/// so that TypeScript refuses a table that misses a variant.
+fn label_tables() -> String {
+    let mut out = String::new();
+    let mut table = |name: &str, ty: &str, source: &str, rows: Vec<(String, &str)>| {
+        out.push_str(&format!(
+            "\n/** German labels of `{ty}`, from `{source}`. */\nexport const {name}: Record<{ty}, string> = {{\n"
+        ));
+        for (key, label) in rows {
+            let label = serde_json::to_string(label).expect("a string serialises");
+            out.push_str(&format!("  {key}: {label},\n"));
+        }
+        out.push_str("};\n");
+    };
+    fn rows<T: Serialize + Copy>(
+        all: &[T],
+        german: fn(T) -> &'static str,
+    ) -> Vec<(String, &'static str)> {
+        all.iter().map(|&v| (wire_name(&v), german(v))).collect()
+    }
+    let outcomes = [Outcome::Approved, Outcome::Rejected, Outcome::Partial];
+    table(
+        "CASE_STATUS_LABELS",
+        "CaseStatus",
+        "CaseStatus::german",
+        rows(&CaseStatus::ALL, CaseStatus::german),
+    );
+    table(
+        "OUTCOME_LABELS",
+        "Outcome",
+        "Outcome::german",
+        rows(&outcomes, Outcome::german),
+    );
+    table(
+        "BESCHEID_LABELS",
+        "Outcome",
+        "Outcome::bescheid_german",
+        rows(&outcomes, Outcome::bescheid_german),
+    );
+    table(
+        "PRIORITY_LABELS",
+        "Priority",
+        "Priority::german",
+        rows(
+            &[
+                Priority::Low,
+                Priority::Normal,
+                Priority::High,
+                Priority::Urgent,
+            ],
+            Priority::german,
+        ),
+    );
+    table(
+        "VERDICT_LABELS",
+        "Verdict",
+        "Verdict::german",
+        rows(&[Verdict::Accepted, Verdict::Rejected], Verdict::german),
+    );
+    table(
+        "REQUEST_STATUS_LABELS",
+        "RequestStatus",
+        "RequestStatus::german",
+        rows(
+            &[
+                RequestStatus::Open,
+                RequestStatus::Answered,
+                RequestStatus::Expired,
+            ],
+            RequestStatus::german,
+        ),
+    );
+    table(
+        "PAYMENT_STATUS_LABELS",
+        "PaymentStatus",
+        "PaymentStatus::german",
+        rows(
+            &[
+                PaymentStatus::Open,
+                PaymentStatus::Paid,
+                PaymentStatus::Failed,
+            ],
+            PaymentStatus::german,
+        ),
+    );
+    table(
+        "ROLE_LABELS",
+        "Role",
+        "Role::german",
+        rows(
+            &[Role::Caseworker, Role::TeamLead, Role::Admin],
+            Role::german,
+        ),
+    );
+    table(
+        "COMMAND_KIND_LABELS",
+        "CommandKind[\"kind\"]",
+        "CommandKind::german",
+        every_command_kind()
+            .iter()
+            .map(|kind| (kind.name().to_owned(), kind.german()))
+            .collect(),
+    );
+    out
+}
+
+/// The serde name of a unit variant, as TypeScript sees it.
+fn wire_name(value: &impl Serialize) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(name)) => name,
+        other => panic!("not a unit variant: {other:?}"),
+    }
+}
+
+/// One command of every kind; only the kind matters. A kind missing here leaves its
+/// key out of `COMMAND_KIND_LABELS`, which TypeScript then refuses.
+fn every_command_kind() -> Vec<CommandKind> {
+    let id = Uuid::nil();
+    let day = chrono::NaiveDate::default();
+    vec![
+        CommandKind::Claim,
+        CommandKind::Release,
+        CommandKind::Assign { assignee: id },
+        CommandKind::SetStatus {
+            status: CaseStatus::InReview,
+            reason: None,
+        },
+        CommandKind::AddNote {
+            text: String::new(),
+        },
+        CommandKind::ReviewDocument {
+            document_id: id,
+            verdict: Verdict::Accepted,
+            reason: None,
+        },
+        CommandKind::RequestItems {
+            items: Vec::new(),
+            reason: String::new(),
+            answer_due: day,
+            message: String::new(),
+        },
+        CommandKind::SendMessage {
+            text: String::new(),
+        },
+        CommandKind::RecordDecision {
+            outcome: Outcome::Approved,
+            letter_sha256: None,
+            fee_cents: 0,
+        },
+        CommandKind::SetPriority {
+            priority: Priority::Normal,
+        },
+        CommandKind::SetDueDate {
+            due_date: day,
+            reason: String::new(),
+        },
+        CommandKind::TransferOffice { office_id: id },
+        CommandKind::Withdraw { reason: None },
+        CommandKind::AnswerRequest {
+            request_id: id,
+            documents: Vec::new(),
+            message: None,
+        },
+        CommandKind::CitizenMessage {
+            text: String::new(),
+        },
+        CommandKind::ExpireRequest { request_id: id },
+        CommandKind::RecordPayment {
+            status: PaymentStatus::Open,
+        },
+    ]
 }
 
 /// Reads the exported files, keeping only the declarations: the per-file imports are

@@ -65,7 +65,7 @@ macro_rules! desk_commands {
             ) -> Reply<$ret> {
                 let result: casedesk_client::Result<$ret> = async { $body }.await;
                 result.map_err(|error| {
-                    tracing::debug!(command = stringify!($name), code = error.code(), "command failed");
+                    tracing::debug!(command = stringify!($name), code = error.code().as_str(), "command failed");
                     error.payload()
                 })
             }

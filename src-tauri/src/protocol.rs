@@ -3,7 +3,7 @@
 //! files and no `file://` access: the page asks for `casedesk-doc://localhost/<sha256>`
 //! (`http://casedesk-doc.localhost/<sha256>` on Windows) and gets the bytes.
 
-use casedesk_client::Desk;
+use casedesk_client::{Desk, ErrorCode};
 use tauri::http::{Request, Response, StatusCode, header};
 
 /// The media types shown inline; anything else is offered as a download only, so a
@@ -54,12 +54,12 @@ pub async fn serve(desk: &Desk, request: &Request<Vec<u8>>) -> Response<Vec<u8>>
             }
             Err(error) => {
                 let status = match error.code() {
-                    "blob_not_found" => StatusCode::NOT_FOUND,
-                    "offline" => StatusCode::SERVICE_UNAVAILABLE,
-                    "blob_corrupt" => StatusCode::BAD_GATEWAY,
+                    ErrorCode::BlobNotFound => StatusCode::NOT_FOUND,
+                    ErrorCode::Offline => StatusCode::SERVICE_UNAVAILABLE,
+                    ErrorCode::BlobCorrupt => StatusCode::BAD_GATEWAY,
                     _ => StatusCode::INTERNAL_SERVER_ERROR,
                 };
-                tracing::info!(sha256, code = error.code(), "document not served");
+                tracing::info!(sha256, code = error.code().as_str(), "document not served");
                 plain(status, &error.to_string())
             }
         }

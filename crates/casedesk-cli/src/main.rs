@@ -15,6 +15,7 @@ use anyhow::Context;
 use casedesk_client::{
     AssigneeFilter, CancellationToken, ClientError, Desk, DeskConfig, DueFilter, InboxFilter,
     InboxSort, LetterKind, LetterRequest, OutboxEntry, OutboxFilter, Prefetch, SortKey,
+    StatusFilter,
 };
 use casedesk_domain::aggregate::{RequestedItem, Verdict};
 use casedesk_domain::command::CommandKind;
@@ -544,16 +545,24 @@ async fn sync_forever(desk: &Desk, printer: &Printer) -> anyhow::Result<()> {
 }
 
 async fn inbox_filter(desk: &Desk, args: &InboxArgs) -> anyhow::Result<(InboxFilter, InboxSort)> {
-    let mut filter = if args.all || !args.statuses.is_empty() {
-        InboxFilter::default()
+    let status = if !args.statuses.is_empty() {
+        let statuses = args
+            .statuses
+            .iter()
+            .map(|status| {
+                CaseStatus::parse(status).with_context(|| format!("unbekannter Status {status}"))
+            })
+            .collect::<anyhow::Result<_>>()?;
+        StatusFilter::Only { statuses }
+    } else if args.all {
+        StatusFilter::Any
     } else {
-        InboxFilter::open()
+        StatusFilter::Open
     };
-    for status in &args.statuses {
-        filter.statuses.push(
-            CaseStatus::parse(status).with_context(|| format!("unbekannter Status {status}"))?,
-        );
-    }
+    let mut filter = InboxFilter {
+        status,
+        ..InboxFilter::default()
+    };
     filter.service = args.service.clone();
     filter.assignee = match args.assignee.as_str() {
         "any" => AssigneeFilter::Anyone,

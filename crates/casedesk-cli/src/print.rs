@@ -47,7 +47,7 @@ impl Printer {
 
     pub fn error(&self, error: &anyhow::Error) {
         let (code, message) = match error.downcast_ref::<ClientError>() {
-            Some(client) => (client.code(), client.to_string()),
+            Some(client) => (client.code().as_str(), client.to_string()),
             None => ("error", format!("{error:#}")),
         };
         if self.json {
@@ -78,7 +78,7 @@ impl Printer {
             "Angemeldet als {} ({}, {}): {}",
             me.display_name,
             me.name,
-            me.role.as_str(),
+            me.role.german(),
             offices.join(", ")
         );
     }
@@ -206,12 +206,13 @@ impl Printer {
         println!("Dokumente:");
         for (i, document) in case.documents.iter().enumerate() {
             let review = match &document.review {
-                Some(r) if r.verdict == Verdict::Accepted => "angenommen".to_owned(),
+                Some(r) if r.verdict == Verdict::Accepted => r.verdict.german().to_owned(),
                 Some(r) => format!(
-                    "abgelehnt: {}",
+                    "{}: {}",
+                    r.verdict.german(),
                     r.reason.as_deref().unwrap_or("ohne Begründung")
                 ),
-                None => "ungeprüft".to_owned(),
+                None => "Ungeprüft".to_owned(),
             };
             println!(
                 "  {}. {} ({}, {} Bytes) – {review}",
@@ -230,11 +231,11 @@ impl Printer {
                     .map(|i| i.description.as_str())
                     .collect();
                 println!(
-                    "  {} bis {}: {} ({:?})",
+                    "  {} bis {}: {} ({})",
                     time(request.requested_at),
                     date(request.answer_due),
                     items.join("; "),
-                    request.status
+                    request.status.german()
                 );
             }
         }
@@ -257,8 +258,8 @@ impl Printer {
         }
         if let Some(decision) = &case.decision {
             println!(
-                "Bescheid: {:?} am {}; Bekanntgabe {}; Widerspruchs-/Klagefrist bis {}",
-                decision.outcome,
+                "Bescheid: {} am {}; Bekanntgabe {}; Widerspruchs-/Klagefrist bis {}",
+                decision.outcome.german(),
                 time(decision.decided_at),
                 date(decision.deemed_delivery),
                 date(decision.appeal_deadline)
@@ -304,7 +305,7 @@ impl Printer {
         println!(
             "{} {}: {state}",
             entry.aktenzeichen,
-            kind_german(&entry.kind)
+            entry.command.kind.german()
         );
         if let Some(now) = now
             && now.state == OutboxState::Rejected
@@ -340,7 +341,7 @@ impl Printer {
         println!(
             "{} {}: verworfen",
             entry.aktenzeichen,
-            kind_german(&entry.kind)
+            entry.command.kind.german()
         );
     }
 
@@ -385,26 +386,8 @@ fn outbox_line(entry: &OutboxEntry) -> String {
         entry.command_id,
         time(entry.created_at),
         entry.aktenzeichen,
-        kind_german(&entry.kind)
+        entry.command.kind.german()
     )
-}
-
-fn kind_german(kind: &str) -> &str {
-    match kind {
-        "claim" => "Übernahme",
-        "release" => "Freigabe",
-        "assign" => "Zuweisung",
-        "set_status" => "Statusänderung",
-        "add_note" => "Notiz",
-        "review_document" => "Dokumentprüfung",
-        "request_items" => "Nachforderung",
-        "send_message" => "Nachricht",
-        "record_decision" => "Bescheid",
-        "set_priority" => "Priorität",
-        "set_due_date" => "Friständerung",
-        "transfer_office" => "Abgabe",
-        other => other,
-    }
 }
 
 fn actor_name(actor: &casedesk_domain::ActorRef) -> String {

@@ -1,5 +1,12 @@
-//! The engine's error type. Every variant has a stable code the UI branches on; the
-//! message is German because it is shown to caseworkers as it is.
+//! The engine's error type. Every variant has a stable [`ErrorCode`] the UI and scripts
+//! branch on; the message is German.
+//!
+//! Who words what: the `Display` sentence here says what went wrong, with the detail
+//! only the engine knows (a wait time, an owner, a refusal reason, a letter line); the
+//! CLI prints it as it is. The desktop's `ui/src/lib/errors.ts` words a code itself only
+//! where the screen decides what the error means (offline on the login form versus on
+//! a change) or where this sentence carries ids and technical causes; it shows this
+//! sentence instead of rewording it everywhere else, and never both.
 
 use casedesk_domain::command::Rejection;
 use serde::Serialize;
@@ -55,33 +62,104 @@ pub enum ClientError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("Dateizugriff: {0}")]
     Io(#[from] std::io::Error),
-    /// A letter could not be rendered; `code` is the letter library's stable code.
+    /// A letter could not be rendered; `code` tells which part of the letter failed.
     #[error("Brief: {message}")]
-    Letter { code: &'static str, message: String },
+    Letter { code: ErrorCode, message: String },
+}
+
+/// The stable code of an error that reaches the UI or a script. Never rename a
+/// variant: its snake_case spelling is what callers match on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum ErrorCode {
+    Offline,
+    LoginRequired,
+    WrongPassword,
+    Throttled,
+    NotLoggedIn,
+    PortalError,
+    Refused,
+    CaseNotFound,
+    OutboxEntryNotFound,
+    BlobNotFound,
+    BlobCorrupt,
+    Invalid,
+    ForeignCache,
+    Keyring,
+    Protocol,
+    LocalStore,
+    Io,
+    /// A letter template failed to compile or render.
+    LetterTemplate,
+    /// No template for the letter asked for.
+    LetterTemplateUnknown,
+    /// The case lacks something the letter needs.
+    LetterInput,
+    LetterLetterhead,
+    LetterLogo,
+    LetterFont,
+}
+
+impl ErrorCode {
+    /// The wire spelling, for logs and the CLI's `--json` errors.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Offline => "offline",
+            ErrorCode::LoginRequired => "login_required",
+            ErrorCode::WrongPassword => "wrong_password",
+            ErrorCode::Throttled => "throttled",
+            ErrorCode::NotLoggedIn => "not_logged_in",
+            ErrorCode::PortalError => "portal_error",
+            ErrorCode::Refused => "refused",
+            ErrorCode::CaseNotFound => "case_not_found",
+            ErrorCode::OutboxEntryNotFound => "outbox_entry_not_found",
+            ErrorCode::BlobNotFound => "blob_not_found",
+            ErrorCode::BlobCorrupt => "blob_corrupt",
+            ErrorCode::Invalid => "invalid",
+            ErrorCode::ForeignCache => "foreign_cache",
+            ErrorCode::Keyring => "keyring",
+            ErrorCode::Protocol => "protocol",
+            ErrorCode::LocalStore => "local_store",
+            ErrorCode::Io => "io",
+            ErrorCode::LetterTemplate => "letter_template",
+            ErrorCode::LetterTemplateUnknown => "letter_template_unknown",
+            ErrorCode::LetterInput => "letter_input",
+            ErrorCode::LetterLetterhead => "letter_letterhead",
+            ErrorCode::LetterLogo => "letter_logo",
+            ErrorCode::LetterFont => "letter_font",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl ClientError {
     /// The stable code of this error.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ClientError::Offline(_) => "offline",
-            ClientError::LoginRequired => "login_required",
-            ClientError::WrongPassword => "wrong_password",
-            ClientError::Throttled(_) => "throttled",
-            ClientError::NotLoggedIn => "not_logged_in",
-            ClientError::Portal { .. } => "portal_error",
-            ClientError::Refused(_) => "refused",
-            ClientError::CaseNotFound(_) => "case_not_found",
-            ClientError::OutboxEntryNotFound(_) => "outbox_entry_not_found",
-            ClientError::BlobNotFound(_) => "blob_not_found",
-            ClientError::BlobCorrupt(_) => "blob_corrupt",
-            ClientError::Invalid(_) => "invalid",
-            ClientError::ForeignCache { .. } => "foreign_cache",
-            ClientError::Keyring(_) => "keyring",
-            ClientError::Protocol(_) => "protocol",
-            ClientError::Store(_) | ClientError::Migrate(_) => "local_store",
-            ClientError::Io(_) => "io",
-            ClientError::Letter { code, .. } => code,
+            ClientError::Offline(_) => ErrorCode::Offline,
+            ClientError::LoginRequired => ErrorCode::LoginRequired,
+            ClientError::WrongPassword => ErrorCode::WrongPassword,
+            ClientError::Throttled(_) => ErrorCode::Throttled,
+            ClientError::NotLoggedIn => ErrorCode::NotLoggedIn,
+            ClientError::Portal { .. } => ErrorCode::PortalError,
+            ClientError::Refused(_) => ErrorCode::Refused,
+            ClientError::CaseNotFound(_) => ErrorCode::CaseNotFound,
+            ClientError::OutboxEntryNotFound(_) => ErrorCode::OutboxEntryNotFound,
+            ClientError::BlobNotFound(_) => ErrorCode::BlobNotFound,
+            ClientError::BlobCorrupt(_) => ErrorCode::BlobCorrupt,
+            ClientError::Invalid(_) => ErrorCode::Invalid,
+            ClientError::ForeignCache { .. } => ErrorCode::ForeignCache,
+            ClientError::Keyring(_) => ErrorCode::Keyring,
+            ClientError::Protocol(_) => ErrorCode::Protocol,
+            ClientError::Store(_) | ClientError::Migrate(_) => ErrorCode::LocalStore,
+            ClientError::Io(_) => ErrorCode::Io,
+            ClientError::Letter { code, .. } => *code,
         }
     }
 
@@ -93,7 +171,7 @@ impl ClientError {
     /// The `{code, message}` form that crosses to the UI.
     pub fn payload(&self) -> ErrorPayload {
         ErrorPayload {
-            code: self.code().to_owned(),
+            code: self.code(),
             message: self.to_string(),
         }
     }
@@ -122,7 +200,7 @@ impl From<serde_json::Error> for ClientError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ErrorPayload {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
 }
 
@@ -142,3 +220,39 @@ pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
 }
 
 pub type Result<T, E = ClientError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_code_is_spelled_as_it_serializes() {
+        for code in [
+            ErrorCode::Offline,
+            ErrorCode::LoginRequired,
+            ErrorCode::WrongPassword,
+            ErrorCode::Throttled,
+            ErrorCode::NotLoggedIn,
+            ErrorCode::PortalError,
+            ErrorCode::Refused,
+            ErrorCode::CaseNotFound,
+            ErrorCode::OutboxEntryNotFound,
+            ErrorCode::BlobNotFound,
+            ErrorCode::BlobCorrupt,
+            ErrorCode::Invalid,
+            ErrorCode::ForeignCache,
+            ErrorCode::Keyring,
+            ErrorCode::Protocol,
+            ErrorCode::LocalStore,
+            ErrorCode::Io,
+            ErrorCode::LetterTemplate,
+            ErrorCode::LetterTemplateUnknown,
+            ErrorCode::LetterInput,
+            ErrorCode::LetterLetterhead,
+            ErrorCode::LetterLogo,
+            ErrorCode::LetterFont,
+        ] {
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+        }
+    }
+}

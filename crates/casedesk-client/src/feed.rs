@@ -1,5 +1,6 @@
 //! The typed change feed the UI subscribes to instead of polling.
 
+use casedesk_domain::command::RejectionCode;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tokio::sync::broadcast;
@@ -22,7 +23,7 @@ pub enum Change {
         command_id: Uuid,
         case_id: Uuid,
         aktenzeichen: String,
-        code: String,
+        code: RejectionCode,
         message: String,
     },
 }

@@ -50,12 +50,25 @@ pub enum OutboxFilter {
     Any,
 }
 
+/// Which statuses.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum StatusFilter {
+    /// Every status.
+    #[default]
+    Any,
+    /// The open ones ([`CaseStatus::is_open`]), served by the `open` indexes.
+    Open,
+    /// Exactly these; none matches nothing.
+    Only { statuses: Vec<CaseStatus> },
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InboxFilter {
-    /// Empty means every status.
-    pub statuses: Vec<CaseStatus>,
+    pub status: StatusFilter,
     pub service: Option<String>,
     pub assignee: AssigneeFilter,
     pub office: Option<Uuid>,
@@ -71,11 +84,7 @@ impl InboxFilter {
     /// Open cases only.
     pub fn open() -> Self {
         Self {
-            statuses: vec![
-                CaseStatus::Submitted,
-                CaseStatus::InReview,
-                CaseStatus::AwaitingCitizen,
-            ],
+            status: StatusFilter::Open,
             ..Self::default()
         }
     }
@@ -169,18 +178,6 @@ pub(crate) fn fts_query(text: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
-/// Whether `statuses` are exactly the open ones, in any order.
-fn is_open_set(statuses: &[CaseStatus]) -> bool {
-    let mut open: Vec<&str> = statuses
-        .iter()
-        .filter(|s| s.is_open())
-        .map(|s| s.as_str())
-        .collect();
-    open.sort_unstable();
-    open.dedup();
-    open.len() == 3 && statuses.iter().all(|s| s.is_open())
-}
-
 fn push_filter(
     query: &mut QueryBuilder<'_, Sqlite>,
     filter: &InboxFilter,
@@ -188,16 +185,22 @@ fn push_filter(
     today: NaiveDate,
 ) {
     query.push(" WHERE 1 = 1");
-    if is_open_set(&filter.statuses) {
-        // The common case, served by the `open` indexes.
-        query.push(" AND cases.open = 1");
-    } else if !filter.statuses.is_empty() {
-        query.push(" AND cases.status IN (");
-        let mut list = query.separated(", ");
-        for status in &filter.statuses {
-            list.push_bind(status.as_str());
+    match &filter.status {
+        StatusFilter::Any => {}
+        StatusFilter::Open => {
+            query.push(" AND cases.open = 1");
         }
-        query.push(")");
+        StatusFilter::Only { statuses } if statuses.is_empty() => {
+            query.push(" AND 0");
+        }
+        StatusFilter::Only { statuses } => {
+            query.push(" AND cases.status IN (");
+            let mut list = query.separated(", ");
+            for status in statuses {
+                list.push_bind(status.as_str());
+            }
+            query.push(")");
+        }
     }
     if let Some(service) = &filter.service {
         query

@@ -20,7 +20,7 @@ use casedesk_letters::{
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-use crate::error::{ClientError, Result};
+use crate::error::{ClientError, ErrorCode, Result};
 use crate::portal::Portal;
 use crate::store::{LocalStore, Me};
 
@@ -41,8 +41,16 @@ pub struct LetterRequest {
 
 impl From<LetterError> for ClientError {
     fn from(error: LetterError) -> Self {
+        let code = match error {
+            LetterError::Template { .. } => ErrorCode::LetterTemplate,
+            LetterError::UnknownTemplate(_) => ErrorCode::LetterTemplateUnknown,
+            LetterError::Input(_) => ErrorCode::LetterInput,
+            LetterError::Letterhead(_) => ErrorCode::LetterLetterhead,
+            LetterError::Logo(_) => ErrorCode::LetterLogo,
+            LetterError::Font(_) => ErrorCode::LetterFont,
+        };
         ClientError::Letter {
-            code: error.code(),
+            code,
             message: error.to_string(),
         }
     }
@@ -210,6 +218,26 @@ mod tests {
             overridden,
             updated_by: None,
             updated_at: None,
+        }
+    }
+
+    #[test]
+    fn letter_errors_keep_the_letter_library_codes() {
+        for error in [
+            LetterError::Template {
+                template: "t".into(),
+                line: None,
+                placeholder: None,
+                detail: "d".into(),
+            },
+            LetterError::UnknownTemplate("t".into()),
+            LetterError::Input("i".into()),
+            LetterError::Letterhead("l".into()),
+            LetterError::Logo("l".into()),
+            LetterError::Font("f".into()),
+        ] {
+            let code = error.code();
+            assert_eq!(ClientError::from(error).code().as_str(), code);
         }
     }
 

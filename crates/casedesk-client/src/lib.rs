@@ -34,10 +34,11 @@ use uuid::Uuid;
 pub use blobs::{BlobCache, Document};
 pub use casedesk_letters::LetterKind;
 pub use credentials::Credentials;
-pub use error::{ClientError, ErrorPayload, Result};
+pub use error::{ClientError, ErrorCode, ErrorPayload, Result};
 pub use feed::{Change, ChangeFeed, Connection, SyncStatus};
 pub use inbox::{
     AssigneeFilter, CaseDetail, DueFilter, InboxFilter, InboxRow, InboxSort, OutboxFilter, SortKey,
+    StatusFilter,
 };
 pub use letters::LetterRequest;
 pub use outbox::{OutboxEntry, OutboxState};

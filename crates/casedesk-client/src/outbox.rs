@@ -6,7 +6,7 @@
 //! outbox only when the portal applied it and the local copy of its case has caught
 //! up, or when the user discards a refused one; never silently.
 
-use casedesk_domain::command::{Command, CommandAnswer, CommandKind};
+use casedesk_domain::command::{Command, CommandAnswer, CommandKind, RejectionCode};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
@@ -47,67 +47,66 @@ pub struct OutboxEntry {
     pub command_id: Uuid,
     pub case_id: Uuid,
     pub aktenzeichen: String,
-    /// The command kind's wire name (`claim`, `add_note`, …).
-    pub kind: String,
+    /// What the user asked for; its kind is `command.kind`.
     pub command: Command,
     pub state: OutboxState,
     pub created_at: DateTime<Utc>,
     /// Failed attempts to deliver it (network or portal errors, not refusals).
     pub attempts: i64,
     pub last_error: Option<String>,
-    pub rejection_code: Option<String>,
+    pub rejection_code: Option<RejectionCode>,
     pub rejection_message: Option<String>,
 }
 
-type EntryTuple = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
+/// An outbox row as stored. The `kind` column keeps the command kind's wire name for
+/// queries and debugging; the entry reads it from the command itself.
+#[derive(sqlx::FromRow)]
+struct OutboxRow {
+    position: i64,
+    command_id: String,
+    case_id: String,
+    aktenzeichen: String,
+    command: String,
+    state: String,
+    created_at: String,
+    attempts: i64,
+    last_error: Option<String>,
+    rejection_code: Option<String>,
+    rejection_message: Option<String>,
+}
 
-const ENTRY_COLUMNS: &str = "position, command_id, case_id, aktenzeichen, kind, command, state, \
+const ENTRY_COLUMNS: &str = "position, command_id, case_id, aktenzeichen, command, state, \
      created_at, attempts, last_error, rejection_code, rejection_message";
 
-fn parse_entry(row: EntryTuple) -> Result<OutboxEntry> {
-    let (
-        position,
-        command_id,
-        case_id,
-        aktenzeichen,
-        kind,
-        command,
-        state,
-        created_at,
-        attempts,
-        last_error,
-        rejection_code,
-        rejection_message,
-    ) = row;
-    Ok(OutboxEntry {
-        position,
-        command_id: parse_uuid(&command_id)?,
-        case_id: parse_uuid(&case_id)?,
-        aktenzeichen,
-        kind,
-        command: serde_json::from_str(&command)?,
-        state: OutboxState::parse(&state)?,
-        created_at: DateTime::parse_from_rfc3339(&created_at)
-            .map_err(|e| ClientError::Protocol(e.to_string()))?
-            .with_timezone(&Utc),
-        attempts,
-        last_error,
-        rejection_code,
-        rejection_message,
-    })
+impl OutboxRow {
+    fn parse(self) -> Result<OutboxEntry> {
+        Ok(OutboxEntry {
+            position: self.position,
+            command_id: parse_uuid(&self.command_id)?,
+            case_id: parse_uuid(&self.case_id)?,
+            aktenzeichen: self.aktenzeichen,
+            command: serde_json::from_str(&self.command)?,
+            state: OutboxState::parse(&self.state)?,
+            created_at: DateTime::parse_from_rfc3339(&self.created_at)
+                .map_err(|e| ClientError::Protocol(e.to_string()))?
+                .with_timezone(&Utc),
+            attempts: self.attempts,
+            last_error: self.last_error,
+            rejection_code: self
+                .rejection_code
+                .map(|code| serde_json::from_value(serde_json::Value::String(code)))
+                .transpose()?,
+            rejection_message: self.rejection_message,
+        })
+    }
+}
+
+/// The wire and column spelling of a rejection code.
+fn rejection_code_name(code: RejectionCode) -> Result<String> {
+    match serde_json::to_value(code)? {
+        serde_json::Value::String(name) => Ok(name),
+        other => Err(ClientError::Protocol(format!("rejection code {other}"))),
+    }
 }
 
 /// What the portal's answer to one command did locally.
@@ -120,7 +119,7 @@ pub(crate) enum Settled {
         command_id: Uuid,
         case_id: Uuid,
         aktenzeichen: String,
-        code: String,
+        code: RejectionCode,
         message: String,
     },
     /// An answer to a command this outbox no longer holds (answered twice).
@@ -181,7 +180,7 @@ impl LocalStore {
 
     /// Outbox entries in order, of one case or of all.
     pub async fn outbox_entries(&self, case_id: Option<&str>) -> Result<Vec<OutboxEntry>> {
-        let rows: Vec<EntryTuple> = match case_id {
+        let rows: Vec<OutboxRow> = match case_id {
             Some(id) => {
                 sqlx::query_as(&format!(
                     "SELECT {ENTRY_COLUMNS} FROM outbox WHERE case_id = ? \
@@ -200,7 +199,7 @@ impl LocalStore {
                 .await?
             }
         };
-        rows.into_iter().map(parse_entry).collect()
+        rows.into_iter().map(OutboxRow::parse).collect()
     }
 
     /// Counts of pending and rejected commands.
@@ -284,7 +283,7 @@ impl LocalStore {
         .bind(entry.command_id.to_string())
         .bind(entry.case_id.to_string())
         .bind(&entry.aktenzeichen)
-        .bind(&entry.kind)
+        .bind(entry.command.kind.name())
         .bind(serde_json::to_string(&entry.command)?)
         .bind(
             entry
@@ -293,7 +292,7 @@ impl LocalStore {
         )
         .bind(entry.attempts)
         .bind(&entry.last_error)
-        .bind(&entry.rejection_code)
+        .bind(entry.rejection_code.map(rejection_code_name).transpose()?)
         .bind(&entry.rejection_message)
         .execute(&mut *tx)
         .await?;
@@ -325,13 +324,13 @@ impl LocalStore {
 }
 
 async fn entry_by_command(conn: &mut SqliteConnection, id: Uuid) -> Result<Option<OutboxEntry>> {
-    let row: Option<EntryTuple> = sqlx::query_as(&format!(
+    let row: Option<OutboxRow> = sqlx::query_as(&format!(
         "SELECT {ENTRY_COLUMNS} FROM outbox WHERE command_id = ?"
     ))
     .bind(id.to_string())
     .fetch_optional(conn)
     .await?;
-    row.map(parse_entry).transpose()
+    row.map(OutboxRow::parse).transpose()
 }
 
 async fn settle_one(
@@ -369,15 +368,11 @@ async fn settle_one(
         CommandAnswer::Rejected {
             rejection, current, ..
         } => {
-            let code = serde_json::to_value(rejection.code)?
-                .as_str()
-                .unwrap_or("rejected")
-                .to_owned();
             sqlx::query(
                 "UPDATE outbox SET state = 'rejected', rejection_code = ?, rejection_message = ?, \
                  last_error = NULL WHERE command_id = ?",
             )
-            .bind(&code)
+            .bind(rejection_code_name(rejection.code)?)
             .bind(&rejection.message)
             .bind(command_id.to_string())
             .execute(&mut *conn)
@@ -397,7 +392,7 @@ async fn settle_one(
                 command_id,
                 case_id: entry.case_id,
                 aktenzeichen: entry.aktenzeichen,
-                code,
+                code: rejection.code,
                 message: rejection.message.clone(),
             })
         }

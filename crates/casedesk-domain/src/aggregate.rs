@@ -78,6 +78,17 @@ pub enum Priority {
     Urgent,
 }
 
+impl Priority {
+    pub fn german(self) -> &'static str {
+        match self {
+            Priority::Low => "Niedrig",
+            Priority::Normal => "Normal",
+            Priority::High => "Hoch",
+            Priority::Urgent => "Dringend",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -128,6 +139,15 @@ pub enum Verdict {
     Rejected,
 }
 
+impl Verdict {
+    pub fn german(self) -> &'static str {
+        match self {
+            Verdict::Accepted => "Angenommen",
+            Verdict::Rejected => "Abgelehnt",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -161,6 +181,16 @@ pub enum RequestStatus {
     Open,
     Answered,
     Expired,
+}
+
+impl RequestStatus {
+    pub fn german(self) -> &'static str {
+        match self {
+            RequestStatus::Open => "Offen",
+            RequestStatus::Answered => "Beantwortet",
+            RequestStatus::Expired => "Frist abgelaufen",
+        }
+    }
 }
 
 /// A Nachforderung.
@@ -227,6 +257,16 @@ pub enum PaymentStatus {
     Open,
     Paid,
     Failed,
+}
+
+impl PaymentStatus {
+    pub fn german(self) -> &'static str {
+        match self {
+            PaymentStatus::Open => "Offen",
+            PaymentStatus::Paid => "Bezahlt",
+            PaymentStatus::Failed => "Fehlgeschlagen",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

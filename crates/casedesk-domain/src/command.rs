@@ -186,6 +186,30 @@ impl CommandKind {
         }
     }
 
+    /// The German name of the change this command makes, as the outbox and a refused
+    /// change are listed (a noun: "Übernahme", not the button's "Übernehmen").
+    pub fn german(&self) -> &'static str {
+        match self {
+            CommandKind::Claim => "Übernahme",
+            CommandKind::Release => "Freigabe",
+            CommandKind::Assign { .. } => "Zuweisung",
+            CommandKind::SetStatus { .. } => "Statusänderung",
+            CommandKind::AddNote { .. } => "Notiz",
+            CommandKind::ReviewDocument { .. } => "Dokumentprüfung",
+            CommandKind::RequestItems { .. } => "Nachforderung",
+            CommandKind::SendMessage { .. } => "Nachricht",
+            CommandKind::RecordDecision { .. } => "Entscheidung",
+            CommandKind::SetPriority { .. } => "Priorität",
+            CommandKind::SetDueDate { .. } => "Friständerung",
+            CommandKind::TransferOffice { .. } => "Abgabe an Dienststelle",
+            CommandKind::Withdraw { .. } => "Rücknahme des Antrags",
+            CommandKind::AnswerRequest { .. } => "Antwort auf Nachforderung",
+            CommandKind::CitizenMessage { .. } => "Nachricht der Antragsteller/in",
+            CommandKind::ExpireRequest { .. } => "Ablauf der Antwortfrist",
+            CommandKind::RecordPayment { .. } => "Zahlung",
+        }
+    }
+
     /// Whether staff may send this command through the office API.
     pub fn is_staff_command(&self) -> bool {
         !matches!(

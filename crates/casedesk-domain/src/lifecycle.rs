@@ -81,6 +81,26 @@ pub enum Outcome {
     Partial,
 }
 
+impl Outcome {
+    /// The German label of the outcome as it was decided ("Bewilligt").
+    pub fn german(self) -> &'static str {
+        match self {
+            Outcome::Approved => "Bewilligt",
+            Outcome::Rejected => "Abgelehnt",
+            Outcome::Partial => "Teilweise bewilligt",
+        }
+    }
+
+    /// The kind of Bescheid the outcome makes, as it is chosen ("Bewilligung").
+    pub fn bescheid_german(self) -> &'static str {
+        match self {
+            Outcome::Approved => "Bewilligung",
+            Outcome::Rejected => "Ablehnung",
+            Outcome::Partial => "Teilbewilligung",
+        }
+    }
+}
+
 /// A staff member's role in the town hall.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -99,6 +119,15 @@ impl Role {
             Role::Caseworker => "caseworker",
             Role::TeamLead => "team_lead",
             Role::Admin => "admin",
+        }
+    }
+
+    /// The German name of the role.
+    pub fn german(self) -> &'static str {
+        match self {
+            Role::Caseworker => "Sachbearbeitung",
+            Role::TeamLead => "Teamleitung",
+            Role::Admin => "Administration",
         }
     }
 

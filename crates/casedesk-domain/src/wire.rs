@@ -4,7 +4,7 @@
 //! from [`crate::catalog`], where they live with their rules, and `is_sha256_hex`
 //! from [`crate::digest`], for callers that name them through `wire`.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -281,7 +281,7 @@ impl CitizenCaseView {
 }
 
 /// Counts per status, e.g. for the health endpoint and the team lead's overview.
-pub type StatusCounts = BTreeMap<String, i64>;
+pub type StatusCounts = HashMap<CaseStatus, i64>;
 
 /// One letter template in effect for the tenant (`GET /api/v1/office/letters`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

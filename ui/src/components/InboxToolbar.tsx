@@ -12,7 +12,7 @@ import type {
   UserInfo,
 } from "../generated/bindings";
 import { SORT_LABELS, type InboxQuery } from "../lib/inboxQuery";
-import { OPEN_STATUSES, STATUSES, statusLabel } from "../lib/labels";
+import { STATUSES, statusLabel } from "../lib/labels";
 import "./InboxToolbar.css";
 
 interface Props {
@@ -52,13 +52,10 @@ function parseAssignee(value: string): AssigneeFilter {
   return { kind: "anyone" };
 }
 
-const isOpenSet = (statuses: readonly CaseStatus[]) =>
-  statuses.length === OPEN_STATUSES.length && OPEN_STATUSES.every((s) => statuses.includes(s));
-
 /** How many conditions the filter sets, for the folded filter button. */
 export function conditionCount(filter: InboxFilter): number {
   return [
-    filter.statuses.length > 0,
+    filter.status.kind !== "any",
     Boolean(filter.service),
     filter.assignee.kind !== "anyone",
     Boolean(filter.due),
@@ -122,8 +119,9 @@ export function InboxToolbar(props: Props) {
 function Filters({ query, services, staff, onChange }: Props) {
   const { filter, sort } = query;
   const setFilter = (change: Partial<InboxFilter>) => onChange({ ...query, filter: { ...filter, ...change } });
-  const single = filter.statuses.length === 1 ? filter.statuses[0] : undefined;
-  const onlyOpen = isOpenSet(filter.statuses);
+  const single =
+    filter.status.kind === "only" && filter.status.statuses.length === 1 ? filter.status.statuses[0] : undefined;
+  const onlyOpen = filter.status.kind === "open";
 
   return (
     <div className="filters" id="inbox-filters" role="group" aria-label="Filter und Sortierung">
@@ -134,7 +132,9 @@ function Filters({ query, services, staff, onChange }: Props) {
           value={single ?? ""}
           onChange={(e) =>
             setFilter({
-              statuses: e.target.value ? [e.target.value as CaseStatus] : onlyOpen ? [...OPEN_STATUSES] : [],
+              status: e.target.value
+                ? { kind: "only", statuses: [e.target.value as CaseStatus] }
+                : { kind: onlyOpen ? "open" : "any" },
             })
           }
         >
@@ -152,7 +152,7 @@ function Filters({ query, services, staff, onChange }: Props) {
           data-testid="filter-open"
           checked={onlyOpen}
           disabled={single !== undefined}
-          onChange={(e) => setFilter({ statuses: e.target.checked ? [...OPEN_STATUSES] : [] })}
+          onChange={(e) => setFilter({ status: { kind: e.target.checked ? "open" : "any" } })}
         />
         nur offene
       </label>

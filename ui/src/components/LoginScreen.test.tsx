@@ -37,7 +37,10 @@ describe("LoginScreen", () => {
 
   it("shows a German message for each error code", async () => {
     const backend = fakeBackend();
-    backend.commands.login.mockRejectedValueOnce({ code: "wrong_password", message: "x" });
+    backend.commands.login.mockRejectedValueOnce({
+      code: "wrong_password",
+      message: "Benutzername oder Passwort ist falsch.",
+    });
     const { onLoggedIn } = renderLogin(backend);
     fireEvent.change(document.getElementById("password")!, { target: { value: "falsch" } });
     fireEvent.submit(document.querySelector("form")!);

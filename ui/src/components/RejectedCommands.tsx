@@ -20,13 +20,13 @@ function commandSummary(entry: OutboxEntry): string {
   switch (kind.kind) {
     case "add_note":
     case "send_message":
-      return `${commandLabel(entry.kind)}: „${kind.payload.text}“`;
+      return `${commandLabel(kind.kind)}: „${kind.payload.text}“`;
     case "review_document":
       return kind.payload.verdict === "accepted"
         ? "Dokument annehmen"
         : `Dokument ablehnen (${kind.payload.reason ?? ""})`;
     default:
-      return commandLabel(entry.kind);
+      return commandLabel(kind.kind);
   }
 }
 

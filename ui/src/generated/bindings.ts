@@ -78,7 +78,7 @@ export type CaseStatus = "submitted" | "in_review" | "awaiting_citizen" | "decid
 /**
  * Something the UI may want to redraw.
  */
-export type Change = { "type": "inbox_changed" } | { "type": "case_changed", case_ids: Array<string>, } | { "type": "sync_status" } & SyncStatus | { "type": "command_rejected", command_id: string, case_id: string, aktenzeichen: string, code: string, message: string, };
+export type Change = { "type": "inbox_changed" } | { "type": "case_changed", case_ids: Array<string>, } | { "type": "sync_status" } & SyncStatus | { "type": "command_rejected", command_id: string, case_id: string, aktenzeichen: string, code: RejectionCode, message: string, };
 
 /**
  * One command as sent by a client.
@@ -121,9 +121,15 @@ kind?: string | null, uploaded_at: string, from_citizen: boolean, review?: Revie
 export type DueFilter = { "kind": "overdue" } | { "kind": "within", days: number, };
 
 /**
+ * The stable code of an error that reaches the UI or a script. Never rename a
+ * variant: its snake_case spelling is what callers match on.
+ */
+export type ErrorCode = "offline" | "login_required" | "wrong_password" | "throttled" | "not_logged_in" | "portal_error" | "refused" | "case_not_found" | "outbox_entry_not_found" | "blob_not_found" | "blob_corrupt" | "invalid" | "foreign_cache" | "keyring" | "protocol" | "local_store" | "io" | "letter_template" | "letter_template_unknown" | "letter_input" | "letter_letterhead" | "letter_logo" | "letter_font";
+
+/**
  * An error as the UI receives it.
  */
-export type ErrorPayload = { code: string, message: string, };
+export type ErrorPayload = { code: ErrorCode, message: string, };
 
 /**
  * What happened.
@@ -158,11 +164,7 @@ version: number, at: string, actor: ActorRef,
  */
 command_id?: string | null, event: EventKind, };
 
-export type InboxFilter = { 
-/**
- * Empty means every status.
- */
-statuses: Array<CaseStatus>, service: string | null, assignee: AssigneeFilter, office: string | null, due: DueFilter | null, outbox: OutboxFilter | null, 
+export type InboxFilter = { status: StatusFilter, service: string | null, assignee: AssigneeFilter, office: string | null, due: DueFilter | null, outbox: OutboxFilter | null, 
 /**
  * Only cases where the citizen acted last ("Antwort eingegangen").
  */
@@ -208,13 +210,13 @@ export type OfficeInfo = { id: string, code: string, name: string, };
  */
 export type OutboxEntry = { position: number, command_id: string, case_id: string, aktenzeichen: string, 
 /**
- * The command kind's wire name (`claim`, `add_note`, …).
+ * What the user asked for; its kind is `command.kind`.
  */
-kind: string, command: Command, state: OutboxState, created_at: string, 
+command: Command, state: OutboxState, created_at: string, 
 /**
  * Failed attempts to deliver it (network or portal errors, not refusals).
  */
-attempts: number, last_error: string | null, rejection_code: string | null, rejection_message: string | null, };
+attempts: number, last_error: string | null, rejection_code: RejectionCode | null, rejection_message: string | null, };
 
 /**
  * Cases with commands in the outbox.
@@ -240,6 +242,11 @@ export type Pause = { from: string, to: string | null, };
 export type PaymentStatus = "open" | "paid" | "failed";
 
 export type Priority = "low" | "normal" | "high" | "urgent";
+
+/**
+ * A stable reason code a client can branch on.
+ */
+export type RejectionCode = "unknown_case" | "not_permitted" | "invalid_transition" | "not_assignee" | "already_assigned" | "not_assigned" | "unknown_document" | "reviewed_meanwhile" | "unknown_request" | "unknown_user" | "unknown_office" | "case_closed" | "invalid";
 
 export type RequestStatus = "open" | "answered" | "expired";
 
@@ -293,6 +300,11 @@ me: UserInfo | null,
 last_portal: string | null, last_user: string | null, status: SyncStatus, };
 
 export type SortKey = "due" | "received" | "aktenzeichen" | "applicant" | "relevance";
+
+/**
+ * Which statuses.
+ */
+export type StatusFilter = { "kind": "any" } | { "kind": "open" } | { "kind": "only", statuses: Array<CaseStatus>, };
 
 /**
  * What the status bar shows.
@@ -377,24 +389,32 @@ export const commands = {
   discard(command_id: string): Promise<OutboxEntry> {
     return invoke<OutboxEntry>("discard", { command_id });
   },
-  /** The Bescheid text (letter markup) the template writes for this case, to edit; */
-  /** the fee defaults to the case's. */
+  /**
+   * The Bescheid text (letter markup) the template writes for this case, to edit;
+   * the fee defaults to the case's.
+   */
   letter_text(case_key: string, outcome: Outcome, fee_cents: number | null): Promise<string> {
     return invoke<string>("letter_text", { case_key, outcome, fee_cents });
   },
-  /** The Bescheid as it would go out now, as a base64 PDF for the preview: the */
-  /** template's text, or `edited_text` (then signed by the caseworker); the fee */
-  /** defaults to the case's. */
+  /**
+   * The Bescheid as it would go out now, as a base64 PDF for the preview: the
+   * template's text, or `edited_text` (then signed by the caseworker); the fee
+   * defaults to the case's.
+   */
   letter_preview(case_key: string, outcome: Outcome, fee_cents: number | null, edited_text: string | null): Promise<string> {
     return invoke<string>("letter_preview", { case_key, outcome, fee_cents, edited_text });
   },
-  /** Decides a case with its Bescheid (rendered now, uploaded before the command; */
-  /** queued when offline). The fee defaults to the case's assessed fee. */
+  /**
+   * Decides a case with its Bescheid (rendered now, uploaded before the command;
+   * queued when offline). The fee defaults to the case's assessed fee.
+   */
   decide(case_key: string, outcome: Outcome, fee_cents: number | null, edited_text: string | null): Promise<OutboxEntry> {
     return invoke<OutboxEntry>("decide", { case_key, outcome, fee_cents, edited_text });
   },
-  /** Team leads: decides many cases with the same outcome and the template's */
-  /** letters; one answer per case, in order. */
+  /**
+   * Team leads: decides many cases with the same outcome and the template's
+   * letters; one answer per case, in order.
+   */
   decide_many(case_keys: Array<string>, outcome: Outcome): Promise<Array<BatchItem>> {
     return invoke<Array<BatchItem>>("decide_many", { case_keys, outcome });
   },
@@ -402,4 +422,84 @@ export const commands = {
   sync_now(): Promise<null> {
     return invoke<null>("sync_now");
   },
+};
+
+/** German labels of `CaseStatus`, from `CaseStatus::german`. */
+export const CASE_STATUS_LABELS: Record<CaseStatus, string> = {
+  submitted: "Eingegangen",
+  in_review: "In Bearbeitung",
+  awaiting_citizen: "Wartet auf Antragsteller/in",
+  decided: "Entschieden",
+  closed: "Abgeschlossen",
+  withdrawn: "Zurückgezogen",
+};
+
+/** German labels of `Outcome`, from `Outcome::german`. */
+export const OUTCOME_LABELS: Record<Outcome, string> = {
+  approved: "Bewilligt",
+  rejected: "Abgelehnt",
+  partial: "Teilweise bewilligt",
+};
+
+/** German labels of `Outcome`, from `Outcome::bescheid_german`. */
+export const BESCHEID_LABELS: Record<Outcome, string> = {
+  approved: "Bewilligung",
+  rejected: "Ablehnung",
+  partial: "Teilbewilligung",
+};
+
+/** German labels of `Priority`, from `Priority::german`. */
+export const PRIORITY_LABELS: Record<Priority, string> = {
+  low: "Niedrig",
+  normal: "Normal",
+  high: "Hoch",
+  urgent: "Dringend",
+};
+
+/** German labels of `Verdict`, from `Verdict::german`. */
+export const VERDICT_LABELS: Record<Verdict, string> = {
+  accepted: "Angenommen",
+  rejected: "Abgelehnt",
+};
+
+/** German labels of `RequestStatus`, from `RequestStatus::german`. */
+export const REQUEST_STATUS_LABELS: Record<RequestStatus, string> = {
+  open: "Offen",
+  answered: "Beantwortet",
+  expired: "Frist abgelaufen",
+};
+
+/** German labels of `PaymentStatus`, from `PaymentStatus::german`. */
+export const PAYMENT_STATUS_LABELS: Record<PaymentStatus, string> = {
+  open: "Offen",
+  paid: "Bezahlt",
+  failed: "Fehlgeschlagen",
+};
+
+/** German labels of `Role`, from `Role::german`. */
+export const ROLE_LABELS: Record<Role, string> = {
+  caseworker: "Sachbearbeitung",
+  team_lead: "Teamleitung",
+  admin: "Administration",
+};
+
+/** German labels of `CommandKind["kind"]`, from `CommandKind::german`. */
+export const COMMAND_KIND_LABELS: Record<CommandKind["kind"], string> = {
+  claim: "Übernahme",
+  release: "Freigabe",
+  assign: "Zuweisung",
+  set_status: "Statusänderung",
+  add_note: "Notiz",
+  review_document: "Dokumentprüfung",
+  request_items: "Nachforderung",
+  send_message: "Nachricht",
+  record_decision: "Entscheidung",
+  set_priority: "Priorität",
+  set_due_date: "Friständerung",
+  transfer_office: "Abgabe an Dienststelle",
+  withdraw: "Rücknahme des Antrags",
+  answer_request: "Antwort auf Nachforderung",
+  citizen_message: "Nachricht der Antragsteller/in",
+  expire_request: "Ablauf der Antwortfrist",
+  record_payment: "Zahlung",
 };

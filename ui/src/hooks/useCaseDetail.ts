@@ -2,18 +2,18 @@
 // another case was opened.
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Backend } from "../backend";
-import type { CaseDetail, ErrorPayload } from "../generated/bindings";
-import { toErrorPayload } from "../lib/errors";
+import type { CaseDetail } from "../generated/bindings";
+import { type ShownError, toErrorPayload } from "../lib/errors";
 
 export interface OpenCase {
   detail: CaseDetail | null;
-  error: ErrorPayload | null;
+  error: ShownError | null;
   reload(): void;
 }
 
 export function useCaseDetail(backend: Backend, caseId: string | null): OpenCase {
   const [detail, setDetail] = useState<CaseDetail | null>(null);
-  const [error, setError] = useState<ErrorPayload | null>(null);
+  const [error, setError] = useState<ShownError | null>(null);
   const request = useRef(0);
   const current = useRef(caseId);
   current.current = caseId;

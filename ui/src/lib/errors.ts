@@ -1,17 +1,34 @@
 // Turns the engine's `{code, message}` errors into what the caseworker reads.
 //
-// The UI branches on `code` only; the engine's German message is shown as a detail
-// where it carries something the code does not (a wait time, a name, a reason).
-import type { ErrorPayload } from "../generated/bindings";
+// The UI branches on `code` only. The engine's German message (`ClientError`'s
+// Display) owns the sentence saying what went wrong; it is shown as it is wherever
+// it is fit for the caseworker. This module words a code itself only where the screen
+// decides what the error means (offline on the login form versus on a change) or the
+// engine's sentence carries ids and technical causes, and then it never repeats the
+// engine's sentence after its own. Every switch names every code (`never` check), so
+// a new engine code does not compile until it is worded here.
+import type { ErrorCode, ErrorPayload } from "../generated/bindings";
 
-/** Any rejection of a command call as an `ErrorPayload`. */
-export function toErrorPayload(error: unknown): ErrorPayload {
+/** An error as the UI handles it: the engine's, or `unknown` for anything else. */
+export interface ShownError {
+  code: ErrorCode | "unknown";
+  message: string;
+}
+
+/** Any rejection of a command call as a `ShownError`. */
+export function toErrorPayload(error: unknown): ShownError {
   if (typeof error === "object" && error !== null && "code" in error) {
-    const { code, message } = error as { code: unknown; message?: unknown };
-    return { code: String(code), message: typeof message === "string" ? message : "" };
+    const { code, message } = error as Partial<ErrorPayload> & { message?: unknown };
+    return { code: code ?? "unknown", message: typeof message === "string" ? message : "" };
   }
   if (error instanceof Error) return { code: "unknown", message: error.message };
   return { code: "unknown", message: String(error) };
+}
+
+/** Compile-time proof that a switch named every code; at run time it passes through. */
+function unhandled(code: never, fallback: string): string {
+  void code;
+  return fallback;
 }
 
 export const SESSION_EXPIRED =
@@ -20,13 +37,13 @@ export const SESSION_EXPIRED =
 /** The message under the login form for a failed login. */
 export function loginErrorMessage(error: unknown): string {
   const { code, message } = toErrorPayload(error);
+  const fallback = message || "Die Anmeldung ist fehlgeschlagen.";
   switch (code) {
     case "wrong_password":
-      return "Benutzername oder Passwort ist falsch.";
+    case "throttled":
+      return fallback;
     case "offline":
       return "Portal nicht erreichbar. Bitte prüfen Sie die Portal-Adresse und die Netzwerkverbindung.";
-    case "throttled":
-      return withDetail("Zu viele Fehlversuche. Bitte warten Sie, bevor Sie es erneut versuchen.", message);
     case "foreign_cache":
       return withDetail("Auf diesem Rechner liegen noch nicht übertragene Änderungen einer anderen Person.", message);
     case "login_required":
@@ -39,14 +56,31 @@ export function loginErrorMessage(error: unknown): string {
       return withDetail("Das Portal hat die Anmeldung nicht angenommen.", message);
     case "invalid":
       return withDetail("Bitte prüfen Sie Ihre Eingaben.", message);
+    case "refused":
+    case "case_not_found":
+    case "outbox_entry_not_found":
+    case "blob_not_found":
+    case "blob_corrupt":
+    case "protocol":
+    case "local_store":
+    case "io":
+    case "letter_template":
+    case "letter_template_unknown":
+    case "letter_input":
+    case "letter_letterhead":
+    case "letter_logo":
+    case "letter_font":
+    case "unknown":
+      return fallback;
     default:
-      return message || "Die Anmeldung ist fehlgeschlagen.";
+      return unhandled(code, fallback);
   }
 }
 
 /** The notice text for a failed action (a command, loading a case, syncing). */
 export function actionErrorMessage(error: unknown): string {
   const { code, message } = toErrorPayload(error);
+  const fallback = message || "Die Aktion ist fehlgeschlagen.";
   switch (code) {
     case "refused":
       return message || "Die Änderung ist so nicht möglich.";
@@ -64,8 +98,25 @@ export function actionErrorMessage(error: unknown): string {
       return "Das Dokument kam beschädigt an und wurde verworfen. Bitte später erneut öffnen.";
     case "invalid":
       return message || "Ungültige Eingabe.";
+    case "wrong_password":
+    case "throttled":
+    case "portal_error":
+    case "outbox_entry_not_found":
+    case "foreign_cache":
+    case "keyring":
+    case "protocol":
+    case "local_store":
+    case "io":
+    case "letter_template":
+    case "letter_template_unknown":
+    case "letter_input":
+    case "letter_letterhead":
+    case "letter_logo":
+    case "letter_font":
+    case "unknown":
+      return fallback;
     default:
-      return message || "Die Aktion ist fehlgeschlagen.";
+      return unhandled(code, fallback);
   }
 }
 
@@ -87,8 +138,27 @@ export function letterErrorMessage(error: unknown): string {
     case "letter_logo":
     case "letter_font":
       return withDetail("Der Briefkopf des Amts ist unvollständig.", message);
-    default:
+    case "offline":
+    case "login_required":
+    case "wrong_password":
+    case "throttled":
+    case "not_logged_in":
+    case "portal_error":
+    case "refused":
+    case "case_not_found":
+    case "outbox_entry_not_found":
+    case "blob_not_found":
+    case "blob_corrupt":
+    case "invalid":
+    case "foreign_cache":
+    case "keyring":
+    case "protocol":
+    case "local_store":
+    case "io":
+    case "unknown":
       return actionErrorMessage(error);
+    default:
+      return unhandled(code, actionErrorMessage(error));
   }
 }
 

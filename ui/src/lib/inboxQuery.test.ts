@@ -1,5 +1,6 @@
 // Tests of the saved views and the search/sort interplay.
 import { describe, expect, it } from "vitest";
+import type { InboxFilter } from "../generated/bindings";
 import {
   type InboxQuery,
   VIEW_KEYS,
@@ -7,6 +8,7 @@ import {
   countFilters,
   emptyFilter,
   initialQuery,
+  sameFilter,
   selectView,
   viewFilter,
   withSearchText,
@@ -15,14 +17,14 @@ import {
 describe("saved views", () => {
   it("map to the engine's filters", () => {
     expect(viewFilter("mine")).toMatchObject({
-      statuses: ["submitted", "in_review", "awaiting_citizen"],
+      status: { kind: "open" },
       assignee: { kind: "me" },
     });
-    expect(viewFilter("overdue")).toMatchObject({ due: { kind: "overdue" }, statuses: [] });
+    expect(viewFilter("overdue")).toMatchObject({ due: { kind: "overdue" }, status: { kind: "any" } });
     expect(viewFilter("answered")).toMatchObject({ answered: true });
-    expect(viewFilter("open")).toMatchObject({ statuses: ["submitted", "in_review", "awaiting_citizen"] });
+    expect(viewFilter("open")).toMatchObject({ status: { kind: "open" } });
     expect(viewFilter("open").assignee).toEqual({ kind: "anyone" });
-    expect(viewFilter("unassigned")).toMatchObject({ assignee: { kind: "unassigned" }, statuses: [] });
+    expect(viewFilter("unassigned")).toMatchObject({ assignee: { kind: "unassigned" }, status: { kind: "any" } });
     expect(viewFilter("all")).toEqual(emptyFilter());
     expect(viewFilter("problems")).toMatchObject({ outbox: "rejected" });
   });
@@ -37,10 +39,23 @@ describe("saved views", () => {
     expect(activeView(initialQuery().filter)).toBe("all");
   });
 
-  it("are recognised from the filter, whatever the status order or search text", () => {
-    const filter = { ...viewFilter("mine"), statuses: ["awaiting_citizen", "submitted", "in_review"] as const };
-    expect(activeView({ ...filter, statuses: [...filter.statuses], text: "Müller" })).toBe("mine");
+  it("are recognised from the filter, whatever the search text", () => {
+    expect(activeView({ ...viewFilter("mine"), text: "Müller" })).toBe("mine");
     expect(activeView({ ...viewFilter("open"), service: "HU" })).toBeNull();
+  });
+
+  it("tell the open statuses from the same statuses named one by one", () => {
+    const named: InboxFilter = {
+      ...viewFilter("open"),
+      status: { kind: "only", statuses: ["awaiting_citizen", "submitted", "in_review"] },
+    };
+    expect(activeView(named)).toBeNull();
+    expect(
+      sameFilter(named, {
+        ...named,
+        status: { kind: "only", statuses: ["submitted", "in_review", "awaiting_citizen"] },
+      }),
+    ).toBe(true);
   });
 
   it("are counted in one call, the current list first", () => {

@@ -1,7 +1,6 @@
 // What the inbox shows: the saved views, the filter and sort the user set, and how
 // the search text switches the sort to relevance and back.
-import type { CaseStatus, InboxFilter, InboxSort, SortKey } from "../generated/bindings";
-import { OPEN_STATUSES } from "./labels";
+import type { InboxFilter, InboxSort, SortKey, StatusFilter } from "../generated/bindings";
 
 export const VIEW_KEYS = ["all", "mine", "overdue", "answered", "open", "unassigned", "problems"] as const;
 export type ViewKey = (typeof VIEW_KEYS)[number];
@@ -22,7 +21,7 @@ export const DEFAULT_VIEW: ViewKey = "all";
 /** Every case: no condition set. */
 export function emptyFilter(): InboxFilter {
   return {
-    statuses: [],
+    status: { kind: "any" },
     service: null,
     assignee: { kind: "anyone" },
     office: null,
@@ -40,13 +39,13 @@ export function viewFilter(key: ViewKey): InboxFilter {
     case "all":
       return filter;
     case "mine":
-      return { ...filter, statuses: [...OPEN_STATUSES], assignee: { kind: "me" } };
+      return { ...filter, status: { kind: "open" }, assignee: { kind: "me" } };
     case "overdue":
       return { ...filter, due: { kind: "overdue" } };
     case "answered":
       return { ...filter, answered: true };
     case "open":
-      return { ...filter, statuses: [...OPEN_STATUSES] };
+      return { ...filter, status: { kind: "open" } };
     case "unassigned":
       return { ...filter, assignee: { kind: "unassigned" } };
     case "problems":
@@ -54,14 +53,17 @@ export function viewFilter(key: ViewKey): InboxFilter {
   }
 }
 
-function sameStatuses(a: readonly CaseStatus[], b: readonly CaseStatus[]): boolean {
-  return a.length === b.length && a.every((s) => b.includes(s));
+function sameStatuses(a: StatusFilter, b: StatusFilter): boolean {
+  if (a.kind === "only" && b.kind === "only") {
+    return a.statuses.length === b.statuses.length && a.statuses.every((s) => b.statuses.includes(s));
+  }
+  return a.kind === b.kind;
 }
 
 /** Whether two filters select the same cases, ignoring the search text. */
 export function sameFilter(a: InboxFilter, b: InboxFilter): boolean {
   return (
-    sameStatuses(a.statuses, b.statuses) &&
+    sameStatuses(a.status, b.status) &&
     (a.service ?? null) === (b.service ?? null) &&
     JSON.stringify(a.assignee) === JSON.stringify(b.assignee) &&
     (a.office ?? null) === (b.office ?? null) &&

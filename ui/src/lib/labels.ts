@@ -1,16 +1,28 @@
 // German labels for the engine's wire names: statuses, priorities, roles, outcomes,
-// command kinds, actors, and a one-line description of every history event.
-import type {
-  ActorRef,
-  CaseAggregate,
-  CaseStatus,
-  HistoryEntry,
-  Outcome,
-  PaymentStatus,
-  Priority,
-  RequestStatus,
-  Role,
-  Verdict,
+// command kinds, actors, and a one-line description of every history event. The
+// labels of the domain's enums are generated from its `german()` functions, which the
+// CLI prints too; this module only adds what is the desktop's own.
+import {
+  BESCHEID_LABELS,
+  CASE_STATUS_LABELS,
+  COMMAND_KIND_LABELS,
+  OUTCOME_LABELS,
+  PAYMENT_STATUS_LABELS,
+  PRIORITY_LABELS,
+  REQUEST_STATUS_LABELS,
+  ROLE_LABELS,
+  VERDICT_LABELS,
+  type ActorRef,
+  type CaseAggregate,
+  type CaseStatus,
+  type CommandKind,
+  type HistoryEntry,
+  type Outcome,
+  type PaymentStatus,
+  type Priority,
+  type RequestStatus,
+  type Role,
+  type Verdict,
 } from "../generated/bindings";
 
 export const STATUSES: readonly CaseStatus[] = [
@@ -28,105 +40,43 @@ export function isOpen(status: CaseStatus): boolean {
   return OPEN_STATUSES.includes(status);
 }
 
-const STATUS_LABELS: Record<CaseStatus, string> = {
-  submitted: "Eingegangen",
-  in_review: "In Bearbeitung",
-  awaiting_citizen: "Wartet auf Antragsteller/in",
-  decided: "Entschieden",
-  closed: "Abgeschlossen",
-  withdrawn: "Zurückgezogen",
-};
-
 export function statusLabel(status: CaseStatus): string {
-  return STATUS_LABELS[status] ?? status;
+  return CASE_STATUS_LABELS[status] ?? status;
 }
-
-const PRIORITY_LABELS: Record<Priority, string> = {
-  low: "Niedrig",
-  normal: "Normal",
-  high: "Hoch",
-  urgent: "Dringend",
-};
 
 export function priorityLabel(priority: Priority): string {
   return PRIORITY_LABELS[priority] ?? priority;
 }
 
-const ROLE_LABELS: Record<Role, string> = {
-  caseworker: "Sachbearbeitung",
-  team_lead: "Teamleitung",
-  admin: "Administration",
-};
-
 export function roleLabel(role: Role): string {
   return ROLE_LABELS[role] ?? role;
 }
-
-const OUTCOME_LABELS: Record<Outcome, string> = {
-  approved: "Bewilligt",
-  rejected: "Abgelehnt",
-  partial: "Teilweise bewilligt",
-};
 
 export function outcomeLabel(outcome: Outcome): string {
   return OUTCOME_LABELS[outcome] ?? outcome;
 }
 
-const DECISION_LABELS: Record<Outcome, string> = {
-  approved: "Bewilligung",
-  rejected: "Ablehnung",
-  partial: "Teilbewilligung",
-};
-
 /** The kind of Bescheid an outcome makes, for choosing it. */
 export function decisionLabel(outcome: Outcome): string {
-  return DECISION_LABELS[outcome] ?? outcome;
+  return BESCHEID_LABELS[outcome] ?? outcome;
 }
 
+/** A document's review; without one it is unreviewed. */
 export function verdictLabel(verdict: Verdict | null | undefined): string {
-  if (verdict === "accepted") return "Angenommen";
-  if (verdict === "rejected") return "Abgelehnt";
-  return "Ungeprüft";
+  return verdict ? VERDICT_LABELS[verdict] : "Ungeprüft";
 }
-
-const REQUEST_STATUS_LABELS: Record<RequestStatus, string> = {
-  open: "Offen",
-  answered: "Beantwortet",
-  expired: "Frist abgelaufen",
-};
 
 export function requestStatusLabel(status: RequestStatus): string {
   return REQUEST_STATUS_LABELS[status] ?? status;
 }
 
-const PAYMENT_LABELS: Record<PaymentStatus, string> = {
-  open: "Offen",
-  paid: "Bezahlt",
-  failed: "Fehlgeschlagen",
-};
-
 export function paymentLabel(status: PaymentStatus): string {
-  return PAYMENT_LABELS[status] ?? status;
+  return PAYMENT_STATUS_LABELS[status] ?? status;
 }
 
-const COMMAND_LABELS: Record<string, string> = {
-  claim: "Übernehmen",
-  release: "Freigeben",
-  assign: "Zuweisen",
-  set_status: "Status setzen",
-  add_note: "Notiz",
-  review_document: "Dokumentprüfung",
-  request_items: "Nachforderung",
-  send_message: "Nachricht",
-  record_decision: "Entscheidung",
-  set_priority: "Priorität",
-  set_due_date: "Frist ändern",
-  transfer_office: "Abgabe an Dienststelle",
-};
-
-/** A command kind's wire name (`OutboxEntry.kind`) in German. */
-export function commandLabel(kind: string): string {
-  return COMMAND_LABELS[kind] ?? kind;
+/** The change a queued command makes, in German ("Übernahme", "Notiz"). */
+export function commandLabel(kind: CommandKind["kind"]): string {
+  return COMMAND_KIND_LABELS[kind] ?? kind;
 }
 
 export function actorLabel(actor: ActorRef): string {

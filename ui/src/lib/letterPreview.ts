@@ -2,8 +2,8 @@
 // change (typing must not start a render per key) and keeps only the newest answer.
 // Every change invalidates renders already under way, so an older preview can never
 // replace a newer one, however the engine's answers are ordered.
-import type { ErrorPayload, Outcome } from "../generated/bindings";
-import { toErrorPayload } from "./errors";
+import type { Outcome } from "../generated/bindings";
+import { type ShownError, toErrorPayload } from "./errors";
 
 export const PREVIEW_DELAY_MS = 300;
 
@@ -20,7 +20,7 @@ export type PreviewState =
   | { status: "idle" }
   | { status: "pending" }
   | { status: "ready"; pdf: Uint8Array }
-  | { status: "error"; error: ErrorPayload };
+  | { status: "error"; error: ShownError };
 
 /** Renders a preview: the engine's `letter_preview`, answering with base64. */
 export type RenderPreview = (request: PreviewRequest) => Promise<string>;

@@ -85,7 +85,6 @@ export function sampleEntry(
     command_id: commandId,
     case_id: CASE_ID,
     aktenzeichen: "32-HU-2026-000123",
-    kind: commandKind.kind,
     command: { command_id: commandId, case_id: CASE_ID, base_version: 1, ...commandKind },
     state: "pending",
     created_at: "2026-03-05T10:00:00Z",

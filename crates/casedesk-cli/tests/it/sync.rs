@@ -346,7 +346,8 @@ async fn a_case_reassigned_while_offline_comes_back_rejected() {
         let outbox = w.desktop.json(&["outbox"]);
         assert_eq!(outbox.as_array().unwrap().len(), 1, "{outbox}");
         assert_eq!(outbox[0]["state"], "rejected");
-        assert_eq!(outbox[0]["kind"], "review_document");
+        assert_eq!(outbox[0]["command"]["kind"], "review_document");
+        assert_eq!(outbox[0]["rejection_code"], "not_assignee", "{outbox}");
         assert!(!outbox[0]["rejection_message"].as_str().unwrap().is_empty());
         let shown = w.desktop.json(&["show", &az]);
         assert_eq!(shown["case"]["assignee"], lead.id());

@@ -224,21 +224,20 @@ fn marker(kind: &str, seq: i64, cases: i64) -> Vec<u8> {
 }
 
 /// How a bootstrap's pieces are put on the wire in each form.
-fn put_marker(buffer: &mut BytesMut, form: BootstrapForm, kind: &str, seq: i64, cases: i64) {
-    let marker = marker(kind, seq, cases);
+/// `kind` is [`RecordKind::Begin`] or [`RecordKind::End`].
+fn put_marker(buffer: &mut BytesMut, form: BootstrapForm, kind: RecordKind, seq: i64, cases: i64) {
+    let name = match kind {
+        RecordKind::Begin => "begin",
+        RecordKind::End => "end",
+        RecordKind::Dictionary | RecordKind::Case => unreachable!("{kind:?} is not a marker"),
+    };
+    let marker = marker(name, seq, cases);
     match form {
         BootstrapForm::Json => {
             buffer.put_slice(&marker);
             buffer.put_u8(b'\n');
         }
-        BootstrapForm::Frames => {
-            let kind = if kind == "begin" {
-                RecordKind::Begin
-            } else {
-                RecordKind::End
-            };
-            put_record(buffer, kind, &marker);
-        }
+        BootstrapForm::Frames => put_record(buffer, kind, &marker),
     }
 }
 
@@ -294,7 +293,7 @@ async fn bootstrap(
     let seq = snapshot.seq;
     let total = snapshot.cases;
     let mut head = BytesMut::new();
-    put_marker(&mut head, form, "begin", seq, total);
+    put_marker(&mut head, form, RecordKind::Begin, seq, total);
     for dictionary in &snapshot.dictionaries {
         put_record(&mut head, RecordKind::Dictionary, dictionary);
     }
@@ -327,7 +326,7 @@ async fn bootstrap(
                         ));
                     }
                     None => {
-                        put_marker(&mut buffer, form, "end", seq, sent);
+                        put_marker(&mut buffer, form, RecordKind::End, seq, sent);
                         let chunk = buffer.split().freeze();
                         return Some((Ok(chunk), (cases, buffer, sent, true)));
                     }
