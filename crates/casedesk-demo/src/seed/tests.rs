@@ -1,7 +1,10 @@
 //! Seeding a fresh store.
 
+use super::story::{Fate, draw_fate};
 use super::*;
 use crate::create_demo_tenant;
+use casedesk_domain::Aktenzeichen;
+use casedesk_domain::lifecycle::CaseStatus;
 
 #[test]
 fn the_report_is_one_line() {
