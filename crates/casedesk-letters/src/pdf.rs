@@ -8,11 +8,12 @@
 //! Nothing depends on the clock or on hash-map order, so the same input gives the
 //! same bytes.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use pdf_writer::types::{CidFontType, FontFlags, OutputIntentSubtype, SystemInfo, UnicodeCmap};
-use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+use pdf_writer::{Chunk, Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 use sha2::{Digest, Sha256};
 
 use crate::LetterError;
@@ -122,6 +123,38 @@ pub fn write_pdf(
     meta: &DocumentMeta,
     subsets: crate::FontSubsets,
 ) -> Result<Vec<u8>, LetterError> {
+    let embedded = embed_fonts(pages, fonts, subsets)?;
+    let remappers: Vec<Option<&subsetter::GlyphRemapper>> = embedded
+        .iter()
+        .map(|e| e.as_ref().map(|f| &f.remapper))
+        .collect();
+    // The steps run in the order the objects appear in the file. Object numbers are
+    // all handed out first, except those of the fonts' parts, which `write_font`
+    // takes as it goes; both orders are part of the output, so keep them.
+    let mut refs = Refs { next: 1 };
+    let ids = ObjectIds::allocate(&mut refs, pages.len(), &embedded, logo);
+
+    let mut pdf = Pdf::new();
+    pdf.set_version(1, 7);
+    write_pages(&mut pdf, &ids, pages, fonts, &remappers, logo);
+    write_fonts(&mut pdf, &mut refs, &ids, fonts, &embedded);
+    write_logo(&mut pdf, &ids, logo);
+    write_output_profile(&mut pdf, ids.icc);
+    let id = document_id(pages, meta);
+    write_document_info(&mut pdf, ids.info, meta);
+    write_xmp(&mut pdf, ids.metadata, meta, &id);
+    write_catalog(&mut pdf, &ids);
+    pdf.set_file_id((id.to_vec(), id.to_vec()));
+    Ok(pdf.finish())
+}
+
+/// The font to embed per style (by [`Style::index`]), none for a style the pages do
+/// not use.
+fn embed_fonts<'f>(
+    pages: &[Vec<Item>],
+    fonts: &'f FontFamily,
+    subsets: crate::FontSubsets,
+) -> Result<Vec<Option<Cow<'f, EmbeddedFont>>>, LetterError> {
     // Which glyphs each style needs.
     let mut uses: [FontUse; 4] = Default::default();
     for page in pages {
@@ -148,86 +181,138 @@ pub fn write_pdf(
             Some(embedded_font(fonts.face(style), usage, subsets)?)
         });
     }
-    let remappers: Vec<Option<&subsetter::GlyphRemapper>> = embedded
-        .iter()
-        .map(|e| e.as_ref().map(|f| &f.remapper))
-        .collect();
+    Ok(embedded)
+}
 
-    let mut refs = Refs { next: 1 };
-    let catalog_id = refs.next();
-    let tree_id = refs.next();
-    let info_id = refs.next();
-    let meta_id = refs.next();
-    let icc_id = refs.next();
-    let page_ids: Vec<(Ref, Ref)> = pages.iter().map(|_| (refs.next(), refs.next())).collect();
-    let font_ids: Vec<Option<Ref>> = remappers
-        .iter()
-        .map(|r| r.as_ref().map(|_| refs.next()))
-        .collect();
-    // The logo's XObject: a raster image (with its alpha mask) or the SVG's form,
-    // whose fragment is numbered into this file.
-    let mut logo_mask = None;
-    let mut logo_vector = None;
-    let logo_id = logo.map(|logo| match &logo.image {
-        LogoImage::Raster { alpha_deflated, .. } => {
-            let image = refs.next();
-            logo_mask = alpha_deflated.as_ref().map(|_| refs.next());
-            image
+/// The object numbers of a letter's objects.
+struct ObjectIds {
+    catalog: Ref,
+    page_tree: Ref,
+    info: Ref,
+    metadata: Ref,
+    icc: Ref,
+    /// Per page: the page object and its content stream.
+    pages: Vec<(Ref, Ref)>,
+    /// Per style (by [`Style::index`]): the Type0 font, if the style is embedded.
+    fonts: Vec<Option<Ref>>,
+    /// The logo's XObject: a raster image or the SVG's form.
+    logo: Option<Ref>,
+    /// The alpha mask of a raster logo that has one.
+    logo_mask: Option<Ref>,
+    /// An SVG logo's fragment, numbered into this file.
+    logo_vector: Option<Chunk>,
+}
+
+impl ObjectIds {
+    /// Numbers the objects in the order they have always been numbered: the
+    /// document's own objects, the pages, the fonts, then the logo.
+    fn allocate(
+        refs: &mut Refs,
+        pages: usize,
+        embedded: &[Option<Cow<'_, EmbeddedFont>>],
+        logo: Option<&Logo>,
+    ) -> ObjectIds {
+        let catalog = refs.next();
+        let page_tree = refs.next();
+        let info = refs.next();
+        let metadata = refs.next();
+        let icc = refs.next();
+        let page_ids: Vec<(Ref, Ref)> = (0..pages).map(|_| (refs.next(), refs.next())).collect();
+        let fonts: Vec<Option<Ref>> = embedded
+            .iter()
+            .map(|e| e.as_ref().map(|_| refs.next()))
+            .collect();
+        let mut logo_mask = None;
+        let mut logo_vector = None;
+        let logo = logo.map(|logo| match &logo.image {
+            LogoImage::Raster { alpha_deflated, .. } => {
+                let image = refs.next();
+                logo_mask = alpha_deflated.as_ref().map(|_| refs.next());
+                image
+            }
+            LogoImage::Vector(vector) => {
+                let mut numbers = HashMap::new();
+                let chunk = vector
+                    .chunk
+                    .renumber(|old| *numbers.entry(old).or_insert_with(|| refs.next()));
+                let form = numbers[&vector.form];
+                logo_vector = Some(chunk);
+                form
+            }
+        });
+        ObjectIds {
+            catalog,
+            page_tree,
+            info,
+            metadata,
+            icc,
+            pages: page_ids,
+            fonts,
+            logo,
+            logo_mask,
+            logo_vector,
         }
-        LogoImage::Vector(vector) => {
-            let mut numbers = HashMap::new();
-            let chunk = vector
-                .chunk
-                .renumber(|old| *numbers.entry(old).or_insert_with(|| refs.next()));
-            let form = numbers[&vector.form];
-            logo_vector = Some(chunk);
-            form
-        }
-    });
+    }
+}
 
-    let mut pdf = Pdf::new();
-    pdf.set_version(1, 7);
-
-    // Pages.
-    pdf.pages(tree_id)
-        .kids(page_ids.iter().map(|(p, _)| *p))
+/// The page tree, and each page with its compressed content stream and resources.
+fn write_pages(
+    pdf: &mut Pdf,
+    ids: &ObjectIds,
+    pages: &[Vec<Item>],
+    fonts: &FontFamily,
+    remappers: &[Option<&subsetter::GlyphRemapper>],
+    logo: Option<&Logo>,
+) {
+    pdf.pages(ids.page_tree)
+        .kids(ids.pages.iter().map(|(p, _)| *p))
         .count(pages.len() as i32);
-    for (page, (page_id, content_id)) in pages.iter().zip(&page_ids) {
-        let content = page_content(page, fonts, &remappers, logo);
+    for (page, (page_id, content_id)) in pages.iter().zip(&ids.pages) {
+        let content = page_content(page, fonts, remappers, logo);
         let compressed = compress(&content, LEVEL);
         pdf.stream(*content_id, &compressed)
             .filter(Filter::FlateDecode);
         let mut p = pdf.page(*page_id);
-        p.parent(tree_id)
+        p.parent(ids.page_tree)
             .media_box(Rect::new(0.0, 0.0, PAGE_WIDTH, PAGE_HEIGHT))
             .contents(*content_id);
         let mut resources = p.resources();
         {
             let mut font_dict = resources.fonts();
             for style in Style::ALL {
-                if let Some(id) = font_ids[style.index()] {
+                if let Some(id) = ids.fonts[style.index()] {
                     font_dict.pair(font_resource_name(style), id);
                 }
             }
         }
-        if let Some(logo_id) = logo_id {
+        if let Some(logo_id) = ids.logo {
             if page.iter().any(|it| matches!(it, Item::Logo { .. })) {
                 resources.x_objects().pair(Name(b"Im0"), logo_id);
             }
         }
     }
+}
 
-    // Fonts.
+/// Every embedded font, in style order.
+fn write_fonts(
+    pdf: &mut Pdf,
+    refs: &mut Refs,
+    ids: &ObjectIds,
+    fonts: &FontFamily,
+    embedded: &[Option<Cow<'_, EmbeddedFont>>],
+) {
     for style in Style::ALL {
-        let (Some(type0_id), Some(font)) = (font_ids[style.index()], &embedded[style.index()])
+        let (Some(type0_id), Some(font)) = (ids.fonts[style.index()], &embedded[style.index()])
         else {
             continue;
         };
-        write_font(&mut pdf, &mut refs, type0_id, fonts.face(style), font);
+        write_font(pdf, refs, type0_id, fonts.face(style), font);
     }
+}
 
-    // Logo.
-    if let Some(chunk) = &logo_vector {
+/// The logo's objects: the SVG's fragment, or the raster image and its alpha mask.
+fn write_logo(pdf: &mut Pdf, ids: &ObjectIds, logo: Option<&Logo>) {
+    if let Some(chunk) = &ids.logo_vector {
         pdf.extend(chunk);
     }
     if let (
@@ -241,7 +326,7 @@ pub fn write_pdf(
                 },
         }),
         Some(image_id),
-    ) = (logo, logo_id)
+    ) = (logo, ids.logo)
     {
         let mut image = pdf.image_xobject(image_id, rgb_deflated);
         image
@@ -250,11 +335,11 @@ pub fn write_pdf(
             .bits_per_component(8)
             .filter(Filter::FlateDecode);
         image.color_space().device_rgb();
-        if let Some(mask_id) = logo_mask {
+        if let Some(mask_id) = ids.logo_mask {
             image.s_mask(mask_id);
         }
         image.finish();
-        if let (Some(mask_id), Some(alpha)) = (logo_mask, alpha_deflated) {
+        if let (Some(mask_id), Some(alpha)) = (ids.logo_mask, alpha_deflated) {
             let mut mask = pdf.image_xobject(mask_id, alpha);
             mask.width(*width as i32)
                 .height(*height as i32)
@@ -263,14 +348,18 @@ pub fn write_pdf(
             mask.color_space().device_gray();
         }
     }
+}
 
-    // sRGB output intent.
+/// The sRGB ICC profile the PDF/A output intent points to.
+fn write_output_profile(pdf: &mut Pdf, icc_id: Ref) {
     pdf.icc_profile(icc_id, srgb_profile_deflated())
         .n(3)
         .range([0.0, 1.0, 0.0, 1.0, 0.0, 1.0])
         .filter(Filter::FlateDecode);
+}
 
-    // Document information and the matching XMP.
+/// The document information dictionary; [`write_xmp`] repeats it, as PDF/A asks.
+fn write_document_info(pdf: &mut Pdf, info_id: Ref, meta: &DocumentMeta) {
     let created = pdf_date(meta.created);
     pdf.document_info(info_id)
         .title(TextStr(&meta.title))
@@ -280,8 +369,11 @@ pub fn write_pdf(
         .producer(TextStr(PRODUCER))
         .creation_date(created)
         .modified_date(created);
+}
 
-    let id = document_id(pages, meta);
+/// The XMP metadata stream: the document information again, the document and
+/// instance ID (from `id`, the file ID) and the PDF/A-2b identification.
+fn write_xmp(pdf: &mut Pdf, metadata_id: Ref, meta: &DocumentMeta, id: &[u8; 16]) {
     let id_hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
     let uuid = format!(
         "uuid:{}-{}-{}-{}-{}",
@@ -306,12 +398,15 @@ pub fn write_pdf(
     xmp.pdfa_part(2);
     xmp.pdfa_conformance("B");
     let xmp = xmp.finish(None);
-    pdf.metadata(meta_id, xmp.as_bytes());
+    pdf.metadata(metadata_id, xmp.as_bytes());
+}
 
-    let mut catalog = pdf.catalog(catalog_id);
+/// The catalog: page tree, metadata, language and the sRGB PDF/A output intent.
+fn write_catalog(pdf: &mut Pdf, ids: &ObjectIds) {
+    let mut catalog = pdf.catalog(ids.catalog);
     catalog
-        .pages(tree_id)
-        .metadata(meta_id)
+        .pages(ids.page_tree)
+        .metadata(ids.metadata)
         .lang(TextStr("de-DE"));
     catalog
         .output_intents()
@@ -319,11 +414,8 @@ pub fn write_pdf(
         .subtype(OutputIntentSubtype::PDFA)
         .output_condition_identifier(TextStr("sRGB IEC61966-2.1"))
         .info(TextStr("sRGB IEC61966-2.1"))
-        .dest_output_profile(icc_id);
+        .dest_output_profile(ids.icc);
     catalog.finish();
-
-    pdf.set_file_id((id.to_vec(), id.to_vec()));
-    Ok(pdf.finish())
 }
 
 /// A document ID from the content, so that it is stable for the same letter.
@@ -495,13 +587,9 @@ fn embedded_font<'f>(
     face: &'f FontFace,
     usage: &FontUse,
     subsets: crate::FontSubsets,
-) -> Result<std::borrow::Cow<'f, EmbeddedFont>, LetterError> {
+) -> Result<Cow<'f, EmbeddedFont>, LetterError> {
     if subsets == crate::FontSubsets::Exact {
-        return Ok(std::borrow::Cow::Owned(EmbeddedFont::new(
-            face,
-            &usage.glyphs,
-            LEVEL,
-        )?));
+        return Ok(Cow::Owned(EmbeddedFont::new(face, &usage.glyphs, LEVEL)?));
     }
     let common = face.common_subset.get_or_init(|| {
         let mut glyphs = BTreeMap::new();
@@ -513,12 +601,8 @@ fn embedded_font<'f>(
         EmbeddedFont::new(face, &glyphs, 9).ok()
     });
     match common {
-        Some(common) if common.covers(&usage.glyphs) => Ok(std::borrow::Cow::Borrowed(common)),
-        _ => Ok(std::borrow::Cow::Owned(EmbeddedFont::new(
-            face,
-            &usage.glyphs,
-            LEVEL,
-        )?)),
+        Some(common) if common.covers(&usage.glyphs) => Ok(Cow::Borrowed(common)),
+        _ => Ok(Cow::Owned(EmbeddedFont::new(face, &usage.glyphs, LEVEL)?)),
     }
 }
 
