@@ -106,8 +106,22 @@ pub fn first_page(
     pages: usize,
 ) -> Vec<Item> {
     let mut items = Vec::new();
-    // Letterhead: the authority's name and subtitle at the text margin, the logo at
-    // the right margin, all within the 45 mm of form B.
+    letterhead_block(&mut items, input, letterhead, fonts);
+    address_field(&mut items, input, letterhead, fonts);
+    information_block(&mut items, input, fonts, pages);
+    marks(&mut items);
+    footer(&mut items, letterhead, fonts);
+    items
+}
+
+/// Letterhead: the authority's name and subtitle and the office at the text
+/// margin, the logo at the right margin, all within the 45 mm of form B.
+fn letterhead_block(
+    items: &mut Vec<Item>,
+    input: &LetterInput,
+    letterhead: &Letterhead,
+    fonts: &FontFamily,
+) {
     items.push(text(
         MARGIN_LEFT,
         baseline(fonts, mm(15.0), 20.0),
@@ -139,9 +153,17 @@ pub fn first_page(
             h,
         });
     }
+}
 
-    // Return line at the foot of the note zone, then up to six address lines at
-    // the top of the address zone; text starts 5 mm inside the field.
+/// The address field: the underlined return line at the foot of the note zone,
+/// then up to six address lines at the top of the address zone; text starts 5 mm
+/// inside the field.
+fn address_field(
+    items: &mut Vec<Item>,
+    input: &LetterInput,
+    letterhead: &Letterhead,
+    fonts: &FontFamily,
+) {
     let return_top = ADDRESS_ZONE_TOP - mm(4.5);
     items.push(text(
         ADDRESS_TEXT_LEFT,
@@ -180,8 +202,11 @@ pub fn first_page(
             line,
         ));
     }
+}
 
-    // Information block: labels in small type above... beside their values.
+/// The information block: labels in small type beside their values; the page
+/// count only when the letter has more than one page.
+fn information_block(items: &mut Vec<Item>, input: &LetterInput, fonts: &FontFamily, pages: usize) {
     let mut info: Vec<(&str, String)> = vec![
         ("Aktenzeichen", input.aktenzeichen.clone()),
         ("Ihr Antrag vom", format_date(input.received)),
@@ -199,10 +224,6 @@ pub fn first_page(
         items.push(text(INFO_LEFT, y, Style::Regular, INFO_LABEL_SIZE, label));
         items.push(text(value_x, y, Style::Regular, INFO_SIZE, value));
     }
-
-    marks(&mut items);
-    footer(&mut items, letterhead, fonts);
-    items
 }
 
 /// The furniture of page `number` (from 2) of `pages`.
