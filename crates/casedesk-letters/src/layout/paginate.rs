@@ -15,6 +15,8 @@ pub(super) struct Unit {
     pub(super) lines: Vec<BodyLine>,
 }
 
+/// Fills `units` into pages in order and places them, each page's first unit at the
+/// top of the frame (its space above dropped).
 pub(super) fn paginate(units: Vec<Unit>, frame: &BodyFrame) -> Body {
     let mut pages: Vec<Vec<Unit>> = vec![Vec::new()];
     let mut used = 0.0f32;
