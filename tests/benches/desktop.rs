@@ -1034,7 +1034,7 @@ async fn clear_search(app: &DesktopApp) -> anyhow::Result<()> {
 
 fn filter_with_text(text: Option<&str>) -> Value {
     json!({
-        "statuses": [], "service": null, "assignee": {"kind": "anyone"}, "office": null,
+        "status": {"kind": "any"}, "service": null, "assignee": {"kind": "anyone"}, "office": null,
         "due": null, "outbox": null, "answered": false, "text": text,
     })
 }
@@ -1146,7 +1146,6 @@ async fn scroll(app: &DesktopApp, jumps: usize) -> anyhow::Result<Vec<Jump>> {
 
 /// Times the IPC commands behind the inbox from the page, on the warm store.
 async fn ipc_profile(app: &DesktopApp, term: &str) -> anyhow::Result<Vec<(String, f64, u64)>> {
-    let open = json!(["submitted", "in_review", "awaiting_citizen"]);
     let view = |patch: Value| {
         let mut filter = filter_with_text(None);
         for (k, v) in patch.as_object().into_iter().flatten() {
@@ -1156,10 +1155,10 @@ async fn ipc_profile(app: &DesktopApp, term: &str) -> anyhow::Result<Vec<(String
     };
     let views = [
         view(json!({})),
-        view(json!({"statuses": open, "assignee": {"kind": "me"}})),
+        view(json!({"status": {"kind": "open"}, "assignee": {"kind": "me"}})),
         view(json!({"due": {"kind": "overdue"}})),
         view(json!({"answered": true})),
-        view(json!({"statuses": open})),
+        view(json!({"status": {"kind": "open"}})),
         view(json!({"assignee": {"kind": "unassigned"}})),
         view(json!({"outbox": "rejected"})),
     ];

@@ -3,7 +3,8 @@
 
 use casedesk_domain::CaseAggregate;
 use casedesk_domain::aggregate::Priority;
-use casedesk_domain::lifecycle::CaseStatus;
+use casedesk_domain::lifecycle::{ActorRef, CaseStatus};
+use casedesk_domain::offer::OfferedActions;
 use casedesk_domain::wire::ServiceDefinition;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -145,6 +146,9 @@ pub struct CaseDetail {
     pub outbox: Vec<OutboxEntry>,
     /// The service definition, for rendering the form data by its fields.
     pub service: Option<ServiceDefinition>,
+    /// What the user is offered to do with the case as it stands (the domain's
+    /// answer; the UI only draws it).
+    pub actions: OfferedActions,
 }
 
 /// What the search box asks for.
@@ -442,8 +446,9 @@ impl LocalStore {
         Ok(query.build_query_scalar().fetch_one(&self.reader).await?)
     }
 
-    /// A case by id or Aktenzeichen, with the user's outbox entries on it.
-    pub async fn case_detail(&self, key: &str) -> Result<CaseDetail> {
+    /// A case by id or Aktenzeichen, with the user's outbox entries on it and what
+    /// `me` is offered to do with it (nothing when nobody is signed in).
+    pub async fn case_detail(&self, key: &str, me: Option<&ActorRef>) -> Result<CaseDetail> {
         let row: Option<DetailRow> = sqlx::query_as(
             "SELECT cases.id, case_json.local, case_json.server, cases.server_version \
              FROM cases JOIN case_json ON case_json.row = cases.row \
@@ -467,11 +472,15 @@ impl LocalStore {
                 .await?
                 .map(|json| serde_json::from_str(&json))
                 .transpose()?;
+        let actions = me
+            .map(|me| case.offered_actions(me, chrono::Utc::now()))
+            .unwrap_or_default();
         Ok(CaseDetail {
             case,
             server_version,
             outbox,
             service,
+            actions,
         })
     }
 

@@ -384,9 +384,28 @@ impl Desk {
         self.inbox(&filter, sort, 0, limit).await
     }
 
-    /// One case by id or Aktenzeichen.
+    /// One case by id or Aktenzeichen, with what the signed-in user is offered to do
+    /// with it.
     pub async fn case(&self, key: &str) -> Result<CaseDetail> {
-        self.inner.store.case_detail(key).await
+        let me = self.signed_in().await.ok();
+        self.inner
+            .store
+            .case_detail(key, me.as_ref().map(|me| &me.actor))
+            .await
+    }
+
+    /// The signed-in user: from the session, or as last stored (offline, before the
+    /// session is restored).
+    async fn signed_in(&self) -> Result<Me> {
+        if let Some(session) = self.inner.session.read().await.as_ref() {
+            return Ok(Me::new(session.me.info.clone()));
+        }
+        self.inner
+            .store
+            .user()
+            .await?
+            .map(Me::new)
+            .ok_or(ClientError::NotLoggedIn)
     }
 
     /// The service catalog (names, form fields) as last synced.
@@ -478,13 +497,7 @@ impl Desk {
                 detail.case.service_id
             ))
         })?;
-        let me = self
-            .inner
-            .store
-            .user()
-            .await?
-            .map(store::Me::new)
-            .ok_or(ClientError::NotLoggedIn)?;
+        let me = self.signed_in().await?;
         let (templates, letterhead) = letters::load(&self.inner.store).await?;
         let input = letters::input(&detail.case, &service, &letterhead, &me, request)?;
         Ok((templates, letterhead, input))

@@ -19,6 +19,7 @@ pub mod frames;
 pub mod holidays;
 pub mod kassenzeichen;
 pub mod lifecycle;
+pub mod offer;
 pub mod wire;
 
 pub use aggregate::CaseAggregate;

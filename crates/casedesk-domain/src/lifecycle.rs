@@ -212,7 +212,8 @@ pub enum Action {
 }
 
 impl Action {
-    fn german(self) -> &'static str {
+    /// The German words for the action, as a button and in refusals.
+    pub fn german(self) -> &'static str {
         match self {
             Action::Claim => "Übernehmen",
             Action::Release => "Freigeben",

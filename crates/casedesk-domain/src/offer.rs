@@ -45,7 +45,9 @@ pub struct OfferedActions {
 impl CaseAggregate {
     /// What `actor` is offered to do with the case at `now`.
     pub fn offered_actions(&self, actor: &ActorRef, now: DateTime<Utc>) -> OfferedActions {
-        let Some(party) = actor.party().filter(|p| matches!(p, Party::Caseworker | Party::TeamLead))
+        let Some(party) = actor
+            .party()
+            .filter(|p| matches!(p, Party::Caseworker | Party::TeamLead))
         else {
             return OfferedActions::default();
         };
@@ -56,19 +58,22 @@ impl CaseAggregate {
             self.decide(actor, &command, self.version, &ctx)
                 .is_ok_and(|events| !events.is_empty())
         };
-        let status_moves = [(CaseStatus::InReview, Action::Resume), (CaseStatus::Closed, Action::Close)]
-            .into_iter()
-            .filter(|(status, _)| {
-                applies(CommandKind::SetStatus {
-                    status: *status,
-                    reason: None,
-                })
+        let status_moves = [
+            (CaseStatus::InReview, Action::Resume),
+            (CaseStatus::Closed, Action::Close),
+        ]
+        .into_iter()
+        .filter(|(status, _)| {
+            applies(CommandKind::SetStatus {
+                status: *status,
+                reason: None,
             })
-            .map(|(status, action)| StatusMove {
-                status,
-                label: action.german().to_owned(),
-            })
-            .collect();
+        })
+        .map(|(status, action)| StatusMove {
+            status,
+            label: action.german().to_owned(),
+        })
+        .collect();
         let processor = party == Party::TeamLead
             || (self.assignee.is_some() && self.assignee == actor.staff_id());
         OfferedActions {
@@ -213,7 +218,11 @@ mod tests {
                 label: "Bearbeitung fortsetzen".into()
             }]
         );
-        assert!(case.offered_actions(&bernd(), now()).status_moves.is_empty());
+        assert!(
+            case.offered_actions(&bernd(), now())
+                .status_moves
+                .is_empty()
+        );
 
         apply(
             &mut case,

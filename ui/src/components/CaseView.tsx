@@ -3,7 +3,7 @@
 // Citizen-entered text is only ever rendered as text.
 import { type FormEvent, type RefObject, useEffect, useRef, useState } from "react";
 import type { CaseDetail, CommandKind, DocumentMeta, UserInfo } from "../generated/bindings";
-import { type OutboxMarks, caseActions, outboxMarks } from "../lib/caseWork";
+import { type OutboxMarks, outboxMarks } from "../lib/caseWork";
 import { formatCents, formatDate, formatDateTime, urgency } from "../lib/dates";
 import { documentKindLabel, formEntries } from "../lib/formFields";
 import {
@@ -154,8 +154,8 @@ export function CaseView(props: Props) {
   );
 }
 
-function CaseActionsBar({ detail, me, staff, runCommand, letterOpen, letterButtonRef, onOpenLetter }: Props) {
-  const actions = caseActions(detail.case, me);
+function CaseActionsBar({ detail, staff, runCommand, letterOpen, letterButtonRef, onOpenLetter }: Props) {
+  const actions = detail.actions;
   const [assignee, setAssignee] = useState("");
   const [busy, setBusy] = useState(false);
   const run = async (kind: CommandKind) => {
@@ -178,7 +178,7 @@ function CaseActionsBar({ detail, me, staff, runCommand, letterOpen, letterButto
           Übernehmen <kbd aria-hidden="true">c</kbd>
         </button>
       )}
-      {actions.decide && (
+      {actions.prepare_decision && (
         <button
           type="button"
           ref={letterButtonRef}
@@ -195,7 +195,7 @@ function CaseActionsBar({ detail, me, staff, runCommand, letterOpen, letterButto
           Freigeben
         </button>
       )}
-      {actions.statusMoves.map((move) => (
+      {actions.status_moves.map((move) => (
         <button
           key={move.status}
           type="button"

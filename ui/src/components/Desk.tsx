@@ -6,7 +6,6 @@
 import { useEffect, useRef, useState } from "react";
 import { useBackend } from "../backend";
 import type { SyncStatus, UserInfo, Verdict } from "../generated/bindings";
-import { caseActions } from "../lib/caseWork";
 import { localToday } from "../lib/dates";
 import { layoutOf, shownOf, steppedDocumentId } from "../lib/deskPanels";
 import { actionErrorMessage } from "../lib/errors";
@@ -201,7 +200,6 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
               <LetterPanel
                 key={detail.case.id}
                 detail={detail}
-                me={me}
                 onClose={panels.closeLetter}
                 onDirtyChange={panels.setLetterEdited}
                 onDecided={() => {
@@ -217,7 +215,7 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
             <div className="document-panel">
               <DocumentViewer
                 shown={shown}
-                reviewable={caseActions(detail.case, me).process}
+                reviewable={detail.actions.process}
                 rejecting={rejecting}
                 onRejecting={panels.setRejecting}
                 onAccept={() => review("accepted")}

@@ -51,8 +51,20 @@ function myOpenCase(id = "case-0"): CaseDetail {
   detail.case.status = "in_review";
   detail.case.assignee = ME.id;
   detail.case.fee = { amount_cents: 2600, kassenzeichen: "5.0123.456789.3", status: "open" };
+  // What the engine offers the processor of a case in review.
+  detail.actions = { ...detail.actions, claim: false, release: true, process: true };
   return detail;
 }
+
+/** What the engine offers the processor of a decided case. */
+const DECIDED_ACTIONS: CaseDetail["actions"] = {
+  claim: false,
+  release: false,
+  assign: false,
+  status_moves: [{ status: "closed", label: "Abschließen" }],
+  process: false,
+  prepare_decision: false,
+};
 
 async function seriousViolations(element: Element) {
   const results = await axe.run(element, { rules: { "color-contrast": { enabled: false } } });
@@ -91,6 +103,7 @@ describe("Bescheid on the desk", () => {
     backend.commands.case_detail.mockImplementation(async (id: string) => ({
       ...myOpenCase(id),
       case: { ...myOpenCase(id).case, status: "decided" },
+      actions: DECIDED_ACTIONS,
     }));
     await renderDesk(backend);
     fireEvent.click(rows()[0]!);
@@ -151,6 +164,7 @@ describe("Bescheid on the desk", () => {
           },
         },
         outbox: [entry],
+        actions: DECIDED_ACTIONS,
       };
       return entry;
     });

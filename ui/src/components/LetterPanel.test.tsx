@@ -40,7 +40,7 @@ function renderPanel(backend: FakeBackend = fakeBackend(), detail = caseDetail()
   };
   const view = render(
     <BackendContext.Provider value={backend}>
-      <LetterPanel detail={detail} me={ME} {...handlers} />
+      <LetterPanel detail={detail} {...handlers} />
     </BackendContext.Provider>,
   );
   return { backend, handlers, view };

@@ -4,9 +4,8 @@
 // valid without a signature; an edited one names the caseworker as responsible.
 import { useEffect, useReducer, useRef, useState } from "react";
 import { useBackend } from "../backend";
-import type { CaseDetail, Outcome, OutboxEntry, UserInfo } from "../generated/bindings";
+import type { CaseDetail, Outcome, OutboxEntry } from "../generated/bindings";
 import { useLetterPreview } from "../hooks/useLetterPreview";
-import { caseActions } from "../lib/caseWork";
 import { formatCents } from "../lib/dates";
 import { letterErrorMessage, toErrorPayload } from "../lib/errors";
 import {
@@ -30,7 +29,6 @@ import "./LetterPanel.css";
 
 interface Props {
   detail: CaseDetail;
-  me: UserInfo;
   /** Close the panel (the desk asks first when the text was edited). */
   onClose(): void;
   /** Whether the text differs from the template, so closing would lose work. */
@@ -47,7 +45,7 @@ export const SIGNATURE_TEXT: Record<Signature, string> = {
 const MARKUP_HELP =
   "Leerzeile trennt Absätze · # Überschrift · 1. oder - für Listen · | a | b | für Tabellen · **fett** · _kursiv_ · \\ vor einem Zeichen schreibt es wörtlich";
 
-export function LetterPanel({ detail, me, onClose, onDirtyChange, onDecided, onLoginRequired }: Props) {
+export function LetterPanel({ detail, onClose, onDirtyChange, onDecided, onLoginRequired }: Props) {
   const backend = useBackend();
   const { commands } = backend;
   const aggregate = detail.case;
@@ -65,7 +63,7 @@ export function LetterPanel({ detail, me, onClose, onDirtyChange, onDecided, onL
   const edited = isEdited(draft);
   const signature = signatureOf(draft);
   const check = checkDraft(draft);
-  const processor = caseActions(aggregate, me).process;
+  const processor = detail.actions.process;
   // Someone else may decide or close the case while the panel is open.
   const stillOpen = isOpen(aggregate.status);
 

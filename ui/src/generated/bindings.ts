@@ -68,7 +68,12 @@ outbox: Array<OutboxEntry>,
 /**
  * The service definition, for rendering the form data by its fields.
  */
-service: ServiceDefinition | null, };
+service: ServiceDefinition | null, 
+/**
+ * What the user is offered to do with the case as it stands (the domain's
+ * answer; the UI only draws it).
+ */
+actions: OfferedActions, };
 
 /**
  * Where a case stands. `Submitted`, `InReview` and `AwaitingCitizen` are open.
@@ -203,6 +208,38 @@ export type Message = { id: string, from_citizen: boolean, author: string, text:
  */
 export type Note = { id: string, author_id: string, author: string, text: string, at: string, };
 
+/**
+ * The actions a case offers to one staff member.
+ */
+export type OfferedActions = { 
+/**
+ * Take the case (nobody works on it yet).
+ */
+claim: boolean, 
+/**
+ * Give the case back to the office (one's own, or any as team lead).
+ */
+release: boolean, 
+/**
+ * Assign the case to someone of its office (team leads).
+ */
+assign: boolean, 
+/**
+ * Status changes set directly: resuming a case that waits for the citizen,
+ * closing a decided one.
+ */
+status_moves: Array<StatusMove>, 
+/**
+ * Review documents, request items, set priority: the case's processor's work.
+ */
+process: boolean, 
+/**
+ * Prepare a Bescheid: any open case. Recording the decision also needs the
+ * user to be the processor ([`OfferedActions::process`]); the engine refuses
+ * otherwise, with the reason.
+ */
+prepare_decision: boolean, };
+
 export type OfficeInfo = { id: string, code: string, name: string, };
 
 /**
@@ -305,6 +342,11 @@ export type SortKey = "due" | "received" | "aktenzeichen" | "applicant" | "relev
  * Which statuses.
  */
 export type StatusFilter = { "kind": "any" } | { "kind": "open" } | { "kind": "only", statuses: Array<CaseStatus>, };
+
+/**
+ * A status a processor sets directly, with the words of its button.
+ */
+export type StatusMove = { status: CaseStatus, label: string, };
 
 /**
  * What the status bar shows.

@@ -3,7 +3,6 @@
 // as it was last rendered, and runs it.
 import { type RefObject, useEffect, useRef } from "react";
 import type { CaseDetail, CommandKind, InboxRow, UserInfo, Verdict } from "../generated/bindings";
-import { caseActions } from "../lib/caseWork";
 import type { Shown } from "../lib/deskPanels";
 import { type DeskCommand, type DeskKeyState, deskCommandFor } from "../lib/deskShortcuts";
 import { shortcutFor } from "../lib/shortcuts";
@@ -57,7 +56,7 @@ function keyState(options: DeskShortcutOptions): DeskKeyState {
     selectedRow: selected !== null ? options.rowAt(selected) : undefined,
     caseLoaded: detail !== null,
     documentShown: options.shown?.document != null,
-    mayDecide: detail !== null && caseActions(detail.case, me).decide,
+    mayDecide: detail !== null && detail.actions.prepare_decision,
     lead: me.role === "team_lead",
     noteField: options.noteRef.current !== null,
   };

@@ -1,44 +1,8 @@
-// Tests of the offered case actions and the pending markers.
+// Tests of the pending markers.
 import { describe, expect, it } from "vitest";
-import type { CaseDetail, UserInfo } from "../generated/bindings";
-import { ME as me, sampleDetail, sampleEntry } from "../test/fixtures";
-import { caseActions, outboxMarks } from "./caseWork";
-
-const lead: UserInfo = { ...me, id: "u-lead", role: "team_lead" };
-
-describe("caseActions", () => {
-  it("offers claiming an unassigned open case", () => {
-    const { case: aggregate } = sampleDetail();
-    expect(caseActions(aggregate, me)).toMatchObject({ claim: true, release: false, assign: false, process: false });
-  });
-
-  it("offers releasing and processing one's own case", () => {
-    const aggregate = { ...sampleDetail().case, status: "in_review" as const, assignee: "u-me" };
-    expect(caseActions(aggregate, me)).toMatchObject({ claim: false, release: true, process: true });
-  });
-
-  it("lets team leads assign and take over others' cases", () => {
-    const aggregate = { ...sampleDetail().case, status: "in_review" as const, assignee: "u-other" };
-    expect(caseActions(aggregate, me)).toMatchObject({ claim: false, release: false, assign: false });
-    expect(caseActions(aggregate, lead)).toMatchObject({ claim: true, release: true, assign: true, process: true });
-  });
-
-  it("offers the status moves a caseworker sets directly", () => {
-    const waiting = { ...sampleDetail().case, status: "awaiting_citizen" as const, assignee: "u-me" };
-    expect(caseActions(waiting, me).statusMoves.map((m) => m.status)).toEqual(["in_review"]);
-    const decided = { ...waiting, status: "decided" as const };
-    expect(caseActions(decided, me).statusMoves.map((m) => m.status)).toEqual(["closed"]);
-    expect(caseActions(decided, me).claim).toBe(false);
-  });
-
-  it("offers preparing a Bescheid for open cases only", () => {
-    const aggregate = sampleDetail().case;
-    expect(caseActions(aggregate, me).decide).toBe(true);
-    expect(caseActions({ ...aggregate, status: "awaiting_citizen" }, lead).decide).toBe(true);
-    expect(caseActions({ ...aggregate, status: "decided" }, me).decide).toBe(false);
-    expect(caseActions({ ...aggregate, status: "withdrawn" }, lead).decide).toBe(false);
-  });
-});
+import type { CaseDetail } from "../generated/bindings";
+import { sampleDetail, sampleEntry } from "../test/fixtures";
+import { outboxMarks } from "./caseWork";
 
 describe("outboxMarks", () => {
   it("marks documents, notes and assignment with a pending command", () => {

@@ -1,54 +1,7 @@
-// What the caseworker may do with a case and what of it is still on its way: the
-// actions offered for the case's status and assignment, and which notes, documents
-// and fields the pending outbox entries touch.
-import type { CaseAggregate, CaseDetail, CaseStatus, OutboxEntry, UserInfo } from "../generated/bindings";
-import { isOpen } from "./labels";
-
-export interface StatusMove {
-  status: CaseStatus;
-  label: string;
-}
-
-export interface CaseActions {
-  claim: boolean;
-  release: boolean;
-  assign: boolean;
-  /** Status changes a caseworker sets directly; the rest follow from other actions. */
-  statusMoves: StatusMove[];
-  /** Whether document review and other processing is open to the user. */
-  process: boolean;
-  /**
-   * Whether a Bescheid can be prepared: any open case. Deciding also needs the user to
-   * be the processor (`process`); the engine refuses otherwise, with the reason.
-   */
-  decide: boolean;
-}
-
-/** The actions that obviously apply; the engine refuses anything else with a reason. */
-export function caseActions(aggregate: CaseAggregate, me: UserInfo): CaseActions {
-  const lead = me.role === "team_lead";
-  const mine = aggregate.assignee === me.id;
-  const open = isOpen(aggregate.status);
-  const processor = lead || mine;
-  const statusMoves: StatusMove[] = [];
-  if (aggregate.status === "awaiting_citizen" && processor) {
-    statusMoves.push({ status: "in_review", label: "Bearbeitung fortsetzen" });
-  }
-  if (aggregate.status === "decided" && processor) {
-    statusMoves.push({ status: "closed", label: "Abschließen" });
-  }
-  return {
-    claim: open && !mine && (aggregate.assignee === null || lead) && me.role !== "admin",
-    release:
-      aggregate.assignee !== null &&
-      (aggregate.status === "in_review" || aggregate.status === "awaiting_citizen") &&
-      (mine || lead),
-    assign: lead && open,
-    statusMoves,
-    process: open && processor,
-    decide: open && me.role !== "admin",
-  };
-}
+// What of a case is still on its way: which notes, documents and fields the pending
+// outbox entries touch. What the user may do with the case comes from the engine
+// (`CaseDetail.actions`, decided by the domain); the UI only draws it.
+import type { CaseDetail, OutboxEntry } from "../generated/bindings";
 
 /** What the user's outbox entries on a case mean for showing it. */
 export interface OutboxMarks {

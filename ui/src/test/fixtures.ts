@@ -72,6 +72,15 @@ export function sampleDetail(): CaseDetail {
     server_version: 1,
     outbox: [],
     service: null,
+    // What the engine offers a caseworker on a new, unassigned case.
+    actions: {
+      claim: true,
+      release: false,
+      assign: false,
+      status_moves: [],
+      process: false,
+      prepare_decision: true,
+    },
   };
 }
 
