@@ -1,6 +1,7 @@
 //! Unit tests of the aggregate's rules.
 
 use super::*;
+use crate::command::CommandKind;
 use chrono::TimeZone;
 use proptest::prelude::*;
 
