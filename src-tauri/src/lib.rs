@@ -19,15 +19,14 @@ use tauri::{Emitter, Manager, RunEvent};
 use tokio::sync::broadcast::error::RecvError;
 
 /// How this installation starts, from the environment (the same names the `casedesk`
-/// command line uses). Everything has a sensible default for a normal install.
+/// command line uses; the engine's own settings are read by `DeskConfig::from_env`).
+/// Everything has a sensible default for a normal install.
 #[derive(Debug, Clone, Default)]
 pub struct Launch {
     /// `CASEDESK_DATA_DIR`; default: the platform's app data directory
     /// (`%APPDATA%\de.casedesk.desktop`, `~/Library/Application Support/…`,
     /// `~/.local/share/…`).
     pub data_dir: Option<PathBuf>,
-    /// `CASEDESK_KEYRING_SERVICE`; default `casedesk`.
-    pub keyring_service: Option<String>,
     /// `CASEDESK_PORTAL`: the portal address offered on first login.
     pub default_portal: Option<String>,
 }
@@ -37,7 +36,6 @@ impl Launch {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         Self {
             data_dir: var("CASEDESK_DATA_DIR").map(PathBuf::from),
-            keyring_service: var("CASEDESK_KEYRING_SERVICE"),
             default_portal: var("CASEDESK_PORTAL"),
         }
     }
@@ -152,10 +150,7 @@ fn start(app: &tauri::AppHandle, launch: Launch) -> anyhow::Result<AppState> {
     let log_guard = logging::init(&data_dir)?;
     tracing::info!(data_dir = %data_dir.display(), version = env!("CARGO_PKG_VERSION"), "Casedesk starting");
 
-    let mut config = DeskConfig::new(data_dir);
-    if let Some(service) = &launch.keyring_service {
-        config.keyring_service = service.clone();
-    }
+    let mut config = DeskConfig::from_env(data_dir)?;
     config.periodic_pull = Duration::from_secs(60);
     let desk = tauri::async_runtime::block_on(Desk::open(config))
         .map_err(|e| anyhow::anyhow!("{e}"))

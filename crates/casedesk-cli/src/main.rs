@@ -296,24 +296,23 @@ fn data_dir(cli: &Cli) -> anyhow::Result<PathBuf> {
 }
 
 async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
-    let mut config = DeskConfig::new(data_dir(&cli)?);
-    if let Ok(service) = std::env::var("CASEDESK_KEYRING_SERVICE") {
-        config.keyring_service = service;
-    }
-    if let Ok(budget) = std::env::var("CASEDESK_BLOB_BUDGET_BYTES") {
-        config.blob_budget_bytes = budget
-            .parse()
-            .context("CASEDESK_BLOB_BUDGET_BYTES must be a number of bytes")?;
-    }
-    if let Sync {
+    let mut config = DeskConfig::from_env(data_dir(&cli)?)?;
+    if let Cmd::Sync {
         no_prefetch: true, ..
     } = &cli.command
     {
         config.prefetch = Prefetch::None;
     }
     let desk = Desk::open(config).await?;
+    let done = execute(&desk, cli.command, printer).await;
+    desk.store().close().await;
+    done
+}
+
+/// Runs one subcommand on the open engine.
+async fn execute(desk: &Desk, command: Cmd, printer: &Printer) -> anyhow::Result<()> {
     use Cmd::*;
-    match cli.command {
+    match command {
         Login { portal, user } => {
             let password = match std::env::var("CASEDESK_PASSWORD") {
                 Ok(password) => password,
@@ -330,18 +329,15 @@ async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
                 "Abgemeldet."
             });
         }
-        Sync { once, .. } => {
-            if once {
-                let report = desk.sync_once().await?;
-                let fetched = desk.prefetch().await?;
-                printer.synced(&report, fetched, &desk.status());
-            } else {
-                sync_forever(&desk, printer).await?;
-            }
+        Sync { once: true, .. } => {
+            let report = desk.sync_once().await?;
+            let fetched = desk.prefetch().await?;
+            printer.synced(&report, fetched, &desk.status());
         }
+        Sync { once: false, .. } => sync_forever(desk, printer).await?,
         Status => printer.status(&desk.status()),
         Inbox(args) => {
-            let (filter, sort) = inbox_filter(&desk, &args).await?;
+            let (filter, sort) = inbox_filter(desk, &args).await?;
             let rows = desk.inbox(&filter, sort, args.offset, args.limit).await?;
             let total = desk.count(&filter).await?;
             printer.inbox(&rows, total);
@@ -355,32 +351,20 @@ async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
             case,
             document,
             out,
-        } => {
-            let detail = desk.case(&case).await?;
-            let meta = print::find_document(&detail.case, &document)?;
-            let bytes = desk.document(&meta.sha256).await?;
-            std::fs::write(&out, &bytes.bytes)
-                .with_context(|| format!("cannot write {}", out.display()))?;
-            printer.line(&format!(
-                "{} gespeichert in {} ({} Bytes, SHA-256 geprüft)",
-                meta.file_name,
-                out.display(),
-                bytes.bytes.len()
-            ));
-        }
-        Claim { case } => queued(&desk, printer, desk.claim(&case).await?).await,
-        Release { case } => queued(&desk, printer, desk.release(&case).await?).await,
+        } => save_document(desk, printer, &case, &document, &out).await?,
+        Claim { case } => queued(desk, printer, desk.claim(&case).await?).await,
+        Release { case } => queued(desk, printer, desk.release(&case).await?).await,
         Assign { case, to } => {
-            let staff = desk.store().staff().await?;
+            let staff = desk.staff().await?;
             let user = staff.iter().find(|u| u.name == to).with_context(|| {
                 format!("{to} ist nicht im Personalverzeichnis der Dienststelle")
             })?;
             let entry = desk
                 .command(&case, CommandKind::Assign { assignee: user.id })
                 .await?;
-            queued(&desk, printer, entry).await
+            queued(desk, printer, entry).await
         }
-        Note { case, text } => queued(&desk, printer, desk.add_note(&case, &text).await?).await,
+        Note { case, text } => queued(desk, printer, desk.add_note(&case, &text).await?).await,
         Review {
             case,
             document,
@@ -398,7 +382,7 @@ async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
             let entry = desk
                 .review_document(&case, meta.id, verdict, reason)
                 .await?;
-            queued(&desk, printer, entry).await
+            queued(desk, printer, entry).await
         }
         RequestItems {
             case,
@@ -407,31 +391,13 @@ async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
             due,
             message,
         } => {
-            let items = items
-                .iter()
-                .map(|item| match item.split_once(':') {
-                    Some((kind, description)) if !kind.contains(' ') => RequestedItem {
-                        kind: Some(kind.to_owned()),
-                        description: description.trim().to_owned(),
-                    },
-                    _ => RequestedItem {
-                        kind: None,
-                        description: item.trim().to_owned(),
-                    },
-                })
-                .collect();
-            let entry = desk
-                .command(
-                    &case,
-                    CommandKind::RequestItems {
-                        items,
-                        reason,
-                        answer_due: due,
-                        message,
-                    },
-                )
-                .await?;
-            queued(&desk, printer, entry).await
+            let kind = CommandKind::RequestItems {
+                items: items.iter().map(|item| requested_item(item)).collect(),
+                reason,
+                answer_due: due,
+                message,
+            };
+            queued(desk, printer, desk.command(&case, kind).await?).await
         }
         Decide {
             case,
@@ -457,7 +423,7 @@ async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
                         .await?
                 }
             };
-            queued(&desk, printer, entry).await
+            queued(desk, printer, entry).await
         }
         Letter {
             action:
@@ -475,30 +441,13 @@ async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
                 None if fee_notice => LetterKind::FeeNotice,
                 None => anyhow::bail!("--outcome, --items-request oder --fee-notice angeben"),
             };
-            let pdf = desk
-                .render_letter(
-                    &case,
-                    &LetterRequest {
-                        fee_cents: None,
-                        kind,
-                        created: chrono::Utc::now(),
-                        edited_body: None,
-                    },
-                )
-                .await?;
-            std::fs::write(&out, &pdf)
-                .with_context(|| format!("cannot write {}", out.display()))?;
-            printer.line(&format!(
-                "Brief zu {case} gespeichert in {} ({} Bytes)",
-                out.display(),
-                pdf.len()
-            ));
+            save_letter(desk, printer, &case, kind, &out).await?;
         }
         Outbox { action } => match action.unwrap_or(OutboxCmd::List) {
             OutboxCmd::List => printer.outbox(&desk.outbox().await?),
             OutboxCmd::Retry { command_id } => {
                 let entry = desk.retry(command_id).await?;
-                queued(&desk, printer, entry).await
+                queued(desk, printer, entry).await
             }
             OutboxCmd::Discard { command_id } => {
                 let entry = desk.discard(command_id).await?;
@@ -506,7 +455,66 @@ async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
             }
         },
     }
-    desk.store().close().await;
+    Ok(())
+}
+
+/// An item of `request-items`: `kind: description` names one of the service's
+/// required documents, anything else is a free item.
+fn requested_item(item: &str) -> RequestedItem {
+    match item.split_once(':') {
+        Some((kind, description)) if !kind.contains(' ') => RequestedItem {
+            kind: Some(kind.to_owned()),
+            description: description.trim().to_owned(),
+        },
+        _ => RequestedItem {
+            kind: None,
+            description: item.trim().to_owned(),
+        },
+    }
+}
+
+/// `document`: a case's document, checked against its hash, into a file.
+async fn save_document(
+    desk: &Desk,
+    printer: &Printer,
+    case: &str,
+    document: &str,
+    out: &std::path::Path,
+) -> anyhow::Result<()> {
+    let detail = desk.case(case).await?;
+    let meta = print::find_document(&detail.case, document)?;
+    let bytes = desk.document(&meta.sha256).await?;
+    std::fs::write(out, &bytes.bytes).with_context(|| format!("cannot write {}", out.display()))?;
+    printer.line(&format!(
+        "{} gespeichert in {} ({} Bytes, SHA-256 geprüft)",
+        meta.file_name,
+        out.display(),
+        bytes.bytes.len()
+    ));
+    Ok(())
+}
+
+/// `letter render`: a letter of the case, rendered offline, into a file.
+async fn save_letter(
+    desk: &Desk,
+    printer: &Printer,
+    case: &str,
+    kind: LetterKind,
+    out: &std::path::Path,
+) -> anyhow::Result<()> {
+    let request = LetterRequest {
+        fee_cents: None,
+        kind,
+        created: chrono::Utc::now(),
+        edited_body: None,
+    };
+    let pdf = desk.render_letter(case, &request).await?;
+    std::fs::write(out, &pdf).with_context(|| format!("cannot write {}", out.display()))?;
+    printer.line(&format!(
+        "Brief zu {case} gespeichert in {} ({} Bytes)",
+        out.display(),
+        pdf.len()
+    ));
     Ok(())
 }
 

@@ -85,6 +85,33 @@ impl DeskConfig {
             bootstrap_batch: 2000,
         }
     }
+
+    /// [`DeskConfig::new`] with what the environment sets, under the same names for
+    /// the desktop app and the command line: `CASEDESK_KEYRING_SERVICE` (the name in
+    /// the credential store) and `CASEDESK_BLOB_BUDGET_BYTES` (the document cache's
+    /// size). Unset or blank variables keep the defaults.
+    pub fn from_env(data_dir: PathBuf) -> std::result::Result<Self, ConfigError> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let mut config = Self::new(data_dir);
+        if let Some(service) = var("CASEDESK_KEYRING_SERVICE") {
+            config.keyring_service = service;
+        }
+        if let Some(budget) = var("CASEDESK_BLOB_BUDGET_BYTES") {
+            config.blob_budget_bytes =
+                budget.trim().parse().map_err(|_| ConfigError::NotANumber {
+                    name: "CASEDESK_BLOB_BUDGET_BYTES",
+                    value: budget,
+                })?;
+        }
+        Ok(config)
+    }
+}
+
+/// A setting from the environment that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{name} must be a number of bytes, not {value:?}")]
+    NotANumber { name: &'static str, value: String },
 }
 
 /// What became of one case of a batch of decisions.
