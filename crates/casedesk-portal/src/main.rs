@@ -153,35 +153,7 @@ async fn main() -> anyhow::Result<()> {
             if json_logs {
                 config.log_format = LogFormat::Json;
             }
-            init_logging(config.log_format);
-            let listener = tokio::net::TcpListener::bind(config.listen)
-                .await
-                .with_context(|| format!("binding {}", config.listen))?;
-            let address = listener.local_addr()?;
-            let state = server::open_state(config).await?;
-            let base = state
-                .config
-                .public_url
-                .clone()
-                .unwrap_or_else(|| format!("http://{address}"));
-            if demo && state.db.is_empty().await? {
-                let logins = demo::create_demo_tenant(&stores(&state)).await?;
-                println!("Casedesk demo tenant created.");
-                println!("Portal:   {base}");
-                println!("OpenAPI:  {base}/api/openapi.json");
-                println!("Health:   {base}/healthz");
-                println!("Demo logins:");
-                for login in logins {
-                    println!("{login}");
-                }
-                println!(
-                    "Citizens: each demo applicant's e-mail / {}",
-                    demo::CITIZEN_PASSWORD
-                );
-            }
-            // Tests and scripts read this line to find a port chosen by the OS.
-            println!("casedesk-portal listening on http://{address}");
-            server::serve(state, listener).await?;
+            serve(config, demo).await?;
         }
         Commands::Migrate { storage } => {
             let config = load_config(cli.config.as_ref(), &storage)?;
@@ -205,31 +177,14 @@ async fn main() -> anyhow::Result<()> {
             let Some(role) = Role::parse(&role) else {
                 bail!("role must be caseworker, team_lead or admin");
             };
-            if password.chars().count() < 10 {
-                bail!("the password must have at least 10 characters");
-            }
-            let state = server::open_state(config).await?;
-            let hash = auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
-            let user = state
-                .db
-                .create_user(NewUser {
-                    display_name: display_name.unwrap_or_else(|| name.clone()),
-                    name,
-                    role,
-                    password_hash: hash,
-                    office_codes: offices,
-                })
-                .await?;
-            println!(
-                "created {} ({}) in {}",
-                user.name,
-                role.as_str(),
-                user.offices
-                    .iter()
-                    .map(|o| o.code.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
+            let user = NewUser {
+                display_name: display_name.unwrap_or_else(|| name.clone()),
+                name,
+                role,
+                password_hash: String::new(),
+                office_codes: offices,
+            };
+            add_user(config, user, &password).await?;
         }
         Commands::Seed { storage, cases } => {
             let config = load_config(cli.config.as_ref(), &storage)?;
@@ -242,6 +197,62 @@ async fn main() -> anyhow::Result<()> {
             println!("{report}");
         }
     }
+    Ok(())
+}
+
+/// `serve`: opens the store, creates the demo tenant if asked and the database is
+/// empty, and serves until stopped.
+async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
+    init_logging(config.log_format);
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("binding {}", config.listen))?;
+    let address = listener.local_addr()?;
+    let state = server::open_state(config).await?;
+    let base = state
+        .config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{address}"));
+    if demo && state.db.is_empty().await? {
+        let logins = demo::create_demo_tenant(&stores(&state)).await?;
+        println!("Casedesk demo tenant created.");
+        println!("Portal:   {base}");
+        println!("OpenAPI:  {base}/api/openapi.json");
+        println!("Health:   {base}/healthz");
+        println!("Demo logins:");
+        for login in logins {
+            println!("{login}");
+        }
+        println!(
+            "Citizens: each demo applicant's e-mail / {}",
+            demo::CITIZEN_PASSWORD
+        );
+    }
+    // Tests and scripts read this line to find a port chosen by the OS.
+    println!("casedesk-portal listening on http://{address}");
+    server::serve(state, listener).await
+}
+
+/// `user add`: a staff account with its password hashed and its offices.
+async fn add_user(config: Config, mut user: NewUser, password: &str) -> anyhow::Result<()> {
+    if password.chars().count() < 10 {
+        bail!("the password must have at least 10 characters");
+    }
+    let state = server::open_state(config).await?;
+    user.password_hash = auth::hash_password(password)?;
+    let role = user.role;
+    let user = state.db.create_user(user).await?;
+    println!(
+        "created {} ({}) in {}",
+        user.name,
+        role.as_str(),
+        user.offices
+            .iter()
+            .map(|o| o.code.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     Ok(())
 }
 
