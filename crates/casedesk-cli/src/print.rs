@@ -188,83 +188,9 @@ impl Printer {
             a.city,
             a.email
         );
-        println!("Angaben:");
-        match &detail.service {
-            Some(service) => {
-                for field in &service.fields {
-                    if let Some(value) = case.form_data.get(&field.key) {
-                        println!("  {}: {}", field.label, form_value(value));
-                    }
-                }
-            }
-            None => {
-                for (key, value) in &case.form_data {
-                    println!("  {key}: {}", form_value(value));
-                }
-            }
-        }
-        println!("Dokumente:");
-        for (i, document) in case.documents.iter().enumerate() {
-            let review = match &document.review {
-                Some(r) if r.verdict == Verdict::Accepted => r.verdict.german().to_owned(),
-                Some(r) => format!(
-                    "{}: {}",
-                    r.verdict.german(),
-                    r.reason.as_deref().unwrap_or("ohne Begründung")
-                ),
-                None => "Ungeprüft".to_owned(),
-            };
-            println!(
-                "  {}. {} ({}, {} Bytes) – {review}",
-                i + 1,
-                document.file_name,
-                document.media_type,
-                document.size
-            );
-        }
-        if !case.requests.is_empty() {
-            println!("Nachforderungen:");
-            for request in &case.requests {
-                let items: Vec<&str> = request
-                    .items
-                    .iter()
-                    .map(|i| i.description.as_str())
-                    .collect();
-                println!(
-                    "  {} bis {}: {} ({})",
-                    time(request.requested_at),
-                    date(request.answer_due),
-                    items.join("; "),
-                    request.status.german()
-                );
-            }
-        }
-        if !case.messages.is_empty() {
-            println!("Nachrichten:");
-            for message in &case.messages {
-                println!(
-                    "  {} {}: {}",
-                    time(message.at),
-                    message.author,
-                    message.text
-                );
-            }
-        }
-        if !case.notes.is_empty() {
-            println!("Notizen:");
-            for note in &case.notes {
-                println!("  {} {}: {}", time(note.at), note.author, note.text);
-            }
-        }
-        if let Some(decision) = &case.decision {
-            println!(
-                "Bescheid: {} am {}; Bekanntgabe {}; Widerspruchs-/Klagefrist bis {}",
-                decision.outcome.german(),
-                time(decision.decided_at),
-                date(decision.deemed_delivery),
-                date(decision.appeal_deadline)
-            );
-        }
+        print_form(detail);
+        print_documents(case);
+        print_threads(case);
         println!("Verlauf:");
         for entry in &case.history {
             println!(
@@ -419,4 +345,93 @@ pub fn find_document<'a>(case: &'a CaseAggregate, key: &str) -> anyhow::Result<&
         .iter()
         .find(|d| d.id.to_string() == key || d.file_name == key || d.sha256 == key)
         .with_context(|| format!("{} hat kein Dokument {key}", case.aktenzeichen))
+}
+
+/// The form data, labelled by the service's fields where the service is known.
+fn print_form(detail: &CaseDetail) {
+    println!("Angaben:");
+    match &detail.service {
+        Some(service) => {
+            for field in &service.fields {
+                if let Some(value) = detail.case.form_data.get(&field.key) {
+                    println!("  {}: {}", field.label, form_value(value));
+                }
+            }
+        }
+        None => {
+            for (key, value) in &detail.case.form_data {
+                println!("  {key}: {}", form_value(value));
+            }
+        }
+    }
+}
+
+/// The documents with their review.
+fn print_documents(case: &CaseAggregate) {
+    println!("Dokumente:");
+    for (i, document) in case.documents.iter().enumerate() {
+        let review = match &document.review {
+            Some(r) if r.verdict == Verdict::Accepted => r.verdict.german().to_owned(),
+            Some(r) => format!(
+                "{}: {}",
+                r.verdict.german(),
+                r.reason.as_deref().unwrap_or("ohne Begründung")
+            ),
+            None => "Ungeprüft".to_owned(),
+        };
+        println!(
+            "  {}. {} ({}, {} Bytes) – {review}",
+            i + 1,
+            document.file_name,
+            document.media_type,
+            document.size
+        );
+    }
+}
+
+/// Requests for items, messages, notes and the decision, where there are any.
+fn print_threads(case: &CaseAggregate) {
+    if !case.requests.is_empty() {
+        println!("Nachforderungen:");
+        for request in &case.requests {
+            let items: Vec<&str> = request
+                .items
+                .iter()
+                .map(|i| i.description.as_str())
+                .collect();
+            println!(
+                "  {} bis {}: {} ({})",
+                time(request.requested_at),
+                date(request.answer_due),
+                items.join("; "),
+                request.status.german()
+            );
+        }
+    }
+    if !case.messages.is_empty() {
+        println!("Nachrichten:");
+        for message in &case.messages {
+            println!(
+                "  {} {}: {}",
+                time(message.at),
+                message.author,
+                message.text
+            );
+        }
+    }
+    if !case.notes.is_empty() {
+        println!("Notizen:");
+        for note in &case.notes {
+            println!("  {} {}: {}", time(note.at), note.author, note.text);
+        }
+    }
+    if let Some(decision) = &case.decision {
+        println!(
+            "Bescheid: {} am {}; Bekanntgabe {}; Widerspruchs-/Klagefrist bis {}",
+            decision.outcome.german(),
+            time(decision.decided_at),
+            date(decision.deemed_delivery),
+            date(decision.appeal_deadline)
+        );
+    }
 }

@@ -92,6 +92,9 @@ const INSURERS: &[&str] = &[
 
 /// The file a citizen attaches for the required document `kind` (or an extra file
 /// without a kind). `seed` varies numbers and picks the image variant.
+///
+/// Long on purpose: it is a table, one arm per document kind with the text of that
+/// document; splitting it would scatter the documents of one tenant over functions.
 pub fn attachment_for(
     kind: Option<&str>,
     applicant: &Applicant,

@@ -268,6 +268,10 @@ pub fn pdf_document(title: &str, lines: &[String]) -> Vec<u8> {
 
 /// A grey-scale PNG that looks like a scanned page: slightly uneven paper, a letterhead
 /// block, lines of "text" made of glyph-like strokes and a few specks of dust.
+///
+/// Over 100 lines on purpose: the page is drawn in the order a scan shows it (paper,
+/// letterhead, text, dust), every step on the same pixels and the same random
+/// stream, so the steps read best one after the other.
 pub fn png_scan(seed: u64, width: u32, height: u32) -> Vec<u8> {
     let width = width.max(16);
     let height = height.max(16);

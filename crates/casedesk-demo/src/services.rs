@@ -93,6 +93,9 @@ const SN_PURPOSES: &[&str] = &[
 ];
 
 /// The demo tenant's service catalog.
+///
+/// Long on purpose: it is data, the six services with their fields, documents and
+/// fees, kept in one place so the catalog reads as a whole.
 pub fn demo_services() -> Vec<ServiceDefinition> {
     vec![
         ServiceDefinition {
