@@ -22,7 +22,8 @@ use chrono::Utc;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::office::{check_throttle, record_failure, serve_blob};
+use super::office::blobs::serve_blob;
+use super::office::{check_throttle, record_failure};
 use super::{ApiError, ApiJson, AppState, CitizenAuth, client_address};
 use crate::auth::{self, start_session, throttle_keys};
 use crate::blobs::name_for_content;
