@@ -433,6 +433,15 @@ impl CaseAggregate {
     }
 
     /// The processing deadline given the pauses up to `today`.
+    /// The open requests whose answer deadline passed before `today`: the system's
+    /// job expires them (`ExpireRequest`), which returns the case to review.
+    pub fn overdue_requests(&self, today: NaiveDate) -> impl Iterator<Item = Uuid> + '_ {
+        self.requests
+            .iter()
+            .filter(move |r| r.status == RequestStatus::Open && r.answer_due < today)
+            .map(|r| r.id)
+    }
+
     pub fn computed_due_date(&self, today: NaiveDate) -> NaiveDate {
         if let Some(due) = self.due_date_override {
             return due;

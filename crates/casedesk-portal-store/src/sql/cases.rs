@@ -7,7 +7,7 @@
 //! that writes its aggregate, and `events` is never updated or deleted.
 
 use async_trait::async_trait;
-use casedesk_domain::aggregate::{Decision, DocumentMeta, Fee, NewCase, RequestStatus};
+use casedesk_domain::aggregate::{Decision, DocumentMeta, Fee, NewCase};
 use casedesk_domain::command::{Command, CommandAnswer};
 use casedesk_domain::event::HistoryEntry;
 use casedesk_domain::{Aktenzeichen, CaseAggregate};
@@ -185,11 +185,10 @@ impl CaseStore for SqlStore {
         let mut expired = Vec::new();
         for text in rows {
             let case = parse_aggregate(&text)?;
-            for request in &case.requests {
-                if request.status == RequestStatus::Open && request.answer_due < today {
-                    expired.push((case.id, request.id, case.version));
-                }
-            }
+            expired.extend(
+                case.overdue_requests(today)
+                    .map(|request| (case.id, request, case.version)),
+            );
         }
         Ok(expired)
     }

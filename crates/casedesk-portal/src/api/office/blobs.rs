@@ -50,6 +50,35 @@ pub(crate) fn parse_range(headers: &HeaderMap, total: u64) -> Option<Result<Rang
     }
 }
 
+/// `Content-Disposition` for a download named `name` (RFC 6266 / 5987): an ASCII
+/// fallback plus the UTF-8 name, percent-encoded.
+fn content_disposition(name: &str) -> Option<HeaderValue> {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    HeaderValue::from_str(&format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"
+    ))
+    .ok()
+}
+
 /// Serves a blob with ETag and Range support (shared with the citizen API).
 pub(crate) async fn serve_blob(
     state: &AppState,
@@ -122,33 +151,8 @@ pub(crate) async fn serve_blob(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, max-age=31536000, immutable"),
     );
-    if let Some(name) = download_name {
-        // RFC 6266 / 5987: an ASCII fallback plus the UTF-8 name, percent-encoded.
-        let ascii: String = name
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || "-_.".contains(c) {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        let encoded: String = name
-            .bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect();
-        if let Ok(value) = HeaderValue::from_str(&format!(
-            "attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"
-        )) {
-            headers_out.insert(header::CONTENT_DISPOSITION, value);
-        }
+    if let Some(value) = download_name.and_then(content_disposition) {
+        headers_out.insert(header::CONTENT_DISPOSITION, value);
     }
     if partial {
         *response.status_mut() = StatusCode::PARTIAL_CONTENT;
