@@ -16,20 +16,8 @@ pub fn of(aktenzeichen: &Aktenzeichen) -> String {
         "{}{}{:04}{:06}",
         aktenzeichen.office_code, service_digits, aktenzeichen.year, aktenzeichen.number
     );
-    let sum: u32 = body
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| {
-            let d = u32::from(b - b'0');
-            if i % 2 == 0 {
-                let doubled = d * 2;
-                if doubled > 9 { doubled - 9 } else { doubled }
-            } else {
-                d
-            }
-        })
-        .sum();
+    // The check digit joins on the right, so the body's last digit is doubled.
+    let sum = luhn_sum(&body, 0);
     format!("{body}{}", (10 - sum % 10) % 10)
 }
 
@@ -38,21 +26,26 @@ pub fn is_valid(kassenzeichen: &str) -> bool {
     if kassenzeichen.len() < 2 || !kassenzeichen.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
-    let sum: u32 = kassenzeichen
+    luhn_sum(kassenzeichen, 1) % 10 == 0
+}
+
+/// The Luhn sum of ASCII `digits`: every second digit from the right doubled (less 9
+/// above 9), starting with the one at position `doubled` (0 = the last digit).
+fn luhn_sum(digits: &str, doubled: usize) -> u32 {
+    digits
         .bytes()
         .rev()
         .enumerate()
         .map(|(i, b)| {
             let d = u32::from(b - b'0');
-            if i % 2 == 1 {
-                let doubled = d * 2;
-                if doubled > 9 { doubled - 9 } else { doubled }
+            if i % 2 == doubled {
+                let twice = d * 2;
+                if twice > 9 { twice - 9 } else { twice }
             } else {
                 d
             }
         })
-        .sum();
-    sum % 10 == 0
+        .sum()
 }
 
 #[cfg(test)]

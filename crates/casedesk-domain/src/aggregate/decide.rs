@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::{
-    CaseAggregate, DecideContext, DocumentMeta, PaymentStatus, Priority, RequestStatus,
-    RequestedItem, Verdict, check_text, invalid, refusal,
+    CaseAggregate, DecideContext, DocumentMeta, ItemsRequest, PaymentStatus, Priority,
+    RequestStatus, RequestedItem, Verdict, check_text, invalid, refusal,
 };
 use crate::command::{CommandKind, Rejection, RejectionCode};
 use crate::deadline;
@@ -93,6 +93,19 @@ impl CaseAggregate {
             CommandKind::ExpireRequest { request_id } => self.decide_expire_request(j, request_id),
             CommandKind::RecordPayment { status } => self.decide_record_payment(j, status),
         }
+    }
+
+    /// The open request `id`, or why a command about it cannot apply.
+    fn open_request(&self, id: &Uuid) -> Result<&ItemsRequest, Rejection> {
+        self.requests
+            .iter()
+            .find(|r| r.id == *id && r.status == RequestStatus::Open)
+            .ok_or_else(|| {
+                Rejection::new(
+                    RejectionCode::UnknownRequest,
+                    "Diese Nachforderung ist nicht (mehr) offen",
+                )
+            })
     }
 
     /// The status event of a move, if the status changes at all.
@@ -456,16 +469,7 @@ impl CaseAggregate {
     ) -> Decided {
         self.require_applicant(j.actor)?;
         let to = self.status_move(Action::CitizenAnswer, j.party)?;
-        let Some(request) = self
-            .requests
-            .iter()
-            .find(|r| r.id == *request_id && r.status == RequestStatus::Open)
-        else {
-            return Err(Rejection::new(
-                RejectionCode::UnknownRequest,
-                "Diese Nachforderung ist nicht (mehr) offen",
-            ));
-        };
+        let request = self.open_request(request_id)?;
         if documents.is_empty() && message.as_deref().is_none_or(|m| m.trim().is_empty()) {
             return Err(invalid(
                 "Bitte laden Sie Dokumente hoch oder schreiben Sie eine Nachricht",
@@ -509,16 +513,7 @@ impl CaseAggregate {
     /// The system notes that an answer deadline passed.
     fn decide_expire_request(&self, j: &Judging<'_>, request_id: &Uuid) -> Decided {
         let to = self.status_move(Action::AnswerDeadlinePassed, j.party)?;
-        let Some(request) = self
-            .requests
-            .iter()
-            .find(|r| r.id == *request_id && r.status == RequestStatus::Open)
-        else {
-            return Err(Rejection::new(
-                RejectionCode::UnknownRequest,
-                "Diese Nachforderung ist nicht (mehr) offen",
-            ));
-        };
+        let request = self.open_request(request_id)?;
         if request.answer_due >= j.ctx.today {
             return Err(invalid("Die Antwortfrist läuft noch"));
         }
