@@ -672,4 +672,4 @@ impl CaseAggregate {
 mod decide;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

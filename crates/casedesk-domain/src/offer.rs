@@ -91,81 +91,17 @@ impl CaseAggregate {
 
 #[cfg(test)]
 mod tests {
-    use chrono::TimeZone;
-    use uuid::Uuid;
-
     use super::*;
-    use crate::aggregate::{Applicant, NewCase};
-    use crate::deadline::Period;
+    use crate::aggregate::tests::{anna, at, bernd, lead, new_case, run, staff};
     use crate::lifecycle::{Outcome, Role};
 
     fn now() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 3, 4, 9, 0, 0).unwrap()
-    }
-
-    fn staff(n: u128, role: Role) -> ActorRef {
-        ActorRef::Staff {
-            user_id: Uuid::from_u128(n),
-            role,
-            name: format!("Person {n}"),
-        }
-    }
-
-    fn anna() -> ActorRef {
-        staff(1, Role::Caseworker)
-    }
-    fn bernd() -> ActorRef {
-        staff(2, Role::Caseworker)
-    }
-    fn lead() -> ActorRef {
-        staff(9, Role::TeamLead)
-    }
-
-    fn submitted() -> CaseAggregate {
-        let citizen = ActorRef::Citizen {
-            citizen_id: Uuid::from_u128(100),
-            name: "Erika Mustermann".into(),
-        };
-        CaseAggregate::submit(
-            NewCase {
-                id: Uuid::from_u128(42),
-                aktenzeichen: "32-HU-2026-000001".into(),
-                office_id: Uuid::from_u128(7),
-                service_id: "HU".into(),
-                received_at: now(),
-                processing_period: Period::Days(14),
-                applicant: Applicant {
-                    citizen_id: Uuid::from_u128(100),
-                    given_name: "Erika".into(),
-                    family_name: "Mustermann".into(),
-                    street: "Hauptstraße 1".into(),
-                    postal_code: "32423".into(),
-                    city: "Minden".into(),
-                    email: "erika@example.org".into(),
-                    phone: None,
-                },
-                form_data: serde_json::Map::new(),
-                documents: Vec::new(),
-                fee: None,
-            },
-            &citizen,
-            1,
-        )
-        .0
-    }
-
-    /// Applies a command as the portal would.
-    fn apply(case: &mut CaseAggregate, actor: &ActorRef, command: CommandKind) {
-        let mut ctx = DecideContext::at(now());
-        ctx.letter_stored = true;
-        let events = case.decide(actor, &command, case.version, &ctx).unwrap();
-        let seq = case.seq + 1;
-        case.record(events, actor, None, now(), seq);
+        at(4)
     }
 
     #[test]
     fn a_new_case_offers_claiming_to_staff_and_assigning_to_team_leads() {
-        let case = submitted();
+        let case = new_case();
         let offer = case.offered_actions(&anna(), now());
         assert!(offer.claim && !offer.release && !offer.assign && !offer.process);
         assert!(offer.prepare_decision);
@@ -181,8 +117,8 @@ mod tests {
 
     #[test]
     fn a_claimed_case_is_its_processors_and_a_team_leads() {
-        let mut case = submitted();
-        apply(&mut case, &anna(), CommandKind::Claim);
+        let mut case = new_case();
+        run(&mut case, &anna(), CommandKind::Claim, 1, now()).unwrap();
         let mine = case.offered_actions(&anna(), now());
         assert!(!mine.claim && mine.release && mine.process);
         let theirs = case.offered_actions(&bernd(), now());
@@ -195,21 +131,19 @@ mod tests {
 
     #[test]
     fn resuming_and_closing_are_offered_to_the_processor_in_their_status() {
-        let mut case = submitted();
-        apply(&mut case, &anna(), CommandKind::Claim);
-        apply(
-            &mut case,
-            &anna(),
-            CommandKind::RequestItems {
-                items: vec![crate::aggregate::RequestedItem {
-                    kind: None,
-                    description: "Impfpass".into(),
-                }],
-                reason: "Fehlt".into(),
-                answer_due: chrono::NaiveDate::from_ymd_opt(2026, 3, 20).unwrap(),
-                message: "Bitte nachreichen".into(),
-            },
-        );
+        let mut case = new_case();
+        run(&mut case, &anna(), CommandKind::Claim, 1, now()).unwrap();
+        let request = CommandKind::RequestItems {
+            items: vec![crate::aggregate::RequestedItem {
+                kind: None,
+                description: "Impfpass".into(),
+            }],
+            reason: "Fehlt".into(),
+            answer_due: chrono::NaiveDate::from_ymd_opt(2026, 3, 20).unwrap(),
+            message: "Bitte nachreichen".into(),
+        };
+        let version = case.version;
+        run(&mut case, &anna(), request, version, now()).unwrap();
         let moves = case.offered_actions(&anna(), now()).status_moves;
         assert_eq!(
             moves,
@@ -224,23 +158,19 @@ mod tests {
                 .is_empty()
         );
 
-        apply(
-            &mut case,
-            &anna(),
-            CommandKind::SetStatus {
-                status: CaseStatus::InReview,
-                reason: None,
-            },
-        );
-        apply(
-            &mut case,
-            &anna(),
-            CommandKind::RecordDecision {
-                outcome: Outcome::Approved,
-                letter_sha256: None,
-                fee_cents: 0,
-            },
-        );
+        let resume = CommandKind::SetStatus {
+            status: CaseStatus::InReview,
+            reason: None,
+        };
+        let version = case.version;
+        run(&mut case, &anna(), resume, version, now()).unwrap();
+        let decide = CommandKind::RecordDecision {
+            outcome: Outcome::Approved,
+            letter_sha256: None,
+            fee_cents: 0,
+        };
+        let version = case.version;
+        run(&mut case, &anna(), decide, version, now()).unwrap();
         let decided = case.offered_actions(&anna(), now());
         assert_eq!(decided.status_moves[0].status, CaseStatus::Closed);
         assert_eq!(decided.status_moves[0].label, "Abschließen");

@@ -1,15 +1,16 @@
-//! Unit tests of the aggregate's rules.
+//! Unit tests of the aggregate's rules; its fixtures (actors, a new case, `run`)
+//! serve the other modules' tests too.
 
 use super::*;
 use crate::command::CommandKind;
 use chrono::TimeZone;
 use proptest::prelude::*;
 
-fn at(day: u32) -> DateTime<Utc> {
+pub(crate) fn at(day: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, day, 9, 0, 0).unwrap()
 }
 
-fn staff(n: u128, role: lifecycle::Role) -> ActorRef {
+pub(crate) fn staff(n: u128, role: lifecycle::Role) -> ActorRef {
     ActorRef::Staff {
         user_id: Uuid::from_u128(n),
         role,
@@ -17,13 +18,13 @@ fn staff(n: u128, role: lifecycle::Role) -> ActorRef {
     }
 }
 
-fn anna() -> ActorRef {
+pub(crate) fn anna() -> ActorRef {
     staff(1, lifecycle::Role::Caseworker)
 }
-fn bernd() -> ActorRef {
+pub(crate) fn bernd() -> ActorRef {
     staff(2, lifecycle::Role::Caseworker)
 }
-fn lead() -> ActorRef {
+pub(crate) fn lead() -> ActorRef {
     staff(9, lifecycle::Role::TeamLead)
 }
 fn citizen() -> ActorRef {
@@ -33,7 +34,7 @@ fn citizen() -> ActorRef {
     }
 }
 
-fn new_case() -> CaseAggregate {
+pub(crate) fn new_case() -> CaseAggregate {
     let document = DocumentMeta {
         id: Uuid::from_u128(500),
         sha256: "a".repeat(64),
@@ -74,7 +75,7 @@ fn new_case() -> CaseAggregate {
 }
 
 /// Decides and records like the portal does; returns the events or the rejection.
-fn run(
+pub(crate) fn run(
     case: &mut CaseAggregate,
     actor: &ActorRef,
     command: CommandKind,
