@@ -17,7 +17,9 @@ use uuid::Uuid;
 
 use crate::catalog::ServiceDefinition;
 use crate::command::{Rejection, RejectionCode};
-use crate::deadline::{self, DeliveryRule, Pause, Period};
+use crate::deadline::{self, Pause, Period};
+pub use crate::delivery::Delivery;
+use crate::law::ServiceLaw;
 use crate::event::{EventKind, HistoryEntry};
 use crate::lifecycle::{self, ActorRef, CaseStatus, Outcome};
 use crate::{Aktenzeichen, kassenzeichen};
@@ -53,6 +55,9 @@ pub struct CaseAggregate {
     /// The processing deadline as of the last change (an open pause counted up to then).
     pub due_date: NaiveDate,
     pub applicant: Applicant,
+    /// What the applicant agreed to when applying.
+    #[serde(default)]
+    pub consents: Consents,
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub form_data: serde_json::Map<String, serde_json::Value>,
     pub documents: Vec<DocumentMeta>,
@@ -61,9 +66,24 @@ pub struct CaseAggregate {
     pub notes: Vec<Note>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<Decision>,
+    /// Notices issued after the decision, each an administrative act of its own with
+    /// its own delivery: a fee notice, a tax notice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<Notice>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<Fee>,
     pub history: Vec<HistoryEntry>,
+}
+
+/// What the applicant agreed to when applying.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Consents {
+    /// Decisions may be announced by retrieval from the portal mailbox
+    /// (§41(2a) VwVfG NRW).
+    #[serde(default)]
+    pub portal_delivery: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -193,12 +213,37 @@ impl RequestStatus {
     }
 }
 
-/// A Nachforderung.
+/// What the office waits for from the citizen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum RequestPurpose {
+    /// Missing or better items (Nachforderung).
+    #[default]
+    Items,
+    /// A statement on an intended decision (Anhörung, §28 VwVfG NRW); `reason` holds
+    /// what the office intends and why.
+    Hearing,
+}
+
+impl RequestPurpose {
+    pub fn german(self) -> &'static str {
+        match self {
+            RequestPurpose::Items => "Nachforderung",
+            RequestPurpose::Hearing => "Anhörung",
+        }
+    }
+}
+
+/// A Nachforderung or an Anhörung: the office waits for the citizen until a deadline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ItemsRequest {
     pub id: Uuid,
+    #[serde(default)]
+    pub purpose: RequestPurpose,
     pub items: Vec<RequestedItem>,
     pub reason: String,
     pub message: String,
@@ -208,6 +253,15 @@ pub struct ItemsRequest {
     pub status: RequestStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answered_at: Option<DateTime<Utc>>,
+}
+
+impl ItemsRequest {
+    /// Whether the answer period is over on `today`. A deadline on a Saturday,
+    /// Sunday or holiday runs to the end of the next working day (§31(3) VwVfG NRW),
+    /// so a request expires only after that day.
+    pub fn answer_period_over(&self, today: NaiveDate) -> bool {
+        crate::holidays::next_working_day_on_or_after(self.answer_due) < today
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -243,10 +297,50 @@ pub struct Decision {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub letter_sha256: Option<String>,
     pub fee_cents: i64,
-    /// The day the letter was made available in the citizen's portal mailbox.
-    pub made_available: NaiveDate,
-    pub deemed_delivery: NaiveDate,
-    pub appeal_deadline: NaiveDate,
+    /// The caseworker's reasons for this case (§39 VwVfG NRW); required for a
+    /// rejection or partial approval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasons: Option<String>,
+    /// How the decision reaches the citizen and, once certain, when it counts as
+    /// announced.
+    #[serde(default)]
+    pub delivery: Delivery,
+}
+
+/// The kind of a notice issued after the decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    /// Gebührenbescheid: the fee assessed separately.
+    Fee,
+    /// Steuerbescheid: the tax a registration leads to (the dog tax).
+    Tax,
+}
+
+impl NoticeKind {
+    pub fn german(self) -> &'static str {
+        match self {
+            NoticeKind::Fee => "Gebührenbescheid",
+            NoticeKind::Tax => "Steuerbescheid",
+        }
+    }
+}
+
+/// A notice issued after the decision, with its own delivery.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Notice {
+    pub id: Uuid,
+    pub kind: NoticeKind,
+    pub issued_at: DateTime<Utc>,
+    pub issued_by: Uuid,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub letter_sha256: Option<String>,
+    pub amount_cents: i64,
+    pub delivery: Delivery,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -282,8 +376,12 @@ pub struct Fee {
 #[derive(Debug, Clone)]
 pub struct DecideContext {
     pub now: DateTime<Utc>,
+    /// The German local date of `now`.
     pub today: NaiveDate,
-    pub delivery_rule: DeliveryRule,
+    /// For `record_decision` and `issue_notice`: the law of the case's service.
+    pub law: Option<ServiceLaw>,
+    /// How long after its announcement a fee falls due (tenant setting).
+    pub fee_due_after: Period,
     /// For `assign`: the target user's name, if they are staff of the case's office
     /// who can take cases.
     pub assignee: Option<AssigneeInfo>,
@@ -298,14 +396,18 @@ impl DecideContext {
     pub fn at(now: DateTime<Utc>) -> Self {
         Self {
             now,
-            today: now.date_naive(),
-            delivery_rule: DeliveryRule::default(),
+            today: deadline::local_date(now),
+            law: None,
+            fee_due_after: DEFAULT_FEE_DUE_AFTER,
             assignee: None,
             target_office_allowed: false,
             letter_stored: false,
         }
     }
 }
+
+/// Fees fall due two weeks after their announcement unless the tenant sets otherwise.
+pub const DEFAULT_FEE_DUE_AFTER: Period = Period::Weeks(2);
 
 #[derive(Debug, Clone)]
 pub struct AssigneeInfo {
@@ -349,6 +451,7 @@ pub struct NewCase {
     pub received_at: DateTime<Utc>,
     pub processing_period: Period,
     pub applicant: Applicant,
+    pub consents: Consents,
     pub form_data: serde_json::Map<String, serde_json::Value>,
     pub documents: Vec<DocumentMeta>,
     pub fee: Option<Fee>,
@@ -364,6 +467,7 @@ impl NewCase {
         documents: Vec<DocumentMeta>,
         received_at: DateTime<Utc>,
         applicant: Applicant,
+        consents: Consents,
         office_id: Uuid,
         aktenzeichen: &Aktenzeichen,
     ) -> NewCase {
@@ -376,6 +480,7 @@ impl NewCase {
             received_at,
             processing_period: service.processing_period,
             applicant,
+            consents,
             form_data: form,
             documents,
             fee: (fee_cents > 0).then(|| Fee {
@@ -391,8 +496,9 @@ impl CaseAggregate {
     /// Files a new application: version 1, status `submitted`, one `submitted` event.
     pub fn submit(new: NewCase, actor: &ActorRef, seq: i64) -> (Self, HistoryEntry) {
         let received = new.received_at;
-        let due_date = deadline::processing_due(received.date_naive(), new.processing_period, 0)
-            .unwrap_or(received.date_naive());
+        let received_on = deadline::local_date(received);
+        let due_date = deadline::processing_due(received_on, new.processing_period, 0)
+            .unwrap_or(received_on);
         let entry = HistoryEntry {
             seq,
             version: 1,
@@ -420,35 +526,80 @@ impl CaseAggregate {
             due_date_override: None,
             due_date,
             applicant: new.applicant,
+            consents: new.consents,
             form_data: new.form_data,
             documents: new.documents,
             requests: Vec::new(),
             messages: Vec::new(),
             notes: Vec::new(),
             decision: None,
+            notices: Vec::new(),
             fee: new.fee,
             history: vec![entry.clone()],
         };
         (case, entry)
     }
 
-    /// The processing deadline given the pauses up to `today`.
     /// The open requests whose answer deadline passed before `today`: the system's
     /// job expires them (`ExpireRequest`), which returns the case to review.
     pub fn overdue_requests(&self, today: NaiveDate) -> impl Iterator<Item = Uuid> + '_ {
         self.requests
             .iter()
-            .filter(move |r| r.status == RequestStatus::Open && r.answer_due < today)
+            .filter(move |r| r.status == RequestStatus::Open && r.answer_period_over(today))
             .map(|r| r.id)
     }
 
+    /// The delivery of the decision (`None`) or of notice `notice_id`.
+    pub fn delivery_of(&self, notice_id: Option<Uuid>) -> Option<&Delivery> {
+        match notice_id {
+            None => self.decision.as_ref().map(|d| &d.delivery),
+            Some(id) => self
+                .notices
+                .iter()
+                .find(|n| n.id == id)
+                .map(|n| &n.delivery),
+        }
+    }
+
+    fn delivery_mut(&mut self, notice_id: Option<Uuid>) -> Option<&mut Delivery> {
+        match notice_id {
+            None => self.decision.as_mut().map(|d| &mut d.delivery),
+            Some(id) => self
+                .notices
+                .iter_mut()
+                .find(|n| n.id == id)
+                .map(|n| &mut n.delivery),
+        }
+    }
+
+    /// The decision (`None`) and notices left unretrieved in the portal mailbox for
+    /// longer than §41(2a) allows by `today`: the system's job marks them lapsed
+    /// (`LapseRetrieval`), which flags the case for delivery by post.
+    pub fn lapsed_retrievals(&self, today: NaiveDate) -> Vec<Option<Uuid>> {
+        let decision = self
+            .decision
+            .as_ref()
+            .filter(|d| d.delivery.retrieval_overdue(today))
+            .map(|_| None);
+        decision
+            .into_iter()
+            .chain(
+                self.notices
+                    .iter()
+                    .filter(|n| n.delivery.retrieval_overdue(today))
+                    .map(|n| Some(n.id)),
+            )
+            .collect()
+    }
+
+    /// The processing deadline given the pauses up to `today`.
     pub fn computed_due_date(&self, today: NaiveDate) -> NaiveDate {
         if let Some(due) = self.due_date_override {
             return due;
         }
         let paused = deadline::paused_days(&self.pauses, today);
         deadline::processing_due(
-            self.received_at.date_naive(),
+            deadline::local_date(self.received_at),
             self.processing_period,
             paused,
         )
@@ -463,7 +614,7 @@ impl CaseAggregate {
     /// exhaustive).
     pub fn apply(&mut self, entry: &HistoryEntry) {
         let at = entry.at;
-        let today = at.date_naive();
+        let today = deadline::local_date(at);
         match &entry.event {
             EventKind::Submitted { .. } => {}
             EventKind::Claimed => {
@@ -523,8 +674,26 @@ impl CaseAggregate {
                 message,
             } => self.requests.push(ItemsRequest {
                 id: *request_id,
+                purpose: RequestPurpose::Items,
                 items: items.clone(),
                 reason: reason.clone(),
+                message: message.clone(),
+                answer_due: *answer_due,
+                requested_at: at,
+                requested_by: entry.actor.staff_id().unwrap_or_default(),
+                status: RequestStatus::Open,
+                answered_at: None,
+            }),
+            EventKind::HearingStarted {
+                request_id,
+                intended,
+                answer_due,
+                message,
+            } => self.requests.push(ItemsRequest {
+                id: *request_id,
+                purpose: RequestPurpose::Hearing,
+                items: Vec::new(),
+                reason: intended.clone(),
                 message: message.clone(),
                 answer_due: *answer_due,
                 requested_at: at,
@@ -581,9 +750,8 @@ impl CaseAggregate {
                 outcome,
                 letter_sha256,
                 fee_cents,
-                made_available,
-                deemed_delivery,
-                appeal_deadline,
+                reasons,
+                delivery,
             } => {
                 self.decision = Some(Decision {
                     outcome: *outcome,
@@ -591,12 +759,52 @@ impl CaseAggregate {
                     decided_by: entry.actor.staff_id().unwrap_or_default(),
                     letter_sha256: letter_sha256.clone(),
                     fee_cents: *fee_cents,
-                    made_available: *made_available,
-                    deemed_delivery: *deemed_delivery,
-                    appeal_deadline: *appeal_deadline,
+                    reasons: reasons.clone(),
+                    delivery: delivery.clone(),
                 });
-                if let Some(fee) = &mut self.fee {
-                    fee.amount_cents = *fee_cents;
+                self.set_fee(*fee_cents);
+            }
+            EventKind::NoticeIssued {
+                notice_id,
+                kind,
+                letter_sha256,
+                amount_cents,
+                delivery,
+            } => {
+                self.notices.push(Notice {
+                    id: *notice_id,
+                    kind: *kind,
+                    issued_at: at,
+                    issued_by: entry.actor.staff_id().unwrap_or_default(),
+                    letter_sha256: letter_sha256.clone(),
+                    amount_cents: *amount_cents,
+                    delivery: delivery.clone(),
+                });
+                if *kind == NoticeKind::Fee {
+                    self.set_fee(*amount_cents);
+                }
+            }
+            EventKind::Dispatched {
+                notice_id,
+                channel,
+                on,
+                dates,
+            } => {
+                if let Some(delivery) = self.delivery_mut(*notice_id) {
+                    delivery.channel = *channel;
+                    delivery.dispatched_on = Some(*on);
+                    delivery.dates = Some(*dates);
+                }
+            }
+            EventKind::Retrieved { notice_id, dates } => {
+                if let Some(delivery) = self.delivery_mut(*notice_id) {
+                    delivery.retrieved_at = Some(at);
+                    delivery.dates = Some(*dates);
+                }
+            }
+            EventKind::RetrievalLapsed { notice_id } => {
+                if let Some(delivery) = self.delivery_mut(*notice_id) {
+                    delivery.lapsed = true;
                 }
             }
             EventKind::PriorityChanged { priority } => self.priority = *priority,
@@ -612,6 +820,26 @@ impl CaseAggregate {
                     fee.status = *status;
                 }
             }
+        }
+    }
+
+    /// The fee becomes `cents`: a new amount on the existing Kassenzeichen, or a
+    /// Kassenzeichen derived from the Aktenzeichen for a case that had no fee.
+    fn set_fee(&mut self, cents: i64) {
+        match &mut self.fee {
+            Some(fee) => fee.amount_cents = cents,
+            None if cents > 0 => {
+                self.fee = self
+                    .aktenzeichen
+                    .parse::<Aktenzeichen>()
+                    .ok()
+                    .map(|az| Fee {
+                        amount_cents: cents,
+                        kassenzeichen: kassenzeichen::of(&az),
+                        status: PaymentStatus::Open,
+                    });
+            }
+            None => {}
         }
     }
 
@@ -664,12 +892,14 @@ impl CaseAggregate {
             self.apply(entry);
         }
         self.history.extend(entries.iter().cloned());
-        self.due_date = self.computed_due_date(now.date_naive());
+        self.due_date = self.computed_due_date(deadline::local_date(now));
         entries
     }
 }
 
 mod decide;
 
+#[cfg(test)]
+mod law_tests;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::aggregate::DocumentMeta;
 use crate::deadline::Period;
+use crate::law::ServiceLaw;
+use crate::lifecycle::Outcome;
 use crate::wire::OfficeInfo;
 
 /// A service (Leistung) citizens apply for.
@@ -24,7 +26,8 @@ pub struct ServiceDefinition {
     pub description: String,
     pub fields: Vec<FormField>,
     pub required_documents: Vec<RequiredDocument>,
-    pub fee: FeeRule,
+    /// How its cases are decided, charged, delivered and challenged.
+    pub law: ServiceLaw,
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "14d"))]
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub processing_period: Period,
@@ -93,6 +96,67 @@ pub enum FeeRule {
         cents_per_unit: i64,
         min_cents: i64,
     },
+    /// An amount by the value of a select field, e.g. by legal form.
+    ByOption {
+        field: String,
+        options: Vec<OptionFee>,
+        /// For a value the list does not name.
+        otherwise_cents: i64,
+    },
+    /// The sum of several rules, e.g. a base fee plus a fee per further representative.
+    Sum { parts: Vec<FeeRule> },
+}
+
+/// The amount for one value of a select field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct OptionFee {
+    pub value: String,
+    pub cents: i64,
+}
+
+impl FeeRule {
+    /// The fee in cents for this form data (validated form assumed).
+    pub fn cents(&self, form: &serde_json::Map<String, serde_json::Value>) -> i64 {
+        let number = |key: &str| {
+            form.get(key)
+                .and_then(serde_json::Value::as_f64)
+                .unwrap_or(0.0)
+        };
+        match self {
+            FeeRule::Fixed { cents } => *cents,
+            FeeRule::PerMilleOfField {
+                field,
+                per_mille,
+                min_cents,
+            } => {
+                // Euros × per mille / 1000 × 100 cents, rounded to whole cents.
+                let cents = (number(field) * *per_mille as f64 / 10.0).round() as i64;
+                cents.max(*min_cents)
+            }
+            FeeRule::ProductOfFields {
+                fields,
+                cents_per_unit,
+                min_cents,
+            } => {
+                let units: f64 = fields.iter().map(|f| number(f)).product();
+                ((units * *cents_per_unit as f64).round() as i64).max(*min_cents)
+            }
+            FeeRule::ByOption {
+                field,
+                options,
+                otherwise_cents,
+            } => {
+                let value = form.get(field).and_then(serde_json::Value::as_str);
+                options
+                    .iter()
+                    .find(|o| Some(o.value.as_str()) == value)
+                    .map_or(*otherwise_cents, |o| o.cents)
+            }
+            FeeRule::Sum { parts } => parts.iter().map(|part| part.cents(form)).sum(),
+        }
+    }
 }
 
 /// One problem with a submitted form, for the citizen.
@@ -179,33 +243,25 @@ impl ServiceDefinition {
             .collect()
     }
 
-    /// The fee in cents for this form data (validated form assumed).
+    /// The fee in cents of the outcome applied for (see [`ServiceLaw::applied_for`]),
+    /// as the citizen is told when applying; 0 when it is free.
     pub fn fee_cents(&self, form: &serde_json::Map<String, serde_json::Value>) -> i64 {
-        let number = |key: &str| {
-            form.get(key)
-                .and_then(serde_json::Value::as_f64)
-                .unwrap_or(0.0)
-        };
-        match &self.fee {
-            FeeRule::Fixed { cents } => *cents,
-            FeeRule::PerMilleOfField {
-                field,
-                per_mille,
-                min_cents,
-            } => {
-                // Euros × per mille / 1000 × 100 cents, rounded to whole cents.
-                let cents = (number(field) * *per_mille as f64 / 10.0).round() as i64;
-                cents.max(*min_cents)
-            }
-            FeeRule::ProductOfFields {
-                fields,
-                cents_per_unit,
-                min_cents,
-            } => {
-                let units: f64 = fields.iter().map(|f| number(f)).product();
-                ((units * *cents_per_unit as f64).round() as i64).max(*min_cents)
-            }
-        }
+        self.law
+            .applied_for()
+            .map_or(0, |outcome| self.fee_for(outcome.outcome, form))
+    }
+
+    /// The fee in cents a decision with `outcome` costs for this form data; 0 when
+    /// that outcome is free or not one this service knows.
+    pub fn fee_for(
+        &self,
+        outcome: Outcome,
+        form: &serde_json::Map<String, serde_json::Value>,
+    ) -> i64 {
+        self.law
+            .outcome(outcome)
+            .and_then(|o| o.fee.as_ref())
+            .map_or(0, |fee| fee.rule.cents(form))
     }
 }
 
@@ -306,7 +362,7 @@ fn check_field(kind: &FieldKind, value: &serde_json::Value) -> Result<(), String
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use serde_json::json;
 
@@ -350,8 +406,49 @@ mod tests {
                     }),
                 },
             ],
-            fee: FeeRule::Fixed { cents: 0 },
+            law: law_charging(FeeRule::Fixed { cents: 0 }),
             processing_period: Period::Days(14),
+        }
+    }
+
+    /// A law whose approval costs `rule` under the GebG NRW, a rejection 10 € under
+    /// §15 GebG NRW, a partial approval 20 € under a KAG bylaw; delivered by post or
+    /// portal.
+    pub(crate) fn law_charging(rule: FeeRule) -> ServiceLaw {
+        use crate::law::*;
+        let fee = |regime, rule| {
+            Some(FeeLaw {
+                regime,
+                title: "Verwaltungsgebühr".into(),
+                basis: "Tarifstelle 1".into(),
+                rule,
+            })
+        };
+        ServiceLaw {
+            matter: "Antrag".into(),
+            basis: "§ 1".into(),
+            remedy: Remedy::Klage,
+            procedure: Procedure::Verwaltungsverfahren,
+            delivery: DeliveryRequirement::PostOrPortal,
+            approval_fiction: None,
+            unanswered_request: UnansweredRequest::DecideOnRecord,
+            answer_period: Period::Weeks(2),
+            outcomes: vec![
+                OutcomeLaw {
+                    outcome: Outcome::Approved,
+                    fee: fee(FeeRegime::GebgNrw, rule),
+                },
+                OutcomeLaw {
+                    outcome: Outcome::Rejected,
+                    fee: fee(FeeRegime::GebgNrw, FeeRule::Fixed { cents: 1_000 }),
+                },
+                OutcomeLaw {
+                    outcome: Outcome::Partial,
+                    fee: fee(FeeRegime::KagSatzung, FeeRule::Fixed { cents: 2_000 }),
+                },
+            ],
+            withdrawal_fee: None,
+            tax: None,
         }
     }
 
@@ -384,21 +481,55 @@ mod tests {
     #[test]
     fn computes_fees_by_rule() {
         let mut service = dog_registration();
-        service.fee = FeeRule::PerMilleOfField {
+        service.law = law_charging(FeeRule::PerMilleOfField {
             field: "sum".into(),
             per_mille: 5,
             min_cents: 5_000,
-        };
+        });
         assert_eq!(service.fee_cents(&form(json!({"sum": 250000}))), 125_000);
         assert_eq!(service.fee_cents(&form(json!({"sum": 1000}))), 5_000);
-        service.fee = FeeRule::ProductOfFields {
+        // A rejection costs what the law says for it, not the approval fee.
+        assert_eq!(
+            service.fee_for(Outcome::Rejected, &form(json!({"sum": 250000}))),
+            1_000
+        );
+        assert_eq!(service.fee_for(Outcome::Receipted, &form(json!({}))), 0);
+        service.law = law_charging(FeeRule::ProductOfFields {
             fields: vec!["area".into(), "days".into()],
             cents_per_unit: 50,
             min_cents: 2_000,
-        };
+        });
         assert_eq!(
             service.fee_cents(&form(json!({"area": 12, "days": 10}))),
             6_000
+        );
+        // The trade notice: by legal form, plus 13 € per further representative.
+        service.law = law_charging(FeeRule::Sum {
+            parts: vec![
+                FeeRule::ByOption {
+                    field: "legal_form".into(),
+                    options: vec![OptionFee {
+                        value: "Juristische Person".into(),
+                        cents: 3_300,
+                    }],
+                    otherwise_cents: 2_600,
+                },
+                FeeRule::ProductOfFields {
+                    fields: vec!["further_representatives".into()],
+                    cents_per_unit: 1_300,
+                    min_cents: 0,
+                },
+            ],
+        });
+        assert_eq!(
+            service.fee_cents(&form(json!({"legal_form": "Natürliche Person"}))),
+            2_600
+        );
+        assert_eq!(
+            service.fee_cents(&form(
+                json!({"legal_form": "Juristische Person", "further_representatives": 2})
+            )),
+            5_900
         );
     }
 

@@ -9,7 +9,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::aggregate::{CaseAggregate, DocumentMeta, Priority, RequestedItem, Verdict};
+use crate::aggregate::{CaseAggregate, DocumentMeta, NoticeKind, Priority, RequestedItem, Verdict};
+use crate::delivery::DeliveryChannel;
 use crate::lifecycle::{CaseStatus, Outcome};
 
 /// One command as sent by a client.
@@ -117,6 +118,14 @@ pub enum CommandKind {
         answer_due: NaiveDate,
         message: String,
     },
+    /// Hear the citizen before a burdensome decision (§28 VwVfG NRW): the case waits
+    /// for a statement until `answer_due`, a working day.
+    StartHearing {
+        /// What the office intends to decide, and on which facts.
+        intended: String,
+        answer_due: NaiveDate,
+        message: String,
+    },
     SendMessage {
         text: String,
     },
@@ -125,6 +134,28 @@ pub enum CommandKind {
         #[serde(default)]
         letter_sha256: Option<String>,
         fee_cents: i64,
+        /// The caseworker's reasons for this case; required to refuse anything.
+        #[serde(default)]
+        reasons: Option<String>,
+        /// How the decision reaches the citizen.
+        channel: DeliveryChannel,
+    },
+    /// A notice after the decision: a separate fee notice or a tax notice.
+    IssueNotice {
+        kind: NoticeKind,
+        #[serde(default)]
+        letter_sha256: Option<String>,
+        amount_cents: i64,
+        channel: DeliveryChannel,
+    },
+    /// The decision (`notice_id` none) or a notice was handed to the post on `on`, or
+    /// formally served on `on`; also how a decision not retrieved from the portal is
+    /// sent by post instead.
+    RecordDispatch {
+        #[serde(default)]
+        notice_id: Option<Uuid>,
+        channel: DeliveryChannel,
+        on: NaiveDate,
     },
     SetPriority {
         priority: Priority,
@@ -156,6 +187,17 @@ pub enum CommandKind {
     ExpireRequest {
         request_id: Uuid,
     },
+    /// Citizen (the portal, on the first download): the decision (`notice_id` none)
+    /// or a notice was retrieved from the portal mailbox.
+    RecordRetrieval {
+        #[serde(default)]
+        notice_id: Option<Uuid>,
+    },
+    /// System: ten days passed without a retrieval (§41(2a) S. 4).
+    LapseRetrieval {
+        #[serde(default)]
+        notice_id: Option<Uuid>,
+    },
     /// System or payment provider: the fee's payment status changed.
     RecordPayment {
         status: crate::aggregate::PaymentStatus,
@@ -173,8 +215,11 @@ impl CommandKind {
             CommandKind::AddNote { .. } => "add_note",
             CommandKind::ReviewDocument { .. } => "review_document",
             CommandKind::RequestItems { .. } => "request_items",
+            CommandKind::StartHearing { .. } => "start_hearing",
             CommandKind::SendMessage { .. } => "send_message",
             CommandKind::RecordDecision { .. } => "record_decision",
+            CommandKind::IssueNotice { .. } => "issue_notice",
+            CommandKind::RecordDispatch { .. } => "record_dispatch",
             CommandKind::SetPriority { .. } => "set_priority",
             CommandKind::SetDueDate { .. } => "set_due_date",
             CommandKind::TransferOffice { .. } => "transfer_office",
@@ -182,6 +227,8 @@ impl CommandKind {
             CommandKind::AnswerRequest { .. } => "answer_request",
             CommandKind::CitizenMessage { .. } => "citizen_message",
             CommandKind::ExpireRequest { .. } => "expire_request",
+            CommandKind::RecordRetrieval { .. } => "record_retrieval",
+            CommandKind::LapseRetrieval { .. } => "lapse_retrieval",
             CommandKind::RecordPayment { .. } => "record_payment",
         }
     }
@@ -197,8 +244,11 @@ impl CommandKind {
             CommandKind::AddNote { .. } => "Notiz",
             CommandKind::ReviewDocument { .. } => "Dokumentprüfung",
             CommandKind::RequestItems { .. } => "Nachforderung",
+            CommandKind::StartHearing { .. } => "Anhörung",
             CommandKind::SendMessage { .. } => "Nachricht",
             CommandKind::RecordDecision { .. } => "Entscheidung",
+            CommandKind::IssueNotice { .. } => "Bescheid nach der Entscheidung",
+            CommandKind::RecordDispatch { .. } => "Versand",
             CommandKind::SetPriority { .. } => "Priorität",
             CommandKind::SetDueDate { .. } => "Friständerung",
             CommandKind::TransferOffice { .. } => "Abgabe an Dienststelle",
@@ -206,6 +256,8 @@ impl CommandKind {
             CommandKind::AnswerRequest { .. } => "Antwort auf Nachforderung",
             CommandKind::CitizenMessage { .. } => "Nachricht der Antragsteller/in",
             CommandKind::ExpireRequest { .. } => "Ablauf der Antwortfrist",
+            CommandKind::RecordRetrieval { .. } => "Abruf im Bürgerportal",
+            CommandKind::LapseRetrieval { .. } => "Ablauf der Abruffrist",
             CommandKind::RecordPayment { .. } => "Zahlung",
         }
     }
@@ -218,6 +270,8 @@ impl CommandKind {
                 | CommandKind::AnswerRequest { .. }
                 | CommandKind::CitizenMessage { .. }
                 | CommandKind::ExpireRequest { .. }
+                | CommandKind::RecordRetrieval { .. }
+                | CommandKind::LapseRetrieval { .. }
                 | CommandKind::RecordPayment { .. }
         )
     }

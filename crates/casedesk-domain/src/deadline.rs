@@ -1,22 +1,26 @@
 //! Deadline arithmetic (Fristberechnung) under German administrative law.
 //!
-//! §31 VwVfG (the NRW act has the same text) applies §§187–193 BGB: the day of the
-//! triggering event is not counted (§187(1)); a deadline in weeks or months ends on the
-//! day with the same weekday name or day number as the event (§188(2)), or on the last
-//! day of the month when that day does not exist (§188(3)); a deadline ending on a
-//! Saturday, Sunday or NRW public holiday moves to the next working day (§193 BGB,
-//! §31(3) VwVfG). On top of that this module knows how the processing deadline pauses
-//! while the office waits for the citizen, and when a decision made available in the
-//! portal mailbox counts as delivered, which starts the one-month appeal deadline.
+//! Periods the authority sets or the VwVfG sets (answer deadlines, the processing
+//! deadline) follow §31 VwVfG NRW, which applies §§187–193 BGB; court periods (the
+//! one-month period for an action or objection) follow §57 VwGO with §222 ZPO and
+//! §§187–189 BGB. The arithmetic is the same: the day of the triggering event is not
+//! counted (§187(1) BGB); a period in weeks or months ends on the day with the same
+//! weekday name or day number as the event (§188(2)), or on the last day of the month
+//! when that day does not exist (§188(3)); a period whose last day is a Saturday,
+//! Sunday or NRW public holiday ends on the next working day (§31(3) VwVfG NRW,
+//! §222(2) ZPO, §193 BGB). On top of that this module knows how the processing deadline
+//! pauses while the office waits for the citizen; when a decision counts as announced
+//! is [`crate::delivery`]'s business.
 //!
 //! Only deadlines triggered by an event are covered (§187(1)); periods that start at
 //! the beginning of a day (§187(2), such as ages) do not occur in case processing.
-//! Every date must lie in 1900–2199, the range whose holidays are known.
+//! Every date must lie in 1900–2199, the range whose holidays are known. Dates are
+//! German local dates ([`local_date`]).
 
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::{DateTime, Days, Months, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::holidays::{DateOutOfRange, ensure_supported, next_working_day_on_or_after};
@@ -185,7 +189,7 @@ pub fn paused_days(pauses: &[Pause], today: NaiveDate) -> u32 {
 /// The due date of the processing deadline (Bearbeitungsfrist) for an application
 /// received on `received`, after `paused_days` days of waiting for the citizen.
 ///
-/// The due date moves by the paused time (see system.md): the paused days are added
+/// The due date moves by the paused time: the paused days are added
 /// to the §188 end, and only then does §193 move the result to a working day, so a
 /// pause never loses or gains days through an intermediate weekend shift. With no
 /// pause this is exactly [`period_end`].
@@ -201,61 +205,19 @@ pub fn processing_due(
     ensure_supported(next_working_day_on_or_after(end))
 }
 
-/// When a document made available in the portal mailbox counts as delivered
-/// (Bekanntgabefiktion). Configured per tenant.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
-pub struct DeliveryRule {
-    /// The document counts as delivered this many days after it was made available.
-    pub days_after_posting: u32,
-    /// Whether a delivery day on a Saturday, Sunday or holiday moves to the next
-    /// working day.
-    pub shift_to_working_day: bool,
-}
-
-impl Default for DeliveryRule {
-    /// The fourth day after posting, which federal and NRW law use for letters since
-    /// 2025 (§41(2) VwVfG), moved to the next working day when it falls on a weekend or
-    /// holiday. The shift follows the Federal Fiscal Court (BFH, judgment of
-    /// 14 October 2003, IX R 68/98), which holds that a delivery fiction ending on a
-    /// weekend or holiday moves like a deadline; tenants whose legal department reads
-    /// it otherwise can switch it off.
-    fn default() -> Self {
-        DeliveryRule {
-            days_after_posting: 4,
-            shift_to_working_day: true,
-        }
-    }
-}
-
-/// The day a document made available in the portal mailbox on `made_available` counts
-/// as delivered under `rule`.
-pub fn deemed_delivery(
-    made_available: NaiveDate,
-    rule: DeliveryRule,
-) -> Result<NaiveDate, DateOutOfRange> {
-    let delivered = ensure_supported(made_available)?
-        .checked_add_days(Days::new(u64::from(rule.days_after_posting)))
-        .ok_or(DateOutOfRange)
-        .and_then(ensure_supported)?;
-    if rule.shift_to_working_day {
-        ensure_supported(next_working_day_on_or_after(delivered))
-    } else {
-        Ok(delivered)
-    }
-}
-
-/// The last day to appeal a decision delivered on `delivered`: one month under
-/// §§187–193 BGB (objection under §70 VwGO, or action under §74 VwGO where NRW has
-/// abolished the objection procedure).
-pub fn appeal_deadline(delivered: NaiveDate) -> Result<NaiveDate, DateOutOfRange> {
-    period_end(delivered, Period::Months(1))
+/// The German local date (Europe/Berlin) of an instant. Every date of a case —
+/// receipt, deadlines, announcement — is a date in the town's time zone; taking the
+/// UTC date would put everything between midnight and 01:00 (02:00 in summer) on the
+/// previous day.
+pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&chrono_tz::Europe::Berlin).date_naive()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::holidays::{FIRST_YEAR, LAST_YEAR, is_working_day, nrw_holiday};
-    use chrono::{Datelike, Weekday};
+    use crate::holidays::{FIRST_YEAR, LAST_YEAR, is_working_day};
+    use chrono::Datelike;
     use proptest::prelude::*;
 
     fn d(year: i32, month: u32, day: u32) -> NaiveDate {
@@ -351,16 +313,6 @@ mod tests {
             processing_due(d(2000, 1, 1), Period::Days(1), u32::MAX),
             Err(DateOutOfRange)
         );
-        assert_eq!(
-            deemed_delivery(d(2199, 12, 30), DeliveryRule::default()),
-            Err(DateOutOfRange)
-        );
-        assert_eq!(
-            deemed_delivery(d(1899, 12, 31), DeliveryRule::default()),
-            Err(DateOutOfRange)
-        );
-        assert_eq!(appeal_deadline(d(2199, 12, 1)), Err(DateOutOfRange));
-        assert_eq!(appeal_deadline(d(2199, 11, 30)), Ok(d(2199, 12, 30)));
     }
 
     #[test]
@@ -469,45 +421,20 @@ mod tests {
     }
 
     #[test]
-    fn deemed_delivery_and_appeal_deadline() {
-        let rule = DeliveryRule::default();
-        assert_eq!(
-            rule,
-            DeliveryRule {
-                days_after_posting: 4,
-                shift_to_working_day: true
-            }
-        );
-        // Made available on Monday, 2 March 2026: delivered on Friday, 6 March.
-        assert_eq!(deemed_delivery(d(2026, 3, 2), rule), Ok(d(2026, 3, 6)));
-        // Made available on Monday, 30 March 2026: the fourth day is Karfreitag.
-        assert_eq!(deemed_delivery(d(2026, 3, 30), rule), Ok(d(2026, 4, 7)));
-        let unshifted = DeliveryRule {
-            shift_to_working_day: false,
-            ..rule
-        };
-        assert_eq!(
-            deemed_delivery(d(2026, 3, 30), unshifted),
-            Ok(d(2026, 4, 3))
-        );
-        let immediate = DeliveryRule {
-            days_after_posting: 0,
-            shift_to_working_day: false,
-        };
-        assert_eq!(deemed_delivery(d(2026, 3, 7), immediate), Ok(d(2026, 3, 7)));
-        // Delivered on 6 March 2026: the appeal deadline ends on Monday, 6 April, which is
-        // Ostermontag, so it runs until Tuesday.
-        assert_eq!(appeal_deadline(d(2026, 3, 6)), Ok(d(2026, 4, 7)));
-        assert_eq!(appeal_deadline(d(2026, 1, 31)), Ok(d(2026, 3, 2)));
+    fn local_dates_are_german_dates() {
+        use chrono::TimeZone;
+        // 23:30 UTC on 31.12.2026 is already New Year's Day in Minden.
+        let at = Utc.with_ymd_and_hms(2026, 12, 31, 23, 30, 0).unwrap();
+        assert_eq!(local_date(at), d(2027, 1, 1));
+        // 21:59 UTC in summer is 23:59 in Minden, the same day.
+        let at = Utc.with_ymd_and_hms(2026, 7, 1, 21, 59, 0).unwrap();
+        assert_eq!(local_date(at), d(2026, 7, 1));
+        let at = Utc.with_ymd_and_hms(2026, 7, 1, 22, 0, 0).unwrap();
+        assert_eq!(local_date(at), d(2026, 7, 2));
     }
 
     #[test]
-    fn rules_serialize_as_plain_objects() {
-        let json = serde_json::to_value(DeliveryRule::default()).unwrap();
-        assert_eq!(
-            json,
-            serde_json::json!({"days_after_posting": 4, "shift_to_working_day": true})
-        );
+    fn pauses_serialize_as_plain_objects() {
         let pause: Pause =
             serde_json::from_value(serde_json::json!({"from": "2026-03-01", "to": null})).unwrap();
         assert_eq!(
@@ -665,19 +592,6 @@ mod tests {
             let total = i64::from(paused_days(&pauses, today));
             prop_assert!(total <= lengths.iter().sum::<i64>());
             prop_assert!(total >= lengths.iter().copied().max().unwrap_or(0));
-        }
-
-        #[test]
-        fn deemed_delivery_lands_on_a_working_day(
-            made_available in start_date(),
-            days in 0..30u32,
-        ) {
-            let rule = DeliveryRule { days_after_posting: days, shift_to_working_day: true };
-            let delivered = deemed_delivery(made_available, rule).unwrap();
-            prop_assert!(is_working_day(delivered));
-            prop_assert!((delivered - made_available).num_days() >= i64::from(days));
-            prop_assert!(nrw_holiday(delivered).is_none());
-            prop_assert!(!matches!(delivered.weekday(), Weekday::Sat | Weekday::Sun));
         }
     }
 }

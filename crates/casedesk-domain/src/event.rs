@@ -8,7 +8,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::aggregate::{DocumentMeta, Priority, RequestedItem, Verdict};
+use crate::aggregate::{DocumentMeta, NoticeKind, Priority, RequestedItem, Verdict};
+use crate::delivery::{AnnouncedDates, Delivery, DeliveryChannel};
 use crate::lifecycle::{ActorRef, CaseStatus, Outcome};
 
 /// One entry of a case's history.
@@ -72,6 +73,14 @@ pub enum EventKind {
         answer_due: NaiveDate,
         message: String,
     },
+    /// An Anhörung (§28 VwVfG NRW): the office waits for the citizen's statement on
+    /// what it intends.
+    HearingStarted {
+        request_id: Uuid,
+        intended: String,
+        answer_due: NaiveDate,
+        message: String,
+    },
     RequestAnswered {
         request_id: Uuid,
         document_ids: Vec<Uuid>,
@@ -91,9 +100,38 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         letter_sha256: Option<String>,
         fee_cents: i64,
-        made_available: NaiveDate,
-        deemed_delivery: NaiveDate,
-        appeal_deadline: NaiveDate,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reasons: Option<String>,
+        /// The delivery as it starts: channel, procedure, the portal notification.
+        #[serde(default)]
+        delivery: Delivery,
+    },
+    NoticeIssued {
+        notice_id: Uuid,
+        kind: NoticeKind,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        letter_sha256: Option<String>,
+        amount_cents: i64,
+        delivery: Delivery,
+    },
+    /// The decision (`notice_id` none) or a notice was handed to the post or served.
+    Dispatched {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        notice_id: Option<Uuid>,
+        channel: DeliveryChannel,
+        on: NaiveDate,
+        dates: AnnouncedDates,
+    },
+    /// The citizen first retrieved it from the portal mailbox.
+    Retrieved {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        notice_id: Option<Uuid>,
+        dates: AnnouncedDates,
+    },
+    /// Not retrieved within ten days: not announced.
+    RetrievalLapsed {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        notice_id: Option<Uuid>,
     },
     PriorityChanged {
         priority: Priority,
@@ -131,7 +169,12 @@ impl EventKind {
             EventKind::RequestAnswered { .. } => "request_answered",
             EventKind::AnswerDeadlinePassed { .. } => "answer_deadline_passed",
             EventKind::MessageSent { .. } => "message_sent",
+            EventKind::HearingStarted { .. } => "hearing_started",
             EventKind::DecisionRecorded { .. } => "decision_recorded",
+            EventKind::NoticeIssued { .. } => "notice_issued",
+            EventKind::Dispatched { .. } => "dispatched",
+            EventKind::Retrieved { .. } => "retrieved",
+            EventKind::RetrievalLapsed { .. } => "retrieval_lapsed",
             EventKind::PriorityChanged { .. } => "priority_changed",
             EventKind::DueDateChanged { .. } => "due_date_changed",
             EventKind::TransferredOffice { .. } => "transferred_office",

@@ -79,6 +79,10 @@ pub enum Outcome {
     Approved,
     Rejected,
     Partial,
+    /// A notice (Anzeige) received and certified as complete: the Gewerbeanzeige
+    /// (§15(1) GewO), the registration of a dog for the dog tax. Nothing is granted
+    /// or refused.
+    Receipted,
 }
 
 impl Outcome {
@@ -88,6 +92,7 @@ impl Outcome {
             Outcome::Approved => "Bewilligt",
             Outcome::Rejected => "Abgelehnt",
             Outcome::Partial => "Teilweise bewilligt",
+            Outcome::Receipted => "Bestätigt",
         }
     }
 
@@ -97,6 +102,23 @@ impl Outcome {
             Outcome::Approved => "Bewilligung",
             Outcome::Rejected => "Ablehnung",
             Outcome::Partial => "Teilbewilligung",
+            Outcome::Receipted => "Bestätigung",
+        }
+    }
+
+    /// Whether the decision refuses something, so that it needs the caseworker's own
+    /// reasons for this case (§39(1) VwVfG NRW).
+    pub fn needs_reasons(self) -> bool {
+        matches!(self, Outcome::Rejected | Outcome::Partial)
+    }
+
+    /// The stable spelling in template names and on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Approved => "approved",
+            Outcome::Rejected => "rejected",
+            Outcome::Partial => "partial",
+            Outcome::Receipted => "receipted",
         }
     }
 }
@@ -202,6 +224,8 @@ pub enum Action {
     Release,
     Assign,
     RequestItems,
+    /// Hearing the citizen before a burdensome decision (§28 VwVfG NRW).
+    Hear,
     CitizenAnswer,
     AnswerDeadlinePassed,
     /// A caseworker resumes work without waiting for the citizen's answer.
@@ -219,6 +243,7 @@ impl Action {
             Action::Release => "Freigeben",
             Action::Assign => "Zuweisen",
             Action::RequestItems => "Nachfordern",
+            Action::Hear => "Anhören",
             Action::CitizenAnswer => "Antwort der Antragsteller/in",
             Action::AnswerDeadlinePassed => "Ablauf der Antwortfrist",
             Action::Resume => "Bearbeitung fortsetzen",
@@ -268,6 +293,7 @@ pub const TRANSITIONS: &[Transition] = &[
     t(AwaitingCitizen, Action::Release, AwaitingCitizen, STAFF),
     // Asking the citizen and getting an answer.
     t(InReview, Action::RequestItems, AwaitingCitizen, STAFF),
+    t(InReview, Action::Hear, AwaitingCitizen, STAFF),
     t(AwaitingCitizen, Action::CitizenAnswer, InReview, CITIZEN),
     t(
         AwaitingCitizen,

@@ -9,8 +9,11 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::aggregate::{CaseAggregate, DecideContext};
+use uuid::Uuid;
+
+use crate::aggregate::{CaseAggregate, DecideContext, Delivery};
 use crate::command::CommandKind;
+use crate::delivery::{DeliveryChannel, DeliveryState};
 use crate::lifecycle::{self, Action, ActorRef, CaseStatus, Party};
 
 /// A status a processor sets directly, with the words of its button.
@@ -40,6 +43,43 @@ pub struct OfferedActions {
     /// user to be the processor ([`OfferedActions::process`]); the engine refuses
     /// otherwise, with the reason.
     pub prepare_decision: bool,
+    /// Hear the citizen before a burdensome decision (Anhörung).
+    pub hear: bool,
+    /// Issue a fee or tax notice after the decision.
+    pub issue_notice: bool,
+    /// Deliveries whose dispatch the user can record now: a letter by post or
+    /// Zustellung not yet recorded, or one not retrieved from the portal in time.
+    pub record_dispatch: Vec<PendingDispatch>,
+}
+
+/// A decision or notice waiting for its dispatch to be recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PendingDispatch {
+    /// `None` for the decision.
+    pub notice_id: Option<Uuid>,
+    /// "Bescheid", "Gebührenbescheid".
+    pub title: String,
+    /// The channel to record: post, or Zustellung for a served letter.
+    pub channel: DeliveryChannel,
+    pub state: DeliveryState,
+}
+
+impl PendingDispatch {
+    fn of(notice_id: Option<Uuid>, title: &str, delivery: &Delivery) -> Option<PendingDispatch> {
+        let state = delivery.state();
+        let channel = match state {
+            DeliveryState::AwaitingDispatch => delivery.channel,
+            DeliveryState::RetrievalLapsed => DeliveryChannel::Post,
+            DeliveryState::AwaitingRetrieval | DeliveryState::Announced => return None,
+        };
+        Some(PendingDispatch {
+            notice_id,
+            title: title.to_owned(),
+            channel,
+            state,
+        })
+    }
 }
 
 impl CaseAggregate {
@@ -85,7 +125,29 @@ impl CaseAggregate {
             status_moves,
             process: self.status.is_open() && processor,
             prepare_decision: self.status.is_open(),
+            hear: processor && lifecycle::transition(self.status, Action::Hear, party).is_ok(),
+            issue_notice: processor && self.status == CaseStatus::Decided,
+            record_dispatch: if processor {
+                self.pending_dispatches()
+            } else {
+                Vec::new()
+            },
         }
+    }
+
+    fn pending_dispatches(&self) -> Vec<PendingDispatch> {
+        let decision = self
+            .decision
+            .as_ref()
+            .and_then(|d| PendingDispatch::of(None, "Bescheid", &d.delivery));
+        decision
+            .into_iter()
+            .chain(
+                self.notices
+                    .iter()
+                    .filter_map(|n| PendingDispatch::of(Some(n.id), n.kind.german(), &n.delivery)),
+            )
+            .collect()
     }
 }
 
@@ -168,6 +230,8 @@ mod tests {
             outcome: Outcome::Approved,
             letter_sha256: None,
             fee_cents: 0,
+            reasons: None,
+            channel: crate::delivery::DeliveryChannel::Post,
         };
         let version = case.version;
         run(&mut case, &anna(), decide, version, now()).unwrap();

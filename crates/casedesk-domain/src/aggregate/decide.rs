@@ -6,16 +6,52 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::{
-    CaseAggregate, DecideContext, DocumentMeta, ItemsRequest, PaymentStatus, Priority,
-    RequestStatus, RequestedItem, Verdict, check_text, invalid, refusal,
+    CaseAggregate, DecideContext, DocumentMeta, ItemsRequest, NoticeKind, PaymentStatus,
+    Priority, RequestStatus, RequestedItem, Verdict, check_text, invalid, refusal,
 };
 use crate::command::{CommandKind, Rejection, RejectionCode};
 use crate::deadline;
+use crate::delivery::{self, AnnouncedDates, Delivery, DeliveryChannel};
 use crate::event::EventKind;
+use crate::holidays::{is_working_day, next_working_day_on_or_after};
+use crate::law::{FeeRegime, Procedure, ServiceLaw};
 use crate::lifecycle::{self, Action, ActorRef, CaseStatus, Outcome, Party};
 
 /// What a command's rule answers: the events to record, or why not.
 type Decided = Result<Vec<EventKind>, Rejection>;
+
+/// A `record_decision` command's payload.
+struct DecisionDraft<'a> {
+    outcome: Outcome,
+    letter_sha256: &'a Option<String>,
+    fee_cents: i64,
+    reasons: &'a Option<String>,
+    channel: DeliveryChannel,
+}
+
+/// An answer deadline must be a working day, so that the date the citizen reads is
+/// the date the period really ends (§31(3) VwVfG NRW would move it otherwise).
+fn check_answer_due(answer_due: NaiveDate, today: NaiveDate) -> Result<(), Rejection> {
+    if answer_due <= today {
+        return Err(invalid("Die Antwortfrist muss in der Zukunft liegen"));
+    }
+    if !is_working_day(answer_due) {
+        return Err(invalid(format!(
+            "Die Antwortfrist muss an einem Werktag enden; der {} ist ein Wochenende oder \
+             Feiertag (nächster Werktag: {})",
+            answer_due.format("%d.%m.%Y"),
+            next_working_day_on_or_after(answer_due).format("%d.%m.%Y")
+        )));
+    }
+    Ok(())
+}
+
+/// The law of the case's service, which deciding needs.
+fn law<'a>(ctx: &'a DecideContext) -> Result<&'a ServiceLaw, Rejection> {
+    ctx.law.as_ref().ok_or_else(|| {
+        invalid("Für die Leistung dieses Vorgangs sind keine Rechtsgrundlagen hinterlegt")
+    })
+}
 
 /// Who judges what, passed to every command's rule.
 struct Judging<'a> {
@@ -72,12 +108,39 @@ impl CaseAggregate {
                 answer_due,
                 message,
             } => self.decide_request_items(j, items, reason, answer_due, message),
+            CommandKind::StartHearing {
+                intended,
+                answer_due,
+                message,
+            } => self.decide_start_hearing(j, intended, answer_due, message),
             CommandKind::SendMessage { text } => self.decide_send_message(j, text),
             CommandKind::RecordDecision {
                 outcome,
                 letter_sha256,
                 fee_cents,
-            } => self.decide_record_decision(j, outcome, letter_sha256, fee_cents),
+                reasons,
+                channel,
+            } => self.decide_record_decision(
+                j,
+                &DecisionDraft {
+                    outcome: *outcome,
+                    letter_sha256,
+                    fee_cents: *fee_cents,
+                    reasons,
+                    channel: *channel,
+                },
+            ),
+            CommandKind::IssueNotice {
+                kind,
+                letter_sha256,
+                amount_cents,
+                channel,
+            } => self.decide_issue_notice(j, *kind, letter_sha256, *amount_cents, *channel),
+            CommandKind::RecordDispatch {
+                notice_id,
+                channel,
+                on,
+            } => self.decide_record_dispatch(j, *notice_id, *channel, *on),
             CommandKind::SetPriority { priority } => self.decide_set_priority(j, priority),
             CommandKind::SetDueDate { due_date, reason } => {
                 self.decide_set_due_date(j, due_date, reason)
@@ -91,6 +154,10 @@ impl CaseAggregate {
             } => self.decide_answer_request(j, request_id, documents, message),
             CommandKind::CitizenMessage { text } => self.decide_citizen_message(j, text),
             CommandKind::ExpireRequest { request_id } => self.decide_expire_request(j, request_id),
+            CommandKind::RecordRetrieval { notice_id } => {
+                self.decide_record_retrieval(j, *notice_id)
+            }
+            CommandKind::LapseRetrieval { notice_id } => self.decide_lapse_retrieval(j, *notice_id),
             CommandKind::RecordPayment { status } => self.decide_record_payment(j, status),
         }
     }
@@ -329,9 +396,7 @@ impl CaseAggregate {
         }
         check_text(reason, "Die Begründung")?;
         check_text(message, "Die Nachricht")?;
-        if *answer_due <= j.ctx.today {
-            return Err(invalid("Die Antwortfrist muss in der Zukunft liegen"));
-        }
+        check_answer_due(*answer_due, j.ctx.today)?;
         let mut events = vec![EventKind::ItemsRequested {
             request_id: Uuid::now_v7(),
             items: items.to_vec(),
@@ -360,19 +425,32 @@ impl CaseAggregate {
         }])
     }
 
-    /// The decision (Bescheid) with its letter and fee.
-    fn decide_record_decision(
+    /// An Anhörung: what the office intends, and until when the citizen may say
+    /// something about it.
+    fn decide_start_hearing(
         &self,
         j: &Judging<'_>,
-        outcome: &Outcome,
-        letter_sha256: &Option<String>,
-        fee_cents: &i64,
+        intended: &str,
+        answer_due: &NaiveDate,
+        message: &str,
     ) -> Decided {
-        let to = self.status_move(Action::Decide, j.party)?;
+        let to = self.status_move(Action::Hear, j.party)?;
         self.require_processor(j.actor, j.party)?;
-        if *fee_cents < 0 {
-            return Err(invalid("Die Gebühr darf nicht negativ sein"));
-        }
+        check_text(intended, "Die beabsichtigte Entscheidung")?;
+        check_text(message, "Die Nachricht")?;
+        check_answer_due(*answer_due, j.ctx.today)?;
+        let mut events = vec![EventKind::HearingStarted {
+            request_id: Uuid::now_v7(),
+            intended: intended.to_owned(),
+            answer_due: *answer_due,
+            message: message.to_owned(),
+        }];
+        events.extend(self.status_change(to, None));
+        Ok(events)
+    }
+
+    /// A stored letter, if one is named.
+    fn check_letter(&self, j: &Judging<'_>, letter_sha256: &Option<String>) -> Result<(), Rejection> {
         if let Some(sha) = letter_sha256 {
             if !crate::digest::is_sha256_hex(sha) {
                 return Err(invalid("Die Prüfsumme des Bescheids ist ungültig"));
@@ -383,19 +461,250 @@ impl CaseAggregate {
                 ));
             }
         }
-        let deemed = deadline::deemed_delivery(j.ctx.today, j.ctx.delivery_rule)
-            .map_err(|e| invalid(e.to_string()))?;
-        let appeal = deadline::appeal_deadline(deemed).map_err(|e| invalid(e.to_string()))?;
+        Ok(())
+    }
+
+    /// Whether the decision or a notice may go out on `channel` under `law`.
+    fn check_channel(
+        &self,
+        law: &ServiceLaw,
+        channel: DeliveryChannel,
+        letter_sha256: &Option<String>,
+    ) -> Result<(), Rejection> {
+        if !law.delivery.allows(channel) {
+            return Err(invalid(format!(
+                "Bescheide dieser Leistung werden nicht auf dem Weg „{}“ bekannt gegeben",
+                channel.german()
+            )));
+        }
+        if channel == DeliveryChannel::Portal {
+            if !self.consents.portal_delivery {
+                return Err(invalid(
+                    "Die antragstellende Person hat der Bekanntgabe über das Bürgerportal nicht \
+                     zugestimmt (§ 41 Abs. 2a VwVfG NRW); bitte per Post versenden",
+                ));
+            }
+            if letter_sha256.is_none() {
+                return Err(invalid(
+                    "Zum Abruf im Bürgerportal muss der Bescheid als Dokument vorliegen",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The decision (Bescheid) with its letter, reasons, fee and delivery channel.
+    fn decide_record_decision(&self, j: &Judging<'_>, draft: &DecisionDraft<'_>) -> Decided {
+        let to = self.status_move(Action::Decide, j.party)?;
+        self.require_processor(j.actor, j.party)?;
+        let law = law(j.ctx)?;
+        let Some(outcome_law) = law.outcome(draft.outcome) else {
+            return Err(invalid(format!(
+                "„{}“ ist für diese Leistung nicht vorgesehen",
+                draft.outcome.bescheid_german()
+            )));
+        };
+        if draft.fee_cents < 0 {
+            return Err(invalid("Die Gebühr darf nicht negativ sein"));
+        }
+        let reasons = draft
+            .reasons
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty());
+        match reasons {
+            Some(reasons) => check_text(reasons, "Die Begründung")?,
+            None if draft.outcome.needs_reasons() => {
+                return Err(invalid(format!(
+                    "Eine {} braucht Ihre Begründung zu diesem Fall (§ 39 VwVfG NRW)",
+                    draft.outcome.bescheid_german()
+                )));
+            }
+            None => {}
+        }
+        self.check_letter(j, draft.letter_sha256)?;
+        self.check_channel(law, draft.channel, draft.letter_sha256)?;
+        // A fee under a KAG bylaw is a levy: its announcement follows the AO.
+        let procedure = match outcome_law.fee.as_ref().map(|f| f.regime) {
+            Some(FeeRegime::KagSatzung) if draft.fee_cents > 0 => Procedure::Abgaben,
+            _ => law.procedure,
+        };
+        let delivery = Delivery::start(
+            draft.channel,
+            procedure,
+            (draft.fee_cents > 0).then_some(j.ctx.fee_due_after),
+            j.ctx.now,
+        );
         let mut events = vec![EventKind::DecisionRecorded {
-            outcome: *outcome,
-            letter_sha256: letter_sha256.clone(),
-            fee_cents: *fee_cents,
-            made_available: j.ctx.today,
-            deemed_delivery: deemed,
-            appeal_deadline: appeal,
+            outcome: draft.outcome,
+            letter_sha256: draft.letter_sha256.clone(),
+            fee_cents: draft.fee_cents,
+            reasons: reasons.map(str::to_owned),
+            delivery,
         }];
         events.extend(self.status_change(to, None));
         Ok(events)
+    }
+
+    /// A fee or tax notice after the decision, with its own delivery.
+    fn decide_issue_notice(
+        &self,
+        j: &Judging<'_>,
+        kind: NoticeKind,
+        letter_sha256: &Option<String>,
+        amount_cents: i64,
+        channel: DeliveryChannel,
+    ) -> Decided {
+        if self.status != CaseStatus::Decided {
+            return Err(Rejection::new(
+                RejectionCode::InvalidTransition,
+                format!(
+                    "Ein {} folgt der Entscheidung; der Vorgang ist „{}“",
+                    kind.german(),
+                    self.status.german()
+                ),
+            ));
+        }
+        self.require_processor(j.actor, j.party)?;
+        let law = law(j.ctx)?;
+        if amount_cents <= 0 {
+            return Err(invalid(format!(
+                "Ein {} setzt einen Betrag fest",
+                kind.german()
+            )));
+        }
+        self.check_letter(j, letter_sha256)?;
+        let procedure = match kind {
+            NoticeKind::Tax => {
+                if law.tax.is_none() {
+                    return Err(invalid("Diese Leistung führt zu keiner Steuer"));
+                }
+                // Tax notices follow the AO and go by post: portal retrieval under
+                // the AO is not configured.
+                if channel != DeliveryChannel::Post {
+                    return Err(invalid("Steuerbescheide werden per Post bekannt gegeben"));
+                }
+                Procedure::Abgaben
+            }
+            NoticeKind::Fee => {
+                self.check_channel(law, channel, letter_sha256)?;
+                let regime = self
+                    .decision
+                    .as_ref()
+                    .and_then(|d| law.outcome(d.outcome))
+                    .and_then(|o| o.fee.as_ref())
+                    .map(|f| f.regime);
+                match regime {
+                    Some(FeeRegime::KagSatzung) => Procedure::Abgaben,
+                    _ => law.procedure,
+                }
+            }
+        };
+        Ok(vec![EventKind::NoticeIssued {
+            notice_id: Uuid::now_v7(),
+            kind,
+            letter_sha256: letter_sha256.clone(),
+            amount_cents,
+            delivery: Delivery::start(channel, procedure, Some(j.ctx.fee_due_after), j.ctx.now),
+        }])
+    }
+
+    /// The delivery of the decision or notice `notice_id`, or why there is none.
+    fn target_delivery(&self, notice_id: Option<Uuid>) -> Result<&Delivery, Rejection> {
+        self.delivery_of(notice_id).ok_or_else(|| {
+            invalid(match notice_id {
+                None => "Zu diesem Vorgang ist noch nichts entschieden",
+                Some(_) => "Diesen Bescheid gibt es in diesem Vorgang nicht",
+            })
+        })
+    }
+
+    /// Recording that the decision or a notice was posted or served.
+    fn decide_record_dispatch(
+        &self,
+        j: &Judging<'_>,
+        notice_id: Option<Uuid>,
+        channel: DeliveryChannel,
+        on: NaiveDate,
+    ) -> Decided {
+        self.require_processor(j.actor, j.party)?;
+        let delivery = self.target_delivery(notice_id)?;
+        if delivery.dates.is_some() {
+            return Err(invalid("Der Bescheid ist bereits bekannt gegeben"));
+        }
+        let allowed = match delivery.channel {
+            // A decision not retrieved from the portal in time goes by post.
+            DeliveryChannel::Portal => delivery.lapsed && channel == DeliveryChannel::Post,
+            issued => channel == issued,
+        };
+        if !allowed {
+            return Err(invalid(match delivery.channel {
+                DeliveryChannel::Portal => {
+                    "Der Bescheid liegt im Bürgerportal zum Abruf bereit; per Post geht er erst, \
+                     wenn er nicht innerhalb von zehn Tagen abgerufen wurde"
+                        .to_owned()
+                }
+                issued => format!("Der Bescheid geht auf dem Weg „{}“ hinaus", issued.german()),
+            }));
+        }
+        if on > j.ctx.today {
+            return Err(invalid("Das Versanddatum darf nicht in der Zukunft liegen"));
+        }
+        let issued_on = match notice_id {
+            None => self.decision.as_ref().map(|d| d.decided_at),
+            Some(id) => self.notices.iter().find(|n| n.id == id).map(|n| n.issued_at),
+        }
+        .map(deadline::local_date);
+        if issued_on.is_some_and(|issued| on < issued) {
+            return Err(invalid("Das Versanddatum liegt vor dem Bescheid"));
+        }
+        let announced = match channel {
+            DeliveryChannel::Zustellung => on,
+            _ => delivery::announced_by_post(on, delivery.procedure)
+                .map_err(|e| invalid(e.to_string()))?,
+        };
+        let dates = AnnouncedDates::from(announced, delivery.fee_due_after)
+            .map_err(|e| invalid(e.to_string()))?;
+        Ok(vec![EventKind::Dispatched {
+            notice_id,
+            channel,
+            on,
+            dates,
+        }])
+    }
+
+    /// The citizen's first retrieval from the portal mailbox announces the decision
+    /// on the following day; later retrievals, and one after the provision lapsed,
+    /// change nothing.
+    fn decide_record_retrieval(&self, j: &Judging<'_>, notice_id: Option<Uuid>) -> Decided {
+        self.require_applicant(j.actor)?;
+        let delivery = self.target_delivery(notice_id)?;
+        if delivery.channel != DeliveryChannel::Portal
+            || delivery.retrieved_at.is_some()
+            || delivery.lapsed
+            || delivery.dates.is_some()
+        {
+            return Ok(Vec::new());
+        }
+        let announced =
+            delivery::announced_by_retrieval(j.ctx.now).map_err(|e| invalid(e.to_string()))?;
+        let dates = AnnouncedDates::from(announced, delivery.fee_due_after)
+            .map_err(|e| invalid(e.to_string()))?;
+        Ok(vec![EventKind::Retrieved { notice_id, dates }])
+    }
+
+    /// The system notes that ten days passed without a retrieval.
+    fn decide_lapse_retrieval(&self, j: &Judging<'_>, notice_id: Option<Uuid>) -> Decided {
+        if j.party != Party::System {
+            return Err(Rejection::new(
+                RejectionCode::NotPermitted,
+                "Den Ablauf der Abruffrist stellt nur das System fest",
+            ));
+        }
+        if !self.target_delivery(notice_id)?.retrieval_overdue(j.ctx.today) {
+            return Err(invalid("Die Abruffrist läuft noch oder ist erledigt"));
+        }
+        Ok(vec![EventKind::RetrievalLapsed { notice_id }])
     }
 
     /// The processor's priority.
@@ -514,7 +823,7 @@ impl CaseAggregate {
     fn decide_expire_request(&self, j: &Judging<'_>, request_id: &Uuid) -> Decided {
         let to = self.status_move(Action::AnswerDeadlinePassed, j.party)?;
         let request = self.open_request(request_id)?;
-        if request.answer_due >= j.ctx.today {
+        if !request.answer_period_over(j.ctx.today) {
             return Err(invalid("Die Antwortfrist läuft noch"));
         }
         let mut events = vec![EventKind::AnswerDeadlinePassed {

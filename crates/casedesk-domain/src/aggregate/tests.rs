@@ -3,11 +3,17 @@
 
 use super::*;
 use crate::command::CommandKind;
+use crate::delivery::{DeliveryChannel, DeliveryState};
 use chrono::TimeZone;
 use proptest::prelude::*;
 
 pub(crate) fn at(day: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, day, 9, 0, 0).unwrap()
+}
+
+/// A day of March 2026.
+pub(crate) fn d(day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 3, day).unwrap()
 }
 
 pub(crate) fn staff(n: u128, role: lifecycle::Role) -> ActorRef {
@@ -64,6 +70,9 @@ pub(crate) fn new_case() -> CaseAggregate {
                 email: "erika@example.org".into(),
                 phone: None,
             },
+            consents: Consents {
+                portal_delivery: true,
+            },
             form_data: serde_json::Map::new(),
             documents: vec![document],
             fee: None,
@@ -72,6 +81,12 @@ pub(crate) fn new_case() -> CaseAggregate {
         1,
     );
     case
+}
+
+/// The law of the test service: approval 30 € and rejection 10 € under the GebG
+/// NRW, partial approval 20 € under a KAG bylaw; post or portal.
+pub(crate) fn law() -> ServiceLaw {
+    crate::catalog::tests::law_charging(crate::catalog::FeeRule::Fixed { cents: 3_000 })
 }
 
 /// Decides and records like the portal does; returns the events or the rejection.
@@ -83,6 +98,8 @@ pub(crate) fn run(
     now: DateTime<Utc>,
 ) -> Result<usize, Rejection> {
     let mut ctx = DecideContext::at(now);
+    ctx.law = Some(law());
+    ctx.letter_stored = true;
     if let CommandKind::Assign { assignee } = &command {
         ctx.assignee = Some(AssigneeInfo {
             user_id: *assignee,
@@ -130,23 +147,36 @@ fn the_main_path_from_claim_to_close() {
             outcome: Outcome::Approved,
             letter_sha256: None,
             fee_cents: 0,
+            reasons: None,
+            channel: DeliveryChannel::Post,
         },
         3,
         at(4),
     )
     .unwrap();
     assert_eq!(case.status, CaseStatus::Decided);
+    // Nothing is announced before the letter is posted.
     let decision = case.decision.clone().unwrap();
-    // Made available Wednesday 2026-03-04; the fourth day after is Sunday the 8th,
-    // which moves to Monday the 9th; one month later is 2026-04-09.
-    assert_eq!(
-        decision.deemed_delivery,
-        NaiveDate::from_ymd_opt(2026, 3, 9).unwrap()
-    );
-    assert_eq!(
-        decision.appeal_deadline,
-        NaiveDate::from_ymd_opt(2026, 4, 9).unwrap()
-    );
+    assert_eq!(decision.delivery.state(), DeliveryState::AwaitingDispatch);
+    assert_eq!(decision.delivery.dates, None);
+    // Posted on Wednesday 2026-03-04: the fourth day after is Sunday the 8th, which
+    // stays (VwVfG); one month later is Wednesday 2026-04-08.
+    run(
+        &mut case,
+        &anna(),
+        CommandKind::RecordDispatch {
+            notice_id: None,
+            channel: DeliveryChannel::Post,
+            on: d(4),
+        },
+        4,
+        at(5),
+    )
+    .unwrap();
+    let dates = case.decision.clone().unwrap().delivery.dates.unwrap();
+    assert_eq!(dates.announced, d(8));
+    assert_eq!(dates.remedy_deadline, NaiveDate::from_ymd_opt(2026, 4, 8).unwrap());
+    assert_eq!(dates.fee_due, None);
     run(
         &mut case,
         &anna(),
@@ -154,13 +184,13 @@ fn the_main_path_from_claim_to_close() {
             status: CaseStatus::Closed,
             reason: None,
         },
-        4,
+        5,
         at(20),
     )
     .unwrap();
     assert_eq!(case.status, CaseStatus::Closed);
-    assert_eq!(case.version, 5);
-    assert_eq!(case.history.len(), 1 + 2 + 1 + 2 + 1);
+    assert_eq!(case.version, 6);
+    assert_eq!(case.history.len(), 1 + 2 + 1 + 2 + 1 + 1);
 }
 
 #[test]
@@ -452,7 +482,14 @@ fn any_command() -> impl Strategy<Value = (u8, CommandKind)> {
         Just(CommandKind::RecordDecision {
             outcome: Outcome::Partial,
             letter_sha256: None,
-            fee_cents: 1000
+            fee_cents: 1000,
+            reasons: Some("Nur teilweise".into()),
+            channel: DeliveryChannel::Post,
+        }),
+        Just(CommandKind::RecordDispatch {
+            notice_id: None,
+            channel: DeliveryChannel::Post,
+            on: NaiveDate::from_ymd_opt(2026, 3, 10).unwrap(),
         }),
         Just(CommandKind::Withdraw { reason: None }),
     ];

@@ -3,10 +3,11 @@
 
 use casedesk_domain::CaseAggregate;
 use casedesk_domain::aggregate::{
-    Applicant, DocumentMeta, NewCase, Priority, RequestedItem, Verdict,
+    Applicant, Consents, DocumentMeta, NewCase, Priority, RequestedItem, Verdict,
 };
 use casedesk_domain::command::{Command, CommandAnswer, CommandKind, Rejection, RejectionCode};
 use casedesk_domain::deadline::Period;
+use casedesk_domain::delivery::DeliveryChannel;
 use casedesk_domain::event::EventKind;
 use casedesk_domain::lifecycle::{ActorRef, CaseStatus, Outcome, Role};
 use casedesk_domain::wire::{BootstrapMarker, ChangesPage, ErrorBody, FieldError, Tombstone};
@@ -45,6 +46,9 @@ fn case() -> CaseAggregate {
                 city: "Minden".into(),
                 email: "joerg.weiss@example.org".into(),
                 phone: None,
+            },
+            consents: Consents {
+                portal_delivery: true,
             },
             form_data: serde_json::json!({"dog_name": "Bello", "listed_breed": false})
                 .as_object()
@@ -152,6 +156,8 @@ fn commands() {
                 outcome: Outcome::Partial,
                 letter_sha256: Some("ab".repeat(32)),
                 fee_cents: 3000,
+                reasons: Some("Die Steuerermäßigung steht nur Rettungshunden zu.".into()),
+                channel: DeliveryChannel::Portal,
             },
         },
     ];
