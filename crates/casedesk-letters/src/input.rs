@@ -3,10 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use casedesk_domain::Outcome;
-use casedesk_domain::aggregate::{CaseAggregate, RequestStatus};
-use casedesk_domain::deadline::{self, DeliveryRule, Period};
+use casedesk_domain::aggregate::{CaseAggregate, RequestPurpose, RequestStatus};
+use casedesk_domain::deadline::{self, Period};
+use casedesk_domain::delivery::DeliveryChannel;
+use casedesk_domain::law::{FeeLaw, FeeRegime, ServiceLaw, TaxLaw};
 use casedesk_domain::wire::{FieldKind, ServiceDefinition};
+use casedesk_domain::{Aktenzeichen, Outcome, kassenzeichen};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -20,13 +22,18 @@ pub enum LetterKind {
     Decision(Outcome),
     /// The letter form of a request for missing items (Nachforderung).
     ItemsRequest,
+    /// An Anhörung before a burdensome decision (§28 VwVfG NRW).
+    Hearing,
     /// A separate fee notice (Gebührenbescheid).
     FeeNotice,
+    /// A tax notice (Steuerbescheid), e.g. for the dog tax.
+    TaxNotice,
 }
 
-/// How the letter is signed (§37(5) VwVfG): an automatically produced letter may
-/// go without a signature and says so; once a caseworker has edited the text it
-/// names the responsible person instead.
+/// How the letter is signed, rendered after the body and never part of the
+/// editable text (§37(3) VwVfG NRW): a letter a person decided or edited carries
+/// "Im Auftrag" and their name; only a truly automated mass letter (§37(5)) may
+/// omit the signature and says so.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Signature {
@@ -52,25 +59,33 @@ pub struct Contact {
     pub email: String,
 }
 
-/// The fee assessed in the letter.
+/// The fee assessed in the letter. Its due date is not printed as a date: it
+/// follows from the announcement, which a letter cannot know when it is written
+/// (the portal computes and shows it); the letter names the period instead.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeeAssessment {
+    /// 0 for an outcome that is free by law (the letter says so and why).
     pub amount_cents: i64,
     pub kassenzeichen: String,
-    pub due: NaiveDate,
+    pub title: String,
+    pub basis: String,
+    pub regime: FeeRegime,
+    /// The fee falls due this long after the announcement.
+    pub due_after: Period,
 }
 
-/// When the letter counts as delivered and until when it can be challenged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeliveryDates {
-    pub made_available: NaiveDate,
-    pub deemed_delivery: NaiveDate,
-    pub appeal_deadline: NaiveDate,
+/// The tax a tax notice assesses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaxAssessment {
+    pub law: TaxLaw,
+    /// The day keeping began, from the form (`kept_since`), when given.
+    pub since: Option<NaiveDate>,
 }
 
-/// The items a request for missing items asks for.
+/// What a request for items or a hearing asks of the citizen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestDetails {
+    pub purpose: RequestPurpose,
     pub items: Vec<String>,
     pub reason: String,
     pub message: String,
@@ -91,10 +106,15 @@ pub struct LetterInput {
     pub contact: Contact,
     /// Form answers by field key, formatted for print.
     pub form: BTreeMap<String, String>,
+    /// The law of the service: matter, basis, remedy, consequences.
+    pub law: ServiceLaw,
     pub fee: Option<FeeAssessment>,
-    pub delivery: Option<DeliveryDates>,
+    pub tax: Option<TaxAssessment>,
+    /// How a decision or notice reaches the citizen; `None` for other letters.
+    pub channel: Option<DeliveryChannel>,
     pub request: Option<RequestDetails>,
-    /// Reasons written by the caseworker; templates fall back to standard text.
+    /// This case's facts and reasons, written by the caseworker (§39 VwVfG NRW):
+    /// required for a rejection or partial approval, never replaced by standard text.
     pub reasons: Option<String>,
     /// For a partial approval: what is granted and what is refused.
     pub partial_note: Option<String>,
@@ -107,25 +127,64 @@ pub struct LetterContext {
     pub letter_date: NaiveDate,
     pub contact: Contact,
     pub signature: Signature,
-    pub delivery_rule: DeliveryRule,
-    /// Fees fall due this long after deemed delivery.
+    /// How a decision or notice reaches the citizen.
+    pub channel: DeliveryChannel,
+    /// Fees fall due this long after the announcement.
     pub fee_due_after: Period,
+    /// The fee to assess instead of the service's rule (the caseworker's amount).
+    pub fee_cents: Option<i64>,
     pub reasons: Option<String>,
     pub partial_note: Option<String>,
 }
 
 impl LetterContext {
-    /// A context for an automatically produced letter dated `letter_date`.
-    pub fn automated(letter_date: NaiveDate, contact: Contact) -> LetterContext {
+    /// A letter dated `letter_date` that the contact person issues: signed "Im
+    /// Auftrag" with their name, sent by post.
+    pub fn issued_by(letter_date: NaiveDate, contact: Contact) -> LetterContext {
+        let signature = Signature::Responsible {
+            name: contact.name.clone(),
+        };
         LetterContext {
             letter_date,
             contact,
-            signature: Signature::Automated,
-            delivery_rule: DeliveryRule::default(),
-            fee_due_after: Period::Weeks(2),
+            signature,
+            channel: DeliveryChannel::Post,
+            fee_due_after: casedesk_domain::aggregate::DEFAULT_FEE_DUE_AFTER,
+            fee_cents: None,
             reasons: None,
             partial_note: None,
         }
+    }
+
+    /// A truly automated mass letter (§37(5) VwVfG NRW): no signature, and the
+    /// letter says so.
+    pub fn automated(letter_date: NaiveDate, contact: Contact) -> LetterContext {
+        LetterContext {
+            signature: Signature::Automated,
+            ..LetterContext::issued_by(letter_date, contact)
+        }
+    }
+}
+
+/// "innerhalb von zwei Wochen", "innerhalb eines Monats": a period as letters name
+/// it after "innerhalb".
+pub fn within(period: Period) -> String {
+    const WORDS: [&str; 13] = [
+        "null", "einem", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun",
+        "zehn", "elf", "zwölf",
+    ];
+    let word = |n: u32| {
+        WORDS
+            .get(n as usize)
+            .map_or_else(|| n.to_string(), |w| (*w).to_owned())
+    };
+    match period {
+        Period::Days(1) => "innerhalb eines Tages".to_owned(),
+        Period::Weeks(1) => "innerhalb einer Woche".to_owned(),
+        Period::Months(1) => "innerhalb eines Monats".to_owned(),
+        Period::Days(n) => format!("innerhalb von {n} Tagen"),
+        Period::Weeks(n) => format!("innerhalb von {} Wochen", word(n)),
+        Period::Months(n) => format!("innerhalb von {} Monaten", word(n)),
     }
 }
 
@@ -172,73 +231,139 @@ fn form_value(kind: Option<&FieldKind>, value: &serde_json::Value) -> String {
     }
 }
 
+/// The fee law of the outcome the case was decided with.
+fn decided_fee_law<'a>(case: &CaseAggregate, law: &'a ServiceLaw) -> Option<&'a FeeLaw> {
+    case.decision
+        .as_ref()
+        .and_then(|d| law.outcome(d.outcome))
+        .and_then(|o| o.fee.as_ref())
+}
+
+/// The fee of a decision or fee notice: the caseworker's amount, else the case's
+/// assessed fee for a fee notice, else the service's rule for the outcome; payable
+/// under the case's Kassenzeichen (or the one derived from the Aktenzeichen).
+fn assess(
+    case: &CaseAggregate,
+    service: &ServiceDefinition,
+    kind: LetterKind,
+    fee_law: &FeeLaw,
+    context: &LetterContext,
+) -> Result<FeeAssessment, LetterError> {
+    let amount_cents = match (context.fee_cents, kind, &case.fee) {
+        (Some(cents), _, _) => cents,
+        (None, LetterKind::FeeNotice, Some(fee)) => fee.amount_cents,
+        (None, LetterKind::Decision(outcome), _) => service.fee_for(outcome, &case.form_data),
+        (None, _, _) => 0,
+    };
+    let kassenzeichen = match &case.fee {
+        Some(fee) => fee.kassenzeichen.clone(),
+        None => case
+            .aktenzeichen
+            .parse::<Aktenzeichen>()
+            .map(|az| kassenzeichen::of(&az))
+            .map_err(|e| LetterError::Input(format!("Aktenzeichen: {e}")))?,
+    };
+    Ok(FeeAssessment {
+        amount_cents,
+        kassenzeichen,
+        title: fee_law.title.clone(),
+        basis: fee_law.basis.clone(),
+        regime: fee_law.regime,
+        due_after: context.fee_due_after,
+    })
+}
+
+/// The open request of `purpose` (else the latest of it) as the letter states it.
+fn request_details(
+    case: &CaseAggregate,
+    purpose: RequestPurpose,
+) -> Result<RequestDetails, LetterError> {
+    let of_purpose = || case.requests.iter().rev().filter(|r| r.purpose == purpose);
+    let request = of_purpose()
+        .find(|r| r.status == RequestStatus::Open)
+        .or_else(|| of_purpose().next())
+        .ok_or_else(|| {
+            LetterError::Input(format!(
+                "Der Vorgang enthält keine {}",
+                purpose.german()
+            ))
+        })?;
+    Ok(RequestDetails {
+        purpose,
+        items: request.items.iter().map(|i| i.description.clone()).collect(),
+        reason: request.reason.clone(),
+        message: request.message.clone(),
+        answer_due: request.answer_due,
+    })
+}
+
 impl LetterInput {
-    /// Builds the input for a letter of `kind` about `case`. A recorded decision's
-    /// dates are used when there is one; otherwise the letter date is taken as the
-    /// day the letter is made available.
+    /// Builds the input for a letter of `kind` about `case`.
+    ///
+    /// A rejection or partial approval without the caseworker's reasons is refused:
+    /// no such letter is written with standard text in their place (§39 VwVfG NRW).
+    /// Nothing in the input depends on when the letter will be announced.
     pub fn from_case(
         case: &CaseAggregate,
         service: &ServiceDefinition,
         kind: LetterKind,
         context: &LetterContext,
     ) -> Result<LetterInput, LetterError> {
-        let date_error =
-            |_| LetterError::Input("Datum außerhalb des unterstützten Bereichs".into());
-        let delivery = match &case.decision {
-            Some(d) => DeliveryDates {
-                made_available: d.made_available,
-                deemed_delivery: d.deemed_delivery,
-                appeal_deadline: d.appeal_deadline,
-            },
-            None => {
-                let deemed = deadline::deemed_delivery(context.letter_date, context.delivery_rule)
-                    .map_err(date_error)?;
-                DeliveryDates {
-                    made_available: context.letter_date,
-                    deemed_delivery: deemed,
-                    appeal_deadline: deadline::appeal_deadline(deemed).map_err(date_error)?,
+        let law = &service.law;
+        let reasons = context
+            .reasons
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_owned);
+        let fee_law = match kind {
+            LetterKind::Decision(outcome) => {
+                let Some(outcome_law) = law.outcome(outcome) else {
+                    return Err(LetterError::Input(format!(
+                        "„{}“ ist für die Leistung {} nicht vorgesehen",
+                        outcome.bescheid_german(),
+                        service.name
+                    )));
+                };
+                if outcome.needs_reasons() && reasons.is_none() {
+                    return Err(LetterError::Input(format!(
+                        "Eine {} braucht Ihre Begründung zu diesem Fall (§ 39 VwVfG NRW); \
+                         ohne sie wird kein Bescheid erstellt",
+                        outcome.bescheid_german()
+                    )));
                 }
+                outcome_law.fee.as_ref()
             }
-        };
-        let fee = match (&case.fee, &case.decision) {
-            (Some(fee), _) => Some((fee.amount_cents, fee.kassenzeichen.clone())),
-            (None, Some(d)) if d.fee_cents > 0 => Some((d.fee_cents, String::new())),
+            LetterKind::FeeNotice => decided_fee_law(case, law),
             _ => None,
         };
-        let fee = match fee {
-            Some((amount_cents, kassenzeichen)) if amount_cents > 0 => Some(FeeAssessment {
-                amount_cents,
-                kassenzeichen,
-                due: deadline::period_end(delivery.deemed_delivery, context.fee_due_after)
-                    .map_err(date_error)?,
-            }),
-            _ => None,
-        };
-        let request = match kind {
-            LetterKind::ItemsRequest => {
-                let open = case
-                    .requests
-                    .iter()
-                    .rev()
-                    .find(|r| r.status == RequestStatus::Open)
-                    .or(case.requests.last())
-                    .ok_or_else(|| {
-                        LetterError::Input("Der Vorgang enthält keine Nachforderung".into())
-                    })?;
-                Some(RequestDetails {
-                    items: open.items.iter().map(|i| i.description.clone()).collect(),
-                    reason: open.reason.clone(),
-                    message: open.message.clone(),
-                    answer_due: open.answer_due,
-                })
-            }
-            _ => None,
-        };
-        if kind == LetterKind::FeeNotice && fee.is_none() {
+        let fee = fee_law
+            .map(|fee_law| assess(case, service, kind, fee_law, context))
+            .transpose()?;
+        if kind == LetterKind::FeeNotice && !fee.as_ref().is_some_and(|f| f.amount_cents > 0) {
             return Err(LetterError::Input(
                 "Für den Vorgang ist keine Gebühr festgesetzt".into(),
             ));
         }
+        let tax = match kind {
+            LetterKind::TaxNotice => {
+                let tax = law.tax.clone().ok_or_else(|| {
+                    LetterError::Input("Diese Leistung führt zu keiner Steuer".into())
+                })?;
+                let since = case
+                    .form_data
+                    .get("kept_since")
+                    .and_then(|v| v.as_str())
+                    .and_then(|s| s.parse().ok());
+                Some(TaxAssessment { law: tax, since })
+            }
+            _ => None,
+        };
+        let request = match kind {
+            LetterKind::ItemsRequest => Some(request_details(case, RequestPurpose::Items)?),
+            LetterKind::Hearing => Some(request_details(case, RequestPurpose::Hearing)?),
+            _ => None,
+        };
         let form = case
             .form_data
             .iter()
@@ -255,7 +380,7 @@ impl LetterInput {
             service_id: case.service_id.clone(),
             service_name: service.name.clone(),
             letter_date: context.letter_date,
-            received: case.received_at.date_naive(),
+            received: deadline::local_date(case.received_at),
             recipient: Recipient {
                 name: applicant.full_name(),
                 street: applicant.street.clone(),
@@ -264,11 +389,16 @@ impl LetterInput {
             },
             contact: context.contact.clone(),
             form,
+            law: law.clone(),
             fee,
-            delivery: matches!(kind, LetterKind::Decision(_) | LetterKind::FeeNotice)
-                .then_some(delivery),
+            tax,
+            channel: matches!(
+                kind,
+                LetterKind::Decision(_) | LetterKind::FeeNotice | LetterKind::TaxNotice
+            )
+            .then_some(context.channel),
             request,
-            reasons: context.reasons.clone(),
+            reasons,
             partial_note: context.partial_note.clone(),
             signature: context.signature.clone(),
         })
@@ -277,17 +407,13 @@ impl LetterInput {
     /// The template this letter is written with, e.g. `hu_approved`.
     pub fn template_name(&self) -> String {
         match self.kind {
-            LetterKind::Decision(outcome) => format!(
-                "{}_{}",
-                self.service_id.to_lowercase(),
-                match outcome {
-                    Outcome::Approved => "approved",
-                    Outcome::Rejected => "rejected",
-                    Outcome::Partial => "partial",
-                }
-            ),
+            LetterKind::Decision(outcome) => {
+                format!("{}_{}", self.service_id.to_lowercase(), outcome.as_str())
+            }
             LetterKind::ItemsRequest => "items_request".into(),
+            LetterKind::Hearing => "hearing".into(),
             LetterKind::FeeNotice => "fee_notice".into(),
+            LetterKind::TaxNotice => "tax_notice".into(),
         }
     }
 }
@@ -304,54 +430,53 @@ mod tests {
     }
 
     #[test]
-    fn from_case_uses_recorded_decision_dates_and_the_fee() {
-        use casedesk_domain::aggregate::Decision;
-        let mut case = crate::sample::case("BP");
-        let d = |day| NaiveDate::from_ymd_opt(2026, 3, day).unwrap();
-        case.decision = Some(Decision {
-            outcome: Outcome::Approved,
-            decided_at: case.received_at,
-            decided_by: uuid::Uuid::nil(),
-            letter_sha256: None,
-            fee_cents: 3_000,
-            made_available: d(20),
-            deemed_delivery: d(24),
-            appeal_deadline: NaiveDate::from_ymd_opt(2026, 4, 24).unwrap(),
-        });
-        let context = LetterContext::automated(d(20), crate::sample::contact());
-        let input = LetterInput::from_case(
-            &case,
-            &crate::sample::service("BP"),
-            LetterKind::Decision(Outcome::Approved),
-            &context,
-        )
-        .unwrap();
-        let delivery = input.delivery.unwrap();
-        assert_eq!(delivery.deemed_delivery, d(24));
+    fn a_decision_carries_the_outcomes_fee_law_and_no_dates() {
+        let input = crate::sample::input("BP", Outcome::Approved);
         let fee = input.fee.clone().unwrap();
         assert_eq!(fee.amount_cents, 3_000);
         assert_eq!(fee.kassenzeichen, "5.0123.456789.3");
-        // Two weeks after deemed delivery.
-        assert_eq!(fee.due, NaiveDate::from_ymd_opt(2026, 4, 7).unwrap());
+        assert_eq!(fee.regime, FeeRegime::Gebost);
+        assert_eq!(fee.due_after, Period::Weeks(2));
+        assert_eq!(input.channel, Some(DeliveryChannel::Post));
         assert_eq!(input.template_name(), "bp_approved");
         assert_eq!(input.form["company_car"], "ja");
     }
 
     #[test]
-    fn without_a_decision_the_letter_date_starts_delivery() {
-        let input = crate::sample::input("GA", Outcome::Rejected);
-        let delivery = input.delivery.unwrap();
-        // Thursday 12 March 2026 + 4 days = Monday 16 March.
-        assert_eq!(
-            delivery.deemed_delivery,
-            NaiveDate::from_ymd_opt(2026, 3, 16).unwrap()
+    fn a_rejection_costs_the_rejection_fee_and_needs_reasons() {
+        let case = crate::sample::case("SN");
+        let service = crate::sample::service("SN");
+        let mut context = LetterContext::issued_by(
+            NaiveDate::from_ymd_opt(2026, 3, 12).unwrap(),
+            crate::sample::contact(),
         );
-        assert_eq!(
-            delivery.appeal_deadline,
-            NaiveDate::from_ymd_opt(2026, 4, 16).unwrap()
+        let refused = LetterInput::from_case(
+            &case,
+            &service,
+            LetterKind::Decision(Outcome::Rejected),
+            &context,
         );
-        assert_eq!(input.form["start_date"], "01.04.2026");
-        assert_eq!(input.template_name(), "ga_rejected");
+        assert!(refused.unwrap_err().to_string().contains("§ 39 VwVfG NRW"));
+        context.reasons = Some("Der Gehweg ist dort nur 1,20 m breit.".into());
+        let input = LetterInput::from_case(
+            &case,
+            &service,
+            LetterKind::Decision(Outcome::Rejected),
+            &context,
+        )
+        .unwrap();
+        let fee = input.fee.unwrap();
+        // The processing fee of a KAG bylaw, not the use fee of the road.
+        assert_eq!(fee.regime, FeeRegime::KagSatzung);
+        assert_eq!(fee.amount_cents, 2_000);
+    }
+
+    #[test]
+    fn periods_read_as_german() {
+        assert_eq!(within(Period::Weeks(2)), "innerhalb von zwei Wochen");
+        assert_eq!(within(Period::Months(1)), "innerhalb eines Monats");
+        assert_eq!(within(Period::Days(14)), "innerhalb von 14 Tagen");
+        assert_eq!(within(Period::Weeks(1)), "innerhalb einer Woche");
     }
 
     #[test]

@@ -53,8 +53,8 @@ use chrono::{DateTime, Utc};
 
 pub use font::{FontFamily, Style};
 pub use input::{
-    Contact, DeliveryDates, FeeAssessment, LetterContext, LetterInput, LetterKind, Recipient,
-    RequestDetails, Signature,
+    Contact, FeeAssessment, LetterContext, LetterInput, LetterKind, Recipient, RequestDetails,
+    Signature, TaxAssessment,
 };
 pub use letterhead::{BankDetails, Court, Letterhead, Logo};
 pub use template::TemplateSet;
@@ -162,8 +162,28 @@ pub fn render(
     render_body(letterhead, input, &body, options)
 }
 
-/// Renders a letter whose body markup is given, e.g. a text the caseworker edited
-/// (such a letter should carry [`Signature::Responsible`]).
+/// The closing of a letter in markup, from who is responsible for it: "Im Auftrag"
+/// and the name (§37(3) VwVfG NRW), or for a truly automated mass letter the note
+/// that it is valid without a signature (§37(5)). It is rendered after the body and
+/// never part of the text a caseworker edits, so an edited letter cannot keep a
+/// wrong closing.
+pub fn closing_markup(input: &LetterInput, letterhead: &Letterhead) -> String {
+    match &input.signature {
+        Signature::Responsible { name } => format!(
+            "Mit freundlichen Grüßen\\\nIm Auftrag\\\n\\\n{}",
+            markup::escape(name)
+        ),
+        Signature::Automated => format!(
+            "Mit freundlichen Grüßen\\\n{}\\\n{}\n\n_Dieses Schreiben wurde maschinell erstellt und ist \
+             ohne Unterschrift gültig._",
+            markup::escape(&letterhead.authority),
+            markup::escape(&input.contact.office)
+        ),
+    }
+}
+
+/// Renders a letter whose body markup is given, e.g. a text the caseworker edited;
+/// the closing ([`closing_markup`]) follows it.
 pub fn render_body(
     letterhead: &Letterhead,
     input: &LetterInput,
@@ -171,7 +191,12 @@ pub fn render_body(
     options: &RenderOptions,
 ) -> Result<Vec<u8>, LetterError> {
     let fonts = fonts();
-    let blocks = markup::parse(body_markup);
+    let markup = format!(
+        "{}\n\n{}",
+        body_markup.trim_end(),
+        closing_markup(input, letterhead)
+    );
+    let blocks = markup::parse(&markup);
     let body = layout::layout_body(
         &blocks,
         fonts,

@@ -3,10 +3,10 @@
 //! [`LetterInput::from_case`]; for tests, examples and the benchmark.
 
 use casedesk_domain::aggregate::{
-    Applicant, Fee, ItemsRequest, NewCase, PaymentStatus, RequestStatus, RequestedItem,
+    Applicant, Fee, ItemsRequest, NewCase, PaymentStatus, RequestPurpose, RequestStatus,
+    RequestedItem,
 };
-use casedesk_domain::deadline::Period;
-use casedesk_domain::wire::{FeeRule, FieldKind, FormField, ServiceDefinition};
+use casedesk_domain::wire::ServiceDefinition;
 use casedesk_domain::{ActorRef, CaseAggregate, Outcome};
 use chrono::{NaiveDate, TimeZone, Utc};
 use serde_json::{Map, Value, json};
@@ -17,85 +17,90 @@ use crate::input::{Contact, LetterContext, LetterInput, LetterKind};
 /// The service ids of the demo catalog.
 pub const SERVICES: [&str; 6] = ["MB", "HU", "BP", "BA", "GA", "SN"];
 
-fn field(key: &str, kind: FieldKind) -> FormField {
-    FormField {
-        key: key.into(),
-        label: key.into(),
-        kind,
-        required: true,
-    }
+/// The demo tenant's catalog: the same data file the demo crate files its services
+/// from (`crates/casedesk-demo/catalog/services.json`), so the samples are letters
+/// of the services a demo user sees.
+const DEMO_CATALOG: &str = include_str!("../../casedesk-demo/catalog/services.json");
+
+/// The demo catalog's definition of service `id`.
+pub fn service(id: &str) -> ServiceDefinition {
+    let services: Vec<ServiceDefinition> =
+        serde_json::from_str(DEMO_CATALOG).unwrap_or_else(|e| panic!("demo catalog: {e}"));
+    services
+        .into_iter()
+        .find(|s| s.id == id)
+        .unwrap_or_else(|| panic!("no service {id} in the demo catalog"))
 }
 
-/// A service definition with the fields letters format specially (dates).
-pub fn service(id: &str) -> ServiceDefinition {
-    let (name, fields, fee): (&str, Vec<FormField>, FeeRule) = match id {
-        "MB" => (
-            "Meldebescheinigung",
-            vec![],
-            FeeRule::Fixed { cents: 1_000 },
-        ),
-        "HU" => (
-            "Hundeanmeldung",
-            vec![field("born", FieldKind::Date)],
-            FeeRule::Fixed { cents: 0 },
-        ),
-        "BP" => (
-            "Bewohnerparkausweis",
-            vec![],
-            FeeRule::Fixed { cents: 3_000 },
-        ),
-        "BA" => (
-            "Bauantrag",
-            vec![],
-            FeeRule::PerMilleOfField {
-                field: "construction_sum".into(),
-                per_mille: 5,
-                min_cents: 10_000,
-            },
-        ),
-        "GA" => (
-            "Gewerbeanmeldung",
-            vec![field("start_date", FieldKind::Date)],
-            FeeRule::Fixed { cents: 2_600 },
-        ),
-        _ => (
-            "Sondernutzungserlaubnis",
-            vec![
-                field("from_date", FieldKind::Date),
-                field("to_date", FieldKind::Date),
-            ],
-            FeeRule::ProductOfFields {
-                fields: vec!["area_m2".into(), "days".into()],
-                cents_per_unit: 50,
-                min_cents: 2_000,
-            },
-        ),
+/// The outcomes a decision of service `id` may have.
+pub fn outcomes(id: &str) -> Vec<Outcome> {
+    service(id).law.outcomes.iter().map(|o| o.outcome).collect()
+}
+
+/// What a caseworker writes as the reasons of a rejection or partial approval of
+/// the sample case: this case's facts, as §39 VwVfG NRW requires.
+pub fn reasons(id: &str, outcome: Outcome) -> Option<String> {
+    let text = match (id, outcome) {
+        ("MB", Outcome::Rejected) => {
+            "Unter der angegebenen Anschrift ist im Melderegister der Stadt Minden keine Person \
+             mit Ihrem Namen gemeldet. Eine Meldebescheinigung kann nur über gespeicherte Daten \
+             erteilt werden."
+        }
+        ("MB", Outcome::Partial) => {
+            "Ihre früheren Anschriften vor dem Zuzug nach Minden im Jahr 2019 sind im \
+             Melderegister der Stadt Minden nicht gespeichert; sie kann nur die zuletzt \
+             zuständige Meldebehörde bescheinigen."
+        }
+        ("BP", Outcome::Rejected) => {
+            "Das Fahrzeug MI-AB 123 ist nicht auf Sie zugelassen, und eine Bestätigung, dass Sie \
+             es dauerhaft nutzen, liegt nicht vor."
+        }
+        ("BP", Outcome::Partial) => {
+            "Die Bestätigung Ihres Arbeitgebers vom 27.02.2026 bescheinigt die Nutzung des \
+             Firmenwagens nur bis zum 31.08.2026. Der Ausweis kann daher nur bis zu diesem Tag \
+             gelten."
+        }
+        ("BA", Outcome::Rejected) => {
+            "Der Bebauungsplan Nr. 112 „Rodenbeck Nord“ setzt für das Grundstück eine \
+             Grundflächenzahl von 0,3 fest. Das Vorhaben erreicht nach der eingereichten \
+             Berechnung 0,42. Eine Befreiung nach § 31 Abs. 2 BauGB scheidet aus, weil die \
+             Überschreitung die Grundzüge der Planung berührt."
+        }
+        ("GA", Outcome::Rejected) => {
+            "Die angezeigte Tätigkeit, die gelegentliche Vermietung eines privaten Zimmers, ist \
+             kein Gewerbe im Sinne des § 14 GewO, weil sie nicht auf Dauer und nicht mit der \
+             Absicht der Gewinnerzielung betrieben wird."
+        }
+        ("SN", Outcome::Rejected) => {
+            "Der Gehweg vor dem Haus Bäckerstraße 12 ist 1,60 m breit. Mit dem Gerüst bliebe \
+             eine Durchgangsbreite von 0,40 m; Menschen mit Rollstuhl oder Kinderwagen könnten \
+             ihn nicht mehr nutzen, und eine Umleitung ist dort nicht möglich. Das Interesse \
+             an einem freien Gehweg überwiegt Ihr Interesse an der Aufstellung."
+        }
+        ("SN", Outcome::Partial) => {
+            "Erlaubt wird die Fläche auf dem Parkstreifen (12 m²). Die übrigen 6 m² auf dem \
+             Gehweg würden die Durchgangsbreite unter 1,20 m verringern."
+        }
+        _ => return None,
     };
-    ServiceDefinition {
-        id: id.into(),
-        name: name.into(),
-        description: String::new(),
-        fields,
-        required_documents: vec![],
-        fee,
-        processing_period: Period::Days(14),
-    }
+    Some(text.to_owned())
 }
 
 fn form(id: &str) -> Map<String, Value> {
     let value = match id {
         "MB" => json!({"purpose": "Vorlage beim Arbeitgeber", "copies": 2, "extended": true}),
         "HU" => json!({"dog_name": "Bello", "breed": "Deutscher Schäferhund", "born": "2024-05-17",
-                       "listed_breed": false, "chip_number": "276098106543210"}),
+                       "kept_since": "2026-02-14", "listed_breed": false, "chip_number": "276098106543210"}),
         "BP" => {
             json!({"licence_plate": "MI-AB 123", "zone": "B – Fischerstadt", "company_car": true})
         }
         "BA" => json!({"project": "Neubau eines Einfamilienhauses mit Carport",
                        "parcel": "Gemarkung Minden, Flur 12, Flurstück 345/6",
-                       "construction_sum": 285000, "procedure": "Baugenehmigungsverfahren (§ 65 BauO NRW)"}),
+                       "construction_sum": 285000, "procedure": "Vereinfachtes Baugenehmigungsverfahren (§ 64 BauO NRW)"}),
         "GA" => {
             json!({"business_name": "Café „Weserblick“", "activity": "Betrieb eines Cafés mit Außengastronomie",
-                       "legal_form": "GbR", "start_date": "2026-04-01", "permit_required": true})
+                       "legal_form": "GbR", "further_representatives": 1, "start_date": "2026-04-01",
+                       "permit_required": true})
         }
         _ => {
             json!({"purpose": "Gerüst", "street": "Bäckerstraße 12", "area_m2": 18, "from_date": "2026-04-13",
@@ -135,6 +140,9 @@ pub fn case(id: &str) -> CaseAggregate {
             email: "j.weissmueller@example.org".into(),
             phone: None,
         },
+        consents: casedesk_domain::aggregate::Consents {
+            portal_delivery: true,
+        },
         form_data: form,
         documents: vec![],
         fee: (fee_cents > 0).then(|| Fee {
@@ -146,6 +154,7 @@ pub fn case(id: &str) -> CaseAggregate {
     let (mut case, _) = CaseAggregate::submit(new, &ActorRef::System, 1);
     case.requests.push(ItemsRequest {
         id: Uuid::from_u128(99),
+        purpose: RequestPurpose::Items,
         items: vec![
             RequestedItem {
                 kind: None,
@@ -178,17 +187,20 @@ pub fn contact() -> Contact {
 }
 
 /// The letter input of a sample case for a decision with `outcome`, dated
-/// 12 March 2026 and produced automatically.
+/// 12 March 2026, issued by the sample contact with the sample reasons.
 pub fn input(id: &str, outcome: Outcome) -> LetterInput {
     input_of_kind(id, LetterKind::Decision(outcome))
 }
 
 /// The letter input of a sample case for any kind of letter.
 pub fn input_of_kind(id: &str, kind: LetterKind) -> LetterInput {
-    let context = LetterContext::automated(
+    let mut context = LetterContext::issued_by(
         NaiveDate::from_ymd_opt(2026, 3, 12).unwrap_or_default(),
         contact(),
     );
+    if let LetterKind::Decision(outcome) = kind {
+        context.reasons = reasons(id, outcome);
+    }
     LetterInput::from_case(&case(id), &service(id), kind, &context)
         .unwrap_or_else(|e| panic!("sample {id}: {e}"))
 }

@@ -20,7 +20,8 @@ use minijinja::{Environment, ErrorKind, UndefinedBehavior, Value};
 use serde::Serialize;
 
 use crate::LetterError;
-use crate::input::{LetterInput, Signature, format_date, format_euro};
+use crate::input::{LetterInput, Signature, format_date, format_euro, within};
+use casedesk_domain::law::{FeeRegime, Remedy, UnansweredRequest};
 use crate::letterhead::Letterhead;
 use crate::markup;
 
@@ -36,7 +37,6 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = default_templates![
     "_fee_table",
     "_fee_item",
     "_remedy",
-    "_closing",
     "mb_approved",
     "mb_rejected",
     "mb_partial",
@@ -186,14 +186,18 @@ fn template_error(
 }
 
 /// What the templates see, with dates and amounts already formatted in German.
+/// The templates' own reference is `templates/README.md`.
 #[derive(Serialize)]
 struct TemplateContext<'a> {
     case: CaseView<'a>,
     recipient: &'a crate::input::Recipient,
     contact: &'a crate::input::Contact,
     form: &'a BTreeMap<String, String>,
+    law: LawView<'a>,
     fee: Option<FeeView<'a>>,
-    delivery: Option<DeliveryView>,
+    tax: Option<TaxView<'a>>,
+    /// "post", "portal" or "zustellung" for decisions and notices.
+    channel: Option<&'static str>,
     request: Option<RequestView<'a>>,
     reasons: Option<&'a str>,
     partial_note: Option<&'a str>,
@@ -210,27 +214,72 @@ struct CaseView<'a> {
     received: String,
 }
 
+/// The service's law as templates use it.
+#[derive(Serialize)]
+struct LawView<'a> {
+    /// "Antrag auf Erteilung einer Baugenehmigung".
+    matter: &'a str,
+    basis: &'a str,
+    /// "klage" or "widerspruch".
+    remedy: &'static str,
+    /// Whether announcement follows the AO (local taxes, KAG levies).
+    abgaben: bool,
+    /// Whether a statute orders an approval fiction (§42a VwVfG NRW).
+    approval_fiction: bool,
+    /// The statute under which an unanswered request counts as withdrawal, if any.
+    deemed_withdrawn: Option<&'a str>,
+    /// "innerhalb von zwei Wochen": the default answer period.
+    answer_period: String,
+}
+
 #[derive(Serialize)]
 struct FeeView<'a> {
     amount: String,
     amount_cents: i64,
     kassenzeichen: &'a str,
-    due: String,
+    title: &'a str,
+    basis: &'a str,
+    /// "gebg_nrw", "kag_satzung", "sondernutzung" or "gebost".
+    regime: &'static str,
+    /// The remedy against the fee: "klage" or "widerspruch".
+    remedy: &'static str,
+    /// "innerhalb von zwei Wochen": when it falls due after the announcement.
+    due_within: String,
 }
 
 #[derive(Serialize)]
-struct DeliveryView {
-    made_available: String,
-    deemed_delivery: String,
-    appeal_deadline: String,
+struct TaxView<'a> {
+    title: &'a str,
+    basis: &'a str,
+    annual: String,
+    liability_start: &'a str,
+    since: Option<String>,
 }
 
 #[derive(Serialize)]
 struct RequestView<'a> {
+    /// "items" or "hearing".
+    purpose: &'static str,
     items: &'a [String],
     reason: &'a str,
     message: &'a str,
     answer_due: String,
+}
+
+fn remedy_name(remedy: Remedy) -> &'static str {
+    match remedy {
+        Remedy::Klage => "klage",
+        Remedy::Widerspruch => "widerspruch",
+    }
+}
+
+fn regime_name(regime: FeeRegime) -> &'static str {
+    match regime {
+        FeeRegime::GebgNrw => "gebg_nrw",
+        FeeRegime::KagSatzung => "kag_satzung",
+        FeeRegime::Sondernutzung => "sondernutzung",
+        FeeRegime::Gebost => "gebost",
+    }
 }
 
 #[derive(Serialize)]
@@ -263,18 +312,45 @@ impl<'a> TemplateContext<'a> {
             recipient: &input.recipient,
             contact: &input.contact,
             form: &input.form,
+            law: LawView {
+                matter: &input.law.matter,
+                basis: &input.law.basis,
+                remedy: remedy_name(input.law.remedy),
+                abgaben: input.law.procedure == casedesk_domain::law::Procedure::Abgaben,
+                approval_fiction: input.law.approval_fiction.is_some(),
+                deemed_withdrawn: match &input.law.unanswered_request {
+                    UnansweredRequest::DeemedWithdrawn { basis } => Some(basis),
+                    UnansweredRequest::DecideOnRecord => None,
+                },
+                answer_period: within(input.law.answer_period),
+            },
             fee: input.fee.as_ref().map(|f| FeeView {
                 amount: format_euro(f.amount_cents),
                 amount_cents: f.amount_cents,
                 kassenzeichen: &f.kassenzeichen,
-                due: format_date(f.due),
+                title: &f.title,
+                basis: &f.basis,
+                regime: regime_name(f.regime),
+                remedy: remedy_name(f.regime.remedy()),
+                due_within: within(f.due_after),
             }),
-            delivery: input.delivery.map(|d| DeliveryView {
-                made_available: format_date(d.made_available),
-                deemed_delivery: format_date(d.deemed_delivery),
-                appeal_deadline: format_date(d.appeal_deadline),
+            tax: input.tax.as_ref().map(|t| TaxView {
+                title: &t.law.title,
+                basis: &t.law.basis,
+                annual: format_euro(t.law.annual_cents),
+                liability_start: &t.law.liability_start,
+                since: t.since.map(format_date),
+            }),
+            channel: input.channel.map(|c| match c {
+                casedesk_domain::delivery::DeliveryChannel::Post => "post",
+                casedesk_domain::delivery::DeliveryChannel::Portal => "portal",
+                casedesk_domain::delivery::DeliveryChannel::Zustellung => "zustellung",
             }),
             request: input.request.as_ref().map(|r| RequestView {
+                purpose: match r.purpose {
+                    casedesk_domain::aggregate::RequestPurpose::Items => "items",
+                    casedesk_domain::aggregate::RequestPurpose::Hearing => "hearing",
+                },
                 items: &r.items,
                 reason: &r.reason,
                 message: &r.message,
