@@ -23,11 +23,15 @@
 use std::collections::{HashMap, HashSet};
 
 use casedesk_domain::CaseAggregate;
-use casedesk_domain::aggregate::{AssigneeInfo, DecideContext, Decision, DocumentMeta, Fee};
+use casedesk_domain::aggregate::{
+    AssigneeInfo, DEFAULT_FEE_DUE_AFTER, DecideContext, Decision, DocumentMeta, Fee, Notice,
+};
 use casedesk_domain::command::{Command, CommandAnswer, CommandKind, Rejection, RejectionCode};
-use casedesk_domain::deadline::DeliveryRule;
+use casedesk_domain::deadline::Period;
+use casedesk_domain::delivery::{self, DeliveryChannel};
 use casedesk_domain::event::{EventKind, HistoryEntry};
-use chrono::{DateTime, Utc};
+use casedesk_domain::law::ServiceLaw;
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::Principal;
@@ -38,21 +42,45 @@ pub type StoredAnswers = HashMap<Uuid, (String, CommandAnswer)>;
 
 /// What the store knows beyond the cases that a group's commands may ask about. They
 /// cannot change while the group is decided: the group runs in one transaction, and
-/// no command creates a user, a membership or a blob.
-#[derive(Debug, Clone, Default)]
+/// no command creates a user, a membership, a blob, a service or a setting.
+#[derive(Debug, Clone)]
 pub struct GroupFacts {
     /// Active caseworkers and team leads among the group's assignees: their display
     /// name and the offices they belong to.
     pub assignable: HashMap<Uuid, (String, Vec<Uuid>)>,
-    /// Letters among those the group's decisions name that are in the blob store.
+    /// Letters among those the group's decisions and notices name that are in the
+    /// blob store.
     pub stored_letters: HashSet<String>,
-    /// The tenant's rule for when a decision counts as delivered.
-    pub delivery_rule: DeliveryRule,
+    /// The law of each service whose cases the group decides or issues notices on,
+    /// by service id.
+    pub laws: HashMap<String, ServiceLaw>,
+    /// How long after its announcement a fee falls due (the tenant's setting; read
+    /// only for groups that decide or issue notices).
+    pub fee_due_after: Period,
+}
+
+impl Default for GroupFacts {
+    fn default() -> Self {
+        Self {
+            assignable: HashMap::new(),
+            stored_letters: HashSet::new(),
+            laws: HashMap::new(),
+            fee_due_after: DEFAULT_FEE_DUE_AFTER,
+        }
+    }
+}
+
+/// Whether deciding the command needs the law of the case's service.
+fn needs_law(kind: &CommandKind) -> bool {
+    matches!(
+        kind,
+        CommandKind::RecordDecision { .. } | CommandKind::IssueNotice { .. }
+    )
 }
 
 impl GroupFacts {
-    /// The users the group assigns cases to and the letters its decisions name: what
-    /// the store must look up to fill in the facts.
+    /// The users the group assigns cases to and the letters its decisions and notices
+    /// name: what the store must look up to fill in the facts.
     pub fn wanted(commands: &[Command]) -> (Vec<Uuid>, Vec<String>) {
         let mut assignees = Vec::new();
         let mut letters = Vec::new();
@@ -60,6 +88,10 @@ impl GroupFacts {
             match &command.kind {
                 CommandKind::Assign { assignee } => assignees.push(*assignee),
                 CommandKind::RecordDecision {
+                    letter_sha256: Some(sha),
+                    ..
+                }
+                | CommandKind::IssueNotice {
                     letter_sha256: Some(sha),
                     ..
                 } => letters.push(sha.clone()),
@@ -73,6 +105,24 @@ impl GroupFacts {
         (assignees, letters)
     }
 
+    /// The services whose law the group needs: those of the loaded cases that its
+    /// decisions and notices name. A command cannot change a case's service, so the
+    /// cases as loaded tell.
+    pub fn services_wanted(
+        commands: &[Command],
+        cases: &HashMap<Uuid, CaseAggregate>,
+    ) -> Vec<String> {
+        let mut services: Vec<String> = commands
+            .iter()
+            .filter(|command| needs_law(&command.kind))
+            .filter_map(|command| cases.get(&command.case_id))
+            .map(|case| case.service_id.clone())
+            .collect();
+        services.sort_unstable();
+        services.dedup();
+        services
+    }
+
     /// What the domain needs to decide `command` on `case` as it is now.
     fn context(
         &self,
@@ -82,7 +132,10 @@ impl GroupFacts {
         now: DateTime<Utc>,
     ) -> DecideContext {
         let mut ctx = DecideContext::at(now);
-        ctx.delivery_rule = self.delivery_rule;
+        ctx.fee_due_after = self.fee_due_after;
+        if needs_law(&command.kind) {
+            ctx.law = self.laws.get(&case.service_id).cloned();
+        }
         match &command.kind {
             CommandKind::Assign { assignee } => {
                 // The assignee must belong to the case's office as the group's
@@ -102,6 +155,10 @@ impl GroupFacts {
                 }
             }
             CommandKind::RecordDecision {
+                letter_sha256: Some(sha),
+                ..
+            }
+            | CommandKind::IssueNotice {
                 letter_sha256: Some(sha),
                 ..
             } => ctx.letter_stored = self.stored_letters.contains(sha),
@@ -286,8 +343,8 @@ fn without_case(answer: &CommandAnswer) -> CommandAnswer {
 }
 
 /// Rows that mirror parts of aggregates for queries outside them (the event log,
-/// documents, decisions, payments and scope exits), collected while commands are
-/// decided and written together.
+/// documents, decisions, notices, payments and scope exits), collected while
+/// commands are decided and written together.
 #[derive(Debug, Default)]
 pub struct MirrorRows {
     /// Event rows: the case, the event's index within its version, the entry.
@@ -296,7 +353,10 @@ pub struct MirrorRows {
     pub documents: Vec<(Uuid, DocumentMeta)>,
     /// Decisions recorded.
     pub decisions: Vec<(Uuid, Decision)>,
-    /// Payment states changed: the case, its fee now, and when.
+    /// Notices issued after a decision.
+    pub notices: Vec<(Uuid, Notice)>,
+    /// Fees set or changed (by a decision or a fee notice) and payment states
+    /// changed: the case, its fee now, and when.
     pub payments: Vec<(Uuid, Fee, DateTime<Utc>)>,
     /// Cases that left an office: the position, the case, the office it left. The
     /// changes feed turns these into tombstones for that office's users.
@@ -315,12 +375,15 @@ impl MirrorRows {
                     if let Some(decision) = &case.decision {
                         self.decisions.push((case.id, decision.clone()));
                     }
+                    self.payment(case, entry.at);
                 }
-                EventKind::PaymentChanged { .. } => {
-                    if let Some(fee) = &case.fee {
-                        self.payments.push((case.id, fee.clone(), entry.at));
+                EventKind::NoticeIssued { notice_id, .. } => {
+                    if let Some(notice) = case.notices.iter().find(|n| n.id == *notice_id) {
+                        self.notices.push((case.id, notice.clone()));
                     }
+                    self.payment(case, entry.at);
                 }
+                EventKind::PaymentChanged { .. } => self.payment(case, entry.at),
                 EventKind::TransferredOffice { from, .. } => {
                     self.scope_exits.push((entry.seq, case.id, *from));
                 }
@@ -329,6 +392,33 @@ impl MirrorRows {
             self.events.push((case.id, idx as i64, entry));
         }
     }
+
+    /// The case's fee as it is now, if it has one.
+    fn payment(&mut self, case: &CaseAggregate, at: DateTime<Utc>) {
+        if let Some(fee) = &case.fee {
+            self.payments.push((case.id, fee.clone(), at));
+        }
+    }
+}
+
+/// The last day the earliest pending portal retrieval of `case` may happen: its
+/// decision's or a notice's, notified and neither retrieved, lapsed nor announced
+/// otherwise (§41(2a) VwVfG NRW). The store keeps it beside the aggregate
+/// (`cases.retrieval_open_until`) so the lapse job reads only cases whose day passed.
+pub fn retrieval_open_until(case: &CaseAggregate) -> Option<NaiveDate> {
+    let decision = case.decision.iter().map(|d| &d.delivery);
+    let notices = case.notices.iter().map(|n| &n.delivery);
+    decision
+        .chain(notices)
+        .filter(|d| {
+            d.channel == DeliveryChannel::Portal
+                && d.retrieved_at.is_none()
+                && !d.lapsed
+                && d.dates.is_none()
+        })
+        .filter_map(|d| d.notified_at)
+        .filter_map(|notified| delivery::retrieval_lapses_after(notified).ok())
+        .min()
 }
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use casedesk_domain::CaseAggregate;
 use casedesk_domain::command::{Command, CommandAnswer};
-use casedesk_domain::deadline::DeliveryRule;
+use casedesk_domain::deadline::Period;
 use casedesk_domain::wire::{ChangesPage, OfficeInfo, ServiceDefinition, UserInfo};
 use chrono::{DateTime, Utc};
 use futures::stream::BoxStream;
@@ -141,8 +141,11 @@ pub trait AccountStore: Send + Sync {
 /// The tenant's settings, offices and service catalog.
 #[async_trait]
 pub trait CatalogStore: Send + Sync {
-    async fn delivery_rule(&self) -> StoreResult<DeliveryRule>;
-    async fn set_delivery_rule(&self, rule: DeliveryRule) -> StoreResult<()>;
+    /// How long after its announcement a fee falls due (§17 GebG NRW lets the office
+    /// set the due date): the tenant's setting, or
+    /// [`DEFAULT_FEE_DUE_AFTER`](casedesk_domain::aggregate::DEFAULT_FEE_DUE_AFTER).
+    async fn fee_due_after(&self) -> StoreResult<Period>;
+    async fn set_fee_due_after(&self, period: Period) -> StoreResult<()>;
 
     async fn create_office(&self, office: NewOffice) -> StoreResult<OfficeInfo>;
     async fn offices(&self) -> StoreResult<Vec<OfficeInfo>>;
@@ -238,11 +241,21 @@ pub trait CaseStore: Send + Sync {
     /// A citizen's own cases, newest first.
     async fn citizen_cases(&self, citizen_id: Uuid) -> StoreResult<Vec<CaseAggregate>>;
 
-    /// Open requests whose answer deadline has passed, for the expiry job.
+    /// Open requests whose answer deadline has passed, for the expiry job: the
+    /// case, the request and the case's version.
     async fn expired_requests(
         &self,
         today: chrono::NaiveDate,
     ) -> StoreResult<Vec<(Uuid, Uuid, i64)>>;
+
+    /// Decisions (`None`) and notices left unretrieved in the portal mailbox past
+    /// their ten days by `today` (§41(2a) VwVfG NRW), for the lapse job: the case,
+    /// the notice and the case's version. Reads only the cases whose earliest
+    /// pending retrieval ended before `today` (an indexed column), never all cases.
+    async fn lapsed_retrievals(
+        &self,
+        today: chrono::NaiveDate,
+    ) -> StoreResult<Vec<(Uuid, Option<Uuid>, i64)>>;
 }
 
 /// What desktops sync from: the bootstrap snapshot, changes pages, and the case

@@ -2,7 +2,7 @@
 //! applications, the bootstrap and changes pages, and the tenant's letter settings.
 //! Plain data; the operations on it are the traits in the parent module.
 
-use casedesk_domain::aggregate::{Applicant, DocumentMeta};
+use casedesk_domain::aggregate::{Applicant, Consents, DocumentMeta};
 use casedesk_domain::lifecycle::{ActorRef, Role};
 use casedesk_domain::wire::{ChangesPage, OfficeInfo, ServiceDefinition, UserInfo};
 use chrono::{DateTime, Utc};
@@ -173,6 +173,8 @@ pub struct Application {
     pub form: serde_json::Map<String, serde_json::Value>,
     pub documents: Vec<DocumentMeta>,
     pub received_at: DateTime<Utc>,
+    /// What the applicant agreed to (portal delivery, §41(2a) VwVfG NRW).
+    pub consents: Consents,
 }
 
 /// How a bootstrap hands out its cases.

@@ -1,8 +1,8 @@
 //! The command path's rules, decided in memory.
 
-use casedesk_domain::aggregate::{Applicant, NewCase};
+use casedesk_domain::aggregate::{Applicant, Consents, NewCase, NoticeKind};
 use casedesk_domain::deadline::Period;
-use casedesk_domain::lifecycle::{ActorRef, CaseStatus, Role};
+use casedesk_domain::lifecycle::{ActorRef, CaseStatus, Outcome, Role};
 use casedesk_domain::wire::OfficeInfo;
 use chrono::TimeZone;
 
@@ -74,6 +74,9 @@ fn case(n: u128, office_id: Uuid, seq: i64) -> CaseAggregate {
                 city: "Minden".into(),
                 email: "erika@example.org".into(),
                 phone: None,
+            },
+            consents: Consents {
+                portal_delivery: true,
             },
             form_data: serde_json::Map::new(),
             documents: Vec::new(),
@@ -411,14 +414,150 @@ fn the_facts_wanted_are_the_assignees_and_letters_named() {
             id,
             0,
             CommandKind::RecordDecision {
-                outcome: casedesk_domain::lifecycle::Outcome::Approved,
+                outcome: Outcome::Approved,
                 letter_sha256: Some("b".repeat(64)),
                 fee_cents: 0,
+                reasons: None,
+                channel: DeliveryChannel::Post,
             },
         ),
         note(4, id),
+        command(
+            5,
+            Uuid::from_u128(2),
+            0,
+            CommandKind::IssueNotice {
+                kind: NoticeKind::Fee,
+                letter_sha256: Some("c".repeat(64)),
+                amount_cents: 1_000,
+                channel: DeliveryChannel::Post,
+            },
+        ),
+        command(6, Uuid::from_u128(3), 0, CommandKind::Claim),
     ];
     let (assignees, letters) = GroupFacts::wanted(&commands);
     assert_eq!(assignees, [Uuid::from_u128(3)]);
-    assert_eq!(letters, ["b".repeat(64)]);
+    assert_eq!(letters, ["b".repeat(64), "c".repeat(64)]);
+    // The law is wanted for the services of the cases that are decided or get a
+    // notice, once each; not for a case that is only claimed.
+    let mut second = case(2, OFFICE, 4);
+    second.service_id = "BP".into();
+    let mut third = case(3, OFFICE, 5);
+    third.service_id = "SN".into();
+    let cases = cases(vec![case(1, OFFICE, 3), second, third]);
+    assert_eq!(GroupFacts::services_wanted(&commands, &cases), ["BP", "HU"]);
+}
+
+/// A service law with the outcomes approved (30 € under the GebG NRW) and rejected
+/// (free), delivered by post or portal.
+fn law() -> ServiceLaw {
+    serde_json::from_value(serde_json::json!({
+        "matter": "Antrag", "basis": "§ 1 Beispielgesetz", "remedy": "klage",
+        "procedure": "verwaltungsverfahren", "delivery": "post_or_portal",
+        "unanswered_request": {"type": "decide_on_record"}, "answer_period": "2w",
+        "outcomes": [
+            {"outcome": "approved", "fee": {"regime": "gebg_nrw", "title": "Verwaltungsgebühr",
+             "basis": "Tarifstelle 1", "rule": {"type": "fixed", "cents": 3000}}},
+            {"outcome": "rejected"}
+        ]
+    }))
+    .unwrap()
+}
+
+/// Claims case 1 and decides it approved on `channel` with the facts given.
+fn claimed_and_decided(
+    facts: &GroupFacts,
+    channel: DeliveryChannel,
+) -> (CaseAggregate, GroupOutcome) {
+    let id = Uuid::from_u128(1);
+    let mut cases = cases(vec![case(1, OFFICE, 3)]);
+    let decision = CommandKind::RecordDecision {
+        outcome: Outcome::Approved,
+        letter_sha256: Some("b".repeat(64)),
+        fee_cents: 3_000,
+        reasons: None,
+        channel,
+    };
+    let outcome = decide(
+        &anna(),
+        &[
+            command(1, id, 1, CommandKind::Claim),
+            command(2, id, 2, decision),
+        ],
+        StoredAnswers::new(),
+        &mut cases,
+        facts,
+    );
+    (cases.remove(&id).unwrap(), outcome)
+}
+
+#[test]
+fn a_decision_is_judged_by_its_services_law_and_the_tenants_fee_period() {
+    let stored_letter = |facts: GroupFacts| GroupFacts {
+        stored_letters: ["b".repeat(64)].into_iter().collect(),
+        ..facts
+    };
+    // Without the law of the case's service nothing is decided.
+    let (case, outcome) =
+        claimed_and_decided(&stored_letter(GroupFacts::default()), DeliveryChannel::Post);
+    assert!(
+        matches!(&outcome.answers[1], CommandAnswer::Rejected { rejection, .. }
+            if rejection.message.contains("keine Rechtsgrundlagen")),
+        "{:?}",
+        outcome.answers[1]
+    );
+    assert!(case.decision.is_none());
+
+    let facts = stored_letter(GroupFacts {
+        laws: [("HU".to_owned(), law())].into_iter().collect(),
+        fee_due_after: Period::Weeks(3),
+        ..GroupFacts::default()
+    });
+    let (case, outcome) = claimed_and_decided(&facts, DeliveryChannel::Portal);
+    assert!(
+        matches!(outcome.answers[1], CommandAnswer::Applied { .. }),
+        "{:?}",
+        outcome.answers[1]
+    );
+    let delivery = &case.decision.as_ref().unwrap().delivery;
+    assert_eq!(delivery.fee_due_after, Some(Period::Weeks(3)));
+    // The decision set the fee: its payment row is written with the decision.
+    assert_eq!(outcome.mirror.decisions.len(), 1);
+    assert_eq!(outcome.mirror.payments.len(), 1);
+    assert_eq!(outcome.mirror.payments[0].1.amount_cents, 3_000);
+    // Notified on Wednesday 04.03.2026: retrievable up to and including 14.03.
+    assert_eq!(
+        retrieval_open_until(&case),
+        NaiveDate::from_ymd_opt(2026, 3, 14)
+    );
+}
+
+#[test]
+fn a_pending_retrieval_ends_with_the_retrieval_and_posted_letters_have_none() {
+    let facts = GroupFacts {
+        stored_letters: ["b".repeat(64)].into_iter().collect(),
+        laws: [("HU".to_owned(), law())].into_iter().collect(),
+        ..GroupFacts::default()
+    };
+    let (posted, _) = claimed_and_decided(&facts, DeliveryChannel::Post);
+    assert_eq!(retrieval_open_until(&posted), None);
+
+    let (case, _) = claimed_and_decided(&facts, DeliveryChannel::Portal);
+    assert!(retrieval_open_until(&case).is_some());
+    let mut cases = cases(vec![case]);
+    let id = Uuid::from_u128(1);
+    let retrieval = command(3, id, 3, CommandKind::RecordRetrieval { notice_id: None });
+    let outcome = decide(
+        &citizen(CITIZEN),
+        &[retrieval],
+        StoredAnswers::new(),
+        &mut cases,
+        &GroupFacts::default(),
+    );
+    assert!(
+        matches!(outcome.answers[0], CommandAnswer::Applied { .. }),
+        "{:?}",
+        outcome.answers[0]
+    );
+    assert_eq!(retrieval_open_until(&cases[&id]), None);
 }

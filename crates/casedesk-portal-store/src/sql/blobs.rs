@@ -1,6 +1,7 @@
 //! The record of blobs (hash, size, media type, uploader) and the rule of who may
-//! read one: staff through a case of their offices, citizens through their own cases,
-//! and everyone what they uploaded themselves.
+//! read one: staff through a case of their offices, citizens through their own cases
+//! (documents, the decision's letter, the letters of later notices), and everyone
+//! what they uploaded themselves.
 
 use async_trait::async_trait;
 use chrono::Utc;
@@ -42,6 +43,9 @@ impl BlobIndex for SqlStore {
                    (SELECT office_id FROM memberships WHERE user_id = $2)) \
                  OR EXISTS (SELECT 1 FROM decisions x JOIN cases c ON c.id = x.case_id \
                    WHERE x.letter_sha256 = b.sha256 AND c.office_id IN \
+                   (SELECT office_id FROM memberships WHERE user_id = $2)) \
+                 OR EXISTS (SELECT 1 FROM notices n JOIN cases c ON c.id = n.case_id \
+                   WHERE n.letter_sha256 = b.sha256 AND c.office_id IN \
                    (SELECT office_id FROM memberships WHERE user_id = $2)))",
                 user.id.to_string(),
             ),
@@ -52,7 +56,9 @@ impl BlobIndex for SqlStore {
                  OR EXISTS (SELECT 1 FROM documents d JOIN cases c ON c.id = d.case_id \
                    WHERE d.sha256 = b.sha256 AND c.citizen_id = $2) \
                  OR EXISTS (SELECT 1 FROM decisions x JOIN cases c ON c.id = x.case_id \
-                   WHERE x.letter_sha256 = b.sha256 AND c.citizen_id = $2))",
+                   WHERE x.letter_sha256 = b.sha256 AND c.citizen_id = $2) \
+                 OR EXISTS (SELECT 1 FROM notices n JOIN cases c ON c.id = n.case_id \
+                   WHERE n.letter_sha256 = b.sha256 AND c.citizen_id = $2))",
                 citizen.id.to_string(),
             ),
             Principal::System => (

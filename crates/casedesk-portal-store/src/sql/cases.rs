@@ -1,13 +1,14 @@
 //! Cases: filing an application (office, Aktenzeichen, the first `seq`), importing
-//! prepared cases in bulk, reading cases, and the rows that mirror parts of the
-//! aggregates for queries outside them (events, documents, decisions, payments,
-//! scope exits). The command path is in [`super::commands`].
+//! prepared cases in bulk, reading cases, what the portal's jobs look for (expired
+//! answer deadlines, lapsed portal retrievals), and the rows that mirror parts of
+//! the aggregates for queries outside them (events, documents, decisions, notices,
+//! payments, scope exits). The command path is in [`super::commands`].
 //!
 //! `cases.aggregate` is the record; every mirror row is written in the transaction
 //! that writes its aggregate, and `events` is never updated or deleted.
 
 use async_trait::async_trait;
-use casedesk_domain::aggregate::{Decision, DocumentMeta, Fee, NewCase};
+use casedesk_domain::aggregate::{Decision, DocumentMeta, Fee, NewCase, Notice};
 use casedesk_domain::command::{Command, CommandAnswer};
 use casedesk_domain::event::HistoryEntry;
 use casedesk_domain::{Aktenzeichen, CaseAggregate};
@@ -19,12 +20,12 @@ use uuid::Uuid;
 use super::{
     ROWS_PER_INSERT, SqlStore, is_unique_violation, json, take_seq, ts, values_clause, wire_name,
 };
-use crate::command_group::MirrorRows;
+use crate::command_group::{MirrorRows, retrieval_open_until};
 use crate::dialect::SCOPE_OF_USER;
 use crate::prelude::*;
 use crate::{Application, Principal, StoreError, StoreResult, parse_aggregate};
 
-/// Cases per multi-row insert (twelve parameters each).
+/// Cases per multi-row insert (thirteen parameters each).
 const CASES_PER_INSERT: usize = 50;
 
 #[async_trait]
@@ -50,6 +51,7 @@ impl CaseStore for SqlStore {
                 application.documents.clone(),
                 application.received_at,
                 citizen.applicant(),
+                application.consents,
                 office.id,
                 &aktenzeichen,
             );
@@ -105,10 +107,13 @@ impl CaseStore for SqlStore {
         insert_documents(&mut tx, &documents).await?;
         for (case, _) in &cases {
             if let Some(fee) = &case.fee {
-                insert_payment(&mut tx, case.id, fee, case.received_at).await?;
+                upsert_payment(&mut tx, case.id, fee, case.received_at).await?;
             }
             if let Some(decision) = &case.decision {
                 insert_decision(&mut tx, case.id, decision).await?;
+            }
+            for notice in &case.notices {
+                insert_notice(&mut tx, case.id, notice).await?;
             }
         }
         self.dialect.notify(&mut tx, last).await?;
@@ -192,6 +197,30 @@ impl CaseStore for SqlStore {
         }
         Ok(expired)
     }
+
+    async fn lapsed_retrievals(
+        &self,
+        today: NaiveDate,
+    ) -> StoreResult<Vec<(Uuid, Option<Uuid>, i64)>> {
+        // The partial index on `retrieval_open_until` holds only cases with a pending
+        // portal retrieval, a handful at any time; the domain then names which of
+        // their deliveries lapsed.
+        let rows: Vec<String> =
+            sqlx::query_scalar("SELECT aggregate FROM cases WHERE retrieval_open_until < $1")
+                .bind(today.to_string())
+                .fetch_all(&self.reader)
+                .await?;
+        let mut lapsed = Vec::new();
+        for text in rows {
+            let case = parse_aggregate(&text)?;
+            lapsed.extend(
+                case.lapsed_retrievals(today)
+                    .into_iter()
+                    .map(|notice| (case.id, notice, case.version)),
+            );
+        }
+        Ok(lapsed)
+    }
 }
 
 impl SqlStore {
@@ -215,7 +244,7 @@ impl SqlStore {
             .extend(case.documents.iter().map(|d| (case.id, d.clone())));
         write_mirror(tx, &mirror).await?;
         if let Some(fee) = &case.fee {
-            insert_payment(tx, case.id, fee, case.received_at).await?;
+            upsert_payment(tx, case.id, fee, case.received_at).await?;
         }
         self.dialect.notify(tx, case.seq).await
     }
@@ -253,9 +282,10 @@ async fn insert_cases(
     for chunk in cases.chunks(CASES_PER_INSERT) {
         let mut sql = String::from(
             "INSERT INTO cases (id, aktenzeichen, office_id, service_id, citizen_id, status, \
-             assignee_id, due_date, version, seq, received_at, aggregate) VALUES",
+             assignee_id, due_date, version, seq, received_at, retrieval_open_until, \
+             aggregate) VALUES",
         );
-        values_clause(&mut sql, chunk.len(), 12);
+        values_clause(&mut sql, chunk.len(), 13);
         let mut args = AnyArguments::default();
         for (case, citizen_id, text) in chunk {
             let _ = args.add(case.id.to_string());
@@ -269,6 +299,7 @@ async fn insert_cases(
             let _ = args.add(case.version);
             let _ = args.add(case.seq);
             let _ = args.add(ts(case.received_at));
+            let _ = args.add(retrieval_open_until(case).map(|d| d.to_string()));
             let _ = args.add((*text).to_owned());
         }
         sqlx::query_with(&sql, args).execute(&mut **tx).await?;
@@ -312,17 +343,11 @@ pub(super) async fn write_mirror(
     for (case_id, decision) in &mirror.decisions {
         insert_decision(tx, *case_id, decision).await?;
     }
+    for (case_id, notice) in &mirror.notices {
+        insert_notice(tx, *case_id, notice).await?;
+    }
     for (case_id, fee, at) in &mirror.payments {
-        sqlx::query(
-            "UPDATE payments SET status = $1, amount_cents = $2, updated_at = $3 \
-             WHERE case_id = $4",
-        )
-        .bind(wire_name(&fee.status))
-        .bind(fee.amount_cents)
-        .bind(ts(*at))
-        .bind(case_id.to_string())
-        .execute(&mut **tx)
-        .await?;
+        upsert_payment(tx, *case_id, fee, *at).await?;
     }
     for (seq, case_id, office_id) in &mirror.scope_exits {
         sqlx::query("INSERT INTO scope_exits (seq, case_id, office_id) VALUES ($1, $2, $3)")
@@ -398,8 +423,7 @@ async fn insert_decision(
 ) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO decisions (case_id, outcome, letter_sha256, fee_cents, \
-         decided_at, decided_by, deemed_delivery, appeal_deadline) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         decided_at, decided_by) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(case_id.to_string())
     .bind(wire_name(&decision.outcome))
@@ -407,14 +431,35 @@ async fn insert_decision(
     .bind(decision.fee_cents)
     .bind(ts(decision.decided_at))
     .bind(decision.decided_by.to_string())
-    .bind(decision.deemed_delivery.to_string())
-    .bind(decision.appeal_deadline.to_string())
     .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
-async fn insert_payment(
+async fn insert_notice(
+    tx: &mut Transaction<'static, Any>,
+    case_id: Uuid,
+    notice: &Notice,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO notices (id, case_id, kind, letter_sha256, amount_cents, issued_at, \
+         issued_by) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(notice.id.to_string())
+    .bind(case_id.to_string())
+    .bind(wire_name(&notice.kind))
+    .bind(notice.letter_sha256.clone())
+    .bind(notice.amount_cents)
+    .bind(ts(notice.issued_at))
+    .bind(notice.issued_by.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Writes a case's fee as it is now: the first fee of a case (at filing, or set by
+/// a decision or fee notice later) or a new amount or payment state.
+async fn upsert_payment(
     tx: &mut Transaction<'static, Any>,
     case_id: Uuid,
     fee: &Fee,
@@ -422,7 +467,9 @@ async fn insert_payment(
 ) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO payments (case_id, kassenzeichen, amount_cents, status, updated_at) \
-         VALUES ($1, $2, $3, $4, $5)",
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (case_id) DO UPDATE SET \
+         amount_cents = excluded.amount_cents, status = excluded.status, \
+         updated_at = excluded.updated_at",
     )
     .bind(case_id.to_string())
     .bind(&fee.kassenzeichen)

@@ -1,30 +1,39 @@
-//! The tenant's settings (the delivery rule), its offices with the postal codes
+//! The tenant's settings (when fees fall due), its offices with the postal codes
 //! routed to them, and its service catalog.
 
 use async_trait::async_trait;
+use casedesk_domain::aggregate::DEFAULT_FEE_DUE_AFTER;
 use casedesk_domain::catalog::{OfficeRoute, route_to_office};
-use casedesk_domain::deadline::DeliveryRule;
+use casedesk_domain::deadline::Period;
 use casedesk_domain::wire::{OfficeInfo, ServiceDefinition};
 use chrono::Utc;
 use sqlx::any::AnyRow;
-use sqlx::{AnyPool, Row};
+use sqlx::{Any, Executor, Row};
 use uuid::Uuid;
 
 use super::{SqlStore, json, parse_uuid, ts};
 use crate::prelude::*;
 use crate::{NewOffice, StoreError, StoreResult};
 
-/// The stored delivery rule, or the default where the tenant set none.
-pub(super) async fn read_delivery_rule(reader: &AnyPool) -> StoreResult<DeliveryRule> {
-    let text = sqlx::query_scalar::<_, String>(
-        "SELECT value FROM tenant_settings WHERE key = 'delivery_rule'",
-    )
-    .fetch_optional(reader)
-    .await?;
+/// The `tenant_settings` key of how long after its announcement a fee falls due,
+/// stored in the string form of a [`Period`] (`"2w"`).
+const FEE_DUE_AFTER: &str = "fee_due_after";
+
+/// The tenant's fee due period, or the default where the tenant set none. Read
+/// where it is needed (in a command group's transaction, for the decisions and
+/// notices that assess a fee), so every portal instance sees a change at once.
+pub(super) async fn read_fee_due_after<'e>(
+    executor: impl Executor<'e, Database = Any>,
+) -> StoreResult<Period> {
+    let text = sqlx::query_scalar::<_, String>("SELECT value FROM tenant_settings WHERE key = $1")
+        .bind(FEE_DUE_AFTER)
+        .fetch_optional(executor)
+        .await?;
     match text {
-        Some(text) => serde_json::from_str(&text)
-            .map_err(|e| StoreError::Corrupt(format!("delivery rule: {e}"))),
-        None => Ok(DeliveryRule::default()),
+        Some(text) => text
+            .parse()
+            .map_err(|e| StoreError::Corrupt(format!("fee due period {text:?}: {e}"))),
+        None => Ok(DEFAULT_FEE_DUE_AFTER),
     }
 }
 
@@ -66,19 +75,19 @@ impl SqlStore {
 
 #[async_trait]
 impl CatalogStore for SqlStore {
-    async fn delivery_rule(&self) -> StoreResult<DeliveryRule> {
-        Ok(*self.delivery_rule.read().expect("delivery rule lock"))
+    async fn fee_due_after(&self) -> StoreResult<Period> {
+        read_fee_due_after(&self.reader).await
     }
 
-    async fn set_delivery_rule(&self, rule: DeliveryRule) -> StoreResult<()> {
+    async fn set_fee_due_after(&self, period: Period) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO tenant_settings (key, value) VALUES ('delivery_rule', $1) \
+            "INSERT INTO tenant_settings (key, value) VALUES ($1, $2) \
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         )
-        .bind(json(&rule))
+        .bind(FEE_DUE_AFTER)
+        .bind(period.to_string())
         .execute(&self.writer)
         .await?;
-        *self.delivery_rule.write().expect("delivery rule lock") = rule;
         Ok(())
     }
 

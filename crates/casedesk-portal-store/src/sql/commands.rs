@@ -12,17 +12,20 @@ use std::collections::HashMap;
 
 use casedesk_domain::CaseAggregate;
 use casedesk_domain::command::{Command, CommandAnswer};
+use casedesk_domain::law::ServiceLaw;
+use casedesk_domain::wire::ServiceDefinition;
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyArguments;
 use sqlx::{Any, Arguments, Row, Transaction};
 use uuid::Uuid;
 
 use super::cases::write_mirror;
+use super::catalog::read_fee_due_after;
 use super::{
     CASES_PER_UPDATE, IN_LIST_CHUNK, ROWS_PER_INSERT, SqlStore, is_unique_violation, json,
     parse_uuid, placeholders, ts, values_clause,
 };
-use crate::command_group::{self, GroupFacts, StoredAnswers};
+use crate::command_group::{self, GroupFacts, StoredAnswers, retrieval_open_until};
 use crate::{Principal, StoreError, StoreResult, parse_aggregate};
 
 /// Commands committed together; bounds how long one group holds the writer.
@@ -82,7 +85,7 @@ impl SqlStore {
         let stored = stored_answers(&mut tx, &ids).await?;
         let wanted = command_group::cases_to_load(commands, &stored);
         let mut cases = self.load_cases(&mut tx, &wanted).await?;
-        let facts = self.group_facts(&mut tx, commands).await?;
+        let facts = self.group_facts(&mut tx, commands, &cases).await?;
 
         let outcome = command_group::decide_group(
             principal, commands, stored, &mut cases, &facts, now, start,
@@ -146,18 +149,22 @@ impl SqlStore {
     }
 
     /// Looks up what the group's commands ask beyond their cases: the assignees they
-    /// name and the letters their decisions name. Most groups name neither and cost
-    /// no statement here.
+    /// name, the letters their decisions and notices name, and for decisions and
+    /// notices the law of their cases' services and when fees fall due. Most groups
+    /// need none of these and cost no statement here.
     async fn group_facts(
         &self,
         tx: &mut Transaction<'static, Any>,
         commands: &[Command],
+        cases: &HashMap<Uuid, CaseAggregate>,
     ) -> StoreResult<GroupFacts> {
         let (assignees, letters) = GroupFacts::wanted(commands);
-        let mut facts = GroupFacts {
-            delivery_rule: self.current_delivery_rule(),
-            ..GroupFacts::default()
-        };
+        let services = GroupFacts::services_wanted(commands, cases);
+        let mut facts = GroupFacts::default();
+        if !services.is_empty() {
+            facts.fee_due_after = read_fee_due_after(&mut **tx).await?;
+            facts.laws = service_laws(tx, &services).await?;
+        }
         for chunk in assignees.chunks(IN_LIST_CHUNK) {
             let mut sql = String::from(
                 "SELECT u.id, u.display_name, m.office_id FROM users u \
@@ -196,6 +203,32 @@ impl SqlStore {
         }
         Ok(facts)
     }
+}
+
+/// The law of each of `services` (ids), read in one statement per chunk.
+async fn service_laws(
+    tx: &mut Transaction<'static, Any>,
+    services: &[String],
+) -> StoreResult<HashMap<String, ServiceLaw>> {
+    let mut laws = HashMap::with_capacity(services.len());
+    for chunk in services.chunks(IN_LIST_CHUNK) {
+        let mut sql = String::from("SELECT definition FROM services WHERE id IN (");
+        placeholders(&mut sql, 1, chunk.len());
+        sql.push(')');
+        let mut args = AnyArguments::default();
+        for id in chunk {
+            let _ = args.add(id.clone());
+        }
+        let texts: Vec<String> = sqlx::query_scalar_with(&sql, args)
+            .fetch_all(&mut **tx)
+            .await?;
+        for text in texts {
+            let service: ServiceDefinition = serde_json::from_str(&text)
+                .map_err(|e| StoreError::Corrupt(format!("service: {e}")))?;
+            laws.insert(service.id, service.law);
+        }
+    }
+    Ok(laws)
 }
 
 fn id_arguments(ids: &[Uuid]) -> AnyArguments<'static> {
@@ -238,14 +271,15 @@ async fn update_cases(
 ) -> StoreResult<()> {
     for chunk in cases.chunks(CASES_PER_UPDATE) {
         let mut sql = String::from(
-            "WITH v (id, office_id, status, assignee_id, due_date, version, seq, aggregate) \
-             AS (VALUES",
+            "WITH v (id, office_id, status, assignee_id, due_date, version, seq, \
+             retrieval_open_until, aggregate) AS (VALUES",
         );
-        values_clause(&mut sql, chunk.len(), 8);
+        values_clause(&mut sql, chunk.len(), 9);
         sql.push_str(
             ") UPDATE cases SET office_id = v.office_id, status = v.status, \
              assignee_id = v.assignee_id, due_date = v.due_date, version = v.version, \
-             seq = v.seq, aggregate = v.aggregate FROM v WHERE cases.id = v.id",
+             seq = v.seq, retrieval_open_until = v.retrieval_open_until, \
+             aggregate = v.aggregate FROM v WHERE cases.id = v.id",
         );
         let mut args = AnyArguments::default();
         for (case, aggregate) in chunk {
@@ -256,6 +290,7 @@ async fn update_cases(
             let _ = args.add(case.due_date.to_string());
             let _ = args.add(case.version);
             let _ = args.add(case.seq);
+            let _ = args.add(retrieval_open_until(case).map(|d| d.to_string()));
             let _ = args.add((*aggregate).to_owned());
         }
         let done = sqlx::query_with(&sql, args).execute(&mut **tx).await?;

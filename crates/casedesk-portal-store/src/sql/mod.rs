@@ -9,17 +9,17 @@
 //! - [`catalog`]: tenant settings, offices and the service catalog
 //! - [`letters`]: letter templates and letterhead
 //! - [`blobs`]: the record of blobs and who may read them
-//! - [`cases`]: filing applications and bulk imports, reading cases, and the rows
-//!   that mirror parts of aggregates (events, documents, decisions, payments)
+//! - [`cases`]: filing applications and bulk imports, reading cases, the queries of
+//!   the portal's jobs, and the rows that mirror parts of aggregates (events,
+//!   documents, decisions, notices, payments)
 //! - [`commands`]: the command path's reads and writes around the pure
 //!   [`command_group`](super::command_group)
 //! - [`sync`]: the bootstrap snapshot and changes pages
 //! - [`frames`]: the offices' dictionaries and the case frames the bootstrap serves
 
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use async_trait::async_trait;
-use casedesk_domain::deadline::DeliveryRule;
 use chrono::{DateTime, Utc};
 use sqlx::{Any, AnyPool, Transaction};
 use tokio::sync::watch;
@@ -45,8 +45,6 @@ pub struct SqlStore {
     pub(crate) writer: AnyPool,
     pub(crate) reader: AnyPool,
     pub(crate) live: watch::Sender<i64>,
-    /// The tenant's delivery rule, read on every decision, so it is kept here.
-    delivery_rule: RwLock<DeliveryRule>,
     /// The offices' compression dictionaries for case frames.
     pub(crate) dictionaries: frames::OfficeDictionaries,
     /// Keeps backend helpers (the PostgreSQL listener task) alive with the store.
@@ -70,14 +68,12 @@ impl SqlStore {
         let head: i64 = sqlx::query_scalar("SELECT value FROM seq_counter WHERE id = 1")
             .fetch_one(&reader)
             .await?;
-        let rule = catalog::read_delivery_rule(&reader).await?;
         let (live, _) = watch::channel(head);
         let store = Self {
             dialect,
             writer,
             reader,
             live,
-            delivery_rule: RwLock::new(rule),
             dictionaries: Default::default(),
             _guard: guard,
         };
@@ -95,10 +91,6 @@ impl SqlStore {
                 false
             }
         });
-    }
-
-    fn current_delivery_rule(&self) -> DeliveryRule {
-        *self.delivery_rule.read().expect("delivery rule lock")
     }
 }
 
