@@ -279,7 +279,7 @@ async fn main() -> anyhow::Result<()> {
     // 3. Queries on the full store.
     let desk = desk_in(&last_dir).await?;
     let me = desk.me().await.context("logged in")?;
-    let today = chrono::Local::now().date_naive();
+    let today = casedesk_domain::deadline::local_date(chrono::Utc::now());
     let sample: Vec<casedesk_client::InboxRow> = desk
         .inbox(
             &InboxFilter::default(),

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{QueryBuilder, Sqlite};
 use uuid::Uuid;
 
+use crate::case_law::CaseLaw;
 use crate::error::{ClientError, Result};
 use crate::outbox::OutboxEntry;
 use crate::store::{LocalStore, parse_uuid};
@@ -149,6 +150,11 @@ pub struct CaseDetail {
     /// What the user is offered to do with the case as it stands (the domain's
     /// answer; the UI only draws it).
     pub actions: OfferedActions,
+    /// What the service's law means for this case: outcomes, channels, remedy,
+    /// deliveries. `None` while the service is not in the local store.
+    pub law: Option<CaseLaw>,
+    /// The German date the offer and the law were read on.
+    pub today: NaiveDate,
 }
 
 /// What the search box asks for.
@@ -465,22 +471,21 @@ impl LocalStore {
             local.as_deref().unwrap_or(&server),
         )?)?;
         let outbox = self.outbox_entries(Some(&id)).await?;
-        let service =
-            sqlx::query_scalar::<_, String>("SELECT definition FROM services WHERE id = ?")
-                .bind(&case.service_id)
-                .fetch_optional(&self.reader)
-                .await?
-                .map(|json| serde_json::from_str(&json))
-                .transpose()?;
+        let service = self.service(&case.service_id).await?;
+        let now = chrono::Utc::now();
+        let today = casedesk_domain::deadline::local_date(now);
         let actions = me
-            .map(|me| case.offered_actions(me, chrono::Utc::now()))
+            .map(|me| case.offered_actions(me, now))
             .unwrap_or_default();
+        let law = service.as_ref().map(|s| CaseLaw::of(&case, s, today));
         Ok(CaseDetail {
             case,
             server_version,
             outbox,
             service,
             actions,
+            law,
+            today,
         })
     }
 

@@ -6,16 +6,21 @@
 //! portal last sent, which goes back as `If-None-Match`, so an unchanged set costs
 //! one `304` per sync round.
 //!
-//! Signature rule (§37(5) VwVfG, domain.md): a letter rendered from the templates
-//! is produced automatically and carries the automation note; a text the caseworker
-//! edited carries "Im Auftrag" and the user's display name.
+//! Signature rule (§37(3) VwVfG NRW, domain.md): a caseworker decides every letter
+//! the desktop makes, batch ones included, so every letter is signed "Im Auftrag" with
+//! the signed-in user's display name. The closing is rendered by `casedesk-letters`
+//! after the body and is never part of the text the caseworker edits; the automation
+//! note of §37(5) belongs to truly automated mass letters, which the desktop does not
+//! make.
 
 use base64::Engine;
 use casedesk_domain::CaseAggregate;
+use casedesk_domain::deadline;
+use casedesk_domain::delivery::DeliveryChannel;
 use casedesk_domain::wire::{LetterSettings, ServiceDefinition};
 use casedesk_letters::{
     Contact, LetterContext, LetterError, LetterInput, LetterKind, Letterhead, RenderOptions,
-    Signature, TemplateSet,
+    TemplateSet,
 };
 use chrono::{DateTime, Utc};
 use sqlx::Row;
@@ -33,10 +38,33 @@ pub struct LetterRequest {
     /// The body markup as the caseworker edited it; `None` renders the template
     /// unchanged.
     pub edited_body: Option<String>,
-    /// The fee to assess instead of the case's (the caseworker changed it); `None`
-    /// keeps the case's. A case without a fee gets none: the Kassenzeichen comes
-    /// from the portal with the fee.
+    /// The fee to assess instead of the one the service's law assesses for the
+    /// outcome (the caseworker changed it); `None` keeps that one.
     pub fee_cents: Option<i64>,
+    /// How the decision or notice reaches the citizen; letters of other kinds
+    /// ignore it.
+    pub channel: DeliveryChannel,
+    /// The caseworker's reasons for this case (§39 VwVfG NRW); a rejection or
+    /// partial approval is not written without them.
+    pub reasons: Option<String>,
+    /// For a partial approval: what is granted and what is refused.
+    pub partial_note: Option<String>,
+}
+
+impl LetterRequest {
+    /// A letter of `kind` made now from the template, by post, with the law's fee
+    /// and no reasons.
+    pub fn new(kind: LetterKind) -> LetterRequest {
+        LetterRequest {
+            kind,
+            created: chrono::Utc::now(),
+            edited_body: None,
+            fee_cents: None,
+            channel: DeliveryChannel::Post,
+            reasons: None,
+            partial_note: None,
+        }
+    }
 }
 
 impl From<LetterError> for ClientError {
@@ -157,7 +185,8 @@ pub(crate) async fn load(store: &LocalStore) -> Result<(TemplateSet, Letterhead)
     Ok((templates, letterhead))
 }
 
-/// The letter input for `case`, signed by the rule above.
+/// The letter input for `case`, signed by the rule above: the signed-in user issues
+/// it, dated on the German day it is made.
 pub(crate) fn input(
     case: &CaseAggregate,
     service: &ServiceDefinition,
@@ -178,17 +207,17 @@ pub(crate) fn input(
         phone: letterhead.phone.clone(),
         email: letterhead.email.clone(),
     };
-    let mut context = LetterContext::automated(request.created.date_naive(), contact);
-    if request.edited_body.is_some() {
-        context.signature = Signature::Responsible {
-            name: me.info.display_name.clone(),
-        };
-    }
-    let mut input = LetterInput::from_case(case, service, request.kind, &context)?;
-    if let (Some(cents), Some(fee)) = (request.fee_cents, input.fee.as_mut()) {
-        fee.amount_cents = cents;
-    }
-    Ok(input)
+    let mut context = LetterContext::issued_by(deadline::local_date(request.created), contact);
+    context.channel = request.channel;
+    context.fee_cents = request.fee_cents;
+    context.reasons = request.reasons.clone();
+    context.partial_note = request.partial_note.clone();
+    Ok(LetterInput::from_case(
+        case,
+        service,
+        request.kind,
+        &context,
+    )?)
 }
 
 /// Renders the PDF.

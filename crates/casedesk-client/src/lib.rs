@@ -7,11 +7,13 @@
 //! about changes from [`Desk::subscribe`], never by polling.
 
 pub mod blobs;
+pub mod case_law;
 mod codec;
 pub mod credentials;
 pub mod error;
 pub mod feed;
 pub mod inbox;
+mod issuing;
 pub mod letters;
 pub mod outbox;
 pub mod portal;
@@ -24,7 +26,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use casedesk_domain::Outcome;
 use casedesk_domain::aggregate::Verdict;
 use casedesk_domain::command::CommandKind;
 use casedesk_domain::wire::{ServiceDefinition, UserInfo};
@@ -33,6 +34,7 @@ use tokio::sync::{Notify, RwLock, broadcast, watch};
 use uuid::Uuid;
 
 pub use blobs::{BlobCache, Document};
+pub use case_law::{AnswerDeadline, CaseLaw, ChannelChoice, DeliveryView, OutcomeChoice};
 pub use casedesk_letters::LetterKind;
 pub use credentials::Credentials;
 pub use error::{ClientError, ErrorCode, ErrorPayload, Result};
@@ -41,6 +43,7 @@ pub use inbox::{
     AssigneeFilter, CaseDetail, DueFilter, InboxFilter, InboxRow, InboxSort, OutboxFilter, SortKey,
     StatusFilter,
 };
+pub use issuing::{DecisionDraft, HearingDraft, NoticeDraft};
 pub use letters::LetterRequest;
 pub use outbox::{OutboxEntry, OutboxState};
 pub use portal::Portal;
@@ -361,8 +364,9 @@ impl Desk {
     // -----------------------------------------------------------------------------
     // Reading.
 
+    /// Today in the town's time zone: inbox deadlines are German dates.
     fn today() -> NaiveDate {
-        chrono::Local::now().date_naive()
+        casedesk_domain::deadline::local_date(Utc::now())
     }
 
     async fn my_id(&self) -> Uuid {
@@ -424,7 +428,7 @@ impl Desk {
 
     /// The signed-in user: from the session, or as last stored (offline, before the
     /// session is restored).
-    async fn signed_in(&self) -> Result<Me> {
+    pub(crate) async fn signed_in(&self) -> Result<Me> {
         if let Some(session) = self.inner.session.read().await.as_ref() {
             return Ok(Me::new(session.me.info.clone()));
         }
@@ -504,156 +508,6 @@ impl Desk {
         Ok(entry)
     }
 
-    // -----------------------------------------------------------------------------
-    // Letters: rendered from the synced templates, offline.
-
-    /// What a letter about a case is made of: the synced templates and letterhead and
-    /// the letter's data, from the case as the user sees it.
-    async fn letter_parts(
-        &self,
-        case: &str,
-        request: &letters::LetterRequest,
-    ) -> Result<(
-        casedesk_letters::TemplateSet,
-        casedesk_letters::Letterhead,
-        casedesk_letters::LetterInput,
-    )> {
-        let detail = self.case(case).await?;
-        let service = detail.service.ok_or_else(|| {
-            ClientError::Invalid(format!(
-                "Leistung {} ist nicht im lokalen Bestand; bitte synchronisieren",
-                detail.case.service_id
-            ))
-        })?;
-        let me = self.signed_in().await?;
-        let (templates, letterhead) = letters::load(&self.inner.store).await?;
-        let input = letters::input(&detail.case, &service, &letterhead, &me, request)?;
-        Ok((templates, letterhead, input))
-    }
-
-    /// Renders a letter about a case (by id or Aktenzeichen) from the local store:
-    /// the case as the user sees it, the synced templates and letterhead. Works
-    /// offline; needs a user who logged in once (for the contact and signature).
-    pub async fn render_letter(
-        &self,
-        case: &str,
-        request: &letters::LetterRequest,
-    ) -> Result<Vec<u8>> {
-        let (templates, letterhead, input) = self.letter_parts(case, request).await?;
-        let request = request.clone();
-        // Rendering is CPU work of a few milliseconds; keep it off the async threads.
-        tokio::task::spawn_blocking(move || {
-            letters::render(&templates, &letterhead, &input, &request)
-        })
-        .await
-        .map_err(|e| ClientError::Invalid(format!("Brief: {e}")))?
-    }
-
-    /// The body text (letter markup) the template writes for this case, with the fee
-    /// given (default: the case's): where the caseworker starts when editing a
-    /// letter. The edited text is then literal, fee amounts included.
-    pub async fn letter_markup(
-        &self,
-        case: &str,
-        kind: LetterKind,
-        fee_cents: Option<i64>,
-    ) -> Result<String> {
-        let request = letters::LetterRequest {
-            kind,
-            created: Utc::now(),
-            edited_body: None,
-            fee_cents,
-        };
-        let (templates, letterhead, input) = self.letter_parts(case, &request).await?;
-        Ok(templates.render_markup(&input.template_name(), &input, &letterhead)?)
-    }
-
-    /// Decides a case with its Bescheid: renders the letter (the template's text, or
-    /// the caseworker's edited text, which then names them as responsible), keeps it
-    /// as an outgoing document and queues the decision. The fee defaults to the
-    /// case's assessed fee. Works offline; the letter uploads before the command.
-    pub async fn decide_with_letter(
-        &self,
-        case: &str,
-        outcome: Outcome,
-        fee_cents: Option<i64>,
-        edited_body: Option<String>,
-    ) -> Result<OutboxEntry> {
-        let pdf = self
-            .render_letter(
-                case,
-                &letters::LetterRequest {
-                    kind: LetterKind::Decision(outcome),
-                    created: Utc::now(),
-                    edited_body,
-                    fee_cents,
-                },
-            )
-            .await?;
-        self.finalise_decision(case, outcome, fee_cents, Some(&pdf))
-            .await
-    }
-
-    /// Decides many cases with the same outcome and the template's letters, one
-    /// after the other. A case that cannot be decided does not stop the others: each
-    /// gets its own answer, in the order given.
-    pub async fn decide_many(&self, case_keys: Vec<String>, outcome: Outcome) -> Vec<BatchItem> {
-        let mut items = Vec::with_capacity(case_keys.len());
-        for case_key in case_keys {
-            let result = self
-                .decide_with_letter(&case_key, outcome, None, None)
-                .await;
-            items.push(match result {
-                Ok(entry) => BatchItem {
-                    case_key,
-                    entry: Some(entry),
-                    error: None,
-                },
-                Err(error) => BatchItem {
-                    case_key,
-                    entry: None,
-                    error: Some(error.payload()),
-                },
-            });
-        }
-        items
-    }
-
-    /// Finalises a decision: keeps the letter as an outgoing document (uploaded
-    /// before the command is sent) and queues `RecordDecision` referring to it. The
-    /// fee defaults to the case's assessed fee.
-    pub async fn finalise_decision(
-        &self,
-        case: &str,
-        outcome: Outcome,
-        fee_cents: Option<i64>,
-        letter_pdf: Option<&[u8]>,
-    ) -> Result<OutboxEntry> {
-        let fee_cents = match fee_cents {
-            Some(fee) => fee,
-            None => self
-                .case(case)
-                .await?
-                .case
-                .fee
-                .map(|f| f.amount_cents)
-                .unwrap_or(0),
-        };
-        let letter_sha256 = match letter_pdf {
-            Some(pdf) => Some(self.blobs().add_outgoing(pdf, "application/pdf").await?),
-            None => None,
-        };
-        self.command(
-            case,
-            CommandKind::RecordDecision {
-                outcome,
-                letter_sha256,
-                fee_cents,
-            },
-        )
-        .await
-    }
-
     pub async fn claim(&self, case: &str) -> Result<OutboxEntry> {
         self.command(case, CommandKind::Claim).await
     }
@@ -720,43 +574,5 @@ impl Desk {
     /// Sends the outbox now (one attempt) and pulls the result.
     pub async fn push_now(&self) -> Result<SyncReport> {
         self.sync_once().await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A batch of decisions answers every case in the order given; a case that
-    /// cannot be decided does not stop the ones after it.
-    #[tokio::test]
-    async fn decide_many_answers_every_case_in_order() {
-        let dir = tempfile::tempdir().unwrap();
-        let desk = Desk::open(DeskConfig::new(dir.path().to_owned()))
-            .await
-            .unwrap();
-        let keys = vec![
-            "32-BP-2025-000001".to_owned(),
-            "32-BP-2025-000002".to_owned(),
-        ];
-        let items = desk.decide_many(keys.clone(), Outcome::Approved).await;
-        let answers: Vec<(&str, Option<&str>)> = items
-            .iter()
-            .map(|item| {
-                assert!(item.entry.is_none());
-                (
-                    item.case_key.as_str(),
-                    item.error.as_ref().map(|e| e.code.as_str()),
-                )
-            })
-            .collect();
-        assert_eq!(
-            answers,
-            [
-                (keys[0].as_str(), Some("case_not_found")),
-                (keys[1].as_str(), Some("case_not_found")),
-            ]
-        );
-        desk.store().close().await;
     }
 }

@@ -154,7 +154,8 @@ impl LocalStore {
             return Err(ClientError::Refused(rejection));
         }
         let blob = match &command.kind {
-            CommandKind::RecordDecision { letter_sha256, .. } => letter_sha256.clone(),
+            CommandKind::RecordDecision { letter_sha256, .. }
+            | CommandKind::IssueNotice { letter_sha256, .. } => letter_sha256.clone(),
             _ => None,
         };
         sqlx::query(

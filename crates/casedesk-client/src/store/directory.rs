@@ -3,6 +3,7 @@
 //! whole, so an administrator's change arrives with the next round; the UI reads them
 //! for filters, forms and assigning cases, and the local view for assignee names.
 
+use casedesk_domain::law::ServiceLaw;
 use casedesk_domain::wire::{ServiceDefinition, UserInfo};
 use sqlx::SqliteConnection;
 
@@ -31,9 +32,13 @@ impl LocalStore {
         let rows: Vec<String> = sqlx::query_scalar("SELECT definition FROM services ORDER BY id")
             .fetch_all(&self.reader)
             .await?;
-        rows.iter()
-            .map(|json| Ok(serde_json::from_str(json)?))
-            .collect()
+        Ok(rows.iter().filter_map(|json| definition(json)).collect())
+    }
+
+    /// One service as last synced, if this desktop knows it.
+    pub async fn service(&self, id: &str) -> Result<Option<ServiceDefinition>> {
+        let mut conn = self.reader.acquire().await?;
+        service(&mut conn, id).await
     }
 
     /// Staff of the user's offices, as last fetched.
@@ -74,4 +79,38 @@ pub(crate) async fn put_staff(conn: &mut SqliteConnection, staff: &[UserInfo]) -
         .await?;
     }
     Ok(())
+}
+
+/// A stored service definition. One stored by an older portal, before services
+/// carried their law, no longer reads; it counts as unknown until the next sync round
+/// replaces the catalog, so nothing is decided on a definition without its law.
+fn definition(json: &str) -> Option<ServiceDefinition> {
+    match serde_json::from_str(json) {
+        Ok(service) => Some(service),
+        Err(error) => {
+            tracing::warn!(%error, "a stored service definition does not read; waiting for the next sync");
+            None
+        }
+    }
+}
+
+/// One service as last synced.
+pub(crate) async fn service(
+    conn: &mut SqliteConnection,
+    id: &str,
+) -> Result<Option<ServiceDefinition>> {
+    let json: Option<String> = sqlx::query_scalar("SELECT definition FROM services WHERE id = ?")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(json.as_deref().and_then(definition))
+}
+
+/// The law of a service as last synced; what the local view decides a decision or
+/// notice with.
+pub(crate) async fn service_law(
+    conn: &mut SqliteConnection,
+    id: &str,
+) -> Result<Option<ServiceLaw>> {
+    Ok(service(conn, id).await?.map(|s| s.law))
 }

@@ -124,7 +124,7 @@ pub(crate) async fn apply_locally(
     at: DateTime<Utc>,
     me: &Me,
 ) -> Result<Result<(), casedesk_domain::Rejection>> {
-    let ctx = local_context(conn, &command.kind, at, me).await?;
+    let ctx = local_context(conn, case, &command.kind, at, me).await?;
     match case.decide(&me.actor, &command.kind, command.base_version, &ctx) {
         Ok(events) => {
             let seq = case.seq;
@@ -135,9 +135,13 @@ pub(crate) async fn apply_locally(
     }
 }
 
-/// The facts `decide` needs that the aggregate does not hold.
+/// The facts `decide` needs that the aggregate does not hold: for a decision or a
+/// notice the law of the case's service as last synced (the fee falls due after the
+/// domain's default period, as on the portal) and whether its letter is stored; for an
+/// assignment the assignee's name; for a transfer whether the office is the user's.
 async fn local_context(
     conn: &mut SqliteConnection,
+    case: &CaseAggregate,
     kind: &casedesk_domain::CommandKind,
     at: DateTime<Utc>,
     me: &Me,
@@ -162,17 +166,19 @@ async fn local_context(
         CommandKind::TransferOffice { office_id } => {
             ctx.target_office_allowed = me.info.offices.iter().any(|o| o.id == *office_id);
         }
-        CommandKind::RecordDecision {
-            letter_sha256: Some(sha256),
-            ..
-        } => {
-            ctx.letter_stored = sqlx::query_scalar::<_, i64>(
-                "SELECT count(*) FROM blobs WHERE sha256 = ? AND state IN ('complete', 'outgoing')",
-            )
-            .bind(sha256)
-            .fetch_one(&mut *conn)
-            .await?
-                > 0;
+        CommandKind::RecordDecision { letter_sha256, .. }
+        | CommandKind::IssueNotice { letter_sha256, .. } => {
+            ctx.law = super::directory::service_law(&mut *conn, &case.service_id).await?;
+            if let Some(sha256) = letter_sha256 {
+                ctx.letter_stored = sqlx::query_scalar::<_, i64>(
+                    "SELECT count(*) FROM blobs WHERE sha256 = ? \
+                     AND state IN ('complete', 'outgoing')",
+                )
+                .bind(sha256)
+                .fetch_one(&mut *conn)
+                .await?
+                    > 0;
+            }
         }
         _ => {}
     }
