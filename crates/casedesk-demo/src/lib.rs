@@ -24,9 +24,11 @@ use casedesk_portal_store::blobs::{Accepted, BlobStore};
 use casedesk_portal_store::{BlobRecord, Database, Principal};
 
 pub mod attachments;
+mod delivery;
 pub mod documents;
 mod lives;
 pub mod names;
+mod reasons;
 pub mod seed;
 pub mod services;
 mod tenant;

@@ -1,16 +1,22 @@
 //! The demo cases' lives: which fate each case meets (decided, waiting for the
 //! citizen, withdrawn, …), planned over the last two months, and each one played
-//! through as real commands by the right person.
+//! through as real commands by the right person. How a decision is made, written
+//! and delivered is in [`decision`].
 
 use std::collections::HashMap;
 
 use anyhow::{Context, anyhow, bail};
-use casedesk_domain::aggregate::{DocumentMeta, Priority, RequestStatus, RequestedItem, Verdict};
+use casedesk_domain::aggregate::{
+    Consents, DocumentMeta, Priority, RequestStatus, RequestedItem, Verdict,
+};
 use casedesk_domain::command::{Command, CommandAnswer, CommandKind};
+use casedesk_domain::deadline::{self, Period, local_date};
+use casedesk_domain::holidays::next_working_day_on_or_after;
+use casedesk_domain::law::DeliveryRequirement;
 use casedesk_domain::lifecycle::{CaseStatus, Outcome};
 use casedesk_domain::wire::{OfficeInfo, ServiceDefinition};
 use casedesk_domain::{CaseAggregate, file_name};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rand::Rng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -25,7 +31,7 @@ use crate::names::Person;
 use crate::tenant::Staff;
 use crate::texts::pick;
 use crate::timeline::{Timeline, morning_of};
-use crate::{names, services, texts};
+use crate::{delivery, names, services, texts};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 /// How a withdrawn case got as far as it did.
@@ -58,6 +64,10 @@ pub(crate) enum Twist {
     DueDate,
     /// The citizen never answers; the system notes the passed answer deadline.
     Expire,
+    /// The citizen is heard before a burdensome decision (Anhörung, §28 VwVfG NRW).
+    Hearing,
+    /// The fee is assessed by a separate fee notice after the decision.
+    FeeNotice,
 }
 
 #[derive(Debug, Clone)]
@@ -66,6 +76,8 @@ pub(crate) struct PlannedCase {
     pub(crate) twist: Twist,
     pub(crate) service_id: &'static str,
     pub(crate) citizen: Citizen,
+    /// What the citizen agreed to when applying.
+    pub(crate) consents: Consents,
     pub(crate) received_at: DateTime<Utc>,
 }
 
@@ -87,8 +99,45 @@ pub(crate) const FATES: &[(Fate, usize, f64, f64)] = &[
     (Fate::Withdrawn(Stage::AwaitingCitizen), 8, 5.0, 50.0),
 ];
 
+/// The turn a case's life takes, by its fate and its place among the cases of
+/// that fate.
+fn twist_of(fate: Fate, i: usize) -> Twist {
+    match (fate, i) {
+        (Fate::InReview, 0..=3) => Twist::Transfer,
+        (Fate::InReview, 4..=6) => Twist::Release,
+        (Fate::InReview, 7..=9) => Twist::DueDate,
+        (Fate::Closed(Outcome::Rejected), 0..=3) => Twist::Expire,
+        (Fate::Closed(Outcome::Rejected), 4..=5)
+        | (Fate::Decided(Outcome::Rejected), 0..=2)
+        | (Fate::Decided(Outcome::Partial), 0)
+        | (Fate::AwaitingCitizen, 0..=1) => Twist::Hearing,
+        (Fate::Decided(Outcome::Approved), 0..=1) => Twist::FeeNotice,
+        _ => Twist::None,
+    }
+}
+
+/// The fate a case of `service` can meet when the plan wants `fate`: a decision's
+/// outcome must be one the service's law knows (a grant becomes the outcome
+/// applied for, e.g. a receipt); a hearing or an unanswered request ends in a
+/// rejection, which the service must allow, and not for a building application,
+/// which counts as withdrawn when a request goes unanswered (§71 BauO NRW).
+fn fate_for(fate: Fate, twist: Twist, service: &ServiceDefinition) -> Option<Fate> {
+    if matches!(twist, Twist::Hearing | Twist::Expire) {
+        let refusable = service.law.outcome(Outcome::Rejected).is_some();
+        if !refusable || service.law.delivery == DeliveryRequirement::Zustellung {
+            return None;
+        }
+    }
+    match fate {
+        Fate::Decided(outcome) => services::outcome_for(service, outcome).map(Fate::Decided),
+        Fate::Closed(outcome) => services::outcome_for(service, outcome).map(Fate::Closed),
+        other => Some(other),
+    }
+}
+
 pub(crate) fn plan_cases(
     citizens: &[Citizen],
+    catalog: &HashMap<String, ServiceDefinition>,
     end: DateTime<Utc>,
     rng: &mut StdRng,
 ) -> Vec<PlannedCase> {
@@ -97,24 +146,27 @@ pub(crate) fn plan_cases(
         .filter(|c| c.postal_code == names::POSTAL_MAIN)
         .collect();
     let mut plan = Vec::new();
-    for &(fate, count, min_age, max_age) in FATES {
+    for &(wanted, count, min_age, max_age) in FATES {
         for i in 0..count {
-            let twist = match (fate, i) {
-                (Fate::InReview, 0..=3) => Twist::Transfer,
-                (Fate::InReview, 4..=6) => Twist::Release,
-                (Fate::InReview, 7..=9) => Twist::DueDate,
-                (Fate::Closed(Outcome::Rejected), 0..=3) => Twist::Expire,
-                _ => Twist::None,
-            };
+            let twist = twist_of(wanted, i);
             let (min_age, max_age) = if twist == Twist::Expire {
                 (45.0, 60.0)
             } else {
                 (min_age, max_age)
             };
-            let service_id = if twist == Twist::DueDate {
-                "BA"
-            } else {
-                services::draw_service(rng)
+            // Draw services until one can meet the fate; the forced ones always can.
+            let (service_id, fate) = loop {
+                let service_id = match twist {
+                    Twist::DueDate => "BA",
+                    Twist::FeeNotice => "SN",
+                    _ => services::draw_service(rng),
+                };
+                let fate = catalog
+                    .get(service_id)
+                    .and_then(|service| fate_for(wanted, twist, service));
+                if let Some(fate) = fate {
+                    break (service_id, fate);
+                }
             };
             let citizen = if twist == Twist::Transfer {
                 main.choose(rng).copied()
@@ -128,6 +180,7 @@ pub(crate) fn plan_cases(
                 twist,
                 service_id,
                 citizen: citizen.clone(),
+                consents: delivery::consents_of(&citizen.email),
                 received_at: end - Duration::seconds(age_seconds as i64),
             });
         }
@@ -208,7 +261,7 @@ impl Tenant<'_> {
         seed: u64,
     ) -> anyhow::Result<DocumentMeta> {
         let applicant = citizen.applicant();
-        let spec = attachment_for(kind, &applicant, form, at.date_naive(), seed);
+        let spec = attachment_for(kind, &applicant, form, local_date(at), seed);
         let uploader = Principal::Citizen(citizen.clone());
         let accepted = self.store_attachment(&spec, &uploader).await?;
         let sanitized = file_name::sanitize(&spec.file_name);
@@ -244,7 +297,7 @@ impl Tenant<'_> {
             phone: planned.citizen.phone.clone(),
         };
         let received = planned.received_at;
-        let form = services::sample_form(&service.id, &person, received.date_naive(), rng);
+        let form = services::sample_form(service, &person, local_date(received), rng);
         service.validate_form(&form).map_err(|errors| {
             anyhow!("generated form for {} is invalid: {errors:?}", service.id)
         })?;
@@ -265,6 +318,7 @@ impl Tenant<'_> {
                 form,
                 documents,
                 received_at: received,
+                consents: planned.consents,
             })
             .await
             .context("filing the application")?;
@@ -373,6 +427,9 @@ impl<'t> CaseRun<'t> {
                 rng,
             )
             .await?;
+        if fate == Fate::AwaitingCitizen && planned.twist == Twist::Hearing {
+            return self.await_statement(service, &me, rng).await;
+        }
         if asks_citizen {
             let answered = self
                 .request_items(planned, service, &me, rejected_kind, rng)
@@ -590,15 +647,7 @@ impl<'t> CaseRun<'t> {
             ),
         };
         let at = self.clock.step(rng);
-        let today = at.date_naive();
-        let weeks = if service.id == "BA" { 4 } else { 2 };
-        let mut answer_due = today + Duration::weeks(weeks);
-        if waiting {
-            // A case still waiting must not have a deadline that already passed, or
-            // the portal's expiry job would move it on as soon as the demo starts.
-            let earliest = self.clock.end().date_naive() + Duration::days(rng.gen_range(2..10));
-            answer_due = answer_due.max(earliest);
-        }
+        let answer_due = self.answer_due(at, service.law.answer_period, waiting, rng)?;
         let request = CommandKind::RequestItems {
             items: vec![RequestedItem {
                 kind: kind.clone(),
@@ -671,6 +720,24 @@ impl<'t> CaseRun<'t> {
         Ok(true)
     }
 
+    /// The answer deadline of a request made at `at`: the service's period, ending
+    /// on a working day. A case still waiting must not have a deadline that already
+    /// passed, or the portal's expiry job would move it on as soon as the demo starts.
+    fn answer_due(
+        &self,
+        at: DateTime<Utc>,
+        period: Period,
+        waiting: bool,
+        rng: &mut StdRng,
+    ) -> anyhow::Result<NaiveDate> {
+        let mut answer_due = deadline::period_end(local_date(at), period)?;
+        if waiting {
+            let earliest = local_date(self.clock.end()) + Duration::days(rng.gen_range(2..10));
+            answer_due = answer_due.max(earliest);
+        }
+        Ok(next_working_day_on_or_after(answer_due))
+    }
+
     async fn withdraw(&mut self, rng: &mut StdRng) -> anyhow::Result<()> {
         let at = self.clock.step(rng);
         let reason = rng
@@ -680,116 +747,6 @@ impl<'t> CaseRun<'t> {
         self.apply(&citizen, CommandKind::Withdraw { reason }, at)
             .await
     }
-
-    /// Writes the letter, records the decision and, for closed cases, closes them.
-    async fn decide(
-        &mut self,
-        planned: &PlannedCase,
-        service: &ServiceDefinition,
-        worker: &StaffUser,
-        rng: &mut StdRng,
-    ) -> anyhow::Result<()> {
-        let (outcome, closed) = match planned.fate {
-            Fate::Decided(outcome) => (outcome, false),
-            Fate::Closed(outcome) => (outcome, true),
-            _ => return Ok(()),
-        };
-        let me = Principal::Staff(worker.clone());
-        let full_fee = self.case.fee.as_ref().map_or(0, |f| f.amount_cents);
-        // A rejection costs half the fee, as fee schedules commonly provide.
-        let fee_cents = match outcome {
-            Outcome::Rejected => full_fee / 2,
-            Outcome::Approved | Outcome::Partial => full_fee,
-        };
-        let expired = self
-            .case
-            .requests
-            .iter()
-            .any(|r| r.status == RequestStatus::Expired);
-        let reason = match outcome {
-            Outcome::Approved => pick(rng, texts::APPROVAL_REASONS),
-            Outcome::Partial => pick(rng, texts::PARTIAL_REASONS),
-            Outcome::Rejected if expired => texts::REJECTION_REASONS[0],
-            Outcome::Rejected => pick(rng, texts::REJECTION_REASONS),
-        };
-        let at = self.clock.step(rng);
-        // A real Bescheid (DIN 5008, PDF/A-2b) from the built-in templates, as a
-        // desktop would render and upload it.
-        let (templates, letterhead) = demo_letters();
-        let contact = casedesk_letters::Contact {
-            name: worker.display_name.clone(),
-            office: self.tenant.office_name(self.case.office_id).to_owned(),
-            phone: letterhead.phone.clone(),
-            email: letterhead.email.clone(),
-        };
-        let mut context = casedesk_letters::LetterContext::automated(at.date_naive(), contact);
-        context.reasons = Some(reason.to_owned());
-        let mut input = casedesk_letters::LetterInput::from_case(
-            &self.case,
-            service,
-            casedesk_letters::LetterKind::Decision(outcome),
-            &context,
-        )?;
-        // The letter assesses the fee the decision records (half for a rejection).
-        if fee_cents == 0 {
-            input.fee = None;
-        } else if let Some(fee) = input.fee.as_mut() {
-            fee.amount_cents = fee_cents;
-        }
-        let pdf = casedesk_letters::render(
-            templates,
-            letterhead,
-            &input,
-            &casedesk_letters::RenderOptions::at(at),
-        )?;
-        let letter = self.tenant.store_bytes(pdf, &me).await?;
-        let decision = CommandKind::RecordDecision {
-            outcome,
-            letter_sha256: Some(letter.sha256),
-            fee_cents,
-        };
-        self.apply(&me, decision, at).await?;
-
-        let paid_share = if closed { 0.9 } else { 0.5 };
-        if fee_cents > 0 && rng.gen_bool(paid_share) {
-            let at = self.clock.step(rng);
-            let status = casedesk_domain::aggregate::PaymentStatus::Paid;
-            self.apply(
-                &Principal::System,
-                CommandKind::RecordPayment { status },
-                at,
-            )
-            .await?;
-        }
-        if rng.gen_bool(0.15) {
-            let at = self.clock.step(rng);
-            let text = pick(rng, texts::CITIZEN_AFTER_DECISION).to_owned();
-            let citizen = self.citizen.clone();
-            self.apply(&citizen, CommandKind::CitizenMessage { text }, at)
-                .await?;
-        }
-        if closed {
-            let at = self.clock.step(rng);
-            let kind = CommandKind::SetStatus {
-                status: CaseStatus::Closed,
-                reason: Some(pick(rng, texts::CLOSE_REASONS).to_owned()),
-            };
-            self.apply(&me, kind, at).await?;
-        }
-        Ok(())
-    }
 }
 
-/// The built-in letter templates and letterhead, compiled once per process.
-fn demo_letters() -> &'static (casedesk_letters::TemplateSet, casedesk_letters::Letterhead) {
-    static LETTERS: std::sync::OnceLock<(
-        casedesk_letters::TemplateSet,
-        casedesk_letters::Letterhead,
-    )> = std::sync::OnceLock::new();
-    LETTERS.get_or_init(|| {
-        (
-            casedesk_letters::TemplateSet::defaults(),
-            casedesk_letters::Letterhead::demo(),
-        )
-    })
-}
+mod decision;

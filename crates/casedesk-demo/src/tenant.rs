@@ -163,7 +163,7 @@ pub async fn create_demo_tenant(state: &Stores<'_>) -> anyhow::Result<Vec<DemoLo
         images: tokio::sync::Mutex::new(HashMap::new()),
     };
     let end = Utc::now() - Duration::minutes(10);
-    let plan = plan_cases(&citizens, end, &mut rng);
+    let plan = plan_cases(&citizens, &tenant.services, end, &mut rng);
     let mut statuses: HashMap<CaseStatus, u32> = HashMap::new();
     for (i, planned) in plan.iter().enumerate() {
         let mut case_rng =

@@ -6,7 +6,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use casedesk_domain::CaseAggregate;
-use casedesk_domain::aggregate::{RequestStatus, Verdict};
+use casedesk_domain::aggregate::{NoticeKind, RequestPurpose, RequestStatus, Verdict};
+use casedesk_domain::delivery::{DeliveryChannel, DeliveryState};
+use casedesk_domain::holidays::is_working_day;
+use casedesk_domain::law::Remedy;
 use casedesk_domain::lifecycle::{CaseStatus, Outcome};
 use chrono::Utc;
 
@@ -121,7 +124,12 @@ async fn the_demo_tenant_has_cases_in_every_state() {
         let n = cases.iter().filter(|c| c.status == status).count();
         assert!(n > 0, "no case is {status:?}");
     }
-    for outcome in [Outcome::Approved, Outcome::Rejected, Outcome::Partial] {
+    for outcome in [
+        Outcome::Approved,
+        Outcome::Rejected,
+        Outcome::Partial,
+        Outcome::Receipted,
+    ] {
         assert!(
             cases
                 .iter()
@@ -129,16 +137,23 @@ async fn the_demo_tenant_has_cases_in_every_state() {
             "no decision {outcome:?}"
         );
     }
+    decisions_follow_the_law(&cases);
+    deliveries_show_every_state(&cases);
     // Decision letters are real Bescheide: valid PDF naming the case, the
-    // applicant and the court.
+    // applicant, the court and the caseworker who decided.
+    let services: std::collections::HashMap<String, _> = demo_services()
+        .into_iter()
+        .map(|s| (s.id.clone(), s))
+        .collect();
     let decided = cases
         .iter()
         .find(|c| {
             c.decision
                 .as_ref()
-                .is_some_and(|d| d.letter_sha256.is_some())
+                .is_some_and(|d| d.letter_sha256.is_some() && d.outcome == Outcome::Rejected)
+                && services[&c.service_id].law.remedy == Remedy::Klage
         })
-        .expect("a decided case with a letter");
+        .expect("a rejection with a letter that is sued over");
     let sha = decided
         .decision
         .as_ref()
@@ -173,6 +188,21 @@ async fn the_demo_tenant_has_cases_in_every_state() {
     assert!(text.contains(&decided.aktenzeichen), "{text}");
     assert!(text.contains(&decided.applicant.full_name()), "{text}");
     assert!(text.contains("Verwaltungsgericht Minden"), "{text}");
+    assert!(text.contains("Im Auftrag"), "{text}");
+    assert!(!text.contains("maschinell erstellt"), "{text}");
+    let reasons = decided.decision.as_ref().unwrap().reasons.clone().unwrap();
+    let first_words: String = reasons
+        .split_whitespace()
+        .take(4)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .contains(&first_words),
+        "{text}"
+    );
 
     // Every office has work, and some open cases are past their deadline.
     for office in state.db.offices().await.unwrap() {
@@ -200,6 +230,25 @@ async fn the_demo_tenant_has_cases_in_every_state() {
         );
     }
     assert!(state.db.expired_requests(today).await.unwrap().is_empty());
+    assert!(state.db.lapsed_retrievals(today).await.unwrap().is_empty());
+    // Answer deadlines end on working days (§31(3) VwVfG NRW would move them).
+    for request in cases.iter().flat_map(|c| &c.requests) {
+        assert!(
+            is_working_day(request.answer_due),
+            "{:?}",
+            request.answer_due
+        );
+    }
+    assert!(cases.iter().any(|c| {
+        c.requests
+            .iter()
+            .any(|r| r.purpose == RequestPurpose::Hearing && r.status == RequestStatus::Open)
+    }));
+    assert!(cases.iter().any(|c| {
+        c.requests
+            .iter()
+            .any(|r| r.purpose == RequestPurpose::Hearing && r.status == RequestStatus::Answered)
+    }));
     assert!(cases.iter().any(|c| !c.notes.is_empty()));
     assert!(
         cases
@@ -267,4 +316,105 @@ async fn the_demo_tenant_has_cases_in_every_state() {
         CITIZEN_PASSWORD,
         &hash
     ));
+}
+
+/// Every decision has an outcome its service's law knows and goes out on a channel
+/// the law allows, by portal only with the applicant's consent; refusals carry the
+/// caseworker's reasons; about six in ten applicants consent.
+fn decisions_follow_the_law(cases: &[CaseAggregate]) {
+    let services: std::collections::HashMap<String, _> = demo_services()
+        .into_iter()
+        .map(|s| (s.id.clone(), s))
+        .collect();
+    let consenting = cases.iter().filter(|c| c.consents.portal_delivery).count();
+    let share = consenting as f64 / cases.len() as f64;
+    assert!((0.45..=0.75).contains(&share), "{share}");
+    for case in cases {
+        let Some(decision) = &case.decision else {
+            continue;
+        };
+        let law = &services[&case.service_id].law;
+        assert!(
+            law.outcome(decision.outcome).is_some(),
+            "{}",
+            case.aktenzeichen
+        );
+        assert!(
+            law.delivery.allows(decision.delivery.channel),
+            "{}",
+            case.aktenzeichen
+        );
+        if decision.delivery.channel == DeliveryChannel::Portal {
+            assert!(case.consents.portal_delivery, "{}", case.aktenzeichen);
+        }
+        assert_eq!(
+            decision.reasons.is_some(),
+            decision.outcome.needs_reasons(),
+            "{}",
+            case.aktenzeichen
+        );
+    }
+}
+
+/// The demo shows decisions in every state of their delivery, by every channel,
+/// and notices after the decision: a fee notice and tax notices.
+fn deliveries_show_every_state(cases: &[CaseAggregate]) {
+    let deliveries: Vec<_> = cases
+        .iter()
+        .flat_map(|c| {
+            c.decision
+                .iter()
+                .map(|d| &d.delivery)
+                .chain(c.notices.iter().map(|n| &n.delivery))
+        })
+        .collect();
+    let mut states: std::collections::BTreeMap<String, usize> = Default::default();
+    for d in &deliveries {
+        *states
+            .entry(format!("{:?}/{:?}", d.channel, d.state()))
+            .or_default() += 1;
+    }
+    eprintln!("deliveries: {states:?}");
+    for channel in [
+        DeliveryChannel::Post,
+        DeliveryChannel::Portal,
+        DeliveryChannel::Zustellung,
+    ] {
+        assert!(
+            deliveries.iter().any(|d| d.channel == channel),
+            "no {channel:?}"
+        );
+    }
+    for state in [
+        DeliveryState::AwaitingDispatch,
+        DeliveryState::AwaitingRetrieval,
+        DeliveryState::RetrievalLapsed,
+        DeliveryState::Announced,
+    ] {
+        assert!(
+            deliveries.iter().any(|d| d.state() == state),
+            "no {state:?}"
+        );
+    }
+    assert!(deliveries.iter().any(|d| d.retrieved_at.is_some()));
+    // A decision not fetched in time went by post afterwards.
+    assert!(
+        deliveries
+            .iter()
+            .any(|d| d.lapsed && d.dispatched_on.is_some() && d.dates.is_some())
+    );
+    // Closed cases were announced before they were closed.
+    for case in cases.iter().filter(|c| c.status == CaseStatus::Closed) {
+        if let Some(decision) = &case.decision {
+            assert_ne!(decision.delivery.state(), DeliveryState::RetrievalLapsed);
+        }
+    }
+    for kind in [NoticeKind::Fee, NoticeKind::Tax] {
+        assert!(
+            cases
+                .iter()
+                .any(|c| c.notices.iter().any(|n| n.kind == kind)),
+            "no {kind:?} notice"
+        );
+    }
 }

@@ -1,6 +1,7 @@
 //! The German sentences demo cases are made of: internal notes (Vermerke), messages
 //! between office and citizen, reasons for rejecting documents, requests for missing
-//! items (Nachforderungen), decisions and withdrawals.
+//! items (Nachforderungen), hearings and what citizens answer, closings and
+//! withdrawals. The reasons of decisions are written per case in [`crate::reasons`].
 //!
 //! They are written the way caseworkers write them, short and matter-of-fact, so the
 //! desktop shows what real work looks like.
@@ -87,20 +88,15 @@ pub const WITHDRAW_REASONS: &[&str] = &[
     "Das Vorhaben wird nicht mehr umgesetzt.",
 ];
 
-pub const APPROVAL_REASONS: &[&str] = &[
-    "Die Voraussetzungen liegen vor. Die eingereichten Nachweise sind vollständig und wurden geprüft.",
-    "Dem Antrag konnte in vollem Umfang entsprochen werden, da alle erforderlichen Unterlagen vorliegen.",
+pub const HEARING_MESSAGES: &[&str] = &[
+    "Guten Tag, bevor wir über Ihren Antrag entscheiden, möchten wir Ihnen Gelegenheit geben, sich zu äußern. Sie können uns über das Serviceportal schreiben oder uns anrufen.",
+    "Guten Tag, bitte lesen Sie unsere Begründung. Wenn Sie etwas ergänzen möchten oder Unterlagen haben, die wir nicht kennen, teilen Sie es uns bitte bis zum genannten Tag mit.",
 ];
 
-pub const PARTIAL_REASONS: &[&str] = &[
-    "Dem Antrag kann nur für einen Teil des beantragten Zeitraums entsprochen werden, da die Fläche in der übrigen Zeit für eine Veranstaltung benötigt wird.",
-    "Dem Antrag wird mit Auflagen stattgegeben; die beantragte Fläche wird verkleinert, damit ein Gehweg von 1,50 m Breite frei bleibt.",
-];
-
-pub const REJECTION_REASONS: &[&str] = &[
-    "Die erforderlichen Nachweise wurden trotz Aufforderung nicht vollständig vorgelegt.",
-    "Die Voraussetzungen für die beantragte Leistung liegen nicht vor.",
-    "Das Vorhaben widerspricht den Festsetzungen des Bebauungsplans.",
+pub const HEARING_STATEMENTS: &[&str] = &[
+    "Ich bitte Sie, Ihre Entscheidung noch einmal zu überdenken. Mir ist nicht klar, welche Unterlagen noch fehlen.",
+    "Danke für den Hinweis. Ich habe keine weiteren Unterlagen und bitte um eine Entscheidung.",
+    "Ich bin mit der beabsichtigten Entscheidung nicht einverstanden, sehe aber ein, dass die Angaben nicht ausreichen.",
 ];
 
 pub const CLOSE_REASONS: &[&str] = &[

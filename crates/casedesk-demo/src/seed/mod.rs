@@ -21,7 +21,7 @@ use std::time::{Duration as StdDuration, Instant};
 
 use anyhow::{Context, anyhow, bail, ensure};
 use casedesk_domain::aggregate::AssigneeInfo;
-use casedesk_domain::deadline::DeliveryRule;
+use casedesk_domain::deadline::Period;
 use casedesk_domain::lifecycle::{ActorRef, Role};
 use casedesk_domain::wire::{OfficeInfo, ServiceDefinition};
 use casedesk_domain::{CaseAggregate, file_name};
@@ -94,7 +94,8 @@ struct World {
     /// Files citizens add without being asked (a power of attorney, a photo, a scan).
     extras: Vec<PooledBlob>,
     letter_sha256: String,
-    delivery_rule: DeliveryRule,
+    /// How long after its announcement a fee falls due (the tenant's setting).
+    fee_due_after: Period,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
 }
@@ -284,7 +285,7 @@ async fn prepare_world(state: &Stores<'_>, count: u32) -> anyhow::Result<World> 
         by_kind,
         extras,
         letter_sha256: letter.sha256,
-        delivery_rule: db.delivery_rule().await?,
+        fee_due_after: db.fee_due_after().await?,
         start: end - Duration::days(WINDOW_DAYS),
         end,
     })

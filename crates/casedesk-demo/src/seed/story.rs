@@ -1,7 +1,9 @@
 //! One seeded case's story: its fate drawn from its age, then built in memory by the
 //! domain itself (`CaseAggregate::submit`, then real commands through `decide` and
 //! `record`), step by step as a caseworker, a team lead, the citizen or the system
-//! would act on it.
+//! would act on it: decisions with an outcome the service's law knows, the
+//! caseworker's reasons where something is refused, and their delivery by the
+//! channel the law and the applicant's consent allow.
 
 use anyhow::anyhow;
 use casedesk_domain::aggregate::{
@@ -9,6 +11,9 @@ use casedesk_domain::aggregate::{
     RequestStatus, RequestedItem, Verdict,
 };
 use casedesk_domain::command::CommandKind;
+use casedesk_domain::deadline::{self, local_date};
+use casedesk_domain::delivery::DeliveryChannel;
+use casedesk_domain::holidays::next_working_day_on_or_after;
 use casedesk_domain::lifecycle::{ActorRef, CaseStatus, Outcome};
 use casedesk_domain::wire::ServiceDefinition;
 use casedesk_domain::{Aktenzeichen, CaseAggregate};
@@ -19,10 +24,13 @@ use rand::{Rng, SeedableRng};
 use uuid::Uuid;
 
 use super::{Batch, Plan, PooledBlob, SeedOffice, World};
+use crate::delivery::{
+    channel_for, consents_of, dispatch_day, lapse_moment, office_hours, retrieval_moment,
+};
 use crate::names::Person;
-use crate::services;
 use crate::texts::{self, pick};
 use crate::timeline::Timeline;
+use crate::{reasons, services};
 use casedesk_portal_store::Principal;
 
 /// Where a seeded case ends up.
@@ -81,6 +89,7 @@ pub(super) fn build_batch(world: &World, plans: Vec<Plan>, seed: u64) -> anyhow:
 /// A case being built in memory.
 pub(super) struct Builder<'w> {
     world: &'w World,
+    service: &'w ServiceDefinition,
     case: CaseAggregate,
     clock: Timeline,
 }
@@ -95,7 +104,13 @@ impl Builder<'_> {
         assignee: Option<AssigneeInfo>,
     ) -> anyhow::Result<()> {
         let mut ctx = DecideContext::at(at);
-        ctx.delivery_rule = self.world.delivery_rule;
+        ctx.fee_due_after = self.world.fee_due_after;
+        if matches!(
+            kind,
+            CommandKind::RecordDecision { .. } | CommandKind::IssueNotice { .. }
+        ) {
+            ctx.law = Some(self.service.law.clone());
+        }
         ctx.assignee = assignee;
         // The only letter referenced is the pooled one, which is stored.
         ctx.letter_stored = true;
@@ -149,7 +164,7 @@ pub(super) fn build_case(
         postal_code: citizen.postal_code.clone(),
         phone: None,
     };
-    let form = services::sample_form(&service.id, &person, received.date_naive(), rng);
+    let form = services::sample_form(service, &person, local_date(received), rng);
     let aktenzeichen =
         Aktenzeichen::new(&office.info.code, &service.id, received.year(), plan.number)
             .map_err(|e| anyhow!("Aktenzeichen for office {}: {e}", office.info.code))?;
@@ -180,6 +195,7 @@ pub(super) fn build_case(
         received_at: received,
         processing_period: service.processing_period,
         applicant: citizen.applicant(),
+        consents: consents_of(&citizen.email),
         form_data: form,
         documents,
         fee: (fee_cents > 0).then(|| Fee {
@@ -190,6 +206,7 @@ pub(super) fn build_case(
     };
     let mut b = Builder {
         world,
+        service,
         case: CaseAggregate::submit(new, &citizen_actor, 0).0,
         clock: Timeline::new(received, world.end),
     };
@@ -343,13 +360,14 @@ fn request_and_answer(
     rng: &mut StdRng,
 ) -> anyhow::Result<bool> {
     let at = b.clock.step(rng);
-    let mut answer_due = at.date_naive() + Duration::weeks(2);
+    let mut answer_due = deadline::period_end(local_date(at), service.law.answer_period)?;
     if fate == Fate::AwaitingCitizen {
         // Keep waiting cases' deadlines ahead, or the expiry job would move them
         // all on the moment the portal starts.
-        let earliest = b.clock.end().date_naive() + Duration::days(rng.gen_range(2..14));
+        let earliest = local_date(b.clock.end()) + Duration::days(rng.gen_range(2..14));
         answer_due = answer_due.max(earliest);
     }
+    let answer_due = next_working_day_on_or_after(answer_due);
     let label = rejected_kind.as_deref().map(|kind| {
         service
             .required_documents
@@ -410,27 +428,41 @@ fn request_and_answer(
     Ok(true)
 }
 
-/// Records the decision (a rejection costs half the fee), sometimes the payment, and
-/// closes the case if its fate says so.
+/// The outcome a seeded decision has: the one drawn where the service's law knows
+/// it, else the outcome applied for.
+fn lawful(service: &ServiceDefinition, drawn: Outcome) -> Outcome {
+    services::outcome_for(service, drawn)
+        .or_else(|| service.law.applied_for().map(|o| o.outcome))
+        .unwrap_or(drawn)
+}
+
+/// Records the decision with the reasons and fee its outcome calls for, delivers
+/// it, sometimes records the payment, and closes the case if its fate says so.
 fn decide(
     b: &mut Builder<'_>,
     worker: &ActorRef,
-    outcome: Outcome,
+    drawn: Outcome,
     closed: bool,
     rng: &mut StdRng,
 ) -> anyhow::Result<()> {
-    let full_fee = b.case.fee.as_ref().map_or(0, |f| f.amount_cents);
-    let fee_cents = match outcome {
-        Outcome::Rejected => full_fee / 2,
-        Outcome::Approved | Outcome::Partial => full_fee,
-    };
+    let service = b.service;
+    let outcome = lawful(service, drawn);
+    let received = local_date(b.case.received_at);
+    let form = &b.case.form_data;
+    let grounds = reasons::decision_grounds(&service.id, outcome, form, received, None, rng);
+    let fee_cents = reasons::charged_fee(service, outcome, form, grounds.as_ref());
+    let reasons = grounds.map(|g| g.reasons);
+    let channel = channel_for(&service.law, b.case.consents, rng);
     let at = b.clock.step(rng);
     let kind = CommandKind::RecordDecision {
         outcome,
         letter_sha256: Some(b.world.letter_sha256.clone()),
         fee_cents,
+        reasons,
+        channel,
     };
     b.run(worker, kind, at, None)?;
+    deliver(b, worker, closed, rng)?;
     if fee_cents > 0 && rng.gen_bool(if closed { 0.6 } else { 0.3 }) {
         let at = b.clock.step(rng);
         let kind = CommandKind::RecordPayment {
@@ -447,4 +479,52 @@ fn decide(
         b.run(worker, kind, at, None)?;
     }
     Ok(())
+}
+
+/// Delivers the decision: a letter's dispatch is recorded once its day has come;
+/// from the portal mailbox most citizens fetch it in time, and the system notes the
+/// few who do not. A closed case's decision is always announced.
+fn deliver(
+    b: &mut Builder<'_>,
+    worker: &ActorRef,
+    closed: bool,
+    rng: &mut StdRng,
+) -> anyhow::Result<()> {
+    let Some(delivery) = b.case.delivery_of(None).cloned() else {
+        return Ok(());
+    };
+    match (delivery.channel, delivery.notified_at) {
+        (DeliveryChannel::Portal, Some(notified)) => {
+            let at = retrieval_moment(notified, rng);
+            if (closed || rng.gen_bool(0.9)) && b.clock.jump_to(at) {
+                let citizen = b.case.applicant.clone();
+                let actor = ActorRef::Citizen {
+                    citizen_id: citizen.citizen_id,
+                    name: citizen.full_name(),
+                };
+                let kind = CommandKind::RecordRetrieval { notice_id: None };
+                return b.run(&actor, kind, at, None);
+            }
+            match lapse_moment(notified) {
+                Some(at) if !closed && b.clock.jump_to(at) => {
+                    let kind = CommandKind::LapseRetrieval { notice_id: None };
+                    b.run(&ActorRef::System, kind, at, None)
+                }
+                _ => Ok(()),
+            }
+        }
+        (channel, _) => {
+            let on = dispatch_day(channel, b.clock.now(), rng);
+            let at = office_hours(on, rng);
+            if !b.clock.jump_to(at) {
+                return Ok(());
+            }
+            let kind = CommandKind::RecordDispatch {
+                notice_id: None,
+                channel,
+                on,
+            };
+            b.run(worker, kind, at, None)
+        }
+    }
 }
