@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use casedesk_domain::Outcome;
 use casedesk_letters::markup::{Align, Block, Span, parse};
 use casedesk_letters::{
-    LetterInput, LetterKind, Letterhead, RenderOptions, Style, TemplateSet, render, sample,
+    LetterInput, Letterhead, RenderOptions, Style, TemplateSet, render, sample,
 };
 use chrono::{TimeZone, Utc};
 
@@ -59,16 +59,9 @@ fn workspace_path(path: &str) -> PathBuf {
         .join(path)
 }
 
+/// One sample letter per default template.
 fn inputs() -> Vec<LetterInput> {
-    let mut inputs = Vec::new();
-    for id in sample::SERVICES {
-        for outcome in [Outcome::Approved, Outcome::Rejected, Outcome::Partial] {
-            inputs.push(sample::input(id, outcome));
-        }
-    }
-    inputs.push(sample::input_of_kind("HU", LetterKind::ItemsRequest));
-    inputs.push(sample::input_of_kind("BA", LetterKind::FeeNotice));
-    inputs
+    sample::every_letter()
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {

@@ -1,8 +1,7 @@
 //! Writes every sample letter as a PDF into a directory, for looking at them:
 //! `cargo run -p casedesk-letters --example sample_letters -- target/letters`.
 
-use casedesk_domain::Outcome;
-use casedesk_letters::{LetterKind, Letterhead, RenderOptions, TemplateSet, render, sample};
+use casedesk_letters::{Letterhead, RenderOptions, TemplateSet, render, sample};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::env::args()
@@ -12,15 +11,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let templates = TemplateSet::defaults();
     let letterhead = Letterhead::demo();
     let options = RenderOptions::at(chrono::DateTime::UNIX_EPOCH);
-    let mut inputs = Vec::new();
-    for id in sample::SERVICES {
-        for outcome in [Outcome::Approved, Outcome::Rejected, Outcome::Partial] {
-            inputs.push(sample::input(id, outcome));
-        }
-    }
-    inputs.push(sample::input_of_kind("HU", LetterKind::ItemsRequest));
-    inputs.push(sample::input_of_kind("BA", LetterKind::FeeNotice));
-    for input in inputs {
+    for input in sample::every_letter() {
         let pdf = render(&templates, &letterhead, &input, &options)?;
         let path = format!("{dir}/{}.pdf", input.template_name());
         std::fs::write(&path, pdf)?;

@@ -209,7 +209,7 @@ fn address_field(
 fn information_block(items: &mut Vec<Item>, input: &LetterInput, fonts: &FontFamily, pages: usize) {
     let mut info: Vec<(&str, String)> = vec![
         ("Aktenzeichen", input.aktenzeichen.clone()),
-        ("Ihr Antrag vom", format_date(input.received)),
+        ("Ihre Nachricht vom", format_date(input.received)),
         ("Ansprechperson", input.contact.name.clone()),
         ("Telefon", input.contact.phone.clone()),
         ("E-Mail", input.contact.email.clone()),

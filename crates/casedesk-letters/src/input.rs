@@ -74,12 +74,15 @@ pub struct FeeAssessment {
     pub due_after: Period,
 }
 
-/// The tax a tax notice assesses.
+/// The tax a registration leads to: assessed by the tax notice, and named (not
+/// assessed) by the confirmation of the registration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaxAssessment {
     pub law: TaxLaw,
     /// The day keeping began, from the form (`kept_since`), when given.
     pub since: Option<NaiveDate>,
+    /// The payment reference the tax is paid under.
+    pub kassenzeichen: String,
 }
 
 /// What a request for items or a hearing asks of the citizen.
@@ -170,8 +173,8 @@ impl LetterContext {
 /// it after "innerhalb".
 pub fn within(period: Period) -> String {
     const WORDS: [&str; 13] = [
-        "null", "einem", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun",
-        "zehn", "elf", "zwölf",
+        "null", "einem", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn",
+        "elf", "zwölf",
     ];
     let word = |n: u32| {
         WORDS
@@ -239,9 +242,21 @@ fn decided_fee_law<'a>(case: &CaseAggregate, law: &'a ServiceLaw) -> Option<&'a 
         .and_then(|o| o.fee.as_ref())
 }
 
-/// The fee of a decision or fee notice: the caseworker's amount, else the case's
-/// assessed fee for a fee notice, else the service's rule for the outcome; payable
-/// under the case's Kassenzeichen (or the one derived from the Aktenzeichen).
+/// The case's Kassenzeichen, else the one derived from its Aktenzeichen.
+fn kassenzeichen_of(case: &CaseAggregate) -> Result<String, LetterError> {
+    match &case.fee {
+        Some(fee) => Ok(fee.kassenzeichen.clone()),
+        None => case
+            .aktenzeichen
+            .parse::<Aktenzeichen>()
+            .map(|az| kassenzeichen::of(&az))
+            .map_err(|e| LetterError::Input(format!("Aktenzeichen: {e}"))),
+    }
+}
+
+/// The fee of a decision or fee notice: the caseworker's amount, else for a fee
+/// notice the fee the decision recorded, else the service's rule for the outcome;
+/// payable under the case's Kassenzeichen.
 fn assess(
     case: &CaseAggregate,
     service: &ServiceDefinition,
@@ -249,20 +264,13 @@ fn assess(
     fee_law: &FeeLaw,
     context: &LetterContext,
 ) -> Result<FeeAssessment, LetterError> {
-    let amount_cents = match (context.fee_cents, kind, &case.fee) {
+    let amount_cents = match (context.fee_cents, kind, &case.decision) {
         (Some(cents), _, _) => cents,
-        (None, LetterKind::FeeNotice, Some(fee)) => fee.amount_cents,
+        (None, LetterKind::FeeNotice, Some(decision)) => decision.fee_cents,
         (None, LetterKind::Decision(outcome), _) => service.fee_for(outcome, &case.form_data),
         (None, _, _) => 0,
     };
-    let kassenzeichen = match &case.fee {
-        Some(fee) => fee.kassenzeichen.clone(),
-        None => case
-            .aktenzeichen
-            .parse::<Aktenzeichen>()
-            .map(|az| kassenzeichen::of(&az))
-            .map_err(|e| LetterError::Input(format!("Aktenzeichen: {e}")))?,
-    };
+    let kassenzeichen = kassenzeichen_of(case)?;
     Ok(FeeAssessment {
         amount_cents,
         kassenzeichen,
@@ -283,14 +291,15 @@ fn request_details(
         .find(|r| r.status == RequestStatus::Open)
         .or_else(|| of_purpose().next())
         .ok_or_else(|| {
-            LetterError::Input(format!(
-                "Der Vorgang enthält keine {}",
-                purpose.german()
-            ))
+            LetterError::Input(format!("Der Vorgang enthält keine {}", purpose.german()))
         })?;
     Ok(RequestDetails {
         purpose,
-        items: request.items.iter().map(|i| i.description.clone()).collect(),
+        items: request
+            .items
+            .iter()
+            .map(|i| i.description.clone())
+            .collect(),
         reason: request.reason.clone(),
         message: request.message.clone(),
         answer_due: request.answer_due,
@@ -325,13 +334,6 @@ impl LetterInput {
                         service.name
                     )));
                 };
-                if outcome.needs_reasons() && reasons.is_none() {
-                    return Err(LetterError::Input(format!(
-                        "Eine {} braucht Ihre Begründung zu diesem Fall (§ 39 VwVfG NRW); \
-                         ohne sie wird kein Bescheid erstellt",
-                        outcome.bescheid_german()
-                    )));
-                }
                 outcome_law.fee.as_ref()
             }
             LetterKind::FeeNotice => decided_fee_law(case, law),
@@ -340,22 +342,28 @@ impl LetterInput {
         let fee = fee_law
             .map(|fee_law| assess(case, service, kind, fee_law, context))
             .transpose()?;
-        if kind == LetterKind::FeeNotice && !fee.as_ref().is_some_and(|f| f.amount_cents > 0) {
+        if kind == LetterKind::FeeNotice && fee.as_ref().is_none_or(|f| f.amount_cents <= 0) {
             return Err(LetterError::Input(
                 "Für den Vorgang ist keine Gebühr festgesetzt".into(),
             ));
         }
-        let tax = match kind {
-            LetterKind::TaxNotice => {
-                let tax = law.tax.clone().ok_or_else(|| {
-                    LetterError::Input("Diese Leistung führt zu keiner Steuer".into())
-                })?;
+        if kind == LetterKind::TaxNotice && law.tax.is_none() {
+            return Err(LetterError::Input(
+                "Diese Leistung führt zu keiner Steuer".into(),
+            ));
+        }
+        let tax = match (kind, &law.tax) {
+            (LetterKind::TaxNotice | LetterKind::Decision(_), Some(tax)) => {
                 let since = case
                     .form_data
                     .get("kept_since")
                     .and_then(|v| v.as_str())
                     .and_then(|s| s.parse().ok());
-                Some(TaxAssessment { law: tax, since })
+                Some(TaxAssessment {
+                    law: tax.clone(),
+                    since,
+                    kassenzeichen: kassenzeichen_of(case)?,
+                })
             }
             _ => None,
         };
@@ -374,7 +382,7 @@ impl LetterInput {
             })
             .collect();
         let applicant = &case.applicant;
-        Ok(LetterInput {
+        let input = LetterInput {
             kind,
             aktenzeichen: case.aktenzeichen.clone(),
             service_id: case.service_id.clone(),
@@ -399,9 +407,58 @@ impl LetterInput {
             .then_some(context.channel),
             request,
             reasons,
-            partial_note: context.partial_note.clone(),
+            partial_note: context
+                .partial_note
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_owned),
             signature: context.signature.clone(),
-        })
+        };
+        input.check()?;
+        Ok(input)
+    }
+
+    /// Refuses an input no lawful letter can be written from:
+    ///
+    /// - a rejection or partial approval without the caseworker's reasons for this
+    ///   case (§39(1) VwVfG NRW): standard text never stands in for them;
+    /// - a partial approval that does not say what is granted and what is refused
+    ///   (`partial_note`), without which its operative part is not definite
+    ///   (§37(1) VwVfG NRW);
+    /// - a decision or notice on a channel the service's law does not allow, e.g. a
+    ///   Baugenehmigung that is not served (§74(2) BauO NRW).
+    ///
+    /// [`LetterInput::from_case`] and [`crate::TemplateSet::render_markup`] both
+    /// check, so an input changed after it was built is checked again.
+    pub fn check(&self) -> Result<(), LetterError> {
+        let present = |text: &Option<String>| text.as_deref().is_some_and(|t| !t.trim().is_empty());
+        if let LetterKind::Decision(outcome) = self.kind {
+            if outcome.needs_reasons() && !present(&self.reasons) {
+                return Err(LetterError::Input(format!(
+                    "Eine {} braucht Ihre Begründung zu diesem Fall (§ 39 VwVfG NRW); \
+                     ohne sie wird kein Bescheid erstellt",
+                    outcome.bescheid_german()
+                )));
+            }
+            if outcome == Outcome::Partial && !present(&self.partial_note) {
+                return Err(LetterError::Input(
+                    "Eine Teilbewilligung muss sagen, was bewilligt und was abgelehnt wird \
+                     (§ 37 Abs. 1 VwVfG NRW); bitte beschreiben Sie den Umfang"
+                        .into(),
+                ));
+            }
+        }
+        if let Some(channel) = self.channel {
+            if !self.law.delivery.allows(channel) {
+                return Err(LetterError::Input(format!(
+                    "Bescheide zur Leistung „{}“ werden nicht auf dem Weg „{}“ bekannt gegeben",
+                    self.service_name,
+                    channel.german()
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// The template this letter is written with, e.g. `hu_approved`.

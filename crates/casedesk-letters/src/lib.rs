@@ -2,20 +2,23 @@
 //!
 //! This crate does no I/O. A letter is made from four values:
 //!
-//! - a [`TemplateSet`]: minijinja templates, one per service and outcome plus the
-//!   request for missing items and the fee notice (the German defaults are in
-//!   `templates/*.j2` and compiled in; a tenant's edited templates override them by
-//!   name),
+//! - a [`TemplateSet`]: minijinja templates, one per service and each outcome its
+//!   law allows, plus the request for missing items, the Anhörung, the fee notice
+//!   and the tax notice (the German defaults are in `templates/*.j2` and compiled
+//!   in; a tenant's edited templates override them by name),
 //! - a [`Letterhead`]: the tenant's name, addresses, bank details, court and logo,
 //! - a [`LetterInput`]: what the letter says about the case, usually built with
 //!   [`LetterInput::from_case`] from a `casedesk_domain` case aggregate,
 //! - [`RenderOptions`]: the creation time (an input, so output is deterministic) and
 //!   whether to hyphenate.
 //!
-//! [`render`] runs the template to body markup ([`markup`]), lays it out on DIN 5008
-//! form B pages ([`layout`], [`compose`], [`geometry`]) with the embedded Liberation
-//! Sans fonts ([`font`]) and writes the PDF ([`pdf`]). The same input gives the same
-//! bytes.
+//! [`render`] runs the template to body markup ([`markup`]), appends the closing
+//! ([`closing_markup`]), lays it out on DIN 5008 form B pages ([`layout`],
+//! [`compose`], [`geometry`]) with the embedded Liberation Sans fonts ([`font`]) and
+//! writes the PDF ([`pdf`]). The same input gives the same bytes. A letter never
+//! prints a date that depends on when it will be announced: the remedy period and
+//! the fee's due date are named as periods, and a note after the remedy
+//! instructions says how the letter's channel announces it.
 //!
 //! ```
 //! use casedesk_letters::*;
@@ -31,14 +34,16 @@
 //! ```
 //!
 //! To change a template, edit `templates/<name>.j2` (the defaults) or pass the new
-//! source to [`TemplateSet::with_overrides`]; see the comment at the top of
-//! `templates/_decision.j2` for the blocks a Bescheid fills and [`markup`] for what
-//! the templates may produce. The snapshot tests (`tests/it/snapshots`) show the
-//! text of every template; `cargo insta review` accepts a deliberate change.
+//! source to [`TemplateSet::with_overrides`]; `templates/README.md` is the reference
+//! of the templates, their variables and filters, the comment at the top of
+//! `templates/_decision.j2` names the blocks a Bescheid fills, and [`markup`] says
+//! what the templates may produce. The snapshot tests (`tests/it/snapshots`) show
+//! the text of every template; `cargo insta review` accepts a deliberate change.
 
 pub mod compose;
 pub mod font;
 pub mod geometry;
+pub mod german;
 pub mod input;
 pub mod layout;
 pub mod letterhead;
@@ -162,6 +167,16 @@ pub fn render(
     render_body(letterhead, input, &body, options)
 }
 
+/// The whole markup of a letter: the body (without any closing it carries) and the
+/// closing that fits its signature.
+pub fn letter_markup(input: &LetterInput, letterhead: &Letterhead, body_markup: &str) -> String {
+    format!(
+        "{}\n\n{}",
+        without_closing(body_markup),
+        closing_markup(input, letterhead)
+    )
+}
+
 /// The closing of a letter in markup, from who is responsible for it: "Im Auftrag"
 /// and the name (§37(3) VwVfG NRW), or for a truly automated mass letter the note
 /// that it is valid without a signature (§37(5)). It is rendered after the body and
@@ -174,16 +189,66 @@ pub fn closing_markup(input: &LetterInput, letterhead: &Letterhead) -> String {
             markup::escape(name)
         ),
         Signature::Automated => format!(
-            "Mit freundlichen Grüßen\\\n{}\\\n{}\n\n_Dieses Schreiben wurde maschinell erstellt und ist \
-             ohne Unterschrift gültig._",
+            "Mit freundlichen Grüßen\\\n{}\\\n{}\n\n_{}_",
             markup::escape(&letterhead.authority),
-            markup::escape(&input.contact.office)
+            markup::escape(&input.contact.office),
+            markup::escape(AUTOMATION_NOTE)
         ),
     }
 }
 
+/// The automation note of [`Signature::Automated`], without markup.
+const AUTOMATION_NOTE: &str =
+    "Dieses Schreiben wurde maschinell erstellt und ist ohne Unterschrift gültig.";
+
+/// The body without a closing it may end with: a text edited from an older letter
+/// (or typed by hand) can carry "Mit freundlichen Grüßen …" or the automation note,
+/// and [`render_body`] appends the one closing that fits the signature.
+fn without_closing(body: &str) -> String {
+    /// A closing is the greeting and at most a few short lines after it (office,
+    /// "Im Auftrag", a name, the automation note).
+    const MAX_CLOSING_LINES: usize = 8;
+    const MAX_CLOSING_LINE: usize = 100;
+    // A line's text without markup: no escapes, line-break marks or emphasis.
+    let plain = |line: &str| {
+        line.replace('\\', "")
+            .trim()
+            .trim_matches('_')
+            .trim()
+            .to_owned()
+    };
+    let mut lines: Vec<&str> = body.lines().collect();
+    loop {
+        while lines.last().is_some_and(|l| plain(l).is_empty()) {
+            lines.pop();
+        }
+        if lines.last().is_some_and(|l| plain(l) == AUTOMATION_NOTE) {
+            lines.pop();
+            continue;
+        }
+        let Some(start) = lines
+            .iter()
+            .rposition(|l| plain(l).starts_with("Mit freundlichen Grüßen"))
+        else {
+            break;
+        };
+        let tail = &lines[start..];
+        let is_closing = tail.len() <= MAX_CLOSING_LINES
+            && tail.iter().all(|l| {
+                let l = plain(l);
+                !l.starts_with('#') && l.chars().count() <= MAX_CLOSING_LINE
+            });
+        if !is_closing {
+            break;
+        }
+        lines.truncate(start);
+    }
+    lines.join("\n")
+}
+
 /// Renders a letter whose body markup is given, e.g. a text the caseworker edited;
-/// the closing ([`closing_markup`]) follows it.
+/// the closing ([`closing_markup`]) follows it. A closing the body already ends with
+/// is dropped first, so the letter never closes twice or with the wrong signature.
 pub fn render_body(
     letterhead: &Letterhead,
     input: &LetterInput,
@@ -191,11 +256,7 @@ pub fn render_body(
     options: &RenderOptions,
 ) -> Result<Vec<u8>, LetterError> {
     let fonts = fonts();
-    let markup = format!(
-        "{}\n\n{}",
-        body_markup.trim_end(),
-        closing_markup(input, letterhead)
-    );
+    let markup = letter_markup(input, letterhead, body_markup);
     let blocks = markup::parse(&markup);
     let body = layout::layout_body(
         &blocks,

@@ -3,9 +3,10 @@
 //! [`LetterInput::from_case`]; for tests, examples and the benchmark.
 
 use casedesk_domain::aggregate::{
-    Applicant, Fee, ItemsRequest, NewCase, PaymentStatus, RequestPurpose, RequestStatus,
+    Applicant, Decision, Fee, ItemsRequest, NewCase, PaymentStatus, RequestPurpose, RequestStatus,
     RequestedItem,
 };
+use casedesk_domain::delivery::DeliveryChannel;
 use casedesk_domain::wire::ServiceDefinition;
 use casedesk_domain::{ActorRef, CaseAggregate, Outcome};
 use chrono::{NaiveDate, TimeZone, Utc};
@@ -86,6 +87,57 @@ pub fn reasons(id: &str, outcome: Outcome) -> Option<String> {
     Some(text.to_owned())
 }
 
+/// What a caseworker writes as the scope of a partial approval of the sample case:
+/// what is granted and what is refused.
+pub fn partial_note(id: &str) -> Option<String> {
+    let text = match id {
+        "MB" => {
+            "Bescheinigt werden die Daten nach § 18 Abs. 1 BMG. Die beantragten früheren \
+             Anschriften (§ 18 Abs. 2 BMG) werden nicht bescheinigt."
+        }
+        "BP" => "Der Ausweis gilt nur bis zum 31.08.2026, nicht für ein Jahr.",
+        "SN" => {
+            "Erlaubt wird nur die Fläche auf dem Parkstreifen (12 m²); die Nutzung der \
+             übrigen 6 m² auf dem Gehweg wird nicht erlaubt."
+        }
+        _ => return None,
+    };
+    Some(text.to_owned())
+}
+
+/// The fee a caseworker assesses instead of the service's rule: for the partial
+/// Sondernutzung only the permitted 12 m² over 26 days at 0,50 €.
+fn caseworker_fee(id: &str, outcome: Outcome) -> Option<i64> {
+    match (id, outcome) {
+        ("SN", Outcome::Partial) => Some(12 * 26 * 50),
+        _ => None,
+    }
+}
+
+/// The items the sample case's request for missing items asks for.
+fn requested_items(id: &str) -> &'static [&'static str] {
+    match id {
+        "MB" => &["Angabe, für welchen Zeitraum Sie Ihre früheren Anschriften benötigen"],
+        "HU" => &["Nachweis über den Beginn der Hundehaltung (z. B. Kauf- oder Abgabevertrag)"],
+        "BP" => &[
+            "Zulassungsbescheinigung Teil I (gut lesbare Kopie)",
+            "Bestätigung Ihres Arbeitgebers, dass Sie den Firmenwagen dauerhaft nutzen",
+        ],
+        "BA" => &[
+            "Standsicherheitsnachweis",
+            "Berechnung der Grundflächen und des Brutto-Rauminhalts",
+        ],
+        "GA" => &[
+            "Kopie des Personalausweises oder Reisepasses",
+            "Erlaubnis für die Tätigkeit",
+        ],
+        _ => &[
+            "Lageskizze mit Maßen – bitte mit Angabe der Gehwegbreite",
+            "Nachweis der Haftpflichtversicherung",
+        ],
+    }
+}
+
 fn form(id: &str) -> Map<String, Value> {
     let value = match id {
         "MB" => json!({"purpose": "Vorlage beim Arbeitgeber", "copies": 2, "extended": true}),
@@ -155,16 +207,13 @@ pub fn case(id: &str) -> CaseAggregate {
     case.requests.push(ItemsRequest {
         id: Uuid::from_u128(99),
         purpose: RequestPurpose::Items,
-        items: vec![
-            RequestedItem {
+        items: requested_items(id)
+            .iter()
+            .map(|description| RequestedItem {
                 kind: None,
-                description: "Nachweis der Haftpflichtversicherung (Kopie der Police)".into(),
-            },
-            RequestedItem {
-                kind: None,
-                description: "Lageskizze mit Maßen – bitte mit Angabe der Gehwegbreite".into(),
-            },
-        ],
+                description: (*description).into(),
+            })
+            .collect(),
         reason: "Die eingereichten Unterlagen sind unvollständig.".into(),
         message: "Bitte beachten Sie: Fotos müssen gut lesbar sein.".into(),
         answer_due: NaiveDate::from_ymd_opt(2026, 3, 23).unwrap_or_default(),
@@ -176,10 +225,58 @@ pub fn case(id: &str) -> CaseAggregate {
     case
 }
 
-/// The contact person of the samples.
+/// The sample case of service `id` after a decision with `outcome` that recorded
+/// the outcome's fee: what a separate fee notice is written about.
+pub fn decided_case(id: &str, outcome: Outcome) -> CaseAggregate {
+    let mut case = case(id);
+    let service = service(id);
+    case.decision = Some(Decision {
+        outcome,
+        decided_at: Utc
+            .with_ymd_and_hms(2026, 3, 12, 10, 0, 0)
+            .single()
+            .unwrap_or_default(),
+        decided_by: Uuid::from_u128(1),
+        letter_sha256: None,
+        fee_cents: caseworker_fee(id, outcome)
+            .unwrap_or_else(|| service.fee_for(outcome, &case.form_data)),
+        reasons: reasons(id, outcome),
+        delivery: Default::default(),
+    });
+    case
+}
+
+/// The sample case of service `id` with an open Anhörung (§28 VwVfG NRW) about the
+/// decision the office intends, besides its request for missing items.
+pub fn case_with_hearing(id: &str) -> CaseAggregate {
+    let mut case = case(id);
+    case.requests.push(ItemsRequest {
+        id: Uuid::from_u128(100),
+        purpose: RequestPurpose::Hearing,
+        items: Vec::new(),
+        reason: "Wir beabsichtigen, Ihren Antrag abzulehnen, soweit Sie die Nutzung des \
+                 Gehwegs beantragt haben. Der Gehweg vor dem Haus Bäckerstraße 12 ist 1,60 m \
+                 breit; mit dem Gerüst bliebe eine Durchgangsbreite von 0,40 m."
+            .into(),
+        message: "Bitte teilen Sie uns auch mit, ob das Gerüst allein auf dem Parkstreifen \
+                  aufgestellt werden kann."
+            .into(),
+        answer_due: NaiveDate::from_ymd_opt(2026, 3, 26).unwrap_or_default(),
+        requested_at: Utc
+            .with_ymd_and_hms(2026, 3, 12, 9, 0, 0)
+            .single()
+            .unwrap_or_default(),
+        requested_by: Uuid::from_u128(1),
+        status: RequestStatus::Open,
+        answered_at: None,
+    });
+    case
+}
+
+/// The contact person of the samples, named as "Im Auftrag" prints her.
 pub fn contact() -> Contact {
     Contact {
-        name: "Frau Özdemir".into(),
+        name: "Aylin Özdemir".into(),
         office: "Bürgerbüro Rathaus".into(),
         phone: "0571 89-4711".into(),
         email: "buergerbuero@minden.example".into(),
@@ -192,15 +289,66 @@ pub fn input(id: &str, outcome: Outcome) -> LetterInput {
     input_of_kind(id, LetterKind::Decision(outcome))
 }
 
-/// The letter input of a sample case for any kind of letter.
+/// The channel the sample letters of service `id` go on: by post where the law
+/// allows it, else served (the Baugenehmigung).
+pub fn channel(id: &str) -> DeliveryChannel {
+    let delivery = service(id).law.delivery;
+    [DeliveryChannel::Post, DeliveryChannel::Zustellung]
+        .into_iter()
+        .find(|c| delivery.allows(*c))
+        .unwrap_or_default()
+}
+
+/// The letter input of a sample case for any kind of letter: a decision with the
+/// caseworker's reasons and scope, the request for items, the Anhörung of
+/// [`case_with_hearing`], the fee notice about the first outcome that costs a fee
+/// ([`decided_case`]) or the tax notice.
 pub fn input_of_kind(id: &str, kind: LetterKind) -> LetterInput {
     let mut context = LetterContext::issued_by(
         NaiveDate::from_ymd_opt(2026, 3, 12).unwrap_or_default(),
         contact(),
     );
-    if let LetterKind::Decision(outcome) = kind {
-        context.reasons = reasons(id, outcome);
-    }
-    LetterInput::from_case(&case(id), &service(id), kind, &context)
+    context.channel = channel(id);
+    let service = service(id);
+    let case = match kind {
+        LetterKind::Decision(outcome) => {
+            context.reasons = reasons(id, outcome);
+            if outcome == Outcome::Partial {
+                context.partial_note = partial_note(id);
+            }
+            context.fee_cents = caseworker_fee(id, outcome);
+            case(id)
+        }
+        LetterKind::Hearing => case_with_hearing(id),
+        LetterKind::FeeNotice => {
+            let outcome = service
+                .law
+                .outcomes
+                .iter()
+                .find(|o| o.fee.is_some() && service.fee_for(o.outcome, &form(id)) > 0)
+                .map(|o| o.outcome)
+                .unwrap_or_else(|| panic!("sample {id}: no outcome with a fee"));
+            decided_case(id, outcome)
+        }
+        LetterKind::ItemsRequest | LetterKind::TaxNotice => case(id),
+    };
+    LetterInput::from_case(&case, &service, kind, &context)
         .unwrap_or_else(|e| panic!("sample {id}: {e}"))
+}
+
+/// One sample input for every default letter template, in the order of
+/// [`crate::template::DEFAULT_TEMPLATES`]: each service's decisions with every
+/// outcome its law allows, then the request for items (Bauantrag, whose
+/// application counts as withdrawn), the Anhörung (Sondernutzung), the fee notice
+/// (Bauantrag) and the tax notice (Hundesteuer).
+pub fn every_letter() -> Vec<LetterInput> {
+    let mut inputs: Vec<LetterInput> = SERVICES
+        .iter()
+        .flat_map(|id| outcomes(id).into_iter().map(move |o| input(id, o)))
+        .collect();
+    inputs.push(input_of_kind("BA", LetterKind::ItemsRequest));
+    inputs.push(input_of_kind("SN", LetterKind::Hearing));
+    inputs.push(input_of_kind("BA", LetterKind::FeeNotice));
+    inputs.push(input_of_kind("HU", LetterKind::TaxNotice));
+    inputs
 }

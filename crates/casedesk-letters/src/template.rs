@@ -19,9 +19,11 @@ use std::collections::BTreeMap;
 use minijinja::{Environment, ErrorKind, UndefinedBehavior, Value};
 use serde::Serialize;
 
-use crate::LetterError;
-use crate::input::{LetterInput, Signature, format_date, format_euro, within};
 use casedesk_domain::law::{FeeRegime, Remedy, UnansweredRequest};
+
+use crate::LetterError;
+use crate::german::{self, Case};
+use crate::input::{LetterInput, Signature, format_date, format_euro, within};
 use crate::letterhead::Letterhead;
 use crate::markup;
 
@@ -34,29 +36,29 @@ macro_rules! default_templates {
 /// The default German templates, by name (file name without `.j2`).
 pub const DEFAULT_TEMPLATES: &[(&str, &str)] = default_templates![
     "_decision",
-    "_fee_table",
     "_fee_item",
+    "_payment",
+    "_fee_reasons",
     "_remedy",
+    "_announcement",
     "mb_approved",
-    "mb_rejected",
     "mb_partial",
-    "hu_approved",
-    "hu_rejected",
-    "hu_partial",
+    "mb_rejected",
+    "hu_receipted",
     "bp_approved",
-    "bp_rejected",
     "bp_partial",
+    "bp_rejected",
     "ba_approved",
     "ba_rejected",
-    "ba_partial",
-    "ga_approved",
+    "ga_receipted",
     "ga_rejected",
-    "ga_partial",
     "sn_approved",
-    "sn_rejected",
     "sn_partial",
+    "sn_rejected",
     "items_request",
+    "hearing",
     "fee_notice",
+    "tax_notice",
 ];
 
 /// A compiled set of letter templates.
@@ -113,6 +115,7 @@ impl TemplateSet {
             }
             Ok(())
         });
+        add_filters(&mut env);
         for (name, source) in &sources {
             env.add_template_owned(name.clone(), source.clone())
                 .map_err(|e| template_error(&sources, name, &e))?;
@@ -134,13 +137,16 @@ impl TemplateSet {
         self.sources.get(name).map(String::as_str)
     }
 
-    /// Renders the body markup of a letter with the template `name`.
+    /// Renders the body markup of a letter with the template `name`. An input that
+    /// no lawful letter can be written from ([`LetterInput::check`]) is refused
+    /// before any template runs.
     pub fn render_markup(
         &self,
         name: &str,
         input: &LetterInput,
         letterhead: &Letterhead,
     ) -> Result<String, LetterError> {
+        input.check()?;
         let template = self
             .env
             .get_template(name)
@@ -152,6 +158,33 @@ impl TemplateSet {
             .render(context)
             .map_err(|e| template_error(&self.sources, name, &e))
     }
+}
+
+/// The filters of the German letter rules ([`crate::german`]):
+/// `{{ law.matter|ihr("akk") }}` gives "Ihren Antrag auf …" (`nom`, `akk`, `dat`;
+/// nominative without an argument), `{{ form.business_name|inner_quotes }}` turns
+/// quotation marks inside a quoted value into single ones,
+/// `{{ fee.basis|sentence }}` ends a citation with exactly one full stop, and
+/// `{{ form.construction_sum|number }}` groups a whole number by thousands.
+fn add_filters(env: &mut Environment<'static>) {
+    env.add_filter(
+        "ihr",
+        |phrase: String, case: Option<String>| -> Result<String, minijinja::Error> {
+            let case = match case.as_deref() {
+                None => Case::Nominative,
+                Some(name) => Case::parse(name).ok_or_else(|| {
+                    minijinja::Error::new(
+                        ErrorKind::InvalidOperation,
+                        format!("ihr(\"{name}\"): der Fall ist \"nom\", \"akk\" oder \"dat\""),
+                    )
+                })?,
+            };
+            Ok(german::with_possessive(&phrase, case))
+        },
+    );
+    env.add_filter("inner_quotes", |value: String| german::inner_quotes(&value));
+    env.add_filter("sentence", |value: String| german::sentence(&value));
+    env.add_filter("number", |value: String| german::group_thousands(&value));
 }
 
 fn template_error(
@@ -230,6 +263,15 @@ struct LawView<'a> {
     deemed_withdrawn: Option<&'a str>,
     /// "innerhalb von zwei Wochen": the default answer period.
     answer_period: String,
+    /// The fee for an application withdrawn after processing began, if the service
+    /// charges one.
+    withdrawal_fee: Option<WithdrawalFeeView<'a>>,
+}
+
+#[derive(Serialize)]
+struct WithdrawalFeeView<'a> {
+    title: &'a str,
+    basis: &'a str,
 }
 
 #[derive(Serialize)]
@@ -254,6 +296,7 @@ struct TaxView<'a> {
     annual: String,
     liability_start: &'a str,
     since: Option<String>,
+    kassenzeichen: &'a str,
 }
 
 #[derive(Serialize)]
@@ -295,6 +338,8 @@ struct AuthorityView<'a> {
     phone: &'a str,
     email: &'a str,
     website: &'a str,
+    /// The postal address on one line: "Kleiner Domhof 17, 32423 Minden".
+    address: String,
     fee_bylaw: &'a str,
     bank: &'a crate::letterhead::BankDetails,
     court: &'a crate::letterhead::Court,
@@ -323,6 +368,14 @@ impl<'a> TemplateContext<'a> {
                     UnansweredRequest::DecideOnRecord => None,
                 },
                 answer_period: within(input.law.answer_period),
+                withdrawal_fee: input
+                    .law
+                    .withdrawal_fee
+                    .as_ref()
+                    .map(|f| WithdrawalFeeView {
+                        title: &f.title,
+                        basis: &f.basis,
+                    }),
             },
             fee: input.fee.as_ref().map(|f| FeeView {
                 amount: format_euro(f.amount_cents),
@@ -340,6 +393,7 @@ impl<'a> TemplateContext<'a> {
                 annual: format_euro(t.law.annual_cents),
                 liability_start: &t.law.liability_start,
                 since: t.since.map(format_date),
+                kassenzeichen: &t.kassenzeichen,
             }),
             channel: input.channel.map(|c| match c {
                 casedesk_domain::delivery::DeliveryChannel::Post => "post",
@@ -377,6 +431,7 @@ impl<'a> TemplateContext<'a> {
                 phone: &letterhead.phone,
                 email: &letterhead.email,
                 website: &letterhead.website,
+                address: letterhead.address_lines.join(", "),
                 fee_bylaw: &letterhead.fee_bylaw,
                 bank: &letterhead.bank,
                 court: &letterhead.court,

@@ -1,7 +1,8 @@
 //! The body's blocks made into units for pagination: headings, paragraphs and
 //! lists (tables are in `table`). A paragraph keeps at least two lines at the foot
 //! and the head of a page, paragraphs of up to four lines are never split, and a
-//! heading is kept with what follows it.
+//! heading is kept with what follows it, as is a paragraph that ends in a colon
+//! (it introduces what follows: "Bitte überweisen Sie den Betrag …:").
 
 use super::lines::LineBreaker;
 use super::paginate::{Unit, paginate};
@@ -81,7 +82,12 @@ pub fn layout_body(
                     Some(Block::Heading(_))
                 );
                 let space = if after_heading { 2.0 } else { space };
-                units.extend(paragraph_units(lines, style.leading, space));
+                let mut paragraph = paragraph_units(lines, style.leading, space);
+                let introduces = crate::markup::plain_text(spans).trim_end().ends_with(':');
+                if let (true, Some(last)) = (introduces, paragraph.last_mut()) {
+                    last.keep_with_next = true;
+                }
+                units.extend(paragraph);
             }
             Block::List(items) => {
                 let after_heading = matches!(

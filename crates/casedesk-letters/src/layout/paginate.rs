@@ -1,6 +1,6 @@
 //! Filling units, groups of lines that must stay together, into pages: a unit
 //! that does not fit starts the next page and takes along the units before it that
-//! must stay with it.
+//! must stay with it, as many as fit on that page.
 
 use super::{Body, BodyFrame, BodyLine, Item};
 
@@ -54,12 +54,16 @@ pub(super) fn paginate(units: Vec<Unit>, frame: &BodyFrame) -> Body {
             continue;
         }
         // Move trailing units that must stay with this one to the next page, unless
-        // that would empty the page.
-        let mut carried: Vec<Unit> = Vec::new();
+        // that would empty this page or overfill the next.
+        let mut carried: Vec<Unit> = vec![unit];
         while current.len() > 1 && current.last().is_some_and(|u| u.keep_with_next) {
+            let last = current.last().expect("checked");
+            let with_last = last.height + carried[0].space_before + height_of(&carried);
+            if with_last > capacity(page + 1) + 0.01 {
+                break;
+            }
             carried.insert(0, current.pop().expect("checked"));
         }
-        carried.push(unit);
         used = height_of(&carried);
         pages.push(carried);
     }

@@ -1,6 +1,9 @@
-//! Tables made into units, one per row: a row is never split across pages, and a
-//! header row stays with the first body row. Every column but the first is as wide
-//! as its widest cell (capped); the first takes the rest and wraps.
+//! Tables made into units, one per row: a row is never split across pages, a
+//! table that fits on one page is never split at all (a payment block must not
+//! leave its Kassenzeichen on the next page), and a longer table keeps its header
+//! row with the first body row and its last two rows together. Every column but
+//! the first is as wide as its widest cell (capped); the first takes the rest and
+//! wraps.
 
 use super::lines::LineBreaker;
 use super::paginate::Unit;
@@ -42,9 +45,15 @@ pub(super) fn table_units(
     if let Some(first) = units.first_mut() {
         first.space_before = space_before;
     }
-    // Keep the first body row with the header, the last two rows together.
+    // A table that fits on a following page stays whole; a longer one keeps the
+    // first body row with the header and the last two rows together.
     let n = units.len();
-    if n >= 2 {
+    let height: f32 = units.iter().map(|u| u.height).sum();
+    if height <= frame.bottom - frame.next_top {
+        for unit in units.iter_mut().take(n.saturating_sub(1)) {
+            unit.keep_with_next = true;
+        }
+    } else if n >= 2 {
         units[n - 2].keep_with_next = true;
     }
     units
@@ -210,5 +219,44 @@ mod tests {
             });
             assert!(first.unwrap().starts_with("Posten"));
         }
+    }
+
+    /// The page each text run is on, by its text.
+    fn page_of(body: &crate::layout::Body, text: &str) -> usize {
+        body.pages
+            .iter()
+            .position(|page| {
+                page.iter()
+                    .any(|it| matches!(it, Item::Text(run) if run.text == text))
+            })
+            .unwrap_or_else(|| panic!("no {text:?}"))
+    }
+
+    #[test]
+    fn a_table_that_fits_on_a_page_is_never_split_and_its_introduction_stays_with_it() {
+        let fonts = FontFamily::liberation_sans();
+        let frame = test_frame();
+        let mut moved = 0;
+        for filler in 0..40 {
+            let mut text = String::new();
+            for i in 0..filler {
+                text.push_str(&format!("Zeile {i}\n\n"));
+            }
+            text.push_str("Bitte zahlen Sie so:\n\n| Betrag | 10,00 € |\n|---|---|\n");
+            for row in ["Kassenzeichen", "Empfänger", "IBAN", "BIC", "Fällig"] {
+                text.push_str(&format!("| {row} | x |\n"));
+            }
+            let body = layout_body(&parse(&text), &fonts, &BodyStyle::default(), &frame, false);
+            let first = page_of(&body, "Bitte zahlen Sie so:");
+            for row in ["Betrag", "Kassenzeichen", "IBAN", "Fällig"] {
+                assert_eq!(
+                    page_of(&body, row),
+                    first,
+                    "{row} with {filler} lines before"
+                );
+            }
+            moved += usize::from(first > 0);
+        }
+        assert!(moved > 0, "some filler pushes the block to the next page");
     }
 }

@@ -8,7 +8,7 @@ use crate::support::options;
 
 #[test]
 fn same_input_same_bytes() {
-    let input = sample::input("BA", Outcome::Partial);
+    let input = sample::input("BA", Outcome::Approved);
     let a = render(
         &TemplateSet::defaults(),
         &Letterhead::demo(),

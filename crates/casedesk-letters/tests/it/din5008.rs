@@ -57,7 +57,7 @@ fn assert_near(what: &str, measured: f64, expected_mm: f64) {
 
 #[test]
 fn address_field_and_information_block_sit_where_din_5008_puts_them() {
-    let pdf = render_sample(&sample::input("HU", Outcome::Approved));
+    let pdf = render_sample(&sample::input("BP", Outcome::Approved));
     let words = words_of_first_page(&pdf);
 
     // First address line: 25 mm from the left, at the top of the address zone
@@ -92,7 +92,7 @@ fn address_field_and_information_block_sit_where_din_5008_puts_them() {
         .map(|w| w.y_min)
         .fold(f64::MAX, f64::min);
     assert_near("information block top", block_top, 50.0);
-    let aktenzeichen = find(&words, "32-HU-2026-000123");
+    let aktenzeichen = find(&words, "32-BP-2026-000123");
     assert!(
         aktenzeichen.x_min + 1.0 < 200.0 * MM,
         "inside the 75 mm block"

@@ -2,23 +2,16 @@
 //! the PDF/A-2b markers, and give back their German text exactly.
 
 use casedesk_domain::Outcome;
-use casedesk_letters::{LetterKind, Letterhead, RenderOptions, sample};
+use casedesk_letters::{Letterhead, RenderOptions, sample};
 
 use crate::support::{options, pdftotext, render_sample, run, write_temp};
 
+/// Every template's sample letter, rendered.
 fn every_sample() -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    for id in sample::SERVICES {
-        for outcome in [Outcome::Approved, Outcome::Rejected, Outcome::Partial] {
-            let input = sample::input(id, outcome);
-            out.push((input.template_name(), render_sample(&input)));
-        }
-    }
-    for kind in [LetterKind::ItemsRequest, LetterKind::FeeNotice] {
-        let input = sample::input_of_kind("SN", kind);
-        out.push((input.template_name(), render_sample(&input)));
-    }
-    out
+    sample::every_letter()
+        .iter()
+        .map(|input| (input.template_name(), render_sample(input)))
+        .collect()
 }
 
 #[test]
@@ -57,7 +50,8 @@ fn pdffonts_shows_every_font_embedded_and_subset_with_tounicode() {
 
 #[test]
 fn german_text_extracts_exactly() {
-    let mut input = sample::input("GA", Outcome::Approved);
+    let mut input = sample::input("GA", Outcome::Receipted);
+    input.signature = casedesk_letters::Signature::Automated;
     input.reasons = Some(
         "Größe, Maße und Füße: „Anführungszeichen“ – Gedankenstrich, 1.234,50 € und ÄÖÜ äöü ß."
             .into(),
@@ -77,7 +71,7 @@ fn german_text_extracts_exactly() {
     let text = pdftotext(&path);
     for expected in [
         "Größe, Maße und Füße: „Anführungszeichen“ – Gedankenstrich, 1.234,50 € und ÄÖÜ äöü ß.",
-        "Empfangsbescheinigung über Ihre Gewerbeanmeldung",
+        "Empfangsbescheinigung über Ihre Gewerbeanzeige",
         "Café „Weserblick“",
         "Jürgen Weißmüller",
         "Königstraße 7",
@@ -113,7 +107,7 @@ fn pdfa_markers_are_present_and_consistent() {
         .to_owned();
     assert_eq!(
         title,
-        "Bescheid über die Erteilung eines Bewohnerparkausweises"
+        "Bescheid über Ihren Antrag auf Erteilung eines Bewohnerparkausweises vom 02.03.2026"
     );
     assert!(text.contains(&format!("<rdf:li xml:lang=\"x-default\">{title}</rdf:li>")));
     assert!(
@@ -128,7 +122,7 @@ fn pdfa_markers_are_present_and_consistent() {
 
 #[test]
 fn exact_subsets_are_smaller_and_still_complete() {
-    let input = sample::input("HU", Outcome::Partial);
+    let input = sample::input("HU", Outcome::Receipted);
     let shared = render_sample(&input);
     let options = RenderOptions {
         subsets: casedesk_letters::FontSubsets::Exact,
