@@ -427,7 +427,9 @@ impl LetterInput {
     ///   (`partial_note`), without which its operative part is not definite
     ///   (§37(1) VwVfG NRW);
     /// - a decision or notice on a channel the service's law does not allow, e.g. a
-    ///   Baugenehmigung that is not served (§74(2) BauO NRW).
+    ///   Baugenehmigung that is not served (§74(2) BauO NRW), or a tax notice that
+    ///   does not go by post (its retrieval from the portal under the AO is not
+    ///   set up; the domain refuses it too).
     ///
     /// [`LetterInput::from_case`] and [`crate::TemplateSet::render_markup`] both
     /// check, so an input changed after it was built is checked again.
@@ -450,6 +452,11 @@ impl LetterInput {
             }
         }
         if let Some(channel) = self.channel {
+            if self.kind == LetterKind::TaxNotice && channel != DeliveryChannel::Post {
+                return Err(LetterError::Input(
+                    "Steuerbescheide werden per Post bekannt gegeben".into(),
+                ));
+            }
             if !self.law.delivery.allows(channel) {
                 return Err(LetterError::Input(format!(
                     "Bescheide zur Leistung „{}“ werden nicht auf dem Weg „{}“ bekannt gegeben",

@@ -68,9 +68,9 @@ pub fn reasons(id: &str, outcome: Outcome) -> Option<String> {
              Überschreitung die Grundzüge der Planung berührt."
         }
         ("GA", Outcome::Rejected) => {
-            "Die angezeigte Tätigkeit, die gelegentliche Vermietung eines privaten Zimmers, ist \
-             kein Gewerbe im Sinne des § 14 GewO, weil sie nicht auf Dauer und nicht mit der \
-             Absicht der Gewinnerzielung betrieben wird."
+            "Ihre Anzeige ist unvollständig: Es fehlt die Anschrift der Betriebsstätte, und die \
+             Kopie Ihres Personalausweises ist nicht lesbar. Wir haben Sie gebeten, beides \
+             nachzureichen; es liegt uns bis heute nicht vor."
         }
         ("SN", Outcome::Rejected) => {
             "Der Gehweg vor dem Haus Bäckerstraße 12 ist 1,60 m breit. Mit dem Gerüst bliebe \

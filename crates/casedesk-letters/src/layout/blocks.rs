@@ -2,7 +2,9 @@
 //! lists (tables are in `table`). A paragraph keeps at least two lines at the foot
 //! and the head of a page, paragraphs of up to four lines are never split, and a
 //! heading is kept with what follows it, as is a paragraph that ends in a colon
-//! (it introduces what follows: "Bitte überweisen Sie den Betrag …:").
+//! (it introduces what follows: "Bitte überweisen Sie den Betrag …:"). The last
+//! block, a letter's closing, never stands alone at the head of a page: it takes
+//! the end of the block before it along.
 
 use super::lines::LineBreaker;
 use super::paginate::{Unit, paginate};
@@ -59,7 +61,9 @@ pub fn layout_body(
         hyphenate,
     };
     let mut units: Vec<Unit> = Vec::new();
+    let mut last_block_start = 0;
     for (index, block) in blocks.iter().enumerate() {
+        last_block_start = units.len();
         let space = if index == 0 {
             0.0
         } else {
@@ -99,6 +103,9 @@ pub fn layout_body(
             }
             Block::Table(table) => units.extend(table_units(table, &breaker, frame, style, space)),
         }
+    }
+    if let Some(before_last) = last_block_start.checked_sub(1) {
+        units[before_last].keep_with_next = true;
     }
     paginate(units, frame)
 }
@@ -155,6 +162,40 @@ mod tests {
     use super::layout_body;
     use crate::font::FontFamily;
     use crate::markup::parse;
+
+    #[test]
+    fn the_closing_never_stands_alone_on_a_page() {
+        let fonts = FontFamily::liberation_sans();
+        let mut alone = 0;
+        for filler in 20..60 {
+            let mut text = String::new();
+            for i in 0..filler {
+                text.push_str(&format!("Zeile {i} mit etwas Text.\n\n"));
+            }
+            text.push_str("Mit freundlichen Grüßen\\\nIm Auftrag\\\n\\\nAylin Özdemir\n");
+            let body = layout_body(
+                &parse(&text),
+                &fonts,
+                &BodyStyle::default(),
+                &test_frame(),
+                false,
+            );
+            let last = body.pages.last().unwrap();
+            let texts: Vec<&str> = last
+                .iter()
+                .filter_map(|it| match it {
+                    Item::Text(run) => Some(run.text.as_str()),
+                    _ => None,
+                })
+                .collect();
+            assert!(
+                texts.first() != Some(&"Mit freundlichen Grüßen"),
+                "{filler}: {texts:?}"
+            );
+            alone += usize::from(body.pages.len() > 1);
+        }
+        assert!(alone > 0, "some filler makes two pages");
+    }
 
     #[test]
     fn heading_is_never_last_on_a_page() {

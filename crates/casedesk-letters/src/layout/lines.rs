@@ -9,6 +9,21 @@ use super::{BodyLine, Item, TextRun};
 use crate::font::{FontFamily, Style};
 use crate::markup::Span;
 
+/// Whether the space that ends `before` binds it to `after`, as DIN 5008 sets a
+/// protected space: a number stays with its unit or currency ("20,00 €", "18 m²")
+/// and a citation mark with its number ("§ 18", "Abs. 2", "Nr. 1").
+fn binds(before: &str, after: &str) -> bool {
+    if !before.ends_with(' ') {
+        return false;
+    }
+    let word = before.split_whitespace().next_back().unwrap_or_default();
+    let unit = ["€", "m²", "%", "‰"].iter().any(|u| after.starts_with(u))
+        && word.ends_with(|c: char| c.is_ascii_digit());
+    let citation = ["§", "§§", "Abs.", "Nr.", "Satz", "Art."].contains(&word)
+        && after.starts_with(|c: char| c.is_ascii_digit());
+    unit || citation
+}
+
 /// Breaks inline content into lines and positions them.
 pub struct LineBreaker<'a> {
     pub fonts: &'a FontFamily,
@@ -127,6 +142,9 @@ impl LineBreaker<'_> {
                 && bytes[end - 1] == b'-'
                 && bytes[end - 2].is_ascii_digit()
             {
+                continue;
+            }
+            if opportunity == BreakOpportunity::Allowed && binds(&text[..end], &text[end..]) {
                 continue;
             }
             let mut parts: Vec<(Style, String)> = Vec::new();
@@ -304,5 +322,42 @@ mod tests {
             assert!(width <= 300.5, "{width} {line:?}");
         }
         assert!(body.lines.iter().any(|l| l.hyphenated), "{:?}", body.lines);
+    }
+
+    #[test]
+    fn numbers_stay_with_their_units_and_citation_marks_with_their_numbers() {
+        let fonts = FontFamily::liberation_sans();
+        for filler in 0..40 {
+            let text = format!(
+                "{} nach § 7 Abs. 2 Satz 1 Nr. 3 für 18 m² und 20,00 € sowie 5 %.",
+                "Wort ".repeat(filler)
+            );
+            let body = layout_body(
+                &parse(&text),
+                &fonts,
+                &BodyStyle::default(),
+                &test_frame(),
+                false,
+            );
+            for line in &body.lines {
+                for end in ["§", "Abs.", "Satz", "Nr.", "18", "20,00", "5"] {
+                    assert!(
+                        !line.text.ends_with(&format!(" {end}")),
+                        "{filler}: {:?}",
+                        line.text
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn only_a_space_before_a_unit_or_after_a_citation_mark_binds() {
+        use super::binds;
+        assert!(binds("mindestens 20,00 ", "€ – Demo"));
+        assert!(binds("nach § ", "18 Abs."));
+        assert!(!binds("Euro ", "€"));
+        assert!(!binds("Abs. ", "Abschnitt"));
+        assert!(!binds("§", "18"));
     }
 }

@@ -275,16 +275,18 @@ fn the_announcement_note_follows_the_remedy_instructions_and_the_channel() {
         "{tax}"
     );
     assert!(!tax.contains("§ 41"), "{tax}");
-    let mut tax_portal = sample::input_of_kind("HU", LetterKind::TaxNotice);
-    tax_portal.channel = Some(DeliveryChannel::Portal);
-    let tax_portal = note(&tax_portal);
+    // A KAG fee fetched from the portal: the AO's rule, which the letter does not
+    // restate; the portal shows the dates.
+    let mut kag_portal = fee_notice("SN", Outcome::Rejected);
+    kag_portal.channel = Some(DeliveryChannel::Portal);
+    let kag_portal = note(&kag_portal);
     assert!(
-        !tax_portal.contains("§ 41 Abs. 2a"),
-        "not the VwVfG rule for a tax: {tax_portal}"
+        !kag_portal.contains("§ 41"),
+        "not the VwVfG rule for a KAG fee: {kag_portal}"
     );
     assert!(
-        tax_portal.contains("zeigt Ihnen das Bürgerportal"),
-        "{tax_portal}"
+        kag_portal.contains("zeigt Ihnen das Bürgerportal"),
+        "{kag_portal}"
     );
 
     // A KAG fee beside a decision under the VwVfG NRW: both rules, each for its part.
@@ -300,6 +302,9 @@ fn a_letter_on_a_channel_its_law_does_not_allow_is_refused() {
     let mut served_parking = sample::input("BP", Outcome::Approved);
     served_parking.channel = Some(DeliveryChannel::Zustellung);
     assert!(!render_error(&served_parking).is_empty());
+    let mut tax_portal = sample::input_of_kind("HU", LetterKind::TaxNotice);
+    tax_portal.channel = Some(DeliveryChannel::Portal);
+    assert!(render_error(&tax_portal).contains("per Post"));
 }
 
 /// The decisions of the samples by fee law.
