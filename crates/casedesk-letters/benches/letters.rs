@@ -204,8 +204,10 @@ fn main() {
         md,
         "Rendering DIN 5008 PDF/A-2b letters from the default templates: template, layout, \
          font subsetting and PDF writing, in one process on this machine ({threads} cores). \
-         The inputs are the {} sample letters (six services × three outcomes, the request \
-         for missing items and the fee notice; {} pages, {:.1} KB per letter on average). \
+         The inputs are the {} sample letters, one per default template (each service's \
+         decisions with the outcomes its law allows, the request for missing items, the \
+         Anhörung, the fee notice and the tax notice; {} pages, {:.1} KB per letter on \
+         average). \
          Code: `crates/casedesk-letters/benches/letters.rs`; reproduce with \
          `bash scripts/bench-letters.sh`.\n",
         inputs.len(),
@@ -370,6 +372,9 @@ fn chromium_comparison(
     letterhead: &Letterhead,
     runs: usize,
 ) -> Result<ChromiumResult, String> {
+    if runs == 0 {
+        return Err("--chromium-runs 0".into());
+    }
     let path = find_chromium().ok_or("no chromium found (apt-get install chromium)")?;
     let version = Command::new(&path)
         .arg("--version")
