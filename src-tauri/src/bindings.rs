@@ -8,8 +8,12 @@
 
 use std::path::{Path, PathBuf};
 
-use casedesk_domain::aggregate::{PaymentStatus, Priority, RequestStatus, Verdict};
+use casedesk_domain::aggregate::{
+    NoticeKind, PaymentStatus, Priority, RequestPurpose, RequestStatus, Verdict,
+};
 use casedesk_domain::command::CommandKind;
+use casedesk_domain::delivery::{DeliveryChannel, DeliveryState};
+use casedesk_domain::law::Remedy;
 use casedesk_domain::lifecycle::{CaseStatus, Outcome, Role};
 use serde::Serialize;
 use ts_rs::{Config, TS};
@@ -57,6 +61,10 @@ pub fn generate() -> std::io::Result<String> {
     export::<casedesk_domain::command::CommandKind>(&cfg)?;
     export::<casedesk_domain::wire::ServiceDefinition>(&cfg)?;
     export::<casedesk_domain::wire::UserInfo>(&cfg)?;
+    export::<casedesk_client::DecisionDraft>(&cfg)?;
+    export::<casedesk_client::HearingDraft>(&cfg)?;
+    export::<casedesk_client::NoticeDraft>(&cfg)?;
+    export::<casedesk_client::AnswerDeadline>(&cfg)?;
 
     let mut declarations = Vec::new();
     collect(&scratch, &mut declarations)?;
@@ -142,7 +150,12 @@ fn label_tables() -> String {
     ) -> Vec<(String, &'static str)> {
         all.iter().map(|&v| (wire_name(&v), german(v))).collect()
     }
-    let outcomes = [Outcome::Approved, Outcome::Rejected, Outcome::Partial];
+    let outcomes = [
+        Outcome::Approved,
+        Outcome::Rejected,
+        Outcome::Partial,
+        Outcome::Receipted,
+    ];
     table(
         "CASE_STATUS_LABELS",
         "CaseStatus",
@@ -217,6 +230,60 @@ fn label_tables() -> String {
         ),
     );
     table(
+        "REQUEST_PURPOSE_LABELS",
+        "RequestPurpose",
+        "RequestPurpose::german",
+        rows(
+            &[RequestPurpose::Items, RequestPurpose::Hearing],
+            RequestPurpose::german,
+        ),
+    );
+    table(
+        "NOTICE_KIND_LABELS",
+        "NoticeKind",
+        "NoticeKind::german",
+        rows(&[NoticeKind::Fee, NoticeKind::Tax], NoticeKind::german),
+    );
+    table(
+        "DELIVERY_CHANNEL_LABELS",
+        "DeliveryChannel",
+        "DeliveryChannel::german",
+        rows(
+            &[
+                DeliveryChannel::Post,
+                DeliveryChannel::Portal,
+                DeliveryChannel::Zustellung,
+            ],
+            DeliveryChannel::german,
+        ),
+    );
+    table(
+        "DELIVERY_STATE_LABELS",
+        "DeliveryState",
+        "DeliveryState::german",
+        rows(
+            &[
+                DeliveryState::AwaitingDispatch,
+                DeliveryState::AwaitingRetrieval,
+                DeliveryState::RetrievalLapsed,
+                DeliveryState::Announced,
+            ],
+            DeliveryState::german,
+        ),
+    );
+    table(
+        "REMEDY_LABELS",
+        "Remedy",
+        "Remedy::german",
+        rows(&[Remedy::Klage, Remedy::Widerspruch], Remedy::german),
+    );
+    table(
+        "REMEDY_PERIOD_LABELS",
+        "Remedy",
+        "Remedy::period_german",
+        rows(&[Remedy::Klage, Remedy::Widerspruch], Remedy::period_german),
+    );
+    table(
         "COMMAND_KIND_LABELS",
         "CommandKind[\"kind\"]",
         "CommandKind::german",
@@ -263,6 +330,11 @@ fn every_command_kind() -> Vec<CommandKind> {
             answer_due: day,
             message: String::new(),
         },
+        CommandKind::StartHearing {
+            intended: String::new(),
+            answer_due: day,
+            message: String::new(),
+        },
         CommandKind::SendMessage {
             text: String::new(),
         },
@@ -270,6 +342,19 @@ fn every_command_kind() -> Vec<CommandKind> {
             outcome: Outcome::Approved,
             letter_sha256: None,
             fee_cents: 0,
+            reasons: None,
+            channel: DeliveryChannel::Post,
+        },
+        CommandKind::IssueNotice {
+            kind: NoticeKind::Fee,
+            letter_sha256: None,
+            amount_cents: 0,
+            channel: DeliveryChannel::Post,
+        },
+        CommandKind::RecordDispatch {
+            notice_id: None,
+            channel: DeliveryChannel::Post,
+            on: day,
         },
         CommandKind::SetPriority {
             priority: Priority::Normal,
@@ -289,6 +374,8 @@ fn every_command_kind() -> Vec<CommandKind> {
             text: String::new(),
         },
         CommandKind::ExpireRequest { request_id: id },
+        CommandKind::RecordRetrieval { notice_id: None },
+        CommandKind::LapseRetrieval { notice_id: None },
         CommandKind::RecordPayment {
             status: PaymentStatus::Open,
         },

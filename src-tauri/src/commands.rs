@@ -10,12 +10,13 @@ use base64::Engine as _;
 // other types of this module.
 pub use casedesk_client::BatchItem;
 use casedesk_client::{
-    CaseDetail, ErrorPayload, InboxFilter, InboxRow, InboxSort, LetterKind, LetterRequest,
-    OutboxEntry, SyncStatus,
+    AnswerDeadline, CaseDetail, DecisionDraft, ErrorPayload, HearingDraft, InboxFilter, InboxRow,
+    InboxSort, LetterKind, LetterRequest, NoticeDraft, OutboxEntry, SyncStatus,
 };
 use casedesk_domain::Outcome;
 use casedesk_domain::command::CommandKind;
 use casedesk_domain::wire::{ServiceDefinition, UserInfo};
+use chrono::NaiveDate;
 use serde::Serialize;
 use ts_rs::TS;
 use uuid::Uuid;
@@ -34,9 +35,9 @@ pub struct SessionInfo {
     pub status: SyncStatus,
 }
 
-/// The decision letter of `outcome`.
-fn decision(outcome: Outcome) -> LetterKind {
-    LetterKind::Decision(outcome)
+/// A PDF as the UI's pdf.js takes it over IPC.
+fn base64(pdf: Vec<u8>) -> String {
+    base64::engine::general_purpose::STANDARD.encode(pdf)
 }
 
 /// One command's name and TypeScript signature.
@@ -157,36 +158,68 @@ desk_commands! {
         state.desk.discard(command_id).await
     }
 
-    /// The Bescheid text (letter markup) the template writes for this case, to edit;
-    /// the fee defaults to the case's.
-    fn letter_text(state, case_key: String, outcome: Outcome, fee_cents: Option<i64>) -> String {
-        state.desk.letter_markup(&case_key, decision(outcome), fee_cents).await
+    /// The Bescheid's body text (letter markup) the template writes for the draft, to
+    /// edit; it ends before the closing, which the letter always adds. A rejection or
+    /// partial approval without reasons has none.
+    fn letter_text(state, case_key: String, draft: DecisionDraft) -> String {
+        state.desk.decision_text(&case_key, &draft).await
     }
 
-    /// The Bescheid as it would go out now, as a base64 PDF for the preview: the
-    /// template's text, or `edited_text` (then signed by the caseworker); the fee
-    /// defaults to the case's.
-    fn letter_preview(state, case_key: String, outcome: Outcome, fee_cents: Option<i64>, edited_text: Option<String>) -> String {
-        let request = LetterRequest {
-            kind: decision(outcome),
-            created: chrono::Utc::now(),
-            edited_body: edited_text,
-            fee_cents,
-        };
-        let pdf = state.desk.render_letter(&case_key, &request).await?;
-        Ok(base64::engine::general_purpose::STANDARD.encode(pdf))
+    /// The Bescheid of the draft as it would go out now, as a base64 PDF for the
+    /// preview: the template's text or the draft's edited text, signed by the user.
+    fn letter_preview(state, case_key: String, draft: DecisionDraft) -> String {
+        state.desk.decision_preview(&case_key, &draft).await.map(base64)
     }
 
-    /// Decides a case with its Bescheid (rendered now, uploaded before the command;
-    /// queued when offline). The fee defaults to the case's assessed fee.
-    fn decide(state, case_key: String, outcome: Outcome, fee_cents: Option<i64>, edited_text: Option<String>) -> OutboxEntry {
-        state.desk.decide_with_letter(&case_key, outcome, fee_cents, edited_text).await
+    /// Decides a case with the draft's Bescheid (rendered now, uploaded before the
+    /// command; queued when offline), its reasons and its channel.
+    fn decide(state, case_key: String, draft: DecisionDraft) -> OutboxEntry {
+        state.desk.decide_with_letter(&case_key, &draft).await
     }
 
     /// Team leads: decides many cases with the same outcome and the template's
-    /// letters; one answer per case, in order.
+    /// letters, each on its own default channel; one answer per case, in order. A
+    /// rejection or partial approval is refused as a whole (it needs reasons per case).
     fn decide_many(state, case_keys: Vec<String>, outcome: Outcome) -> Vec<BatchItem> {
-        Ok(state.desk.decide_many(case_keys, outcome).await)
+        state.desk.decide_many(case_keys, outcome).await
+    }
+
+    /// The hearing letter of the draft as it would go out, as a base64 PDF; a draft
+    /// the domain would refuse is refused with the reason.
+    fn hearing_preview(state, case_key: String, draft: HearingDraft) -> String {
+        state.desk.hearing_preview(&case_key, &draft).await.map(base64)
+    }
+
+    /// Starts a hearing (Anhörung): the case waits for the citizen's statement.
+    fn start_hearing(state, case_key: String, draft: HearingDraft) -> OutboxEntry {
+        state.desk.start_hearing(&case_key, &draft).await
+    }
+
+    /// The letter of the case's open hearing, as a base64 PDF.
+    fn hearing_letter(state, case_key: String) -> String {
+        let request = LetterRequest::new(LetterKind::Hearing);
+        state.desk.render_letter(&case_key, &request).await.map(base64)
+    }
+
+    /// The answer deadline a picked day gives: it, or the next working day and why.
+    fn answer_deadline(state, picked: NaiveDate) -> AnswerDeadline {
+        Ok(state.desk.answer_deadline(picked))
+    }
+
+    /// Records that the decision (`notice_id` null) or a notice was handed to the
+    /// post or served on `on`.
+    fn record_dispatch(state, case_key: String, notice_id: Option<Uuid>, on: NaiveDate) -> OutboxEntry {
+        state.desk.record_dispatch(&case_key, notice_id, on).await
+    }
+
+    /// The fee or tax notice of the draft as it would go out, as a base64 PDF.
+    fn notice_preview(state, case_key: String, draft: NoticeDraft) -> String {
+        state.desk.notice_preview(&case_key, &draft).await.map(base64)
+    }
+
+    /// Issues a fee or tax notice after the decision, with its letter.
+    fn issue_notice(state, case_key: String, draft: NoticeDraft) -> OutboxEntry {
+        state.desk.issue_notice(&case_key, &draft).await
     }
 
     /// Sends the outbox and pulls changes now, instead of waiting for the sync loop.

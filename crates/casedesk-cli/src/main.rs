@@ -6,6 +6,8 @@
 //! when the portal is out of reach they stay queued and the exit status is still 0,
 //! because offline is a state, not a failure.
 
+mod args;
+mod issue;
 mod print;
 
 use std::path::PathBuf;
@@ -14,250 +16,15 @@ use std::process::ExitCode;
 use anyhow::Context;
 use casedesk_client::{
     AssigneeFilter, CancellationToken, ClientError, Desk, DeskConfig, DueFilter, InboxFilter,
-    InboxSort, LetterKind, LetterRequest, OutboxEntry, OutboxFilter, Prefetch, SortKey,
-    StatusFilter,
+    InboxSort, OutboxEntry, OutboxFilter, Prefetch, SortKey, StatusFilter,
 };
 use casedesk_domain::aggregate::{RequestedItem, Verdict};
 use casedesk_domain::command::CommandKind;
-use casedesk_domain::lifecycle::{CaseStatus, Outcome};
-use chrono::NaiveDate;
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use uuid::Uuid;
+use casedesk_domain::lifecycle::CaseStatus;
+use clap::Parser;
 
+use args::{Cli, Cmd, InboxArgs, LetterCmd, OutboxArg, OutboxCmd, SortArg};
 use print::Printer;
-
-#[derive(Debug, Parser)]
-#[command(
-    name = "casedesk",
-    version,
-    about = "Casedesk desktop engine on the command line"
-)]
-struct Cli {
-    /// Where the local store and document cache live (default: the platform's data
-    /// directory for Casedesk).
-    #[arg(long, global = true, env = "CASEDESK_DATA_DIR")]
-    data_dir: Option<PathBuf>,
-    /// Machine-readable output.
-    #[arg(long, global = true)]
-    json: bool,
-    #[command(subcommand)]
-    command: Cmd,
-}
-
-#[derive(Debug, Subcommand)]
-enum Cmd {
-    /// Log in to a portal; the password comes from CASEDESK_PASSWORD or a prompt.
-    Login {
-        #[arg(long)]
-        portal: String,
-        #[arg(long)]
-        user: String,
-    },
-    /// Log out; the outbox is kept unless --wipe, which deletes the local cache too.
-    Logout {
-        #[arg(long)]
-        wipe: bool,
-    },
-    /// Sync with the portal: once, or continuously until interrupted.
-    Sync {
-        #[arg(long)]
-        once: bool,
-        /// Skip downloading the documents of the user's cases.
-        #[arg(long)]
-        no_prefetch: bool,
-    },
-    /// Connection, last sync, pending and refused commands.
-    Status,
-    /// List cases.
-    Inbox(InboxArgs),
-    /// Full-text search over Aktenzeichen, applicant, address, form data and notes.
-    Search {
-        text: String,
-        #[arg(long, default_value_t = 20)]
-        limit: u32,
-    },
-    /// Show one case with everything it holds.
-    Show { case: String },
-    /// Save a document of a case to a file (verified against its SHA-256).
-    Document {
-        case: String,
-        /// The document's id, file name or number in `show` (1, 2, …).
-        document: String,
-        #[arg(long)]
-        out: PathBuf,
-    },
-    /// Take an unassigned case.
-    Claim { case: String },
-    /// Give back a case.
-    Release { case: String },
-    /// Assign a case to a member of staff (team leads).
-    Assign {
-        case: String,
-        /// User name of the new assignee.
-        #[arg(long)]
-        to: String,
-    },
-    /// Add an internal note.
-    Note { case: String, text: String },
-    /// Accept or reject a document.
-    Review {
-        case: String,
-        /// The document's id, file name or number in `show` (1, 2, …).
-        document: String,
-        #[arg(long, conflicts_with = "reject", required_unless_present = "reject")]
-        accept: bool,
-        #[arg(long)]
-        reject: bool,
-        #[arg(long, required_if_eq("reject", "true"))]
-        reason: Option<String>,
-    },
-    /// Ask the citizen for missing items.
-    RequestItems {
-        case: String,
-        /// An item, as `DESCRIPTION` or `KIND:DESCRIPTION` (KIND = the service's
-        /// required-document key). Repeat for several.
-        #[arg(long = "item", required = true)]
-        items: Vec<String>,
-        #[arg(long)]
-        reason: String,
-        /// Answer deadline, YYYY-MM-DD.
-        #[arg(long)]
-        due: NaiveDate,
-        #[arg(long)]
-        message: String,
-    },
-    /// Record the decision.
-    Decide {
-        case: String,
-        #[arg(long, value_enum)]
-        outcome: OutcomeArg,
-        /// The fee in cent (default: the case's assessed fee).
-        #[arg(long)]
-        fee_cents: Option<i64>,
-        /// The decision letter (PDF); uploaded before the decision is sent.
-        #[arg(long, conflicts_with = "render")]
-        letter: Option<PathBuf>,
-        /// Render the decision letter from the synced templates and attach it.
-        #[arg(long)]
-        render: bool,
-    },
-    /// Letters rendered from the synced templates and letterhead.
-    Letter {
-        #[command(subcommand)]
-        action: LetterCmd,
-    },
-    /// The outbox: list, retry or discard refused commands.
-    Outbox {
-        #[command(subcommand)]
-        action: Option<OutboxCmd>,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-enum OutboxCmd {
-    List,
-    /// Queue a refused command again on the case's current state.
-    Retry {
-        command_id: Uuid,
-    },
-    /// Drop a refused command.
-    Discard {
-        command_id: Uuid,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-enum LetterCmd {
-    /// Render one letter from the local store to a PDF file (works offline).
-    Render {
-        /// The case (Aktenzeichen or id).
-        #[arg(long)]
-        case: String,
-        /// A decision with this outcome.
-        #[arg(long, value_enum, required_unless_present_any = ["items_request", "fee_notice"])]
-        outcome: Option<OutcomeArg>,
-        /// The letter form of the open request for missing items.
-        #[arg(long, conflicts_with_all = ["outcome", "fee_notice"])]
-        items_request: bool,
-        /// A separate fee notice.
-        #[arg(long, conflicts_with_all = ["outcome", "items_request"])]
-        fee_notice: bool,
-        #[arg(long)]
-        out: PathBuf,
-    },
-}
-
-impl OutcomeArg {
-    fn outcome(self) -> Outcome {
-        match self {
-            OutcomeArg::Approved => Outcome::Approved,
-            OutcomeArg::Rejected => Outcome::Rejected,
-            OutcomeArg::Partial => Outcome::Partial,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum OutcomeArg {
-    Approved,
-    Rejected,
-    Partial,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum SortArg {
-    Due,
-    Received,
-    Aktenzeichen,
-    Applicant,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum OutboxArg {
-    Pending,
-    Rejected,
-    Any,
-}
-
-#[derive(Debug, Args)]
-struct InboxArgs {
-    /// Only these statuses (submitted, in_review, awaiting_citizen, decided, closed,
-    /// withdrawn); default: the open ones. Repeat for several.
-    #[arg(long = "status")]
-    statuses: Vec<String>,
-    /// Every status.
-    #[arg(long, conflicts_with = "statuses")]
-    all: bool,
-    #[arg(long)]
-    service: Option<String>,
-    /// me, unassigned, any, or a user id.
-    #[arg(long, default_value = "any")]
-    assignee: String,
-    /// Office code (e.g. 32) or id.
-    #[arg(long)]
-    office: Option<String>,
-    #[arg(long, conflicts_with = "due_within")]
-    overdue: bool,
-    /// Due within this many days.
-    #[arg(long)]
-    due_within: Option<u32>,
-    #[arg(long, value_enum)]
-    outbox: Option<OutboxArg>,
-    /// Only cases where the citizen answered or wrote last.
-    #[arg(long)]
-    answered: bool,
-    /// Full-text filter.
-    #[arg(long)]
-    text: Option<String>,
-    #[arg(long, value_enum, default_value = "due")]
-    sort: SortArg,
-    #[arg(long)]
-    desc: bool,
-    #[arg(long, default_value_t = 50)]
-    limit: u32,
-    #[arg(long, default_value_t = 0)]
-    offset: u32,
-}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -402,50 +169,63 @@ async fn execute(desk: &Desk, command: Cmd, printer: &Printer) -> anyhow::Result
             };
             queued(desk, printer, desk.command(&case, kind).await?).await
         }
+        Hearing {
+            case,
+            intended,
+            due,
+            message,
+            letter_out,
+        } => {
+            let hearing = issue::Hearing {
+                intended,
+                due,
+                message,
+                letter_out,
+            };
+            let entry = issue::hearing(desk, printer, &case, hearing).await?;
+            queued(desk, printer, entry).await
+        }
         Decide {
             case,
             outcome,
             fee_cents,
+            reasons,
+            partial_note,
+            channel,
             letter,
             render,
         } => {
-            let outcome = outcome.outcome();
-            let entry = match letter {
-                Some(path) => {
-                    let pdf = std::fs::read(&path)
-                        .with_context(|| format!("cannot read {}", path.display()))?;
-                    desk.finalise_decision(&case, outcome, fee_cents, Some(&pdf))
-                        .await?
-                }
-                None if render => {
-                    desk.decide_with_letter(&case, outcome, fee_cents, None)
-                        .await?
-                }
-                None => {
-                    desk.finalise_decision(&case, outcome, fee_cents, None)
-                        .await?
-                }
-            };
+            let mut draft = casedesk_client::DecisionDraft::new(outcome.outcome());
+            draft.fee_cents = fee_cents;
+            draft.reasons = reasons;
+            draft.partial_note = partial_note;
+            draft.channel = channel.map(|c| c.channel());
+            let entry = issue::decide(desk, &case, &draft, letter.as_deref(), render).await?;
             queued(desk, printer, entry).await
         }
-        Letter {
-            action:
-                LetterCmd::Render {
-                    case,
-                    outcome,
-                    items_request,
-                    fee_notice,
-                    out,
-                },
-        } => {
-            let kind = match outcome {
-                Some(outcome) => LetterKind::Decision(outcome.outcome()),
-                None if items_request => LetterKind::ItemsRequest,
-                None if fee_notice => LetterKind::FeeNotice,
-                None => anyhow::bail!("--outcome, --items-request oder --fee-notice angeben"),
-            };
-            save_letter(desk, printer, &case, kind, &out).await?;
+        Dispatch { case, on, notice } => {
+            let on =
+                on.unwrap_or_else(|| casedesk_domain::deadline::local_date(chrono::Utc::now()));
+            let entry = desk.record_dispatch(&case, notice, on).await?;
+            queued(desk, printer, entry).await
         }
+        Notice {
+            case,
+            kind,
+            amount_cents,
+            channel,
+        } => {
+            let draft = casedesk_client::NoticeDraft {
+                kind: kind.kind(),
+                amount_cents,
+                channel: channel.map(|c| c.channel()),
+                edited_text: None,
+            };
+            queued(desk, printer, desk.issue_notice(&case, &draft).await?).await
+        }
+        Letter {
+            action: LetterCmd::Render(render),
+        } => issue::save_letter(desk, printer, render).await?,
         Outbox { action } => match action.unwrap_or(OutboxCmd::List) {
             OutboxCmd::List => printer.outbox(&desk.outbox().await?),
             OutboxCmd::Retry { command_id } => {
@@ -493,30 +273,6 @@ async fn save_document(
         meta.file_name,
         out.display(),
         bytes.bytes.len()
-    ));
-    Ok(())
-}
-
-/// `letter render`: a letter of the case, rendered offline, into a file.
-async fn save_letter(
-    desk: &Desk,
-    printer: &Printer,
-    case: &str,
-    kind: LetterKind,
-    out: &std::path::Path,
-) -> anyhow::Result<()> {
-    let request = LetterRequest {
-        fee_cents: None,
-        kind,
-        created: chrono::Utc::now(),
-        edited_body: None,
-    };
-    let pdf = desk.render_letter(case, &request).await?;
-    std::fs::write(out, &pdf).with_context(|| format!("cannot write {}", out.display()))?;
-    printer.line(&format!(
-        "Brief zu {case} gespeichert in {} ({} Bytes)",
-        out.display(),
-        pdf.len()
     ));
     Ok(())
 }

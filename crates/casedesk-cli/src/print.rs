@@ -4,11 +4,12 @@
 
 use anyhow::Context;
 use casedesk_client::{
-    CaseDetail, Change, ClientError, Connection, InboxRow, OutboxEntry, OutboxState, SyncReport,
-    SyncStatus,
+    CaseDetail, Change, ClientError, Connection, DeliveryView, InboxRow, OutboxEntry, OutboxState,
+    SyncReport, SyncStatus,
 };
 use casedesk_domain::CaseAggregate;
-use casedesk_domain::aggregate::{DocumentMeta, Verdict};
+use casedesk_domain::aggregate::{DocumentMeta, RequestPurpose, Verdict};
+use casedesk_domain::delivery::DeliveryChannel;
 use casedesk_domain::wire::UserInfo;
 use chrono::{DateTime, Local, NaiveDate, Utc};
 use serde::Serialize;
@@ -128,7 +129,7 @@ impl Printer {
         if self.json {
             return self.json_out(&json!({"total": total, "cases": rows}));
         }
-        let today = Local::now().date_naive();
+        let today = casedesk_domain::deadline::local_date(Utc::now());
         println!(
             "{:<20} {:<17} {:<28} {:<10} {:<20} Hinweis",
             "Aktenzeichen", "Status", "Antragsteller", "Frist", "Zuständig"
@@ -191,6 +192,7 @@ impl Printer {
         print_form(detail);
         print_documents(case);
         print_threads(case);
+        print_decision(detail);
         println!("Verlauf:");
         for entry in &case.history {
             println!(
@@ -392,18 +394,22 @@ fn print_documents(case: &CaseAggregate) {
 /// Requests for items, messages, notes and the decision, where there are any.
 fn print_threads(case: &CaseAggregate) {
     if !case.requests.is_empty() {
-        println!("Nachforderungen:");
+        println!("Nachforderungen und Anhörungen:");
         for request in &case.requests {
-            let items: Vec<&str> = request
-                .items
-                .iter()
-                .map(|i| i.description.as_str())
-                .collect();
+            let what = match request.purpose {
+                RequestPurpose::Items => request
+                    .items
+                    .iter()
+                    .map(|i| i.description.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                RequestPurpose::Hearing => request.reason.clone(),
+            };
             println!(
-                "  {} bis {}: {} ({})",
+                "  {} {} bis {}: {what} ({})",
+                request.purpose.german(),
                 time(request.requested_at),
                 date(request.answer_due),
-                items.join("; "),
                 request.status.german()
             );
         }
@@ -425,13 +431,93 @@ fn print_threads(case: &CaseAggregate) {
             println!("  {} {}: {}", time(note.at), note.author, note.text);
         }
     }
-    if let Some(decision) = &case.decision {
-        println!(
-            "Bescheid: {} am {}; Bekanntgabe {}; Widerspruchs-/Klagefrist bis {}",
-            decision.outcome.german(),
-            time(decision.decided_at),
-            date(decision.deemed_delivery),
-            date(decision.appeal_deadline)
-        );
+}
+
+/// The decision, the notices after it and where each one's delivery stands, with the
+/// period that follows the announcement named by the law ("Klagefrist" or
+/// "Widerspruchsfrist").
+fn print_decision(detail: &CaseDetail) {
+    let case = &detail.case;
+    let Some(decision) = &case.decision else {
+        return;
+    };
+    println!(
+        "Bescheid: {} am {}; Gebühr {}",
+        decision.outcome.german(),
+        time(decision.decided_at),
+        euro(decision.fee_cents)
+    );
+    if let Some(reasons) = &decision.reasons {
+        println!("  Begründung: {reasons}");
     }
+    let Some(law) = &detail.law else {
+        println!(
+            "  Bescheid: {}; {}",
+            decision.delivery.channel.german(),
+            decision.delivery.state().german()
+        );
+        return;
+    };
+    for view in &law.deliveries {
+        let title = match view.kind {
+            None => "Bescheid".to_owned(),
+            Some(kind) => {
+                let amount = view
+                    .notice_id
+                    .and_then(|id| case.notices.iter().find(|n| n.id == id))
+                    .map(|n| format!(" über {}", euro(n.amount_cents)))
+                    .unwrap_or_default();
+                format!("{}{amount}", kind.german())
+            }
+        };
+        println!("  {}", delivery_line(&title, view));
+    }
+}
+
+/// One delivery: channel, state and, once announced, the dates that follow.
+fn delivery_line(title: &str, view: &DeliveryView) -> String {
+    let delivery = &view.delivery;
+    let mut parts = vec![
+        format!("{title}: {}", delivery.channel.german()),
+        view.state.german().to_owned(),
+    ];
+    if let Some(on) = delivery.dispatched_on {
+        let what = match delivery.channel {
+            DeliveryChannel::Zustellung => "zugestellt am",
+            _ => "zur Post gegeben am",
+        };
+        parts.push(format!("{what} {}", date(on)));
+    }
+    if let Some(retrieved) = delivery.retrieved_at {
+        parts.push(format!("abgerufen am {}", time(retrieved)));
+    }
+    if let Some(until) = view.retrievable_until {
+        parts.push(format!("abrufbar bis {}", date(until)));
+    }
+    if let Some(dates) = &delivery.dates {
+        parts.push(format!("Bekanntgabe {}", date(dates.announced)));
+        parts.push(format!(
+            "{} bis {}",
+            view.remedy.period_german(),
+            date(dates.remedy_deadline)
+        ));
+        if let Some(due) = dates.fee_due {
+            parts.push(format!("Gebühr fällig am {}", date(due)));
+        }
+    }
+    parts.join("; ")
+}
+
+/// Cents as German euros: "1.234,50 €".
+fn euro(cents: i64) -> String {
+    let euros = (cents / 100).abs().to_string();
+    let mut grouped = String::new();
+    for (i, c) in euros.chars().enumerate() {
+        if i > 0 && (euros.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(c);
+    }
+    let sign = if cents < 0 { "-" } else { "" };
+    format!("{sign}{grouped},{:02} €", (cents % 100).abs())
 }

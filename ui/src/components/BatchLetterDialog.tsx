@@ -1,16 +1,22 @@
 // Team leads decide the selected cases at once: one outcome, the template's letters
-// (valid without signature), each case's assessed fee. Shows one result per
-// Aktenzeichen: decided, or why the engine refused it.
+// signed "Im Auftrag" with the team lead's name, each case's fee and channel as its
+// law has them. Only outcomes that refuse nothing: a rejection or partial approval
+// needs reasons about each case (§ 39 VwVfG NRW), which the engine refuses to take
+// for a batch. Shows one result per Aktenzeichen: decided, or why it was refused.
 import { useRef, useState } from "react";
-import type { BatchItem, Outcome } from "../generated/bindings";
+import type { BatchItem, Outcome, UserInfo } from "../generated/bindings";
 import { type BatchResult, type Selection, batchResults } from "../lib/batchDecisions";
 import { actionErrorMessage } from "../lib/errors";
-import { OUTCOMES } from "../lib/letterDraft";
 import { decisionLabel } from "../lib/labels";
 import { ModalDialog } from "./ModalDialog";
 import "./BatchLetterDialog.css";
 
+/** The outcomes a batch may have: those that refuse nothing and so need no reasons per case. */
+export const BATCH_OUTCOMES: readonly Outcome[] = ["approved", "receipted"];
+
 interface Props {
+  /** The team lead, whose name the letters carry. */
+  me: UserInfo;
   selection: Selection;
   decide(caseIds: string[], outcome: Outcome): Promise<BatchItem[]>;
   /** The answers arrived (the desk updates the selection). */
@@ -24,7 +30,7 @@ function cases(count: number): string {
   return count === 1 ? "1 Vorgang" : `${count} Vorgänge`;
 }
 
-export function BatchLetterDialog({ selection, decide, onResults, onClose }: Props) {
+export function BatchLetterDialog({ me, selection, decide, onResults, onClose }: Props) {
   // The cases as selected when the dialog opened; the selection changes with the results.
   const [chosen] = useState(() => [...selection]);
   const [outcome, setOutcome] = useState<Outcome>("approved");
@@ -66,14 +72,18 @@ export function BatchLetterDialog({ selection, decide, onResults, onClose }: Pro
         <>
           <div id="batch-text">
             <p>
-              <strong>{cases(count)}</strong> werden mit dem Text der Vorlage entschieden. Die Bescheide werden
-              automatisch erstellt und gelten ohne Unterschrift; die Gebühr ist jeweils die im Vorgang festgesetzte.
+              <strong>{cases(count)}</strong> werden mit dem Text der Vorlage entschieden. Jeder Bescheid endet mit „Im
+              Auftrag“ und Ihrem Namen ({me.display_name}); die Gebühr ist jeweils die, die das Recht der Leistung für
+              das Ergebnis vorsieht.
             </p>
             <p>
-              <strong>
-                Die Bescheide werden den Antragstellenden im Portal bereitgestellt. Das lässt sich nicht rückgängig
-                machen.
-              </strong>
+              Jeder Bescheid geht auf dem Weg hinaus, den das Recht der Leistung verlangt, sonst zum Abruf im
+              Bürgerportal, wo die antragstellende Person zugestimmt hat, sonst per Post; den Versand per Post erfassen
+              Sie danach im Vorgang. Ablehnungen und Teilbewilligungen brauchen eine Begründung zu jedem Fall und werden
+              einzeln erlassen.
+            </p>
+            <p>
+              <strong>Das lässt sich nicht rückgängig machen.</strong>
             </p>
           </div>
           <div className="field">
@@ -84,7 +94,7 @@ export function BatchLetterDialog({ selection, decide, onResults, onClose }: Pro
               value={outcome}
               onChange={(e) => setOutcome(e.target.value as Outcome)}
             >
-              {OUTCOMES.map((value) => (
+              {BATCH_OUTCOMES.map((value) => (
                 <option key={value} value={value}>
                   {decisionLabel(value)}
                 </option>

@@ -4,20 +4,21 @@
 import { type FormEvent, type RefObject, useEffect, useRef, useState } from "react";
 import type { CaseDetail, CommandKind, DocumentMeta, UserInfo } from "../generated/bindings";
 import { type OutboxMarks, outboxMarks } from "../lib/caseWork";
-import { formatCents, formatDate, formatDateTime, urgency } from "../lib/dates";
+import { formatDate, formatDateTime, urgency } from "../lib/dates";
 import { documentKindLabel, formEntries } from "../lib/formFields";
 import {
   actorLabel,
   describeEvent,
   isOpen,
-  outcomeLabel,
-  paymentLabel,
   priorityLabel,
+  requestPurposeLabel,
   requestStatusLabel,
   statusLabel,
   verdictLabel,
 } from "../lib/labels";
+import type { DraftLetter } from "../lib/deskPanels";
 import { isTypingTarget } from "../lib/shortcuts";
+import { DecisionSection } from "./DecisionSection";
 import { RejectedCommands } from "./RejectedCommands";
 import "./CaseView.css";
 
@@ -29,10 +30,11 @@ interface Props {
   serviceName: string;
   shownDocumentId: string | null;
   noteRef: RefObject<HTMLTextAreaElement | null>;
-  /** Whether the Bescheid panel is open beside the case. */
-  letterOpen: boolean;
+  /** The letter being prepared beside the case, if one is. */
+  letterOpen: DraftLetter | null;
   letterButtonRef: RefObject<HTMLButtonElement | null>;
   onOpenLetter(): void;
+  onOpenHearing(): void;
   onShowDocument(document: DocumentMeta): void;
   onShowLetter(sha256: string): void;
   runCommand(kind: CommandKind): Promise<boolean>;
@@ -147,14 +149,27 @@ export function CaseView(props: Props) {
         <FormSection detail={detail} />
         <RequestsSection detail={detail} />
         <MessagesSection detail={detail} />
-        <DecisionSection {...props} marks={marks} />
+        <DecisionSection
+          detail={detail}
+          marks={marks}
+          onShowLetter={props.onShowLetter}
+          runCommand={props.runCommand}
+        />
         <HistorySection detail={detail} />
       </div>
     </section>
   );
 }
 
-function CaseActionsBar({ detail, staff, runCommand, letterOpen, letterButtonRef, onOpenLetter }: Props) {
+function CaseActionsBar({
+  detail,
+  staff,
+  runCommand,
+  letterOpen,
+  letterButtonRef,
+  onOpenLetter,
+  onOpenHearing,
+}: Props) {
   const actions = detail.actions;
   const [assignee, setAssignee] = useState("");
   const [busy, setBusy] = useState(false);
@@ -183,11 +198,21 @@ function CaseActionsBar({ detail, staff, runCommand, letterOpen, letterButtonRef
           type="button"
           ref={letterButtonRef}
           data-testid="letter-open"
-          aria-expanded={letterOpen}
+          aria-expanded={letterOpen === "decision"}
           aria-keyshortcuts="b"
           onClick={onOpenLetter}
         >
           Bescheid erstellen <kbd aria-hidden="true">b</kbd>
+        </button>
+      )}
+      {actions.hear && (
+        <button
+          type="button"
+          data-testid="hearing-open"
+          aria-expanded={letterOpen === "hearing"}
+          onClick={onOpenHearing}
+        >
+          Anhörung
         </button>
       )}
       {actions.release && (
@@ -388,24 +413,33 @@ function NotesSection({ detail, noteRef, runCommand, marks }: Props & { marks: O
 function RequestsSection({ detail }: { detail: CaseDetail }) {
   const requests = detail.case.requests;
   if (requests.length === 0) return null;
+  const hearings = requests.some((r) => r.purpose === "hearing");
   return (
     <section className="case-section" aria-labelledby="requests-title">
-      <h3 id="requests-title">Nachforderungen ({requests.length})</h3>
+      <h3 id="requests-title">
+        {hearings ? "Nachforderungen und Anhörungen" : "Nachforderungen"} ({requests.length})
+      </h3>
       <ul className="requests">
         {requests.map((request) => (
-          <li key={request.id} className="request" data-testid="request">
+          <li key={request.id} className="request" data-testid="request" data-purpose={request.purpose}>
             <p className="request-meta">
-              {formatDateTime(request.requested_at)} · Antwort bis {formatDate(request.answer_due)} ·{" "}
+              <strong>{requestPurposeLabel(request.purpose)}</strong> · {formatDateTime(request.requested_at)} ·{" "}
+              {request.purpose === "hearing" ? "Äußerung" : "Antwort"} bis {formatDate(request.answer_due)} ·{" "}
               <span className={`chip request-${request.status}`}>{requestStatusLabel(request.status)}</span>
               {request.answered_at && ` am ${formatDateTime(request.answered_at)}`}
             </p>
-            <ul className="request-items">
-              {request.items.map((item, i) => (
-                <li key={i}>{item.description}</li>
-              ))}
-            </ul>
+            {request.items.length > 0 && (
+              <ul className="request-items">
+                {request.items.map((item, i) => (
+                  <li key={i}>{item.description}</li>
+                ))}
+              </ul>
+            )}
             <p>
-              <span className="label">Begründung:</span> {request.reason}
+              <span className="label">
+                {request.purpose === "hearing" ? "Beabsichtigte Entscheidung:" : "Begründung:"}
+              </span>{" "}
+              {request.reason}
             </p>
             <p className="message-text">{request.message}</p>
           </li>
@@ -436,73 +470,6 @@ function MessagesSection({ detail }: { detail: CaseDetail }) {
           </li>
         ))}
       </ul>
-    </section>
-  );
-}
-
-function DecisionSection({ detail, onShowLetter, marks }: Props & { marks: OutboxMarks }) {
-  const { decision, fee } = detail.case;
-  if (!decision && !fee) return null;
-  return (
-    <section
-      className="case-section"
-      aria-labelledby="decision-title"
-      data-testid="decision"
-      data-pending={marks.decisionPending ? "true" : "false"}
-    >
-      <h3 id="decision-title">Entscheidung und Gebühr</h3>
-      <dl className="form-data">
-        {decision && (
-          <>
-            <div>
-              <dt>Ergebnis</dt>
-              <dd>
-                <span data-testid="decision-outcome">{outcomeLabel(decision.outcome)}</span>
-                {marks.decisionPending && <PendingBadge />}
-              </dd>
-            </div>
-            <div>
-              <dt>Entschieden am</dt>
-              <dd>{formatDateTime(decision.decided_at)}</dd>
-            </div>
-            <div>
-              <dt>Bereitgestellt</dt>
-              <dd>{formatDate(decision.made_available)}</dd>
-            </div>
-            <div>
-              <dt>Gilt als bekanntgegeben</dt>
-              <dd>{formatDate(decision.deemed_delivery)}</dd>
-            </div>
-            <div>
-              <dt>Widerspruchsfrist bis</dt>
-              <dd>{formatDate(decision.appeal_deadline)}</dd>
-            </div>
-            <div>
-              <dt>Gebühr laut Bescheid</dt>
-              <dd>{formatCents(decision.fee_cents)}</dd>
-            </div>
-          </>
-        )}
-        {fee && (
-          <>
-            <div>
-              <dt>Kassenzeichen</dt>
-              <dd>{fee.kassenzeichen}</dd>
-            </div>
-            <div>
-              <dt>Zahlung</dt>
-              <dd>
-                {formatCents(fee.amount_cents)} · {paymentLabel(fee.status)}
-              </dd>
-            </div>
-          </>
-        )}
-      </dl>
-      {decision?.letter_sha256 && (
-        <button type="button" onClick={() => onShowLetter(decision.letter_sha256!)}>
-          Bescheid anzeigen
-        </button>
-      )}
     </section>
   );
 }

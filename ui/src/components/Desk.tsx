@@ -1,5 +1,5 @@
-// The caseworker's desk: saved views, the inbox, the open case and the document or
-// the Bescheid being prepared beside it, the status bar and notices. The layout only:
+// The caseworker's desk: saved views, the inbox, the open case and the document, the
+// Bescheid or the hearing being prepared beside it, the status bar and notices. The layout only:
 // what is open lives in `useDeskPanels`, the keys in `useDeskShortcuts`, the calls to
 // the engine and its change events in `useDeskActions`. Team leads also select cases
 // in the inbox to decide them at once.
@@ -22,6 +22,7 @@ import { BatchLetterDialog } from "./BatchLetterDialog";
 import { CaseView } from "./CaseView";
 import { DeskHeader } from "./DeskHeader";
 import { DocumentViewer } from "./DocumentViewer";
+import { HearingPanel } from "./HearingPanel";
 import { InboxList, type InboxListHandle } from "./InboxList";
 import { InboxToolbar } from "./InboxToolbar";
 import { LetterDiscardDialog } from "./LetterDiscardDialog";
@@ -127,7 +128,9 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
       />
       <div className="desk-body">
         <ViewNav active={activeView(query.filter)} counts={inbox.viewCounts} onSelect={showView} />
-        <main className={`workspace ${layout}${rightPane === "letter" ? " with-letter" : ""}`}>
+        <main
+          className={`workspace ${layout}${rightPane === "decision" || rightPane === "hearing" ? " with-letter" : ""}`}
+        >
           <section className="inbox-panel" aria-label="Posteingang">
             <InboxToolbar
               query={query}
@@ -173,7 +176,8 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
                   noteRef={noteRef}
                   letterOpen={panels.letterOpen}
                   letterButtonRef={letterButtonRef}
-                  onOpenLetter={panels.openLetter}
+                  onOpenLetter={() => panels.openLetter("decision")}
+                  onOpenHearing={() => panels.openLetter("hearing")}
                   onShowDocument={(document) => panels.showDocument(document.id)}
                   onShowLetter={panels.showIssuedLetter}
                   runCommand={(kind) => runCommand(detail.case.id, kind)}
@@ -195,14 +199,32 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
               )}
             </div>
           )}
-          {rightPane === "letter" && detail && (
+          {rightPane === "decision" && detail && (
             <div className="document-panel">
               <LetterPanel
                 key={detail.case.id}
                 detail={detail}
+                me={me}
                 onClose={panels.closeLetter}
                 onDirtyChange={panels.setLetterEdited}
                 onDecided={() => {
+                  panels.letterDecided();
+                  reloadCase();
+                  refreshStatus();
+                }}
+                onLoginRequired={onLoginRequired}
+              />
+            </div>
+          )}
+          {rightPane === "hearing" && detail && (
+            <div className="document-panel">
+              <HearingPanel
+                key={detail.case.id}
+                detail={detail}
+                me={me}
+                onClose={panels.closeLetter}
+                onDirtyChange={panels.setLetterEdited}
+                onStarted={() => {
                   panels.letterDecided();
                   reloadCase();
                   refreshStatus();
@@ -234,6 +256,7 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
       {pendingLeave && <LetterDiscardDialog onDiscard={panels.confirmLeave} onKeepEditing={panels.cancelLeave} />}
       {batch.dialogOpen && (
         <BatchLetterDialog
+          me={me}
           selection={batch.selection}
           decide={actions.decideMany}
           onResults={batch.decided}

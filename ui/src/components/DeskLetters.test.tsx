@@ -1,7 +1,8 @@
-// Tests of decision letters on the desk against a fake engine: the Bescheid panel
-// opened with `b` beside an open case, closed with Esc (asking when the text was
-// edited), the pending decision afterwards; and team leads' batch decisions from
-// the inbox selection. Also checks the dialogs and the selectable inbox with axe.
+// Tests of letters on the desk against a fake engine: the Bescheid panel opened with
+// `b` beside an open case, closed with Esc (asking when the text was edited), the
+// pending decision afterwards and recording its dispatch; the hearing panel; and team
+// leads' batch decisions from the inbox selection. Also checks the dialogs and the
+// selectable inbox with axe.
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import axe from "axe-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -9,7 +10,7 @@ import { App } from "../App";
 import { BackendContext } from "../backend";
 import type { CaseDetail, UserInfo } from "../generated/bindings";
 import { type FakeBackend, fakeBackend } from "../test/fakeBackend";
-import { ME, sampleDetail, sampleEntry, sampleSession } from "../test/fixtures";
+import { ME, announcedByPost, sampleDetail, sampleEntry, sampleSession } from "../test/fixtures";
 
 vi.mock("./PdfViewer", () => ({
   PdfViewer: () => <div data-testid="pdf-viewer" />,
@@ -64,6 +65,9 @@ const DECIDED_ACTIONS: CaseDetail["actions"] = {
   status_moves: [{ status: "closed", label: "Abschließen" }],
   process: false,
   prepare_decision: false,
+  hear: false,
+  issue_notice: true,
+  record_dispatch: [{ notice_id: null, title: "Bescheid", channel: "post", state: "awaiting_dispatch" }],
 };
 
 async function seriousViolations(element: Element) {
@@ -87,7 +91,12 @@ describe("Bescheid on the desk", () => {
     const panel = await screen.findByTestId("letter-panel");
     expect(document.activeElement).toBe(within(panel).getByTestId("letter-outcome"));
     expect(screen.getByTestId("letter-open").getAttribute("aria-expanded")).toBe("true");
-    await waitFor(() => expect(backend.commands.letter_preview).toHaveBeenCalledWith("case-0", "approved", null, null));
+    await waitFor(() =>
+      expect(backend.commands.letter_preview).toHaveBeenCalledWith(
+        "case-0",
+        expect.objectContaining({ outcome: "approved" }),
+      ),
+    );
 
     fireEvent.keyDown(document.activeElement!, { key: "Escape" });
     expect(screen.queryByTestId("letter-panel")).toBeNull();
@@ -138,33 +147,44 @@ describe("Bescheid on the desk", () => {
     expect(screen.queryByTestId("letter-panel")).toBeNull();
   });
 
-  it("closes after deciding; the case shows the decision on its way", async () => {
+  it("closes after deciding; the case shows the decision on its way and records its dispatch", async () => {
     const backend = fakeBackend();
     let detail = myOpenCase();
     backend.commands.case_detail.mockImplementation(async () => detail);
-    backend.commands.decide.mockImplementation(async (id, outcome, fee) => {
+    backend.commands.decide.mockImplementation(async (id, draft) => {
       const entry = sampleEntry({
         case_id: id,
-        commandKind: { kind: "record_decision", payload: { outcome, letter_sha256: "b".repeat(64), fee_cents: fee! } },
+        commandKind: {
+          kind: "record_decision",
+          payload: {
+            outcome: draft.outcome,
+            letter_sha256: "b".repeat(64),
+            fee_cents: draft.fee_cents!,
+            reasons: draft.reasons,
+            channel: "post",
+          },
+        },
       });
+      const waiting = announcedByPost({ state: "awaiting_dispatch" });
+      waiting.delivery = { ...waiting.delivery, dispatched_on: null, dates: null };
       detail = {
         ...detail,
         case: {
           ...detail.case,
           status: "decided",
           decision: {
-            outcome,
-            decided_at: "2026-03-06T10:00:00Z",
+            outcome: draft.outcome,
+            decided_at: "2026-03-05T10:00:00Z",
             decided_by: ME.id,
             letter_sha256: "b".repeat(64),
-            fee_cents: fee!,
-            made_available: "2026-03-06",
-            deemed_delivery: "2026-03-09",
-            appeal_deadline: "2026-04-09",
+            fee_cents: draft.fee_cents!,
+            reasons: draft.reasons,
+            delivery: waiting.delivery,
           },
         },
         outbox: [entry],
         actions: DECIDED_ACTIONS,
+        law: { ...detail.law!, deliveries: [waiting] },
       };
       return entry;
     });
@@ -172,15 +192,112 @@ describe("Bescheid on the desk", () => {
     fireEvent.click(rows()[0]!);
     await screen.findByTestId("case-view");
     key("b");
-    fireEvent.click(await screen.findByTestId("letter-finalise"));
+    fireEvent.change(await screen.findByTestId("letter-outcome"), { target: { value: "rejected" } });
+    expect((screen.getByTestId("letter-finalise") as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(screen.getByTestId("letter-reasons"), { target: { value: "Kein Nachweis." } });
+    fireEvent.click(screen.getByTestId("letter-finalise"));
     fireEvent.click(await screen.findByTestId("letter-confirm"));
     await waitFor(() => expect(screen.queryByTestId("letter-panel")).toBeNull());
-    expect(backend.commands.decide).toHaveBeenCalledWith("case-0", "approved", 2600, null);
+    expect(backend.commands.decide).toHaveBeenCalledWith(
+      "case-0",
+      expect.objectContaining({ outcome: "rejected", reasons: "Kein Nachweis.", fee_cents: 1000, channel: "post" }),
+    );
     await waitFor(() => expect(screen.getByTestId("case-view").dataset.pending).toBe("1"));
     expect(screen.getByTestId("decision").dataset.pending).toBe("true");
-    expect(screen.getByTestId("decision-outcome").textContent).toBe("Bewilligt");
+    expect(screen.getByTestId("decision-outcome").textContent).toBe("Abgelehnt");
+    expect(screen.getByTestId("decision-reasons").textContent).toBe("Kein Nachweis.");
+    expect(screen.getByTestId("delivery-state").textContent).toBe("Versand noch nicht erfasst");
+    expect(screen.queryByTestId("delivery-remedy-deadline")).toBeNull();
     expect(screen.queryByTestId("letter-open")).toBeNull();
     await waitFor(() => expect(document.activeElement?.id).toBe("case-title"));
+
+    // "Versand erfassen": today by default, never a day in the future.
+    fireEvent.click(screen.getByTestId("dispatch-open"));
+    const on = screen.getByTestId("dispatch-on") as HTMLInputElement;
+    expect(on.value).toBe(detail.today);
+    expect(on.max).toBe(detail.today);
+    expect(await seriousViolations(screen.getByTestId("decision"))).toEqual([]);
+    fireEvent.change(on, { target: { value: "2099-01-01" } });
+    expect((screen.getByTestId("dispatch-submit") as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(on, { target: { value: detail.today } });
+    fireEvent.click(screen.getByTestId("dispatch-submit"));
+    await waitFor(() =>
+      expect(backend.commands.command).toHaveBeenCalledWith("case-0", {
+        kind: "record_dispatch",
+        payload: { notice_id: null, channel: "post", on: detail.today },
+      }),
+    );
+  });
+
+  it("shows the Bekanntgabe and the period the law names once announced", async () => {
+    const backend = fakeBackend();
+    const detail = myOpenCase();
+    const announced = announcedByPost({ remedy: "widerspruch" });
+    detail.case = {
+      ...detail.case,
+      status: "decided",
+      decision: {
+        outcome: "approved",
+        decided_at: "2026-03-05T10:00:00Z",
+        decided_by: ME.id,
+        letter_sha256: null,
+        fee_cents: 2600,
+        reasons: null,
+        delivery: announced.delivery,
+      },
+    };
+    detail.actions = { ...DECIDED_ACTIONS, record_dispatch: [] };
+    detail.law = { ...detail.law!, remedy: "widerspruch", deliveries: [announced] };
+    backend.commands.case_detail.mockResolvedValue(detail);
+    await renderDesk(backend);
+    fireEvent.click(rows()[0]!);
+    await screen.findByTestId("case-view");
+    expect(screen.getByTestId("delivery-announced").textContent).toBe("10.03.2026");
+    expect(screen.getByTestId("delivery-remedy-deadline").textContent).toBe("10.04.2026");
+    expect(screen.getByTestId("decision").textContent).toContain("Widerspruchsfrist bis");
+    expect(screen.getByTestId("decision").textContent).not.toContain("Klagefrist");
+    expect(screen.getByTestId("delivery-fee-due").textContent).toBe("24.03.2026");
+    expect(screen.queryByTestId("dispatch-open")).toBeNull();
+  });
+
+  it("prepares a hearing with the law's answer date, moving a weekend day with a note", async () => {
+    const backend = fakeBackend();
+    const detail = myOpenCase();
+    detail.actions = { ...detail.actions, hear: true };
+    backend.commands.case_detail.mockResolvedValue(detail);
+    backend.commands.answer_deadline.mockImplementation(async (picked: string) =>
+      picked === "2026-03-21"
+        ? { picked, due: "2026-03-23", note: "Der 21.03.2026 ist ein Samstag; … Montag, 23.03.2026." }
+        : { picked, due: picked, note: null },
+    );
+    await renderDesk(backend);
+    fireEvent.click(rows()[0]!);
+    fireEvent.click(await screen.findByTestId("hearing-open"));
+    const panel = await screen.findByTestId("hearing-panel");
+    const due = within(panel).getByTestId("hearing-due") as HTMLInputElement;
+    expect(due.value).toBe("2026-03-19");
+    fireEvent.change(due, { target: { value: "2026-03-21" } });
+    await waitFor(() => expect(due.value).toBe("2026-03-23"));
+    expect(within(panel).getByTestId("hearing-due-note").textContent).toContain("Samstag");
+    expect((within(panel).getByTestId("hearing-start") as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(within(panel).getByTestId("hearing-intended"), {
+      target: { value: "Wir beabsichtigen, den Antrag abzulehnen." },
+    });
+    await waitFor(() =>
+      expect(backend.commands.hearing_preview).toHaveBeenLastCalledWith("case-0", {
+        intended: "Wir beabsichtigen, den Antrag abzulehnen.",
+        answer_due: "2026-03-23",
+        message: expect.stringContaining("23.03.2026") as unknown as string,
+      }),
+    );
+    expect(await seriousViolations(panel)).toEqual([]);
+    fireEvent.click(within(panel).getByTestId("hearing-start"));
+    fireEvent.click(await screen.findByTestId("hearing-confirm"));
+    await waitFor(() => expect(screen.queryByTestId("hearing-panel")).toBeNull());
+    expect(backend.commands.start_hearing).toHaveBeenCalledWith(
+      "case-0",
+      expect.objectContaining({ answer_due: "2026-03-23" }),
+    );
   });
 });
 
@@ -234,11 +351,16 @@ describe("batch decisions", () => {
     expect(dialog.textContent).toContain("2 Vorgänge");
     expect(dialog.textContent).toContain("32-HU-2026-000001");
     expect(await seriousViolations(dialog)).toEqual([]);
-    fireEvent.change(within(dialog).getByTestId("batch-outcome"), { target: { value: "rejected" } });
+    // Only outcomes that need no reasons per case; the letters carry the lead's name.
+    const outcome = within(dialog).getByTestId("batch-outcome") as HTMLSelectElement;
+    expect([...outcome.options].map((o) => o.value)).toEqual(["approved", "receipted"]);
+    expect(dialog.textContent).toContain("Tom Teamleiter");
+    expect(dialog.textContent).not.toContain("ohne Unterschrift");
+    fireEvent.change(outcome, { target: { value: "receipted" } });
     fireEvent.click(within(dialog).getByTestId("batch-confirm"));
 
     const results = await screen.findAllByTestId("batch-result");
-    expect(backend.commands.decide_many).toHaveBeenCalledWith(["case-0", "case-1"], "rejected");
+    expect(backend.commands.decide_many).toHaveBeenCalledWith(["case-0", "case-1"], "receipted");
     expect(results.map((r) => [r.dataset.aktenzeichen, r.dataset.ok])).toEqual([
       ["32-HU-2026-000000", "true"],
       ["32-HU-2026-000001", "false"],

@@ -1,13 +1,14 @@
-// Tests of the Bescheid panel against a fake engine: the debounced live preview and
-// its stale answers, the fee field, editing and the signature rule, the question
-// before an outcome switch discards edits, the arguments of `decide`, the engine's
-// errors, and no serious accessibility violations.
+// Tests of the Bescheid panel against a fake engine: the outcomes and channels of the
+// service's law, reasons before a refusal has a letter, the debounced live preview
+// and its stale answers, the fee field, editing (the closing is never part of the
+// text), the question before an outcome switch discards edits, the drafts sent to
+// the engine, its errors, and no serious accessibility violations.
 import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import axe from "axe-core";
 import { useEffect, useRef } from "react";
 import { describe, expect, it, vi } from "vitest";
 import { BackendContext } from "../backend";
-import type { CaseDetail } from "../generated/bindings";
+import type { CaseDetail, DecisionDraft } from "../generated/bindings";
 import { type FakeBackend, fakeBackend } from "../test/fakeBackend";
 import { CASE_ID, ME, sampleDetail, sampleEntry, sampleLetterText } from "../test/fixtures";
 import { LetterPanel } from "./LetterPanel";
@@ -40,7 +41,7 @@ function renderPanel(backend: FakeBackend = fakeBackend(), detail = caseDetail()
   };
   const view = render(
     <BackendContext.Provider value={backend}>
-      <LetterPanel detail={detail} {...handlers} />
+      <LetterPanel detail={detail} me={ME} {...handlers} />
     </BackendContext.Provider>,
   );
   return { backend, handlers, view };
@@ -75,19 +76,100 @@ async function seriousViolations(element: Element) {
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(" | ")}`);
 }
 
+/** A draft as the panel sends it, with the defaults of the sample law. */
+function draft(overrides: Partial<DecisionDraft> = {}): DecisionDraft {
+  return {
+    outcome: "approved",
+    fee_cents: 2600,
+    reasons: null,
+    partial_note: null,
+    channel: "post",
+    edited_text: null,
+    ...overrides,
+  };
+}
+
+const reasonsInput = () => screen.getByTestId("letter-reasons") as HTMLTextAreaElement;
+const finalise = () => screen.getByTestId("letter-finalise") as HTMLButtonElement;
+
 describe("LetterPanel", () => {
-  it("shows the template's letter after a pending state, automated and without edited text", async () => {
+  it("shows the template's letter after a pending state, signed by the caseworker", async () => {
     const { backend } = renderPanel();
     expect(preview().dataset.state).toBe("pending");
     expect(preview().textContent).toContain("Vorschau wird erstellt…");
     expect(preview().dataset.pages).toBeUndefined();
-    expect(preview().dataset.signature).toBe("automated");
     await waitFor(() => expect(preview().dataset.pages).toBe("2"));
     expect(backend.commands.letter_preview).toHaveBeenCalledTimes(1);
-    expect(backend.commands.letter_preview).toHaveBeenCalledWith(CASE_ID, "approved", null, null);
+    expect(backend.commands.letter_preview).toHaveBeenCalledWith(CASE_ID, draft());
     expect(screen.getByTestId("pdf-viewer").dataset.bytes).toBe("%PDF-1.7 Vorschau");
-    expect(screen.getByTestId("letter-signature").textContent).toBe("Automatisch erstellt — gilt ohne Unterschrift");
+    expect(screen.getByTestId("letter-signature").textContent).toContain("„Im Auftrag“ und Ihrem Namen (Mia Maier)");
     expect(preview().textContent).not.toContain("Vorschau wird erstellt");
+  });
+
+  it("offers only the outcomes of the service's law, with the fee of each", async () => {
+    renderPanel();
+    const options = [...outcomeSelect().options].map((o) => [o.value, o.textContent]);
+    expect(options).toEqual([
+      ["approved", "Bewilligung"],
+      ["partial", "Teilbewilligung"],
+      ["rejected", "Ablehnung"],
+    ]);
+    fireEvent.change(outcomeSelect(), { target: { value: "rejected" } });
+    expect(feeInput().value).toBe("10,00 €");
+  });
+
+  it("labels a receipt as Bestätigung when that is what the law knows", () => {
+    const detail = caseDetail();
+    detail.law!.outcomes = [{ outcome: "receipted", needs_reasons: false, fee_cents: 0 }];
+    renderPanel(fakeBackend(), detail);
+    expect([...outcomeSelect().options].map((o) => o.textContent)).toEqual(["Bestätigung"]);
+  });
+
+  it("makes no letter for a rejection until the reasons are written, and says why", async () => {
+    const { backend } = renderPanel();
+    await waitFor(() => expect(preview().dataset.pages).toBe("2"));
+    fireEvent.change(outcomeSelect(), { target: { value: "rejected" } });
+    expect(preview().dataset.state).toBe("no-reasons");
+    expect(screen.getByTestId("letter-reasons-missing").textContent).toContain(
+      "Eine Ablehnung braucht Ihre Begründung zu diesem Fall (§ 39 VwVfG NRW)",
+    );
+    expect(screen.queryByTestId("pdf-viewer")).toBeNull();
+    expect(finalise().disabled).toBe(true);
+    expect((screen.getByTestId("letter-edit") as HTMLButtonElement).disabled).toBe(true);
+    expect(reasonsInput().required).toBe(true);
+    expect(reasonsInput().getAttribute("aria-invalid")).toBe("true");
+    expect(backend.commands.letter_preview).toHaveBeenCalledTimes(1);
+
+    fireEvent.change(reasonsInput(), { target: { value: "Der Gehweg ist nur 1,20 m breit." } });
+    await waitFor(() => expect(preview().dataset.pages).toBe("2"));
+    expect(backend.commands.letter_preview).toHaveBeenLastCalledWith(
+      CASE_ID,
+      draft({ outcome: "rejected", fee_cents: 1000, reasons: "Der Gehweg ist nur 1,20 m breit." }),
+    );
+    expect(screen.queryByTestId("letter-reasons-missing")).toBeNull();
+    expect(finalise().disabled).toBe(false);
+  });
+
+  it("shows the portal closed with the reason without consent, and sends the channel chosen", async () => {
+    const { backend } = renderPanel();
+    const portal = screen.getByTestId("letter-channel-portal") as HTMLInputElement;
+    expect(portal.disabled).toBe(true);
+    expect(document.getElementById(portal.getAttribute("aria-describedby")!)?.textContent).toContain(
+      "nicht zugestimmt",
+    );
+    expect((screen.getByTestId("letter-channel-post") as HTMLInputElement).checked).toBe(true);
+    expect(screen.queryByTestId("letter-channel-zustellung")).toBeNull();
+
+    const consented = caseDetail();
+    consented.law!.channels = [
+      { channel: "post", allowed: true, reason: null },
+      { channel: "portal", allowed: true, reason: null },
+    ];
+    consented.law!.default_channel = "portal";
+    renderPanel(backend, consented);
+    const radios = screen.getAllByTestId("letter-channel-post") as HTMLInputElement[];
+    fireEvent.click(radios.at(-1)!);
+    await waitFor(() => expect(backend.commands.letter_preview).toHaveBeenLastCalledWith(CASE_ID, draft()));
   });
 
   it("renders once after a pause in typing, with the newest text", async () => {
@@ -100,7 +182,7 @@ describe("LetterPanel", () => {
     expect(preview().dataset.pages).toBeUndefined();
     await waitFor(() => expect(preview().dataset.pages).toBe("2"));
     expect(backend.commands.letter_preview).toHaveBeenCalledTimes(2);
-    expect(backend.commands.letter_preview).toHaveBeenLastCalledWith(CASE_ID, "approved", null, final);
+    expect(backend.commands.letter_preview).toHaveBeenLastCalledWith(CASE_ID, draft({ edited_text: final }));
   });
 
   it("never lets an older preview replace a newer one", async () => {
@@ -122,65 +204,72 @@ describe("LetterPanel", () => {
     expect(preview().dataset.state).toBe("ready");
   });
 
-  it("prefills the case's fee, explains invalid input and normalises valid input", async () => {
+  it("prefills the law's fee, explains invalid input and normalises valid input", async () => {
     const { backend } = renderPanel();
     expect(feeInput().value).toBe("26,00 €");
     fireEvent.change(feeInput(), { target: { value: "26,555" } });
     expect(screen.getByTestId("letter-fee-error").textContent).toContain("zwei Nachkommastellen");
     expect(feeInput().getAttribute("aria-invalid")).toBe("true");
     expect(feeInput().getAttribute("aria-describedby")).toBe("letter-fee-error");
-    expect((screen.getByTestId("letter-finalise") as HTMLButtonElement).disabled).toBe(true);
+    expect(finalise().disabled).toBe(true);
     fireEvent.change(feeInput(), { target: { value: "30,5" } });
     fireEvent.blur(feeInput());
     expect(feeInput().value).toBe("30,50 €");
     expect(screen.queryByTestId("letter-fee-error")).toBeNull();
-    // The letter assesses the changed fee: the preview is asked for it.
-    expect(document.getElementById("letter-fee-note")).toBeNull();
+    expect(document.getElementById("letter-fee-note")?.textContent).toContain("26,00");
     await waitFor(() =>
-      expect(backend.commands.letter_preview).toHaveBeenLastCalledWith(CASE_ID, "approved", 3050, null),
+      expect(backend.commands.letter_preview).toHaveBeenLastCalledWith(CASE_ID, draft({ fee_cents: 3050 })),
     );
-    expect((screen.getByTestId("letter-finalise") as HTMLButtonElement).disabled).toBe(false);
+    expect(finalise().disabled).toBe(false);
   });
 
-  it("edits the template's text, names the caseworker when edited, and restores the template", async () => {
+  it("edits the template's text without its closing, and restores the template", async () => {
     const { backend, handlers } = renderPanel();
     const text = await startEditing();
-    expect(backend.commands.letter_text).toHaveBeenCalledWith(CASE_ID, "approved", null);
+    expect(backend.commands.letter_text).toHaveBeenCalledWith(CASE_ID, draft());
     expect(text.value).toBe(sampleLetterText("approved"));
-    expect(preview().dataset.signature).toBe("automated");
+    expect(text.value).not.toContain("Im Auftrag");
     expect((screen.getByTestId("letter-reset") as HTMLButtonElement).disabled).toBe(true);
 
     fireEvent.change(text, { target: { value: `${text.value}\n\nMit der Auflage, den Hund anzuleinen.` } });
-    expect(preview().dataset.signature).toBe("responsible");
-    expect(screen.getByTestId("letter-signature").textContent).toBe(
-      "Geänderter Text — der Bescheid nennt Sie als verantwortliche Person",
-    );
     expect(handlers.onDirtyChange).toHaveBeenLastCalledWith(true);
     await waitFor(() =>
       expect(backend.commands.letter_preview).toHaveBeenLastCalledWith(
         CASE_ID,
-        "approved",
-        null,
-        expect.stringContaining("anzuleinen"),
+        draft({ edited_text: expect.stringContaining("anzuleinen") as unknown as string }),
       ),
     );
 
     fireEvent.click(screen.getByTestId("letter-reset"));
     expect(text.value).toBe(sampleLetterText("approved"));
-    expect(preview().dataset.signature).toBe("automated");
     expect(handlers.onDirtyChange).toHaveBeenLastCalledWith(false);
-    await waitFor(() =>
-      expect(backend.commands.letter_preview).toHaveBeenLastCalledWith(CASE_ID, "approved", null, null),
+    await waitFor(() => expect(backend.commands.letter_preview).toHaveBeenLastCalledWith(CASE_ID, draft()));
+  });
+
+  it("loads the text with the reasons, and names them when they change after editing", async () => {
+    const { backend } = renderPanel();
+    fireEvent.change(outcomeSelect(), { target: { value: "rejected" } });
+    fireEvent.change(reasonsInput(), { target: { value: "Kein Nachweis." } });
+    const text = await startEditing();
+    await waitFor(() => expect(text.value).toBe(sampleLetterText("rejected", "Kein Nachweis.")));
+    expect(backend.commands.letter_text).toHaveBeenLastCalledWith(
+      CASE_ID,
+      draft({ outcome: "rejected", fee_cents: 1000, reasons: "Kein Nachweis." }),
     );
+    fireEvent.change(text, { target: { value: `${text.value} Ergänzt.` } });
+    fireEvent.change(reasonsInput(), { target: { value: "Kein Nachweis der Versicherung." } });
+    expect(screen.getByTestId("letter-text-stale").textContent).toContain("Begründung");
+    expect(text.value).toContain("Ergänzt.");
   });
 
   it("asks before an outcome switch discards edits, and switches at once without edits", async () => {
     const { backend } = renderPanel();
     const text = await startEditing();
+    fireEvent.change(reasonsInput(), { target: { value: "Nur teilweise." } });
     fireEvent.change(outcomeSelect(), { target: { value: "partial" } });
     expect(screen.queryByTestId("letter-outcome-dialog")).toBeNull();
     expect(outcomeSelect().value).toBe("partial");
-    await waitFor(() => expect(text.value).toBe(sampleLetterText("partial")));
+    await waitFor(() => expect(text.value).toBe(sampleLetterText("partial", "Nur teilweise.")));
 
     fireEvent.change(text, { target: { value: "Eigener Text" } });
     fireEvent.change(outcomeSelect(), { target: { value: "rejected" } });
@@ -195,44 +284,56 @@ describe("LetterPanel", () => {
     fireEvent.click(await screen.findByTestId("letter-outcome-confirm"));
     expect(outcomeSelect().value).toBe("rejected");
     await waitFor(() =>
-      expect((screen.getByTestId("letter-text") as HTMLTextAreaElement).value).toBe(sampleLetterText("rejected")),
+      expect((screen.getByTestId("letter-text") as HTMLTextAreaElement).value).toBe(
+        sampleLetterText("rejected", "Nur teilweise."),
+      ),
     );
-    expect(backend.commands.letter_text).toHaveBeenLastCalledWith(CASE_ID, "rejected", null);
-    expect(preview().dataset.signature).toBe("automated");
+    expect(backend.commands.letter_text).toHaveBeenLastCalledWith(
+      CASE_ID,
+      draft({ outcome: "rejected", fee_cents: 1000, reasons: "Nur teilweise." }),
+    );
   });
 
-  it("decides with the template's text (null) and the fee in cents after confirmation", async () => {
+  it("decides with the template's text (null), the fee, reasons and channel after confirmation", async () => {
     const { backend, handlers } = renderPanel();
-    fireEvent.click(screen.getByTestId("letter-finalise"));
+    fireEvent.click(finalise());
     const dialog = await screen.findByTestId("letter-confirm-dialog");
     expect(within(dialog).getByTestId("letter-confirm-outcome").textContent).toBe("Bewilligung");
     expect(within(dialog).getByTestId("letter-confirm-fee").textContent).toMatch(/^26,00\s€$/);
+    expect(within(dialog).getByTestId("letter-confirm-channel").textContent).toBe("Post");
     expect(dialog.textContent).toContain("Erika Mustermann");
     expect(dialog.textContent).toContain("12345 Musterstadt");
+    expect(dialog.textContent).toContain("Im Auftrag, Mia Maier");
+    expect(dialog.textContent).toContain("Versand erfassen");
     expect(dialog.textContent).toContain("nicht rückgängig");
     // The safe choice has focus first.
     expect(document.activeElement?.textContent).toBe("Abbrechen");
     fireEvent.click(within(dialog).getByTestId("letter-confirm"));
     await waitFor(() => expect(handlers.onDecided).toHaveBeenCalled());
-    expect(backend.commands.decide).toHaveBeenCalledWith(CASE_ID, "approved", 2600, null);
+    expect(backend.commands.decide).toHaveBeenCalledWith(CASE_ID, draft());
   });
 
-  it("decides with the edited text, another outcome and fee", async () => {
+  it("decides with the edited text, another outcome, fee and reasons", async () => {
     const { backend, handlers } = renderPanel();
     fireEvent.change(outcomeSelect(), { target: { value: "partial" } });
     fireEvent.change(feeInput(), { target: { value: "1.030,50 €" } });
+    fireEvent.change(reasonsInput(), { target: { value: "Nur der Parkstreifen." } });
+    fireEvent.change(screen.getByTestId("letter-partial"), { target: { value: "Bewilligt: 12 m²." } });
     const text = await startEditing();
+    await waitFor(() => expect(text.value).not.toBe(""));
     fireEvent.change(text, { target: { value: "# Teilbewilligung\n\nNur **teilweise**." } });
-    fireEvent.click(screen.getByTestId("letter-finalise"));
-    const dialog = await screen.findByTestId("letter-confirm-dialog");
-    expect(dialog.textContent).toContain("verantwortliche Person");
-    fireEvent.click(within(dialog).getByTestId("letter-confirm"));
+    fireEvent.click(finalise());
+    fireEvent.click(within(await screen.findByTestId("letter-confirm-dialog")).getByTestId("letter-confirm"));
     await waitFor(() => expect(handlers.onDecided).toHaveBeenCalled());
     expect(backend.commands.decide).toHaveBeenCalledWith(
       CASE_ID,
-      "partial",
-      103050,
-      "# Teilbewilligung\n\nNur **teilweise**.",
+      draft({
+        outcome: "partial",
+        fee_cents: 103050,
+        reasons: "Nur der Parkstreifen.",
+        partial_note: "Bewilligt: 12 m².",
+        edited_text: "# Teilbewilligung\n\nNur **teilweise**.",
+      }),
     );
   });
 
@@ -254,11 +355,19 @@ describe("LetterPanel", () => {
     expect(preview().dataset.state).toBe("error");
     expect(preview().dataset.pages).toBeUndefined();
 
-    fireEvent.click(screen.getByTestId("letter-finalise"));
+    fireEvent.click(finalise());
     fireEvent.click(await screen.findByTestId("letter-confirm"));
     await waitFor(() => expect(screen.getByTestId("letter-error").textContent).toContain("Jan Berg"));
     expect(screen.queryByTestId("letter-confirm-dialog")).toBeNull();
     expect(handlers.onDecided).not.toHaveBeenCalled();
+  });
+
+  it("says so when the service's law is not in the local store", () => {
+    const detail = caseDetail();
+    detail.law = null;
+    renderPanel(fakeBackend(), detail);
+    expect(screen.getByTestId("letter-error").textContent).toContain("nicht im lokalen Bestand");
+    expect(screen.queryByTestId("letter-finalise")).toBeNull();
   });
 
   it("closes with Esc from its fields", async () => {
@@ -268,15 +377,18 @@ describe("LetterPanel", () => {
     expect(handlers.onClose).toHaveBeenCalledTimes(1);
   });
 
-  it("has no serious accessibility violations, editing or confirming", async () => {
+  it("has no serious accessibility violations, editing, without reasons or confirming", async () => {
     const { view } = renderPanel();
     await waitFor(() => expect(preview().dataset.pages).toBe("2"));
     await startEditing();
     fireEvent.change(feeInput(), { target: { value: "abc" } });
     expect(await seriousViolations(view.container)).toEqual([]);
     fireEvent.change(feeInput(), { target: { value: "26" } });
-    fireEvent.click(screen.getByTestId("letter-finalise"));
+    fireEvent.click(finalise());
     await screen.findByTestId("letter-confirm-dialog");
+    expect(await seriousViolations(view.container)).toEqual([]);
+    fireEvent.click(screen.getByText("Abbrechen"));
+    fireEvent.change(outcomeSelect(), { target: { value: "rejected" } });
     expect(await seriousViolations(view.container)).toEqual([]);
   });
 
@@ -285,7 +397,7 @@ describe("LetterPanel", () => {
     const entry = sampleEntry({ command_id: "cmd-decide" });
     backend.commands.decide.mockResolvedValue(entry);
     const { handlers } = renderPanel(backend);
-    fireEvent.click(screen.getByTestId("letter-finalise"));
+    fireEvent.click(finalise());
     fireEvent.click(await screen.findByTestId("letter-confirm"));
     await waitFor(() => expect(handlers.onDecided).toHaveBeenCalledWith(entry));
   });

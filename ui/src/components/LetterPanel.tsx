@@ -1,34 +1,34 @@
-// The Bescheid panel beside an open case: outcome, fee, the live preview of the letter
-// (pdf.js), editing its text (letter markup, plain text only), and issuing it. The
-// signature rule (§ 37 Abs. 5 VwVfG) is always visible: the template's letter is
-// valid without a signature; an edited one names the caseworker as responsible.
+// The Bescheid panel beside an open case: outcome (those the service's law allows),
+// fee, the caseworker's reasons, the delivery channel, the live preview of the letter
+// (pdf.js), editing its text (letter markup, plain text only), and issuing it. Every
+// letter ends with "Im Auftrag" and the caseworker's name, added by the engine after
+// the text; a refusal without reasons has no letter at all.
 import { useEffect, useReducer, useRef, useState } from "react";
 import { useBackend } from "../backend";
-import type { CaseDetail, Outcome, OutboxEntry } from "../generated/bindings";
+import type { CaseDetail, CaseLaw, DecisionDraft, Outcome, OutboxEntry, UserInfo } from "../generated/bindings";
 import { useLetterPreview } from "../hooks/useLetterPreview";
-import { formatCents } from "../lib/dates";
 import { letterErrorMessage, toErrorPayload } from "../lib/errors";
 import {
-  OUTCOMES,
-  type Signature,
   checkDraft,
+  currentBasis,
+  decisionDraftOf,
   draftReducer,
-  editedText,
-  feeChangedSinceText,
   initialDraft,
   isEdited,
   needsTemplate,
   outcomeChangeNeedsConfirmation,
-  signatureOf,
+  staleInputs,
 } from "../lib/letterDraft";
+import { PREVIEW_DELAY_MS } from "../lib/letterPreview";
 import { decisionLabel, isOpen } from "../lib/labels";
-import { formatEuroInput } from "../lib/money";
+import { DecisionConfirm, DecisionFields } from "./DecisionFields";
 import { ConfirmDialog } from "./ModalDialog";
 import { PdfViewer } from "./PdfViewer";
 import "./LetterPanel.css";
 
 interface Props {
   detail: CaseDetail;
+  me: UserInfo;
   /** Close the panel (the desk asks first when the text was edited). */
   onClose(): void;
   /** Whether the text differs from the template, so closing would lose work. */
@@ -37,87 +37,143 @@ interface Props {
   onLoginRequired(): void;
 }
 
-export const SIGNATURE_TEXT: Record<Signature, string> = {
-  automated: "Automatisch erstellt — gilt ohne Unterschrift",
-  responsible: "Geänderter Text — der Bescheid nennt Sie als verantwortliche Person",
-};
-
 const MARKUP_HELP =
   "Leerzeile trennt Absätze · # Überschrift · 1. oder - für Listen · | a | b | für Tabellen · **fett** · _kursiv_ · \\ vor einem Zeichen schreibt es wörtlich";
 
-export function LetterPanel({ detail, onClose, onDirtyChange, onDecided, onLoginRequired }: Props) {
-  const backend = useBackend();
-  const { commands } = backend;
+/** The closing the engine adds after the text, as the panel announces it. */
+export function signatureText(me: UserInfo): string {
+  return `Der Bescheid endet mit „Im Auftrag“ und Ihrem Namen (${me.display_name}); dieser Schluss gehört nicht zum bearbeitbaren Text.`;
+}
+
+export function LetterPanel(props: Props) {
+  const law = props.detail.law;
+  return (
+    <section
+      className="letter-panel"
+      data-testid="letter-panel"
+      aria-labelledby="letter-title"
+      onKeyDown={(e) => {
+        if (e.key === "Escape" && !e.defaultPrevented) {
+          e.preventDefault();
+          e.stopPropagation();
+          props.onClose();
+        }
+      }}
+    >
+      {law ? (
+        <DecisionLetter {...props} law={law} />
+      ) : (
+        <header className="viewer-header letter-header">
+          <PanelTitle aktenzeichen={props.detail.case.aktenzeichen} onClose={props.onClose} />
+          <p className="letter-error" role="alert" data-testid="letter-error">
+            Die Leistung {props.detail.case.service_id} ist nicht im lokalen Bestand; ein Bescheid kann erst nach der
+            nächsten Synchronisierung erstellt werden.
+          </p>
+        </header>
+      )}
+    </section>
+  );
+}
+
+function PanelTitle({ aktenzeichen, onClose }: { aktenzeichen: string; onClose(): void }) {
+  return (
+    <div className="viewer-title-row">
+      <h2 id="letter-title">Bescheid erstellen</h2>
+      <span className="letter-case">{aktenzeichen}</span>
+      <button
+        type="button"
+        className="icon-button close-button"
+        aria-label="Bescheid schließen (Esc)"
+        onClick={onClose}
+      >
+        <span aria-hidden="true">×</span>
+      </button>
+    </div>
+  );
+}
+
+/**
+ * The panel's body for a case whose law is known. Over 100 lines on purpose: the
+ * draft's state, the template and preview requests and the decision are one flow,
+ * and the JSX is the panel's layout; the fields and the confirmation are components
+ * of their own.
+ */
+function DecisionLetter({
+  detail,
+  me,
+  law,
+  onClose,
+  onDirtyChange,
+  onDecided,
+  onLoginRequired,
+}: Props & { law: CaseLaw }) {
+  const { commands } = useBackend();
   const aggregate = detail.case;
-  const assessedCents = aggregate.fee?.amount_cents ?? 0;
-  const [draft, dispatch] = useReducer(draftReducer, assessedCents, (cents: number) => initialDraft(cents));
+  const [draft, dispatch] = useReducer(draftReducer, law, initialDraft);
   const [textError, setTextError] = useState<unknown>(null);
   const [decideError, setDecideError] = useState<unknown>(null);
   const [pendingOutcome, setPendingOutcome] = useState<Outcome | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [deciding, setDeciding] = useState(false);
   const [rendered, setRendered] = useState<{ pdf: Uint8Array | undefined; pages: number } | null>(null);
-  const outcomeRef = useRef<HTMLSelectElement>(null);
   const textRef = useRef<HTMLTextAreaElement>(null);
 
   const edited = isEdited(draft);
-  const signature = signatureOf(draft);
-  const check = checkDraft(draft);
-  const processor = detail.actions.process;
+  const check = checkDraft(draft, law);
+  const request: DecisionDraft | null = decisionDraftOf(draft, law);
+  const stale = edited ? staleInputs(draft) : [];
   // Someone else may decide or close the case while the panel is open.
   const stillOpen = isOpen(aggregate.status);
 
   const preview = useLetterPreview(
-    backend,
-    {
-      caseKey: aggregate.id,
-      outcome: draft.outcome,
-      // An invalid fee keeps the last valid preview's: the field says what is wrong.
-      feeCents: check.fee.ok && check.fee.cents !== assessedCents ? check.fee.cents : null,
-      editedText: editedText(draft),
-    },
+    (r: DecisionDraft) => commands.letter_preview(aggregate.id, r),
+    request,
     aggregate.version,
   );
-
-  // The first control gets focus when the panel opens.
-  useEffect(() => {
-    outcomeRef.current?.focus();
-  }, []);
 
   useEffect(() => {
     onDirtyChange(edited);
   }, [edited, onDirtyChange]);
 
-  // The editor starts from the template's text for the chosen outcome and the fee
-  // entered at that moment; from then on the text is the caseworker's, amounts
-  // included.
-  const waitingForText = needsTemplate(draft);
-  const { outcome } = draft;
-  const textFee = check.fee.ok && check.fee.cents !== assessedCents ? check.fee.cents : null;
-  const textFeeRef = useRef(textFee);
-  textFeeRef.current = textFee;
+  // The editor starts from the template's text for the draft's inputs at that moment
+  // (a pause after the last change, so typing reasons loads it once); from then on
+  // the text is the caseworker's.
+  const waitingForText = needsTemplate(draft) && check.renderable;
+  const templateRequest = waitingForText && request ? JSON.stringify({ ...request, edited_text: null }) : null;
+  const basisRef = useRef(currentBasis(draft));
+  basisRef.current = currentBasis(draft);
   useEffect(() => {
-    if (!waitingForText) return;
+    if (templateRequest === null) return;
     let cancelled = false;
-    setTextError(null);
-    const feeCents = textFeeRef.current;
-    commands.letter_text(aggregate.id, outcome, feeCents).then(
-      (text) => {
-        if (!cancelled) dispatch({ type: "templateLoaded", outcome, feeCents: feeCents ?? assessedCents, text });
-      },
-      (error: unknown) => {
-        if (!cancelled) setTextError(error);
-      },
-    );
+    const asked = JSON.parse(templateRequest) as DecisionDraft;
+    const basis = basisRef.current;
+    const timer = window.setTimeout(() => {
+      setTextError(null);
+      commands.letter_text(aggregate.id, asked).then(
+        (text) => {
+          if (!cancelled && basis) dispatch({ type: "templateLoaded", outcome: asked.outcome, basis, text });
+        },
+        (error: unknown) => {
+          if (!cancelled) setTextError(error);
+        },
+      );
+    }, PREVIEW_DELAY_MS);
     return () => {
       cancelled = true;
+      window.clearTimeout(timer);
     };
-  }, [commands, aggregate.id, outcome, waitingForText, assessedCents]);
+  }, [commands, aggregate.id, templateRequest]);
 
   const chooseOutcome = (next: Outcome) => {
     if (outcomeChangeNeedsConfirmation(draft, next)) setPendingOutcome(next);
-    else dispatch({ type: "outcome", outcome: next });
+    else switchOutcome(next);
   };
+  const switchOutcome = (next: Outcome) =>
+    dispatch({
+      type: "outcome",
+      outcome: next,
+      feeCents: law.outcomes.find((o) => o.outcome === next)?.fee_cents ?? 0,
+    });
 
   const toggleEditing = () => {
     const opening = !draft.editing;
@@ -127,11 +183,11 @@ export function LetterPanel({ detail, onClose, onDirtyChange, onDecided, onLogin
   };
 
   const decide = async () => {
-    if (!check.fee.ok) return;
+    if (!request) return;
     setDeciding(true);
     setDecideError(null);
     try {
-      const entry = await commands.decide(aggregate.id, draft.outcome, check.fee.cents, editedText(draft));
+      const entry = await commands.decide(aggregate.id, request);
       setConfirming(false);
       onDecided(entry);
     } catch (error) {
@@ -143,109 +199,43 @@ export function LetterPanel({ detail, onClose, onDirtyChange, onDecided, onLogin
   };
 
   const previewError = preview.state.status === "error" ? preview.state.error : null;
-  const shownError = decideError ?? textError ?? previewError;
-  const pending = preview.state.status === "pending" || preview.state.status === "idle";
+  const shownError = decideError ?? textError ?? (check.renderable ? previewError : null);
+  // Without reasons a refusal has no letter: no editor, no preview. An invalid fee
+  // keeps both as they were (the field says what is wrong).
+  const lettered = check.reasonsProblem === null;
+  const showEditor = draft.editing && lettered;
+  const pending = check.renderable && (preview.state.status === "pending" || preview.state.status === "idle");
   const pages =
     preview.state.status === "ready" && rendered && rendered.pdf === preview.pdf ? rendered.pages : undefined;
-  const applicant = aggregate.applicant;
-  const feeDiffers = check.fee.ok && check.fee.cents !== assessedCents;
 
   return (
-    <section
-      className="letter-panel"
-      data-testid="letter-panel"
-      aria-labelledby="letter-title"
-      onKeyDown={(e) => {
-        if (e.key === "Escape" && !e.defaultPrevented) {
-          e.preventDefault();
-          e.stopPropagation();
-          onClose();
-        }
-      }}
-    >
+    <>
       <header className="viewer-header letter-header">
-        <div className="viewer-title-row">
-          <h2 id="letter-title">Bescheid erstellen</h2>
-          <span className="letter-case">{aggregate.aktenzeichen}</span>
-          <button
-            type="button"
-            className="icon-button close-button"
-            aria-label="Bescheid schließen (Esc)"
-            onClick={onClose}
-          >
-            <span aria-hidden="true">×</span>
-          </button>
-        </div>
+        <PanelTitle aktenzeichen={aggregate.aktenzeichen} onClose={onClose} />
         {!stillOpen ? (
           <p className="hint" role="status">
             Der Vorgang ist nicht mehr offen; ein Bescheid kann nicht mehr erlassen werden.
           </p>
         ) : (
-          !processor && <p className="hint">Zum Erlassen des Bescheids zuerst den Vorgang übernehmen.</p>
+          !detail.actions.process && <p className="hint">Zum Erlassen des Bescheids zuerst den Vorgang übernehmen.</p>
         )}
-        <div className="letter-fields">
-          <div className="field">
-            <label htmlFor="letter-outcome">Ergebnis</label>
-            <select
-              id="letter-outcome"
-              ref={outcomeRef}
-              data-testid="letter-outcome"
-              value={draft.outcome}
-              onChange={(e) => chooseOutcome(e.target.value as Outcome)}
-            >
-              {OUTCOMES.map((value) => (
-                <option key={value} value={value}>
-                  {decisionLabel(value)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="letter-fee">Gebühr</label>
-            <input
-              id="letter-fee"
-              data-testid="letter-fee"
-              type="text"
-              inputMode="decimal"
-              autoComplete="off"
-              spellCheck={false}
-              value={draft.feeText}
-              aria-invalid={!check.fee.ok}
-              aria-describedby={!check.fee.ok ? "letter-fee-error" : feeDiffers ? "letter-fee-note" : undefined}
-              onChange={(e) => dispatch({ type: "fee", text: e.target.value })}
-              onBlur={() => {
-                if (check.fee.ok) dispatch({ type: "fee", text: formatEuroInput(check.fee.cents) });
-              }}
-            />
-            {!check.fee.ok && (
-              <p id="letter-fee-error" className="field-error" data-testid="letter-fee-error">
-                {check.fee.message}
-              </p>
-            )}
-          </div>
-        </div>
-        {feeDiffers && !aggregate.fee && (
-          <p id="letter-fee-note" className="hint">
-            Im Vorgang ist keine Gebühr festgesetzt (kein Kassenzeichen); der Bescheid nennt daher keine. Die hier
-            eingetragene Gebühr wird mit der Entscheidung gespeichert.
+        <DecisionFields law={law} draft={draft} check={check} dispatch={dispatch} onOutcome={chooseOutcome} />
+        {stale.length > 0 && (
+          <p className="hint warning" role="status" data-testid="letter-text-stale">
+            Seit dem Bearbeiten des Textes geändert: {stale.join(", ")}. Bitte prüfen Sie den Text, oder laden Sie mit
+            „Vorlage wiederherstellen“ den Text neu (Ihre Änderungen gehen dabei verloren).
           </p>
         )}
-        {edited && feeChangedSinceText(draft) && draft.templateFeeCents !== null && (
-          <p className="hint warning" role="status" data-testid="letter-fee-stale">
-            Die Gebühr wurde nach dem Bearbeiten des Textes geändert (vorher {formatCents(draft.templateFeeCents)}).
-            Bitte prüfen Sie die Beträge im Text, oder laden Sie mit „Vorlage wiederherstellen“ den Text mit der neuen
-            Gebühr (Ihre Änderungen gehen dabei verloren).
-          </p>
-        )}
-        <p className={`signature-note signature-${signature}`} data-testid="letter-signature">
-          {SIGNATURE_TEXT[signature]}
+        <p className="signature-note" data-testid="letter-signature">
+          {signatureText(me)}
         </p>
         <div className="button-row">
           <button
             type="button"
             data-testid="letter-edit"
             aria-pressed={draft.editing}
-            aria-controls={draft.editing ? "letter-text" : undefined}
+            aria-controls={showEditor ? "letter-text" : undefined}
+            disabled={!lettered && !draft.editing}
             onClick={toggleEditing}
           >
             Text bearbeiten
@@ -283,10 +273,10 @@ export function LetterPanel({ detail, onClose, onDirtyChange, onDecided, onLogin
           </p>
         )}
       </header>
-      <div className={`letter-body${draft.editing ? " editing" : ""}`}>
-        {draft.editing && (
+      <div className={`letter-body${showEditor ? " editing" : ""}`}>
+        {showEditor && (
           <div className="letter-editor">
-            <label htmlFor="letter-text">Bescheidtext</label>
+            <label htmlFor="letter-text">Bescheidtext (ohne Schluss)</label>
             <textarea
               id="letter-text"
               ref={textRef}
@@ -307,15 +297,20 @@ export function LetterPanel({ detail, onClose, onDirtyChange, onDecided, onLogin
         <div
           className="letter-preview"
           data-testid="letter-preview"
-          data-pages={pages}
-          data-signature={signature}
-          data-state={preview.state.status}
+          data-pages={lettered ? pages : undefined}
+          data-state={lettered ? preview.state.status : "no-reasons"}
           aria-busy={pending}
         >
-          <p className="preview-status" role="status">
-            {pending ? "Vorschau wird erstellt…" : ""}
-          </p>
-          {preview.pdf && (
+          {check.reasonsProblem ? (
+            <p className="preview-message" role="status" data-testid="letter-reasons-missing">
+              {check.reasonsProblem}
+            </p>
+          ) : (
+            <p className="preview-status" role="status">
+              {pending ? "Vorschau wird erstellt…" : ""}
+            </p>
+          )}
+          {lettered && preview.pdf && (
             <PdfViewer
               data={preview.pdf}
               fileName="Vorschau des Bescheids"
@@ -333,7 +328,7 @@ export function LetterPanel({ detail, onClose, onDirtyChange, onDecided, onLogin
           confirmTestId="letter-outcome-confirm"
           tone="danger"
           onConfirm={() => {
-            dispatch({ type: "outcome", outcome: pendingOutcome });
+            switchOutcome(pendingOutcome);
             setPendingOutcome(null);
           }}
           onCancel={() => setPendingOutcome(null)}
@@ -344,56 +339,16 @@ export function LetterPanel({ detail, onClose, onDirtyChange, onDecided, onLogin
           </p>
         </ConfirmDialog>
       )}
-      {confirming && check.fee.ok && (
-        <ConfirmDialog
-          id="letter-confirm"
-          testId="letter-confirm-dialog"
-          title="Bescheid erlassen?"
-          confirmLabel={deciding ? "Bescheid wird erlassen …" : "Bescheid erlassen"}
-          confirmTestId="letter-confirm"
-          busy={deciding}
+      {confirming && request && (
+        <DecisionConfirm
+          aggregate={aggregate}
+          draft={request}
+          me={me}
+          deciding={deciding}
           onConfirm={() => void decide()}
           onCancel={() => setConfirming(false)}
-        >
-          <dl className="confirm-facts">
-            <div>
-              <dt>Vorgang</dt>
-              <dd>{aggregate.aktenzeichen}</dd>
-            </div>
-            <div>
-              <dt>Ergebnis</dt>
-              <dd data-testid="letter-confirm-outcome">{decisionLabel(draft.outcome)}</dd>
-            </div>
-            <div>
-              <dt>Gebühr</dt>
-              <dd data-testid="letter-confirm-fee">{formatCents(check.fee.cents)}</dd>
-            </div>
-            <div>
-              <dt>Empfänger/in</dt>
-              <dd className="recipient">
-                <span>
-                  {applicant.given_name} {applicant.family_name}
-                </span>
-                <span>{applicant.street}</span>
-                <span>
-                  {applicant.postal_code} {applicant.city}
-                </span>
-              </dd>
-            </div>
-            <div>
-              <dt>Unterschrift</dt>
-              <dd>{SIGNATURE_TEXT[signature]}</dd>
-            </div>
-          </dl>
-          <p>
-            <strong>
-              Der Bescheid wird gespeichert und der Antragstellerin oder dem Antragsteller im Portal bereitgestellt. Das
-              lässt sich nicht rückgängig machen.
-            </strong>{" "}
-            Ohne Verbindung zum Portal wird er übertragen, sobald die Verbindung wieder besteht.
-          </p>
-        </ConfirmDialog>
+        />
       )}
-    </section>
+    </>
   );
 }

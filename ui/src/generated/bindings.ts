@@ -8,6 +8,38 @@ import { invoke } from "@tauri-apps/api/core";
  */
 export type ActorRef = { "type": "staff", user_id: string, role: Role, name: string, } | { "type": "citizen", citizen_id: string, name: string, } | { "type": "system" };
 
+/**
+ * The dates that follow from an announcement, once it is certain.
+ */
+export type AnnouncedDates = { 
+/**
+ * The day the decision counts as announced (Bekanntgabe).
+ */
+announced: string, 
+/**
+ * The last day to lodge the remedy (Klage or Widerspruch).
+ */
+remedy_deadline: string, 
+/**
+ * The day the fee falls due, when the letter assesses one.
+ */
+fee_due?: string | null, };
+
+/**
+ * An answer deadline as the caseworker picked it and as it may be set: a deadline
+ * must end on a working day (§31(3) VwVfG NRW would move it otherwise, and the
+ * letter would name a date that is not the real end).
+ */
+export type AnswerDeadline = { picked: string, 
+/**
+ * The picked day, or the next working day after it.
+ */
+due: string, 
+/**
+ * Why the day moved, when it did: "Der 06.04.2026 ist Ostermontag; …".
+ */
+note: string | null, };
+
 export type Applicant = { citizen_id: string, given_name: string, family_name: string, street: string, postal_code: string, city: string, email: string, phone?: string | null, };
 
 /**
@@ -47,7 +79,16 @@ due_date_override?: string | null,
 /**
  * The processing deadline as of the last change (an open pause counted up to then).
  */
-due_date: string, applicant: Applicant, form_data: { [key in string]: JsonValue }, documents: Array<DocumentMeta>, requests: Array<ItemsRequest>, messages: Array<Message>, notes: Array<Note>, decision?: Decision | null, fee?: Fee | null, history: Array<HistoryEntry>, };
+due_date: string, applicant: Applicant, 
+/**
+ * What the applicant agreed to when applying.
+ */
+consents: Consents, form_data: { [key in string]: JsonValue }, documents: Array<DocumentMeta>, requests: Array<ItemsRequest>, messages: Array<Message>, notes: Array<Note>, decision?: Decision | null, 
+/**
+ * Notices issued after the decision, each an administrative act of its own with
+ * its own delivery: a fee notice, a tax notice.
+ */
+notices?: Array<Notice>, fee?: Fee | null, history: Array<HistoryEntry>, };
 
 /**
  * One case with everything the user needs to work on it.
@@ -73,7 +114,57 @@ service: ServiceDefinition | null,
  * What the user is offered to do with the case as it stands (the domain's
  * answer; the UI only draws it).
  */
-actions: OfferedActions, };
+actions: OfferedActions, 
+/**
+ * What the service's law means for this case: outcomes, channels, remedy,
+ * deliveries. `None` while the service is not in the local store.
+ */
+law: CaseLaw | null, 
+/**
+ * The German date the offer and the law were read on.
+ */
+today: string, };
+
+/**
+ * The law of a case's service, read for this case (see the module documentation).
+ */
+export type CaseLaw = { 
+/**
+ * The remedy against the decision: its period is the "Klagefrist" or the
+ * "Widerspruchsfrist".
+ */
+remedy: Remedy, 
+/**
+ * The outcomes a decision may have, the one applied for first.
+ */
+outcomes: Array<OutcomeChoice>, 
+/**
+ * The channels the law allows, each open or closed with the reason.
+ */
+channels: Array<ChannelChoice>, 
+/**
+ * The channel a decision goes out on unless the caseworker chooses another: the
+ * one the law requires, else the portal where the applicant consented, else post.
+ */
+default_channel: DeliveryChannel, 
+/**
+ * Whether the applicant consented to announcement by portal retrieval
+ * (§41(2a) VwVfG NRW).
+ */
+portal_consent: boolean, 
+/**
+ * The answer deadline a hearing started today gets by default: the law's answer
+ * period, ending on a working day.
+ */
+default_answer_due: string | null, 
+/**
+ * Whether the registration leads to a tax, so that a tax notice may follow.
+ */
+tax_notice: boolean, 
+/**
+ * The delivery of the decision and of each notice, in that order.
+ */
+deliveries: Array<DeliveryView>, };
 
 /**
  * Where a case stands. `Submitted`, `InReview` and `AwaitingCitizen` are open.
@@ -86,26 +177,177 @@ export type CaseStatus = "submitted" | "in_review" | "awaiting_citizen" | "decid
 export type Change = { "type": "inbox_changed" } | { "type": "case_changed", case_ids: Array<string>, } | { "type": "sync_status" } & SyncStatus | { "type": "command_rejected", command_id: string, case_id: string, aktenzeichen: string, code: RejectionCode, message: string, };
 
 /**
+ * One delivery channel a decision may go out on.
+ */
+export type ChannelChoice = { channel: DeliveryChannel, 
+/**
+ * Whether it may be chosen for this case.
+ */
+allowed: boolean, 
+/**
+ * Why not, when it may not.
+ */
+reason: string | null, };
+
+/**
  * One command as sent by a client.
  */
-export type Command = { command_id: string, case_id: string, base_version: number, } & ({ "kind": "claim" } | { "kind": "release" } | { "kind": "assign", "payload": { assignee: string, } } | { "kind": "set_status", "payload": { status: CaseStatus, reason: string | null, } } | { "kind": "add_note", "payload": { text: string, } } | { "kind": "review_document", "payload": { document_id: string, verdict: Verdict, reason: string | null, } } | { "kind": "request_items", "payload": { items: Array<RequestedItem>, reason: string, answer_due: string, message: string, } } | { "kind": "send_message", "payload": { text: string, } } | { "kind": "record_decision", "payload": { outcome: Outcome, letter_sha256: string | null, fee_cents: number, } } | { "kind": "set_priority", "payload": { priority: Priority, } } | { "kind": "set_due_date", "payload": { due_date: string, reason: string, } } | { "kind": "transfer_office", "payload": { office_id: string, } } | { "kind": "withdraw", "payload": { reason: string | null, } } | { "kind": "answer_request", "payload": { request_id: string, documents: Array<DocumentMeta>, message: string | null, } } | { "kind": "citizen_message", "payload": { text: string, } } | { "kind": "expire_request", "payload": { request_id: string, } } | { "kind": "record_payment", "payload": { status: PaymentStatus, } });
+export type Command = { command_id: string, case_id: string, base_version: number, } & ({ "kind": "claim" } | { "kind": "release" } | { "kind": "assign", "payload": { assignee: string, } } | { "kind": "set_status", "payload": { status: CaseStatus, reason: string | null, } } | { "kind": "add_note", "payload": { text: string, } } | { "kind": "review_document", "payload": { document_id: string, verdict: Verdict, reason: string | null, } } | { "kind": "request_items", "payload": { items: Array<RequestedItem>, reason: string, answer_due: string, message: string, } } | { "kind": "start_hearing", "payload": { 
+/**
+ * What the office intends to decide, and on which facts.
+ */
+intended: string, answer_due: string, message: string, } } | { "kind": "send_message", "payload": { text: string, } } | { "kind": "record_decision", "payload": { outcome: Outcome, letter_sha256: string | null, fee_cents: number, 
+/**
+ * The caseworker's reasons for this case; required to refuse anything.
+ */
+reasons: string | null, 
+/**
+ * How the decision reaches the citizen.
+ */
+channel: DeliveryChannel, } } | { "kind": "issue_notice", "payload": { kind: NoticeKind, letter_sha256: string | null, amount_cents: number, channel: DeliveryChannel, } } | { "kind": "record_dispatch", "payload": { notice_id: string | null, channel: DeliveryChannel, on: string, } } | { "kind": "set_priority", "payload": { priority: Priority, } } | { "kind": "set_due_date", "payload": { due_date: string, reason: string, } } | { "kind": "transfer_office", "payload": { office_id: string, } } | { "kind": "withdraw", "payload": { reason: string | null, } } | { "kind": "answer_request", "payload": { request_id: string, documents: Array<DocumentMeta>, message: string | null, } } | { "kind": "citizen_message", "payload": { text: string, } } | { "kind": "expire_request", "payload": { request_id: string, } } | { "kind": "record_retrieval", "payload": { notice_id: string | null, } } | { "kind": "lapse_retrieval", "payload": { notice_id: string | null, } } | { "kind": "record_payment", "payload": { status: PaymentStatus, } });
 
 /**
  * What the command does. Staff commands first, then citizen and system ones; the
  * portal only accepts citizen and system commands from its own citizen API and jobs.
  */
-export type CommandKind = { "kind": "claim" } | { "kind": "release" } | { "kind": "assign", "payload": { assignee: string, } } | { "kind": "set_status", "payload": { status: CaseStatus, reason: string | null, } } | { "kind": "add_note", "payload": { text: string, } } | { "kind": "review_document", "payload": { document_id: string, verdict: Verdict, reason: string | null, } } | { "kind": "request_items", "payload": { items: Array<RequestedItem>, reason: string, answer_due: string, message: string, } } | { "kind": "send_message", "payload": { text: string, } } | { "kind": "record_decision", "payload": { outcome: Outcome, letter_sha256: string | null, fee_cents: number, } } | { "kind": "set_priority", "payload": { priority: Priority, } } | { "kind": "set_due_date", "payload": { due_date: string, reason: string, } } | { "kind": "transfer_office", "payload": { office_id: string, } } | { "kind": "withdraw", "payload": { reason: string | null, } } | { "kind": "answer_request", "payload": { request_id: string, documents: Array<DocumentMeta>, message: string | null, } } | { "kind": "citizen_message", "payload": { text: string, } } | { "kind": "expire_request", "payload": { request_id: string, } } | { "kind": "record_payment", "payload": { status: PaymentStatus, } };
+export type CommandKind = { "kind": "claim" } | { "kind": "release" } | { "kind": "assign", "payload": { assignee: string, } } | { "kind": "set_status", "payload": { status: CaseStatus, reason: string | null, } } | { "kind": "add_note", "payload": { text: string, } } | { "kind": "review_document", "payload": { document_id: string, verdict: Verdict, reason: string | null, } } | { "kind": "request_items", "payload": { items: Array<RequestedItem>, reason: string, answer_due: string, message: string, } } | { "kind": "start_hearing", "payload": { 
+/**
+ * What the office intends to decide, and on which facts.
+ */
+intended: string, answer_due: string, message: string, } } | { "kind": "send_message", "payload": { text: string, } } | { "kind": "record_decision", "payload": { outcome: Outcome, letter_sha256: string | null, fee_cents: number, 
+/**
+ * The caseworker's reasons for this case; required to refuse anything.
+ */
+reasons: string | null, 
+/**
+ * How the decision reaches the citizen.
+ */
+channel: DeliveryChannel, } } | { "kind": "issue_notice", "payload": { kind: NoticeKind, letter_sha256: string | null, amount_cents: number, channel: DeliveryChannel, } } | { "kind": "record_dispatch", "payload": { notice_id: string | null, channel: DeliveryChannel, on: string, } } | { "kind": "set_priority", "payload": { priority: Priority, } } | { "kind": "set_due_date", "payload": { due_date: string, reason: string, } } | { "kind": "transfer_office", "payload": { office_id: string, } } | { "kind": "withdraw", "payload": { reason: string | null, } } | { "kind": "answer_request", "payload": { request_id: string, documents: Array<DocumentMeta>, message: string | null, } } | { "kind": "citizen_message", "payload": { text: string, } } | { "kind": "expire_request", "payload": { request_id: string, } } | { "kind": "record_retrieval", "payload": { notice_id: string | null, } } | { "kind": "lapse_retrieval", "payload": { notice_id: string | null, } } | { "kind": "record_payment", "payload": { status: PaymentStatus, } };
 
 /**
  * Connection state as the status light shows it.
  */
 export type Connection = { "state": "idle" } | { "state": "bootstrapping", received: number, total: number, } | { "state": "online" } | { "state": "offline", since: string, reason: string, } | { "state": "login_required" };
 
+/**
+ * What the applicant agreed to when applying.
+ */
+export type Consents = { 
+/**
+ * Decisions may be announced by retrieval from the portal mailbox
+ * (§41(2a) VwVfG NRW).
+ */
+portal_delivery: boolean, };
+
 export type Decision = { outcome: Outcome, decided_at: string, decided_by: string, letter_sha256?: string | null, fee_cents: number, 
 /**
- * The day the letter was made available in the citizen's portal mailbox.
+ * The caseworker's reasons for this case (§39 VwVfG NRW); required for a
+ * rejection or partial approval.
  */
-made_available: string, deemed_delivery: string, appeal_deadline: string, };
+reasons?: string | null, 
+/**
+ * How the decision reaches the citizen and, once certain, when it counts as
+ * announced.
+ */
+delivery: Delivery, };
+
+/**
+ * A Bescheid as the caseworker prepares it. What is left `None` follows the law of
+ * the case's service.
+ */
+export type DecisionDraft = { outcome: Outcome, 
+/**
+ * The fee the letter assesses and the decision records; `None`: the law's fee
+ * for the outcome and this application.
+ */
+fee_cents: number | null, 
+/**
+ * The caseworker's reasons for this case (§39 VwVfG NRW); required for a
+ * rejection or partial approval.
+ */
+reasons: string | null, 
+/**
+ * For a partial approval: what is granted and what is refused.
+ */
+partial_note: string | null, 
+/**
+ * `None`: the channel the law requires, else the portal where the applicant
+ * consented, else post.
+ */
+channel: DeliveryChannel | null, 
+/**
+ * The letter's body as the caseworker edited it; `None`: the template's text.
+ */
+edited_text: string | null, };
+
+/**
+ * The delivery of one decision or notice: what happened so far and, once certain,
+ * the dates that follow.
+ */
+export type Delivery = { channel: DeliveryChannel, 
+/**
+ * The procedural law its announcement follows, fixed when it was issued.
+ */
+procedure: Procedure, 
+/**
+ * How long after the announcement the fee falls due; `None` without a fee.
+ */
+fee_due_after?: string | null, 
+/**
+ * By post: the day it was handed to the post. By Zustellung: the day it was
+ * served.
+ */
+dispatched_on?: string | null, 
+/**
+ * Portal: when the citizen was notified that it is in the mailbox.
+ */
+notified_at?: string | null, 
+/**
+ * Portal: the citizen's first retrieval.
+ */
+retrieved_at?: string | null, 
+/**
+ * Portal: not retrieved within ten days of the notification.
+ */
+lapsed: boolean, dates?: AnnouncedDates | null, };
+
+/**
+ * How a decision or notice reaches the citizen.
+ */
+export type DeliveryChannel = "post" | "portal" | "zustellung";
+
+/**
+ * How a service's decisions may reach the citizen.
+ */
+export type DeliveryRequirement = "post_or_portal" | "post" | "zustellung";
+
+/**
+ * Where the delivery of a decision or notice stands.
+ */
+export type DeliveryState = "awaiting_dispatch" | "awaiting_retrieval" | "retrieval_lapsed" | "announced";
+
+/**
+ * Where the delivery of the decision or of one notice stands.
+ */
+export type DeliveryView = { 
+/**
+ * `None` for the decision.
+ */
+notice_id: string | null, 
+/**
+ * `None` for the decision.
+ */
+kind: NoticeKind | null, state: DeliveryState, 
+/**
+ * The remedy against it, which names the period ending on
+ * `delivery.dates.remedy_deadline`: a fee under a KAG bylaw and a tax are
+ * objected to, whatever the decision's remedy.
+ */
+remedy: Remedy, 
+/**
+ * Portal retrieval: the last day it can be retrieved and so announced.
+ */
+retrievable_until: string | null, delivery: Delivery, };
 
 /**
  * Metadata of an attached document; the bytes live in the blob store under `sha256`.
@@ -139,18 +381,63 @@ export type ErrorPayload = { code: ErrorCode, message: string, };
 /**
  * What happened.
  */
-export type EventKind = { "type": "submitted", service_id: string, } | { "type": "claimed" } | { "type": "released", previous: string, } | { "type": "assigned", assignee: string, assignee_name: string, previous: string | null, } | { "type": "status_changed", from: CaseStatus, to: CaseStatus, reason?: string | null, } | { "type": "note_added", note_id: string, text: string, } | { "type": "document_added", document: DocumentMeta, } | { "type": "document_reviewed", document_id: string, verdict: Verdict, reason?: string | null, } | { "type": "items_requested", request_id: string, items: Array<RequestedItem>, reason: string, answer_due: string, message: string, } | { "type": "request_answered", request_id: string, document_ids: Array<string>, message?: string | null, } | { "type": "answer_deadline_passed", request_id: string, } | { "type": "message_sent", message_id: string, text: string, from_citizen: boolean, } | { "type": "decision_recorded", outcome: Outcome, letter_sha256?: string | null, fee_cents: number, made_available: string, deemed_delivery: string, appeal_deadline: string, } | { "type": "priority_changed", priority: Priority, } | { "type": "due_date_changed", due_date: string, reason: string, } | { "type": "transferred_office", from: string, to: string, } | { "type": "withdrawn", reason?: string | null, } | { "type": "payment_changed", status: PaymentStatus, };
+export type EventKind = { "type": "submitted", service_id: string, } | { "type": "claimed" } | { "type": "released", previous: string, } | { "type": "assigned", assignee: string, assignee_name: string, previous: string | null, } | { "type": "status_changed", from: CaseStatus, to: CaseStatus, reason?: string | null, } | { "type": "note_added", note_id: string, text: string, } | { "type": "document_added", document: DocumentMeta, } | { "type": "document_reviewed", document_id: string, verdict: Verdict, reason?: string | null, } | { "type": "items_requested", request_id: string, items: Array<RequestedItem>, reason: string, answer_due: string, message: string, } | { "type": "hearing_started", request_id: string, intended: string, answer_due: string, message: string, } | { "type": "request_answered", request_id: string, document_ids: Array<string>, message?: string | null, } | { "type": "answer_deadline_passed", request_id: string, } | { "type": "message_sent", message_id: string, text: string, from_citizen: boolean, } | { "type": "decision_recorded", outcome: Outcome, letter_sha256?: string | null, fee_cents: number, reasons?: string | null, 
+/**
+ * The delivery as it starts: channel, procedure, the portal notification.
+ */
+delivery: Delivery, } | { "type": "notice_issued", notice_id: string, kind: NoticeKind, letter_sha256?: string | null, amount_cents: number, delivery: Delivery, } | { "type": "dispatched", notice_id?: string | null, channel: DeliveryChannel, on: string, dates: AnnouncedDates, } | { "type": "retrieved", notice_id?: string | null, dates: AnnouncedDates, } | { "type": "retrieval_lapsed", notice_id?: string | null, } | { "type": "priority_changed", priority: Priority, } | { "type": "due_date_changed", due_date: string, reason: string, } | { "type": "transferred_office", from: string, to: string, } | { "type": "withdrawn", reason?: string | null, } | { "type": "payment_changed", status: PaymentStatus, };
 
 export type Fee = { amount_cents: number, kassenzeichen: string, status: PaymentStatus, };
 
 /**
+ * One fee a service charges, with the law it rests on.
+ */
+export type FeeLaw = { regime: FeeRegime, 
+/**
+ * What the fee is called in the fee table ("Verwaltungsgebühr").
+ */
+title: string, 
+/**
+ * The legal basis as printed, tariff line included (tenant data:
+ * "AVerwGebO NRW, Tarifstelle 3.1.1.2").
+ */
+basis: string, rule: FeeRule, };
+
+/**
+ * The law a fee is charged under. It decides the remedy against the fee and the
+ * surcharge for late payment that the fee notice states.
+ */
+export type FeeRegime = "gebg_nrw" | "kag_satzung" | "sondernutzung" | "gebost";
+
+/**
  * How the fee is assessed.
  */
-export type FeeRule = { "type": "fixed", cents: number, } | { "type": "per_mille_of_field", field: string, per_mille: number, min_cents: number, } | { "type": "product_of_fields", fields: Array<string>, cents_per_unit: number, min_cents: number, };
+export type FeeRule = { "type": "fixed", cents: number, } | { "type": "per_mille_of_field", field: string, per_mille: number, min_cents: number, } | { "type": "product_of_fields", fields: Array<string>, cents_per_unit: number, min_cents: number, } | { "type": "by_option", field: string, options: Array<OptionFee>, 
+/**
+ * For a value the list does not name.
+ */
+otherwise_cents: number, } | { "type": "sum", parts: Array<FeeRule>, };
 
 export type FieldCondition = { field: string, equals: string, };
 
 export type FormField = { key: string, label: string, required: boolean, } & ({ "type": "text", max_len: number, } | { "type": "number", min: number, max: number, } | { "type": "date" } | { "type": "boolean" } | { "type": "select", options: Array<string>, });
+
+/**
+ * An Anhörung (§28 VwVfG NRW) as the caseworker prepares it.
+ */
+export type HearingDraft = { 
+/**
+ * What the office intends to decide, and on which facts.
+ */
+intended: string, 
+/**
+ * Until when the citizen may comment: a working day.
+ */
+answer_due: string, 
+/**
+ * What the citizen reads with it in the portal.
+ */
+message: string, };
 
 /**
  * One entry of a case's history.
@@ -195,9 +482,9 @@ rejected: number, answered: boolean, };
 export type InboxSort = { key: SortKey, descending: boolean, };
 
 /**
- * A Nachforderung.
+ * A Nachforderung or an Anhörung: the office waits for the citizen until a deadline.
  */
-export type ItemsRequest = { id: string, items: Array<RequestedItem>, reason: string, message: string, answer_due: string, requested_at: string, requested_by: string, status: RequestStatus, answered_at?: string | null, };
+export type ItemsRequest = { id: string, purpose: RequestPurpose, items: Array<RequestedItem>, reason: string, message: string, answer_due: string, requested_at: string, requested_by: string, status: RequestStatus, answered_at?: string | null, };
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 
@@ -207,6 +494,33 @@ export type Message = { id: string, from_citizen: boolean, author: string, text:
  * An internal note; never shown to the citizen.
  */
 export type Note = { id: string, author_id: string, author: string, text: string, at: string, };
+
+/**
+ * A notice issued after the decision, with its own delivery.
+ */
+export type Notice = { id: string, kind: NoticeKind, issued_at: string, issued_by: string, letter_sha256?: string | null, amount_cents: number, delivery: Delivery, };
+
+/**
+ * A fee or tax notice after the decision, as the caseworker prepares it.
+ */
+export type NoticeDraft = { kind: NoticeKind, 
+/**
+ * `None`: the case's fee (for a fee notice) or the yearly tax (for a tax notice).
+ */
+amount_cents: number | null, 
+/**
+ * `None`: post for a tax notice; for a fee notice as for the decision.
+ */
+channel: DeliveryChannel | null, 
+/**
+ * The letter's body as the caseworker edited it; `None`: the template's text.
+ */
+edited_text: string | null, };
+
+/**
+ * The kind of a notice issued after the decision.
+ */
+export type NoticeKind = "fee" | "tax";
 
 /**
  * The actions a case offers to one staff member.
@@ -238,9 +552,27 @@ process: boolean,
  * user to be the processor ([`OfferedActions::process`]); the engine refuses
  * otherwise, with the reason.
  */
-prepare_decision: boolean, };
+prepare_decision: boolean, 
+/**
+ * Hear the citizen before a burdensome decision (Anhörung).
+ */
+hear: boolean, 
+/**
+ * Issue a fee or tax notice after the decision.
+ */
+issue_notice: boolean, 
+/**
+ * Deliveries whose dispatch the user can record now: a letter by post or
+ * Zustellung not yet recorded, or one not retrieved from the portal in time.
+ */
+record_dispatch: Array<PendingDispatch>, };
 
 export type OfficeInfo = { id: string, code: string, name: string, };
+
+/**
+ * The amount for one value of a select field.
+ */
+export type OptionFee = { value: string, cents: number, };
 
 /**
  * One entry of the outbox as the UI shows it.
@@ -265,7 +597,30 @@ export type OutboxState = "pending" | "applied" | "rejected";
 /**
  * The outcome of a decision.
  */
-export type Outcome = "approved" | "rejected" | "partial";
+export type Outcome = "approved" | "rejected" | "partial" | "receipted";
+
+/**
+ * One outcome a decision may have.
+ */
+export type OutcomeChoice = { outcome: Outcome, 
+/**
+ * A refusal (rejection, partial approval): the Bescheid needs the caseworker's
+ * reasons for this case (§39 VwVfG NRW).
+ */
+needs_reasons: boolean, 
+/**
+ * The fee the law assesses for this outcome and this application.
+ */
+fee_cents: number, };
+
+/**
+ * One outcome a service's decisions may have, and what it costs.
+ */
+export type OutcomeLaw = { outcome: Outcome, 
+/**
+ * `None`: no fee is charged for this outcome at all.
+ */
+fee?: FeeLaw | null, };
 
 /**
  * A stretch of time in which the processing deadline stands still because the office
@@ -278,12 +633,50 @@ export type Pause = { from: string, to: string | null, };
 
 export type PaymentStatus = "open" | "paid" | "failed";
 
+/**
+ * A decision or notice waiting for its dispatch to be recorded.
+ */
+export type PendingDispatch = { 
+/**
+ * `None` for the decision.
+ */
+notice_id: string | null, 
+/**
+ * "Bescheid", "Gebührenbescheid".
+ */
+title: string, 
+/**
+ * The channel to record: post, or Zustellung for a served letter.
+ */
+channel: DeliveryChannel, state: DeliveryState, };
+
 export type Priority = "low" | "normal" | "high" | "urgent";
+
+/**
+ * The procedural law a decision is announced under; it decides whether the day a
+ * posted letter counts as announced moves off a weekend or holiday.
+ */
+export type Procedure = "verwaltungsverfahren" | "abgaben";
 
 /**
  * A stable reason code a client can branch on.
  */
 export type RejectionCode = "unknown_case" | "not_permitted" | "invalid_transition" | "not_assignee" | "already_assigned" | "not_assigned" | "unknown_document" | "reviewed_meanwhile" | "unknown_request" | "unknown_user" | "unknown_office" | "case_closed" | "invalid";
+
+/**
+ * The remedy against a decision (Rechtsbehelf) in NRW.
+ *
+ * §110(1) JustG NRW abolished the objection procedure for most matters, so the
+ * citizen sues at the administrative court (Klage, §74 VwGO); acts under the KAG NRW
+ * (local taxes such as the dog tax, fees under a municipal fee bylaw) need an
+ * objection (Widerspruch, §70 VwGO) to the town again since 2016.
+ */
+export type Remedy = "klage" | "widerspruch";
+
+/**
+ * What the office waits for from the citizen.
+ */
+export type RequestPurpose = "items" | "hearing";
 
 export type RequestStatus = "open" | "answered" | "expired";
 
@@ -320,7 +713,51 @@ export type ServiceDefinition = {
 /**
  * Two to four capital letters; part of the Aktenzeichen.
  */
-id: string, name: string, description: string, fields: Array<FormField>, required_documents: Array<RequiredDocument>, fee: FeeRule, processing_period: string, };
+id: string, name: string, description: string, fields: Array<FormField>, required_documents: Array<RequiredDocument>, 
+/**
+ * How its cases are decided, charged, delivered and challenged.
+ */
+law: ServiceLaw, processing_period: string, };
+
+/**
+ * The law of one service (see the module documentation).
+ */
+export type ServiceLaw = { 
+/**
+ * How letters name what the citizen asked for, after "Ihr/Ihre …":
+ * "Antrag auf Erteilung einer Baugenehmigung", "Gewerbeanzeige".
+ */
+matter: string, 
+/**
+ * The legal basis of the decision ("§ 74 Abs. 1 BauO NRW").
+ */
+basis: string, 
+/**
+ * The remedy against the decision itself; a fee may have another
+ * ([`FeeRegime::remedy`]).
+ */
+remedy: Remedy, procedure: Procedure, delivery: DeliveryRequirement, 
+/**
+ * A statutory approval fiction (§42a VwVfG NRW) and its period, where a statute
+ * orders one; only then may a letter cite §42a.
+ */
+approval_fiction?: string | null, unanswered_request: UnansweredRequest, 
+/**
+ * The default time a citizen gets to answer a request, ending on a working day.
+ */
+answer_period: string, 
+/**
+ * The outcomes a decision may have, the one applied for first.
+ */
+outcomes: Array<OutcomeLaw>, 
+/**
+ * The fee for an application withdrawn after processing began (§15(2) GebG NRW).
+ */
+withdrawal_fee?: FeeLaw | null, 
+/**
+ * The tax the registration leads to, if any.
+ */
+tax?: TaxLaw | null, };
 
 /**
  * What the UI needs to decide between the login form and the inbox.
@@ -370,6 +807,33 @@ cursor: number,
  * of order; the higher revision is the newer one.
  */
 revision: number, };
+
+/**
+ * A tax the service's registration leads to, assessed by a separate tax notice.
+ */
+export type TaxLaw = { 
+/**
+ * "Hundesteuer".
+ */
+title: string, 
+/**
+ * The bylaw paragraphs the tax rests on (tenant data).
+ */
+basis: string, 
+/**
+ * The yearly rate in cents (tenant data).
+ */
+annual_cents: number, 
+/**
+ * When the liability begins, in the bylaw's words (tenant data), e.g. "mit dem
+ * ersten Tag des auf den Beginn der Hundehaltung folgenden Kalendermonats".
+ */
+liability_start: string, };
+
+/**
+ * What follows when a request for items goes unanswered.
+ */
+export type UnansweredRequest = { "type": "decide_on_record" } | { "type": "deemed_withdrawn", basis: string, };
 
 export type UserInfo = { id: string, name: string, display_name: string, role: Role, offices: Array<OfficeInfo>, };
 
@@ -432,33 +896,68 @@ export const commands = {
     return invoke<OutboxEntry>("discard", { command_id });
   },
   /**
-   * The Bescheid text (letter markup) the template writes for this case, to edit;
-   * the fee defaults to the case's.
+   * The Bescheid's body text (letter markup) the template writes for the draft, to
+   * edit; it ends before the closing, which the letter always adds. A rejection or
+   * partial approval without reasons has none.
    */
-  letter_text(case_key: string, outcome: Outcome, fee_cents: number | null): Promise<string> {
-    return invoke<string>("letter_text", { case_key, outcome, fee_cents });
+  letter_text(case_key: string, draft: DecisionDraft): Promise<string> {
+    return invoke<string>("letter_text", { case_key, draft });
   },
   /**
-   * The Bescheid as it would go out now, as a base64 PDF for the preview: the
-   * template's text, or `edited_text` (then signed by the caseworker); the fee
-   * defaults to the case's.
+   * The Bescheid of the draft as it would go out now, as a base64 PDF for the
+   * preview: the template's text or the draft's edited text, signed by the user.
    */
-  letter_preview(case_key: string, outcome: Outcome, fee_cents: number | null, edited_text: string | null): Promise<string> {
-    return invoke<string>("letter_preview", { case_key, outcome, fee_cents, edited_text });
+  letter_preview(case_key: string, draft: DecisionDraft): Promise<string> {
+    return invoke<string>("letter_preview", { case_key, draft });
   },
   /**
-   * Decides a case with its Bescheid (rendered now, uploaded before the command;
-   * queued when offline). The fee defaults to the case's assessed fee.
+   * Decides a case with the draft's Bescheid (rendered now, uploaded before the
+   * command; queued when offline), its reasons and its channel.
    */
-  decide(case_key: string, outcome: Outcome, fee_cents: number | null, edited_text: string | null): Promise<OutboxEntry> {
-    return invoke<OutboxEntry>("decide", { case_key, outcome, fee_cents, edited_text });
+  decide(case_key: string, draft: DecisionDraft): Promise<OutboxEntry> {
+    return invoke<OutboxEntry>("decide", { case_key, draft });
   },
   /**
    * Team leads: decides many cases with the same outcome and the template's
-   * letters; one answer per case, in order.
+   * letters, each on its own default channel; one answer per case, in order. A
+   * rejection or partial approval is refused as a whole (it needs reasons per case).
    */
   decide_many(case_keys: Array<string>, outcome: Outcome): Promise<Array<BatchItem>> {
     return invoke<Array<BatchItem>>("decide_many", { case_keys, outcome });
+  },
+  /**
+   * The hearing letter of the draft as it would go out, as a base64 PDF; a draft
+   * the domain would refuse is refused with the reason.
+   */
+  hearing_preview(case_key: string, draft: HearingDraft): Promise<string> {
+    return invoke<string>("hearing_preview", { case_key, draft });
+  },
+  /** Starts a hearing (Anhörung): the case waits for the citizen's statement. */
+  start_hearing(case_key: string, draft: HearingDraft): Promise<OutboxEntry> {
+    return invoke<OutboxEntry>("start_hearing", { case_key, draft });
+  },
+  /** The letter of the case's open hearing, as a base64 PDF. */
+  hearing_letter(case_key: string): Promise<string> {
+    return invoke<string>("hearing_letter", { case_key });
+  },
+  /** The answer deadline a picked day gives: it, or the next working day and why. */
+  answer_deadline(picked: string): Promise<AnswerDeadline> {
+    return invoke<AnswerDeadline>("answer_deadline", { picked });
+  },
+  /**
+   * Records that the decision (`notice_id` null) or a notice was handed to the
+   * post or served on `on`.
+   */
+  record_dispatch(case_key: string, notice_id: string | null, on: string): Promise<OutboxEntry> {
+    return invoke<OutboxEntry>("record_dispatch", { case_key, notice_id, on });
+  },
+  /** The fee or tax notice of the draft as it would go out, as a base64 PDF. */
+  notice_preview(case_key: string, draft: NoticeDraft): Promise<string> {
+    return invoke<string>("notice_preview", { case_key, draft });
+  },
+  /** Issues a fee or tax notice after the decision, with its letter. */
+  issue_notice(case_key: string, draft: NoticeDraft): Promise<OutboxEntry> {
+    return invoke<OutboxEntry>("issue_notice", { case_key, draft });
   },
   /** Sends the outbox and pulls changes now, instead of waiting for the sync loop. */
   sync_now(): Promise<null> {
@@ -481,6 +980,7 @@ export const OUTCOME_LABELS: Record<Outcome, string> = {
   approved: "Bewilligt",
   rejected: "Abgelehnt",
   partial: "Teilweise bewilligt",
+  receipted: "Bestätigt",
 };
 
 /** German labels of `Outcome`, from `Outcome::bescheid_german`. */
@@ -488,6 +988,7 @@ export const BESCHEID_LABELS: Record<Outcome, string> = {
   approved: "Bewilligung",
   rejected: "Ablehnung",
   partial: "Teilbewilligung",
+  receipted: "Bestätigung",
 };
 
 /** German labels of `Priority`, from `Priority::german`. */
@@ -525,6 +1026,45 @@ export const ROLE_LABELS: Record<Role, string> = {
   admin: "Administration",
 };
 
+/** German labels of `RequestPurpose`, from `RequestPurpose::german`. */
+export const REQUEST_PURPOSE_LABELS: Record<RequestPurpose, string> = {
+  items: "Nachforderung",
+  hearing: "Anhörung",
+};
+
+/** German labels of `NoticeKind`, from `NoticeKind::german`. */
+export const NOTICE_KIND_LABELS: Record<NoticeKind, string> = {
+  fee: "Gebührenbescheid",
+  tax: "Steuerbescheid",
+};
+
+/** German labels of `DeliveryChannel`, from `DeliveryChannel::german`. */
+export const DELIVERY_CHANNEL_LABELS: Record<DeliveryChannel, string> = {
+  post: "Post",
+  portal: "Abruf im Bürgerportal",
+  zustellung: "Förmliche Zustellung",
+};
+
+/** German labels of `DeliveryState`, from `DeliveryState::german`. */
+export const DELIVERY_STATE_LABELS: Record<DeliveryState, string> = {
+  awaiting_dispatch: "Versand noch nicht erfasst",
+  awaiting_retrieval: "Im Bürgerportal bereitgestellt, noch nicht abgerufen",
+  retrieval_lapsed: "Nicht abgerufen – bitte per Post versenden",
+  announced: "Bekannt gegeben",
+};
+
+/** German labels of `Remedy`, from `Remedy::german`. */
+export const REMEDY_LABELS: Record<Remedy, string> = {
+  klage: "Klage",
+  widerspruch: "Widerspruch",
+};
+
+/** German labels of `Remedy`, from `Remedy::period_german`. */
+export const REMEDY_PERIOD_LABELS: Record<Remedy, string> = {
+  klage: "Klagefrist",
+  widerspruch: "Widerspruchsfrist",
+};
+
 /** German labels of `CommandKind["kind"]`, from `CommandKind::german`. */
 export const COMMAND_KIND_LABELS: Record<CommandKind["kind"], string> = {
   claim: "Übernahme",
@@ -534,8 +1074,11 @@ export const COMMAND_KIND_LABELS: Record<CommandKind["kind"], string> = {
   add_note: "Notiz",
   review_document: "Dokumentprüfung",
   request_items: "Nachforderung",
+  start_hearing: "Anhörung",
   send_message: "Nachricht",
   record_decision: "Entscheidung",
+  issue_notice: "Bescheid nach der Entscheidung",
+  record_dispatch: "Versand",
   set_priority: "Priorität",
   set_due_date: "Friständerung",
   transfer_office: "Abgabe an Dienststelle",
@@ -543,5 +1086,7 @@ export const COMMAND_KIND_LABELS: Record<CommandKind["kind"], string> = {
   answer_request: "Antwort auf Nachforderung",
   citizen_message: "Nachricht der Antragsteller/in",
   expire_request: "Ablauf der Antwortfrist",
+  record_retrieval: "Abruf im Bürgerportal",
+  lapse_retrieval: "Ablauf der Abruffrist",
   record_payment: "Zahlung",
 };

@@ -6,10 +6,11 @@ import { type RefObject, useEffect, useMemo, useReducer, useRef } from "react";
 import type { InboxRow } from "../generated/bindings";
 import {
   type DeskPanels,
+  type DraftLetter,
   INITIAL_PANELS,
   type Leave,
-  isLetterOpen,
   leaveNeedsConfirmation,
+  openLetterOf,
   movedCursor,
   panelsReducer,
 } from "../lib/deskPanels";
@@ -34,9 +35,10 @@ export interface PanelControls {
   showDocument(id: string): void;
   showIssuedLetter(sha256: string): void;
   closeDocument(): void;
-  openLetter(): void;
+  /** Opens the Bescheid (default) or the hearing beside the case. */
+  openLetter(letter?: DraftLetter): void;
   closeLetter(): void;
-  /** The Bescheid was issued: its panel closes and focus goes to the case. */
+  /** The letter was issued: its panel closes and focus goes to the case. */
   letterDecided(): void;
   setLetterEdited(edited: boolean): void;
   setRejecting(rejecting: boolean): void;
@@ -48,7 +50,8 @@ export interface PanelControls {
 
 export interface Panels extends PanelControls {
   state: DeskPanels;
-  letterOpen: boolean;
+  /** The letter being prepared beside the case, if one is. */
+  letterOpen: DraftLetter | null;
 }
 
 const focusCaseTitle = () => document.getElementById("case-title")?.focus();
@@ -86,7 +89,7 @@ export function useDeskPanels({ query, rowAt, rowsVersion, listRef, letterButton
       showDocument: (id) => leave({ type: "showDocument", id }),
       showIssuedLetter: (sha256) => leave({ type: "showIssuedLetter", sha256 }),
       closeDocument: () => dispatch({ type: "closeDocument" }),
-      openLetter: () => dispatch({ type: "openLetter" }),
+      openLetter: (letter = "decision") => leave({ type: "openLetter", letter }),
       closeLetter: () => leave({ type: "closeLetter" }),
       letterDecided() {
         dispatch({ type: "letterDecided" });
@@ -122,5 +125,5 @@ export function useDeskPanels({ query, rowAt, rowsVersion, listRef, letterButton
     if (row) dispatch({ type: "rowArrived", caseId: row.case_id });
   }, [follow, selected, rowAt, rowsVersion]);
 
-  return { ...controls, state, letterOpen: isLetterOpen(state) };
+  return { ...controls, state, letterOpen: openLetterOf(state) };
 }

@@ -1,9 +1,10 @@
-// The live preview of the Bescheid being prepared: asks the engine for a new PDF a
-// short pause after every change (see `PreviewScheduler`) and keeps the newest one
-// to show while the next is made.
+// The live preview of a letter being prepared: asks the engine for a new PDF a short
+// pause after every change (see `PreviewScheduler`) and keeps the newest one to show
+// while the next is made. A request of `null` asks for nothing (the letter cannot be
+// made yet): renders under way are dropped and the last PDF is kept, for the view to
+// show or hide.
 import { useEffect, useRef, useState } from "react";
-import type { Backend } from "../backend";
-import { type PreviewRequest, PreviewScheduler, type PreviewState } from "../lib/letterPreview";
+import { PreviewScheduler, type PreviewState, type RenderPreview } from "../lib/letterPreview";
 
 export interface LetterPreview {
   state: PreviewState;
@@ -12,17 +13,21 @@ export interface LetterPreview {
 }
 
 /**
- * `revision` re-renders the same request, e.g. when the case changed underneath
- * (the letter shows the case as it is now).
+ * `render` asks the engine for the PDF of a request; `revision` re-renders the same
+ * request, e.g. when the case changed underneath (the letter shows the case as it is
+ * now). Requests are compared by their JSON, so a new object with the same content
+ * renders nothing new.
  */
-export function useLetterPreview(backend: Backend, request: PreviewRequest, revision: number): LetterPreview {
+export function useLetterPreview<R>(render: RenderPreview<R>, request: R | null, revision: number): LetterPreview {
   const [state, setState] = useState<PreviewState>({ status: "idle" });
   const [pdf, setPdf] = useState<Uint8Array | null>(null);
-  const scheduler = useRef<PreviewScheduler | null>(null);
+  const scheduler = useRef<PreviewScheduler<R> | null>(null);
+  const renderRef = useRef(render);
+  renderRef.current = render;
 
   useEffect(() => {
-    const created = new PreviewScheduler(
-      (r) => backend.commands.letter_preview(r.caseKey, r.outcome, r.feeCents, r.editedText),
+    const created = new PreviewScheduler<R>(
+      (r) => renderRef.current(r),
       (next) => {
         setState(next);
         if (next.status === "ready") setPdf(next.pdf);
@@ -31,12 +36,15 @@ export function useLetterPreview(backend: Backend, request: PreviewRequest, revi
     );
     scheduler.current = created;
     return () => created.dispose();
-  }, [backend]);
+  }, []);
 
-  const { caseKey, outcome, feeCents, editedText } = request;
+  const key = request === null ? null : JSON.stringify(request);
+  const latest = useRef(request);
+  latest.current = request;
   useEffect(() => {
-    scheduler.current?.request({ caseKey, outcome, feeCents, editedText });
-  }, [backend, caseKey, outcome, feeCents, editedText, revision]);
+    if (key !== null && latest.current !== null) scheduler.current?.request(latest.current);
+    else scheduler.current?.cancel();
+  }, [key, revision]);
 
   return { state, pdf };
 }

@@ -49,7 +49,13 @@ describe("outboxMarks", () => {
         sampleEntry({
           commandKind: {
             kind: "record_decision",
-            payload: { outcome: "approved", letter_sha256: "b".repeat(64), fee_cents: 2600 },
+            payload: {
+              outcome: "approved",
+              letter_sha256: "b".repeat(64),
+              fee_cents: 2600,
+              reasons: null,
+              channel: "post",
+            },
           },
         }),
       ],

@@ -8,6 +8,7 @@ import {
   formatDay,
   formatRecent,
   formatTime,
+  germanDay,
   localToday,
   urgency,
 } from "./dates";
@@ -33,6 +34,14 @@ describe("formatting", () => {
 
   it("formats euro amounts", () => {
     expect(formatCents(123450).replace(/\s/g, " ")).toBe("1.234,50 €");
+  });
+
+  it("takes the German day of an instant, whatever the machine's time zone", () => {
+    // 23:30 UTC is already the next day in Berlin, in winter and (22:30 UTC) in summer.
+    expect(germanDay("2026-03-05T23:30:00Z")).toBe("2026-03-06");
+    expect(germanDay("2026-07-01T22:30:00Z")).toBe("2026-07-02");
+    expect(germanDay("2026-07-01T21:59:00Z")).toBe("2026-07-01");
+    expect(germanDay("")).toBe("");
   });
 
   it("knows today's local date", () => {

@@ -24,6 +24,18 @@ export function localToday(now: Date = new Date()): IsoDate {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
+/**
+ * The German calendar day (Europe/Berlin) of an RFC 3339 instant, as "YYYY-MM-DD":
+ * every date of a case is a date in the town's time zone, whatever the machine's.
+ */
+export function germanDay(instant: string): IsoDate {
+  const date = new Date(instant);
+  if (Number.isNaN(date.getTime())) return instant.slice(0, 10);
+  const parts = formatter({ year: "numeric", month: "2-digit", day: "2-digit" }, "Europe/Berlin").formatToParts(date);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${part("year")}-${part("month")}-${part("day")}`;
+}
+
 /** "2026-03-05" → "05.03.2026". */
 export function formatDate(date: IsoDate | null | undefined): string {
   if (!date) return "—";

@@ -22,7 +22,8 @@ function run(panels: DeskPanels, ...actions: PanelAction[]): DeskPanels {
 }
 
 const withCase = (caseId = "case-1") => run(INITIAL_PANELS, { type: "openCase", caseId });
-const editedLetter = () => run(withCase(), { type: "openLetter" }, { type: "letterEdited", edited: true });
+const editedLetter = () =>
+  run(withCase(), { type: "openLetter", letter: "decision" }, { type: "letterEdited", edited: true });
 
 function detailWithDocuments(...ids: string[]): CaseDetail {
   const detail = sampleDetail();
@@ -54,19 +55,19 @@ describe("desk panels", () => {
   });
 
   it("shows a document or an issued Bescheid instead of the Bescheid being prepared", () => {
-    const letter = run(withCase(), { type: "showDocument", id: "d1" }, { type: "openLetter" });
-    expect(letter.right).toEqual({ kind: "letter" });
+    const letter = run(withCase(), { type: "showDocument", id: "d1" }, { type: "openLetter", letter: "decision" });
+    expect(letter.right).toEqual({ kind: "letter", letter: "decision" });
     expect(closableOf(letter)).toBe("letter");
     expect(run(letter, { type: "showDocument", id: "d2" }).right).toEqual({ kind: "document", id: "d2" });
     expect(run(letter, { type: "showIssuedLetter", sha256: "b" }).right).toEqual({ kind: "issuedLetter", sha256: "b" });
     // Opening it again changes nothing; closing a document leaves it open.
-    expect(run(letter, { type: "openLetter" })).toBe(letter);
+    expect(run(letter, { type: "openLetter", letter: "decision" })).toBe(letter);
     expect(run(letter, { type: "closeDocument" })).toBe(letter);
     expect(run(letter, { type: "closeLetter" }).right).toBeNull();
   });
 
   it("asks before an edited Bescheid is left, and only then", () => {
-    const clean = run(withCase(), { type: "openLetter" }, { type: "letterEdited", edited: false });
+    const clean = run(withCase(), { type: "openLetter", letter: "decision" }, { type: "letterEdited", edited: false });
     expect(leaveNeedsConfirmation(clean, { type: "closeLetter" })).toBe(false);
     const edited = editedLetter();
     for (const leave of [
@@ -80,6 +81,9 @@ describe("desk panels", () => {
       expect(leaveNeedsConfirmation(edited, leave)).toBe(true);
     }
     expect(leaveNeedsConfirmation(edited, { type: "openCase", caseId: "case-1" })).toBe(false);
+    // The hearing is another letter: opening it leaves the edited Bescheid.
+    expect(leaveNeedsConfirmation(edited, { type: "openLetter", letter: "hearing" })).toBe(true);
+    expect(leaveNeedsConfirmation(edited, { type: "openLetter", letter: "decision" })).toBe(false);
     // Edits count only while the Bescheid is open.
     expect(leaveNeedsConfirmation(run(edited, { type: "letterDecided" }), { type: "closeCase" })).toBe(false);
   });
@@ -92,13 +96,21 @@ describe("desk panels", () => {
     const kept = run(asked, { type: "cancelLeave" });
     expect(kept).toMatchObject({
       openCaseId: "case-1",
-      right: { kind: "letter" },
+      right: { kind: "letter", letter: "decision" },
       letterEdited: true,
       pendingLeave: null,
     });
 
     const left = run(asked, { type: "confirmLeave" });
     expect(left).toMatchObject({ openCaseId: "case-2", right: null, letterEdited: false, pendingLeave: null });
+
+    // Discarding the Bescheid for the hearing opens the hearing, with no edits yet.
+    const hearing = run(
+      editedLetter(),
+      { type: "askLeave", leave: { type: "openLetter", letter: "hearing" } },
+      { type: "confirmLeave" },
+    );
+    expect(hearing).toMatchObject({ right: { kind: "letter", letter: "hearing" }, letterEdited: false });
 
     // A click on a row still loading: the Bescheid closes, the cursor follows the row.
     const followed = run(
@@ -142,7 +154,7 @@ describe("shown document", () => {
     expect(shown?.document?.id).toBe("d2");
     expect(shownOf({ kind: "document", id: "gone" }, detail)).toBeNull();
     expect(shownOf({ kind: "document", id: "d1" }, null)).toBeNull();
-    expect(shownOf({ kind: "letter" }, detail)).toBeNull();
+    expect(shownOf({ kind: "letter", letter: "decision" }, detail)).toBeNull();
     expect(shownOf({ kind: "issuedLetter", sha256: "b" }, null)).toMatchObject({
       fileName: "Bescheid",
       document: null,
@@ -163,7 +175,7 @@ describe("shown document", () => {
   it("steps through the documents, wrapping around", () => {
     const { documents } = detailWithDocuments("d1", "d2", "d3").case;
     expect(steppedDocumentId(documents, null, 1)).toBe("d1");
-    expect(steppedDocumentId(documents, { kind: "letter" }, -1)).toBe("d3");
+    expect(steppedDocumentId(documents, { kind: "letter", letter: "decision" }, -1)).toBe("d3");
     expect(steppedDocumentId(documents, { kind: "document", id: "d3" }, 1)).toBe("d1");
     expect(steppedDocumentId(documents, { kind: "document", id: "d1" }, -1)).toBe("d3");
     expect(steppedDocumentId([], null, 1)).toBeNull();
@@ -172,9 +184,11 @@ describe("shown document", () => {
   it("lays out the workspace once the case has loaded", () => {
     const detail = detailWithDocuments("d1");
     expect(layoutOf(INITIAL_PANELS, false, null)).toEqual({ layout: "list-only", rightPane: null });
-    const letter = run(withCase(), { type: "openLetter" });
+    const letter = run(withCase(), { type: "openLetter", letter: "decision" });
     expect(layoutOf(letter, false, null)).toEqual({ layout: "with-case", rightPane: null });
-    expect(layoutOf(letter, true, null)).toEqual({ layout: "with-document", rightPane: "letter" });
+    expect(layoutOf(letter, true, null)).toEqual({ layout: "with-document", rightPane: "decision" });
+    const hearing = run(withCase(), { type: "openLetter", letter: "hearing" });
+    expect(layoutOf(hearing, true, null)).toEqual({ layout: "with-document", rightPane: "hearing" });
     const document = run(withCase(), { type: "showDocument", id: "d1" });
     const shown = shownOf(document.right, detail);
     expect(layoutOf(document, true, shown)).toEqual({ layout: "with-document", rightPane: "document" });

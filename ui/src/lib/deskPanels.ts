@@ -1,26 +1,33 @@
 // What the desk shows beside the inbox, as pure state and transitions: the open case,
-// the panel to its right (a document, an issued Bescheid or the Bescheid being
-// prepared), a document's rejection in progress, and the inbox's cursor, which opens
-// the case under it once its row has loaded.
+// the panel to its right (a document, an issued Bescheid, or a letter being prepared:
+// the Bescheid or a hearing), a document's rejection in progress, and the inbox's
+// cursor, which opens the case under it once its row has loaded.
 //
-// - Opening another case closes its document, its Bescheid and any rejection.
-// - Leaving a Bescheid whose text was edited (another case, a document, closing it)
-//   waits for the caseworker to confirm (`askLeave`); `leaveNeedsConfirmation` says
-//   when, and `confirmLeave` closes the Bescheid and then does what was asked.
-// - While a Bescheid is being prepared, moving the cursor keeps the open case.
+// - Opening another case closes its document, its letter and any rejection.
+// - Leaving a letter whose text was edited (another case, a document, the other
+//   letter, closing it) waits for the caseworker to confirm (`askLeave`);
+//   `leaveNeedsConfirmation` says when, and `confirmLeave` closes the letter and then
+//   does what was asked.
+// - While a letter is being prepared, moving the cursor keeps the open case.
 import type { CaseDetail, DocumentMeta } from "../generated/bindings";
 import { outboxMarks } from "./caseWork";
 
+/** A letter being prepared beside the case: the Bescheid, or a hearing (Anhörung). */
+export type DraftLetter = "decision" | "hearing";
+
 /** The panel right of the case. */
 export type RightPanel =
-  { kind: "document"; id: string } | { kind: "issuedLetter"; sha256: string } | { kind: "letter" } | null;
+  | { kind: "document"; id: string }
+  | { kind: "issuedLetter"; sha256: string }
+  | { kind: "letter"; letter: DraftLetter }
+  | null;
 
 export interface DeskPanels {
   openCaseId: string | null;
   right: RightPanel;
   /** Whether the shown document's rejection reason is being typed. */
   rejecting: boolean;
-  /** Whether the Bescheid's text was edited, so leaving the panel would lose work. */
+  /** Whether the letter being prepared was edited, so leaving the panel would lose work. */
   letterEdited: boolean;
   /** A move away from the edited Bescheid, waiting for the caseworker to confirm it. */
   pendingLeave: Leave | null;
@@ -37,6 +44,7 @@ export type Leave =
   | { type: "showDocument"; id: string }
   | { type: "showIssuedLetter"; sha256: string }
   | { type: "closeLetter" }
+  | { type: "openLetter"; letter: DraftLetter }
   /** A click on a row still loading: it opens the case that arrives. */
   | { type: "followRow"; index: number };
 
@@ -45,8 +53,7 @@ export type PanelAction =
   | { type: "askLeave"; leave: Leave }
   | { type: "confirmLeave" }
   | { type: "cancelLeave" }
-  | { type: "openLetter" }
-  /** The Bescheid was issued: its panel closes without asking. */
+  /** The letter was issued: its panel closes without asking. */
   | { type: "letterDecided" }
   | { type: "letterEdited"; edited: boolean }
   | { type: "closeDocument" }
@@ -73,10 +80,17 @@ export function isLetterOpen(panels: DeskPanels): boolean {
   return panels.right?.kind === "letter";
 }
 
+/** The letter being prepared, if one is. */
+export function openLetterOf(panels: DeskPanels): DraftLetter | null {
+  return panels.right?.kind === "letter" ? panels.right.letter : null;
+}
+
 /** Whether `leave` would discard an edited Bescheid, so the caseworker must confirm. */
 export function leaveNeedsConfirmation(panels: DeskPanels, leave: Leave): boolean {
   // Opening the case that is already open leaves nothing.
   if (leave.type === "openCase" && leave.caseId === panels.openCaseId) return false;
+  // Opening the letter that is already open leaves nothing either.
+  if (leave.type === "openLetter" && leave.letter === openLetterOf(panels)) return false;
   return isLetterOpen(panels) && panels.letterEdited;
 }
 
@@ -103,8 +117,8 @@ export function panelsReducer(panels: DeskPanels, action: PanelAction): DeskPane
     case "cancelLeave":
       return panels.pendingLeave ? { ...panels, pendingLeave: null } : panels;
     case "openLetter":
-      if (isLetterOpen(panels)) return panels;
-      return { ...panels, right: { kind: "letter" }, rejecting: false };
+      if (openLetterOf(panels) === action.letter) return panels;
+      return { ...panels, right: { kind: "letter", letter: action.letter }, rejecting: false, letterEdited: false };
     case "letterEdited":
       return panels.letterEdited === action.edited ? panels : { ...panels, letterEdited: action.edited };
     case "closeDocument":
@@ -216,8 +230,9 @@ export function layoutOf(
   panels: DeskPanels,
   caseLoaded: boolean,
   shown: Shown | null,
-): { layout: DeskLayout; rightPane: "letter" | "document" | null } {
-  const rightPane = caseLoaded && isLetterOpen(panels) ? "letter" : caseLoaded && shown ? "document" : null;
+): { layout: DeskLayout; rightPane: DraftLetter | "document" | null } {
+  const letter = openLetterOf(panels);
+  const rightPane = caseLoaded && letter ? letter : caseLoaded && shown ? "document" : null;
   const layout = rightPane ? "with-document" : panels.openCaseId ? "with-case" : "list-only";
   return { layout, rightPane };
 }

@@ -55,7 +55,7 @@ describe("desk shortcuts", () => {
     expect(close({ ...document, rejecting: true })).toEqual({ run: "stopRejecting" });
     expect(close(document)).toEqual({ run: "closeDocument" });
     expect(close({ ...openCase, right: { kind: "issuedLetter", sha256: "b" } })).toEqual({ run: "closeDocument" });
-    expect(close({ ...openCase, right: { kind: "letter" } })).toEqual({ run: "closeLetter" });
+    expect(close({ ...openCase, right: { kind: "letter", letter: "decision" } })).toEqual({ run: "closeLetter" });
     expect(close(openCase)).toEqual({ run: "closeCase" });
     expect(close({})).toBeNull();
     expect(deskCommandFor("close", desk({}, openCase))?.preventDefault).toBe(false);
@@ -96,8 +96,11 @@ describe("desk shortcuts", () => {
     expect(deskCommandFor("letter", desk({ mayDecide: true }, openCase))).toBeNull();
     const decidable = desk({ ...loaded, mayDecide: true }, openCase);
     expect(deskCommandFor("letter", decidable)).toEqual({ command: { run: "openLetter" }, preventDefault: true });
-    const open = desk({ ...loaded, mayDecide: true }, { ...openCase, right: { kind: "letter" } });
+    const open = desk({ ...loaded, mayDecide: true }, { ...openCase, right: { kind: "letter", letter: "decision" } });
     expect(deskCommandFor("letter", open)).toEqual({ command: null, preventDefault: true });
+    // From the hearing beside the case, the key opens the Bescheid (asking first if edited).
+    const hearing = desk({ ...loaded, mayDecide: true }, { ...openCase, right: { kind: "letter", letter: "hearing" } });
+    expect(deskCommandFor("letter", hearing)).toEqual({ command: { run: "openLetter" }, preventDefault: true });
   });
 
   it("let team leads select open cases with Space", () => {

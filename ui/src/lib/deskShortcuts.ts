@@ -99,7 +99,10 @@ export function deskCommandFor(action: ShortcutAction, state: DeskKeyState): Key
     case "letter":
       if (!state.caseLoaded || !state.mayDecide) return null;
       // The key is kept from reaching the panel's first field even when it is open.
-      return { command: panels.right?.kind === "letter" ? null : { run: "openLetter" }, preventDefault: true };
+      return {
+        command: panels.right?.kind === "letter" && panels.right.letter === "decision" ? null : { run: "openLetter" },
+        preventDefault: true,
+      };
     case "toggleSelect":
       return state.lead && selectedRow && isOpen(selectedRow.status)
         ? run({ run: "toggleSelect", row: selectedRow }, true)

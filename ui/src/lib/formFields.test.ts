@@ -15,7 +15,16 @@ const dogs: ServiceDefinition = {
     { key: "colour", label: "Farbe", type: "select", options: ["braun", "schwarz"], required: false },
   ],
   required_documents: [{ key: "insurance", label: "Haftpflichtversicherung", when: null }],
-  fee: { type: "fixed", cents: 0 },
+  law: {
+    matter: "Anmeldung eines Hundes",
+    basis: "Hundesteuersatzung",
+    remedy: "widerspruch",
+    procedure: "abgaben",
+    delivery: "post_or_portal",
+    unanswered_request: { type: "decide_on_record" },
+    answer_period: "2w",
+    outcomes: [{ outcome: "receipted" }],
+  },
   processing_period: "14d",
 };
 

@@ -6,9 +6,12 @@ import {
   BESCHEID_LABELS,
   CASE_STATUS_LABELS,
   COMMAND_KIND_LABELS,
+  DELIVERY_CHANNEL_LABELS,
+  NOTICE_KIND_LABELS,
   OUTCOME_LABELS,
   PAYMENT_STATUS_LABELS,
   PRIORITY_LABELS,
+  REQUEST_PURPOSE_LABELS,
   REQUEST_STATUS_LABELS,
   ROLE_LABELS,
   VERDICT_LABELS,
@@ -20,10 +23,12 @@ import {
   type Outcome,
   type PaymentStatus,
   type Priority,
+  type RequestPurpose,
   type RequestStatus,
   type Role,
   type Verdict,
 } from "../generated/bindings";
+import { formatDate } from "./dates";
 
 export const STATUSES: readonly CaseStatus[] = [
   "submitted",
@@ -70,6 +75,11 @@ export function requestStatusLabel(status: RequestStatus): string {
   return REQUEST_STATUS_LABELS[status] ?? status;
 }
 
+/** "Nachforderung" or "Anhörung". */
+export function requestPurposeLabel(purpose: RequestPurpose): string {
+  return REQUEST_PURPOSE_LABELS[purpose] ?? purpose;
+}
+
 export function paymentLabel(status: PaymentStatus): string {
   return PAYMENT_STATUS_LABELS[status] ?? status;
 }
@@ -88,6 +98,11 @@ export function actorLabel(actor: ActorRef): string {
     case "system":
       return "System";
   }
+}
+
+/** "Nachforderung" or "Anhörung", for the request an event is about. */
+function requestPurposeOf(detail: CaseAggregate, id: string): string {
+  return requestPurposeLabel(detail.requests.find((r) => r.id === id)?.purpose ?? "items");
 }
 
 function documentName(detail: CaseAggregate, id: string): string {
@@ -122,14 +137,26 @@ export function describeEvent(entry: HistoryEntry, detail: CaseAggregate): strin
     }
     case "items_requested":
       return `Unterlagen nachgefordert: ${event.items.map((i) => i.description).join(", ")}`;
+    case "hearing_started":
+      return `Anhörung begonnen (Äußerung bis ${formatDate(event.answer_due)})`;
     case "request_answered":
-      return "Nachforderung beantwortet";
+      return `${requestPurposeOf(detail, event.request_id)} beantwortet`;
     case "answer_deadline_passed":
-      return "Antwortfrist der Nachforderung abgelaufen";
+      return `Frist der ${requestPurposeOf(detail, event.request_id)} abgelaufen`;
     case "message_sent":
       return event.from_citizen ? "Nachricht der Antragsteller/in" : "Nachricht an die Antragsteller/in";
     case "decision_recorded":
-      return `Entscheidung: ${outcomeLabel(event.outcome)}`;
+      return `Entscheidung: ${outcomeLabel(event.outcome)} (${DELIVERY_CHANNEL_LABELS[event.delivery.channel]})`;
+    case "notice_issued":
+      return `${NOTICE_KIND_LABELS[event.kind]} erlassen (${DELIVERY_CHANNEL_LABELS[event.delivery.channel]})`;
+    case "dispatched": {
+      const what = event.channel === "zustellung" ? "Zustellung" : "Versand";
+      return `${what} am ${formatDate(event.on)} erfasst; bekannt gegeben am ${formatDate(event.dates.announced)}`;
+    }
+    case "retrieved":
+      return `Im Bürgerportal abgerufen; bekannt gegeben am ${formatDate(event.dates.announced)}`;
+    case "retrieval_lapsed":
+      return "Nicht rechtzeitig im Bürgerportal abgerufen – per Post versenden";
     case "priority_changed":
       return `Priorität: ${priorityLabel(event.priority)}`;
     case "due_date_changed":

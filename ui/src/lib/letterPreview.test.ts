@@ -1,20 +1,14 @@
 // Tests of the preview scheduling: one render after a pause in typing, and answers
 // to older requests never replacing newer ones.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import {
-  PREVIEW_DELAY_MS,
-  type PreviewRequest,
-  PreviewScheduler,
-  type PreviewState,
-  base64ToBytes,
-} from "./letterPreview";
+import { PREVIEW_DELAY_MS, PreviewScheduler, type PreviewState, base64ToBytes } from "./letterPreview";
 
-const request = (editedText: string | null): PreviewRequest => ({
-  caseKey: "c1",
-  outcome: "approved",
-  feeCents: null,
-  editedText,
-});
+interface PreviewRequest {
+  caseKey: string;
+  editedText: string | null;
+}
+
+const request = (editedText: string | null): PreviewRequest => ({ caseKey: "c1", editedText });
 
 /** A render whose answers the test releases by hand, in any order. */
 function controlledRender() {
@@ -104,6 +98,21 @@ describe("PreviewScheduler", () => {
       status: "error",
       error: { code: "letter_template", message: "Brief: template bescheid line 3 failed: oops" },
     });
+  });
+
+  it("drops a waiting render and ignores an answer under way once nothing is asked for", async () => {
+    const { render, calls } = controlledRender();
+    const states: PreviewState[] = [];
+    const scheduler = new PreviewScheduler(render, (s) => states.push(s));
+    scheduler.request(request("under way"));
+    await vi.advanceTimersByTimeAsync(PREVIEW_DELAY_MS);
+    scheduler.request(request("waiting"));
+    scheduler.cancel();
+    expect(states.at(-1)).toEqual({ status: "idle" });
+    calls[0]!.resolve(btoa("under way"));
+    await vi.advanceTimersByTimeAsync(PREVIEW_DELAY_MS);
+    expect(render).toHaveBeenCalledTimes(1);
+    expect(states.at(-1)).toEqual({ status: "idle" });
   });
 
   it("reports a malformed answer and stops after dispose", async () => {

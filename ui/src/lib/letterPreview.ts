@@ -1,20 +1,11 @@
-// The live preview of a Bescheid: renders the letter a short pause after the last
-// change (typing must not start a render per key) and keeps only the newest answer.
-// Every change invalidates renders already under way, so an older preview can never
-// replace a newer one, however the engine's answers are ordered.
-import type { Outcome } from "../generated/bindings";
+// The live preview of a letter being prepared (a Bescheid, a hearing letter): renders
+// it a short pause after the last change (typing must not start a render per key) and
+// keeps only the newest answer. Every change invalidates renders already under way,
+// so an older preview can never replace a newer one, however the engine's answers
+// are ordered.
 import { type ShownError, toErrorPayload } from "./errors";
 
 export const PREVIEW_DELAY_MS = 300;
-
-export interface PreviewRequest {
-  caseKey: string;
-  outcome: Outcome;
-  /** The fee in cents the letter assesses, or null for the case's. */
-  feeCents: number | null;
-  /** The edited text, or null for the template's. */
-  editedText: string | null;
-}
 
 export type PreviewState =
   | { status: "idle" }
@@ -22,8 +13,8 @@ export type PreviewState =
   | { status: "ready"; pdf: Uint8Array }
   | { status: "error"; error: ShownError };
 
-/** Renders a preview: the engine's `letter_preview`, answering with base64. */
-export type RenderPreview = (request: PreviewRequest) => Promise<string>;
+/** Renders a preview of `request`, e.g. the engine's `letter_preview`, answering with base64. */
+export type RenderPreview<R> = (request: R) => Promise<string>;
 
 export interface Timers {
   set(callback: () => void, ms: number): unknown;
@@ -35,20 +26,20 @@ const WINDOW_TIMERS: Timers = {
   clear: (handle) => window.clearTimeout(handle as number),
 };
 
-export class PreviewScheduler {
+export class PreviewScheduler<R> {
   private generation = 0;
   private timer: unknown = null;
   private disposed = false;
 
   constructor(
-    private readonly render: RenderPreview,
+    private readonly render: RenderPreview<R>,
     private readonly onState: (state: PreviewState) => void,
     private readonly delayMs = PREVIEW_DELAY_MS,
     private readonly timers: Timers = WINDOW_TIMERS,
   ) {}
 
   /** Asks for a preview of `request`: pending at once, rendered after the pause. */
-  request(request: PreviewRequest): void {
+  request(request: R): void {
     if (this.disposed) return;
     const generation = ++this.generation;
     if (this.timer !== null) this.timers.clear(this.timer);
@@ -72,6 +63,18 @@ export class PreviewScheduler {
         },
       );
     }, this.delayMs);
+  }
+
+  /**
+   * Asks for nothing: the letter cannot be made now. A render not yet started is
+   * dropped and answers still under way are ignored; the state is idle.
+   */
+  cancel(): void {
+    if (this.disposed) return;
+    this.generation++;
+    if (this.timer !== null) this.timers.clear(this.timer);
+    this.timer = null;
+    this.onState({ status: "idle" });
   }
 
   /** Stops the pending render and ignores answers still under way. */

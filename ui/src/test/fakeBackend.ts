@@ -2,7 +2,7 @@
 // mock with a sensible default answer, and change events can be emitted by hand.
 import { vi } from "vitest";
 import type { Backend, DeskCommands } from "../backend";
-import type { Change, Outcome } from "../generated/bindings";
+import type { Change, DecisionDraft } from "../generated/bindings";
 import { ME, sampleDetail, sampleEntry, sampleLetterText, sampleRow, sampleSession } from "./fixtures";
 
 export interface FakeBackend extends Backend {
@@ -31,20 +31,33 @@ export function fakeBackend(total = 500): FakeBackend {
     command: vi.fn(async () => sampleEntry()),
     retry: vi.fn(async () => sampleEntry()),
     discard: vi.fn(async () => sampleEntry()),
-    letter_text: vi.fn(async (_key: string, outcome: Outcome) => sampleLetterText(outcome)),
+    letter_text: vi.fn(async (_key: string, draft: DecisionDraft) => sampleLetterText(draft.outcome, draft.reasons)),
     letter_preview: vi.fn(async () => btoa("%PDF-1.7 Vorschau")),
-    decide: vi.fn(async (key: string, outcome: Outcome, fee: number | null) =>
+    decide: vi.fn(async (key: string, draft: DecisionDraft) =>
       sampleEntry({
         case_id: key,
         commandKind: {
           kind: "record_decision",
-          payload: { outcome, letter_sha256: "b".repeat(64), fee_cents: fee ?? 0 },
+          payload: {
+            outcome: draft.outcome,
+            letter_sha256: "b".repeat(64),
+            fee_cents: draft.fee_cents ?? 0,
+            reasons: draft.reasons,
+            channel: draft.channel ?? "post",
+          },
         },
       }),
     ),
     decide_many: vi.fn(async (keys: string[]) =>
       keys.map((key) => ({ case_key: key, entry: sampleEntry({ case_id: key }), error: null })),
     ),
+    hearing_preview: vi.fn(async () => btoa("%PDF-1.7 Anhörung")),
+    start_hearing: vi.fn(async (key: string) => sampleEntry({ case_id: key, commandKind: { kind: "claim" } })),
+    hearing_letter: vi.fn(async () => btoa("%PDF-1.7 Anhörung")),
+    answer_deadline: vi.fn(async (picked: string) => ({ picked, due: picked, note: null })),
+    record_dispatch: vi.fn(async (key: string) => sampleEntry({ case_id: key })),
+    notice_preview: vi.fn(async () => btoa("%PDF-1.7 Gebührenbescheid")),
+    issue_notice: vi.fn(async (key: string) => sampleEntry({ case_id: key })),
     sync_now: vi.fn(async () => null),
   };
   return {

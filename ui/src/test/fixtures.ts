@@ -1,5 +1,14 @@
 // Sample engine data for component and logic tests, shaped like the IPC contract.
-import type { CaseDetail, CommandKind, InboxRow, OutboxEntry, SessionInfo, UserInfo } from "../generated/bindings";
+import type {
+  CaseDetail,
+  CaseLaw,
+  CommandKind,
+  DeliveryView,
+  InboxRow,
+  OutboxEntry,
+  SessionInfo,
+  UserInfo,
+} from "../generated/bindings";
 
 export const CASE_ID = "0190b6a4-0000-7000-8000-000000000002";
 
@@ -39,6 +48,7 @@ export function sampleDetail(): CaseDetail {
         email: "erika@example.org",
         phone: null,
       },
+      consents: { portal_delivery: false },
       form_data: { dog_name: "Bello" },
       documents: [
         {
@@ -80,7 +90,64 @@ export function sampleDetail(): CaseDetail {
       status_moves: [],
       process: false,
       prepare_decision: true,
+      hear: false,
+      issue_notice: false,
+      record_dispatch: [],
     },
+    law: sampleLaw(),
+    today: "2026-03-05",
+  };
+}
+
+/**
+ * The law of a service that approves, partly approves or rejects, with a fee for
+ * each; the applicant did not consent to portal delivery.
+ */
+export function sampleLaw(overrides: Partial<CaseLaw> = {}): CaseLaw {
+  return {
+    remedy: "klage",
+    outcomes: [
+      { outcome: "approved", needs_reasons: false, fee_cents: 2600 },
+      { outcome: "partial", needs_reasons: true, fee_cents: 1300 },
+      { outcome: "rejected", needs_reasons: true, fee_cents: 1000 },
+    ],
+    channels: [
+      { channel: "post", allowed: true, reason: null },
+      {
+        channel: "portal",
+        allowed: false,
+        reason:
+          "Die antragstellende Person hat der Bekanntgabe über das Bürgerportal nicht zugestimmt (§ 41 Abs. 2a VwVfG NRW).",
+      },
+    ],
+    default_channel: "post",
+    portal_consent: false,
+    default_answer_due: "2026-03-19",
+    tax_notice: false,
+    deliveries: [],
+    ...overrides,
+  };
+}
+
+/** A decision's delivery by post, announced after posting on 06.03.2026. */
+export function announcedByPost(overrides: Partial<DeliveryView> = {}): DeliveryView {
+  return {
+    notice_id: null,
+    kind: null,
+    state: "announced",
+    remedy: "klage",
+    retrievable_until: null,
+    delivery: {
+      channel: "post",
+      procedure: "verwaltungsverfahren",
+      fee_due_after: "2w",
+      dispatched_on: "2026-03-06",
+      notified_at: null,
+      retrieved_at: null,
+      lapsed: false,
+      dates: { announced: "2026-03-10", remedy_deadline: "2026-04-10", fee_due: "2026-03-24" },
+    },
+    ...overrides,
   };
 }
 
@@ -124,9 +191,10 @@ export function sampleRow(index: number): InboxRow {
   };
 }
 
-/** A Bescheid body in letter markup, as `letter_text` answers. */
-export function sampleLetterText(outcome: string): string {
-  return `# Bescheid (${outcome})\n\nIhrem Antrag vom 01.03.2026 wird **stattgegeben**.\n\n| Gebühr | Betrag |\n|---|--:|\n| Hundesteuer | 26,00 € |`;
+/** A Bescheid body in letter markup, as `letter_text` answers: no closing. */
+export function sampleLetterText(outcome: string, reasons: string | null = null): string {
+  const body = `# Bescheid (${outcome})\n\nIhrem Antrag vom 01.03.2026 wird **stattgegeben**.\n\n| Gebühr | Betrag |\n|---|--:|\n| Hundesteuer | 26,00 € |`;
+  return reasons ? `${body}\n\n# Begründung\n\n${reasons}` : body;
 }
 
 export function sampleSession(overrides: Partial<SessionInfo> = {}): SessionInfo {
