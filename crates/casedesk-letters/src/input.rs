@@ -119,7 +119,8 @@ pub struct LetterInput {
     /// This case's facts and reasons, written by the caseworker (§39 VwVfG NRW):
     /// required for a rejection or partial approval, never replaced by standard text.
     pub reasons: Option<String>,
-    /// For a partial approval: what is granted and what is refused.
+    /// For a partial approval: what is granted and what is refused, written by the
+    /// caseworker; required for one, and printed in its operative part.
     pub partial_note: Option<String>,
     pub signature: Signature,
 }
@@ -309,9 +310,12 @@ fn request_details(
 impl LetterInput {
     /// Builds the input for a letter of `kind` about `case`.
     ///
-    /// A rejection or partial approval without the caseworker's reasons is refused:
-    /// no such letter is written with standard text in their place (§39 VwVfG NRW).
-    /// Nothing in the input depends on when the letter will be announced.
+    /// An input no lawful letter can be written from is refused ([`LetterInput::check`]):
+    /// a rejection or partial approval without the caseworker's reasons, a partial
+    /// approval without its scope, a channel the service's law does not allow. The
+    /// tax of a service that has one comes with its decisions (the confirmation of a
+    /// registration names when the liability begins) and its tax notice. Nothing in
+    /// the input depends on when the letter will be announced.
     pub fn from_case(
         case: &CaseAggregate,
         service: &ServiceDefinition,
@@ -468,7 +472,7 @@ impl LetterInput {
         Ok(())
     }
 
-    /// The template this letter is written with, e.g. `hu_approved`.
+    /// The template this letter is written with, e.g. `ba_approved`, `hu_receipted`.
     pub fn template_name(&self) -> String {
         match self.kind {
             LetterKind::Decision(outcome) => {
