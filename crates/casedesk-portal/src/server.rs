@@ -1,20 +1,18 @@
-//! Running the portal: opening storage, serving HTTP, background jobs, shutdown.
+//! Running the portal: opening storage, serving HTTP with the background jobs of
+//! [`crate::jobs`], shutdown.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context;
 use axum::serve::ListenerExt;
-use casedesk_domain::command::{Command, CommandKind};
-use chrono::Utc;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
-use uuid::Uuid;
 
 use crate::api::{AppState, router};
 use crate::blobs::BlobStore;
 use crate::config::Config;
-use crate::store::{self, Principal};
+use crate::jobs;
+use crate::store;
 
 /// Opens the database and blob store the configuration names.
 pub async fn open_state(config: Config) -> anyhow::Result<AppState> {
@@ -37,8 +35,7 @@ pub async fn open_state(config: Config) -> anyhow::Result<AppState> {
 /// accepting connections and lets in-flight requests finish.
 pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()> {
     let shutdown = state.shutdown.clone();
-    tokio::spawn(expire_answer_deadlines(state.clone()));
-    tokio::spawn(maintain_case_frames(state.clone()));
+    jobs::run(&state);
     let app = router(state);
     let signal_token = shutdown.clone();
     tokio::spawn(async move {
@@ -79,56 +76,5 @@ async fn wait_for_signal() {
     #[cfg(not(unix))]
     {
         let _ = interrupt.await;
-    }
-}
-
-/// Trains office dictionaries and fills in missing case frames (see
-/// `store::frames`): at start, then hourly. Bootstraps are correct without it (a
-/// case without a frame is compressed when it is sent), only slower.
-async fn maintain_case_frames(state: AppState) {
-    let mut interval = tokio::time::interval(Duration::from_secs(3600));
-    loop {
-        tokio::select! {
-            _ = interval.tick() => {},
-            _ = state.shutdown.cancelled() => return,
-        }
-        if let Err(error) = state.db.maintain_frames().await {
-            tracing::warn!(%error, "could not maintain the case frames");
-        }
-    }
-}
-
-/// Moves cases whose answer deadline passed back to review. The command id is derived
-/// from the request, so several portal instances running this job apply it once.
-async fn expire_answer_deadlines(state: AppState) {
-    let mut interval = tokio::time::interval(Duration::from_secs(600));
-    loop {
-        tokio::select! {
-            _ = interval.tick() => {},
-            _ = state.shutdown.cancelled() => return,
-        }
-        let today = Utc::now().date_naive();
-        let expired = match state.db.expired_requests(today).await {
-            Ok(expired) => expired,
-            Err(error) => {
-                tracing::warn!(%error, "could not look for expired answer deadlines");
-                continue;
-            }
-        };
-        for (case_id, request_id, version) in expired {
-            let command = Command {
-                command_id: Uuid::new_v5(&request_id, b"expire"),
-                case_id,
-                base_version: version,
-                kind: CommandKind::ExpireRequest { request_id },
-            };
-            if let Err(error) = state
-                .db
-                .apply_command(&Principal::System, &command, Utc::now())
-                .await
-            {
-                tracing::warn!(%error, %case_id, "could not expire an answer deadline");
-            }
-        }
     }
 }

@@ -14,7 +14,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use axum::{Json, Router};
 use base64::Engine;
-use casedesk_domain::Outcome;
 use casedesk_domain::lifecycle::Role;
 use casedesk_domain::wire::{
     LetterSettings, LetterTemplate, LetterheadSetting, LetterheadUpdate, TemplateUpdate,
@@ -242,23 +241,24 @@ pub fn letterhead_of(stored: Option<&StoredLetterhead>) -> Result<Letterhead, Le
 }
 
 /// The sample input a letter template is tried with, or `None` for partials (they
-/// are tried through the letters that include them).
+/// are tried through the letters that include them) and for names no letter has.
+/// A decision template `<service>_<outcome>` is tried only with an outcome the
+/// service's law knows.
 fn sample_for(name: &str) -> Option<LetterInput> {
     match name {
-        "items_request" => Some(sample::input_of_kind("MB", LetterKind::ItemsRequest)),
-        "fee_notice" => Some(sample::input_of_kind("MB", LetterKind::FeeNotice)),
+        "items_request" => Some(sample::input_of_kind("BA", LetterKind::ItemsRequest)),
+        "hearing" => Some(sample::input_of_kind("SN", LetterKind::Hearing)),
+        "fee_notice" => Some(sample::input_of_kind("BA", LetterKind::FeeNotice)),
+        "tax_notice" => Some(sample::input_of_kind("HU", LetterKind::TaxNotice)),
         _ => {
             let (service, outcome) = name.split_once('_')?;
             let service = service.to_uppercase();
             if !sample::SERVICES.contains(&service.as_str()) {
                 return None;
             }
-            let outcome = match outcome {
-                "approved" => Outcome::Approved,
-                "rejected" => Outcome::Rejected,
-                "partial" => Outcome::Partial,
-                _ => return None,
-            };
+            let outcome = sample::outcomes(&service)
+                .into_iter()
+                .find(|o| o.as_str() == outcome)?;
             Some(sample::input(&service, outcome))
         }
     }

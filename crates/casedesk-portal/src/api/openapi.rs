@@ -32,14 +32,17 @@ impl Modify for BearerAuth {
         office::blobs::get_blob, office::blobs::put_blob,
         letters::letters, letters::put_template, letters::put_letterhead,
         citizen::register, citizen::login, citizen::refresh, citizen::logout, citizen::services,
-        citizen::submit, citizen::list_applications, citizen::application, citizen::withdraw,
-        citizen::message, citizen::answer, citizen::letter,
+        citizen::applications::submit, citizen::applications::list_applications,
+        citizen::applications::application, citizen::applications::withdraw,
+        citizen::applications::message, citizen::applications::answer,
+        citizen::letters::decision_letter, citizen::letters::notice_letter,
     ),
     components(schemas(
         casedesk_domain::CaseAggregate,
         casedesk_domain::wire::ChangesPage<casedesk_domain::CaseAggregate>,
         casedesk_domain::wire::BootstrapMarker,
         casedesk_domain::wire::Tombstone,
+        citizen::view::ApplicationForm,
     ))
 )]
 pub struct ApiDoc;

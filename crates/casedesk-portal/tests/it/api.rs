@@ -674,8 +674,7 @@ async fn submit(api: &Api, token: &str, parts: &[(&str, Option<&str>, &[u8])]) -
 async fn applications_are_validated_and_file_names_sanitised() {
     let api = api().await;
     let token = api.citizen_token("erika@example.org").await;
-    let form = json!({"service_id": "HU", "form": {"dog_name": "Bello", "listed_breed": false}})
-        .to_string();
+    let form = json!({"service_id": "HU", "form": crate::support::dog_form()}).to_string();
 
     // Hostile and mislabelled names: a Windows path, a control character, a PNG
     // called .pdf. The content decides the type; the name is reduced to its last part.
@@ -728,7 +727,10 @@ async fn applications_are_validated_and_file_names_sanitised() {
     );
 
     // A missing required document and an unknown field are reported per field.
-    let bad_form = json!({"service_id": "HU", "form": {"dog_name": "Rex", "listed_breed": true, "colour": "rot"}}).to_string();
+    let mut bad = crate::support::dog_form();
+    bad["listed_breed"] = json!(true);
+    bad["colour"] = json!("rot");
+    let bad_form = json!({"service_id": "HU", "form": bad}).to_string();
     let reply = submit(
         &api,
         &token,
@@ -847,6 +849,8 @@ async fn the_openapi_document_lists_both_apis() {
         "/api/v1/office/commands",
         "/api/v1/office/blobs/{sha256}",
         "/api/v1/citizen/applications",
+        "/api/v1/citizen/applications/{id}/letter",
+        "/api/v1/citizen/applications/{id}/notices/{notice_id}/letter",
         "/api/v1/citizen/account",
         "/api/v1/office/letters",
         "/api/v1/office/letters/templates/{name}",
@@ -871,7 +875,7 @@ async fn letter_templates_are_validated_before_an_admin_stores_them() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|t| t["name"] == "hu_approved")
+        .find(|t| t["name"] == "bp_approved")
         .unwrap()
         .clone();
     assert_eq!(default["overridden"], false);
@@ -897,17 +901,17 @@ async fn letter_templates_are_validated_before_an_admin_stores_them() {
         )
     };
     // Caseworkers may read but not change.
-    let reply = api.send(put(&anna, "hu_approved", &source)).await;
+    let reply = api.send(put(&anna, "bp_approved", &source)).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert_eq!(reply.code(), "forbidden");
 
     // A placeholder that does not exist is refused with template, line and expression.
     let broken = "{% extends \"_decision\" %}\n{% block subject %}\nBescheid {{ case.no_such_field }}\n{% endblock %}";
-    let reply = api.send(put(&admin, "hu_approved", broken)).await;
+    let reply = api.send(put(&admin, "bp_approved", broken)).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(reply.code(), "letter_template");
     let message = reply.json()["message"].as_str().unwrap().to_owned();
-    assert!(message.contains("hu_approved"), "{message}");
+    assert!(message.contains("bp_approved"), "{message}");
     assert!(message.contains("Zeile 3"), "{message}");
     assert!(message.contains("case.no_such_field"), "{message}");
     // A broken partial breaks every letter that includes it, and is refused too.
@@ -917,7 +921,7 @@ async fn letter_templates_are_validated_before_an_admin_stores_them() {
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
 
     assert!(source.contains("Neuer Begründungssatz."));
-    let reply = api.send(put(&admin, "hu_approved", &source)).await;
+    let reply = api.send(put(&admin, "bp_approved", &source)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.json());
     let after = reply.json();
     assert_ne!(after["version"], before["version"]);
@@ -925,7 +929,7 @@ async fn letter_templates_are_validated_before_an_admin_stores_them() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|t| t["name"] == "hu_approved")
+        .find(|t| t["name"] == "bp_approved")
         .unwrap();
     assert_eq!(changed["overridden"], true);
     assert_eq!(changed["source"], source.as_str());

@@ -4,6 +4,8 @@ use std::collections::HashSet;
 
 use casedesk_domain::aggregate::{RequestedItem, Verdict};
 use casedesk_domain::command::{CommandAnswer, CommandKind, RejectionCode};
+use casedesk_domain::deadline::local_date;
+use casedesk_domain::holidays::next_working_day_on_or_after;
 use casedesk_domain::lifecycle::CaseStatus;
 use casedesk_domain::{Aktenzeichen, CaseAggregate};
 use casedesk_portal::store::{
@@ -667,7 +669,9 @@ async fn expired_answer_deadlines_return_the_case_to_review(store: TestStore) {
         .await
         .unwrap();
     let case = fx.db.case(&anna, case.id).await.unwrap().unwrap();
-    let today = Utc::now().date_naive();
+    let today = local_date(Utc::now());
+    // Answer deadlines end on working days (§31(3) VwVfG NRW).
+    let answer_due = next_working_day_on_or_after(today + Duration::days(1));
     let answer = fx
         .db
         .apply_command(
@@ -680,7 +684,7 @@ async fn expired_answer_deadlines_return_the_case_to_review(store: TestStore) {
                         description: "Aktuelle Versicherungsbestätigung".into(),
                     }],
                     reason: "abgelaufen".into(),
-                    answer_due: today + Duration::days(1),
+                    answer_due,
                     message: "Bitte nachreichen".into(),
                 },
             ),
@@ -692,10 +696,10 @@ async fn expired_answer_deadlines_return_the_case_to_review(store: TestStore) {
         matches!(answer, CommandAnswer::Applied { .. }),
         "{answer:?}"
     );
-    assert!(fx.db.expired_requests(today).await.unwrap().is_empty());
+    assert!(fx.db.expired_requests(answer_due).await.unwrap().is_empty());
     let expired = fx
         .db
-        .expired_requests(today + Duration::days(2))
+        .expired_requests(answer_due + Duration::days(1))
         .await
         .unwrap();
     assert_eq!(expired.len(), 1);
@@ -706,7 +710,7 @@ async fn expired_answer_deadlines_return_the_case_to_review(store: TestStore) {
         base_version: version,
         kind: CommandKind::ExpireRequest { request_id },
     };
-    let later = Utc::now() + Duration::days(2);
+    let later = Utc::now() + (answer_due - today) + Duration::days(1);
     let answer = fx
         .db
         .apply_command(&Principal::System, &expire, later)

@@ -3,13 +3,10 @@
 use std::sync::{Arc, OnceLock};
 
 use casedesk_domain::CaseAggregate;
-use casedesk_domain::aggregate::DocumentMeta;
+use casedesk_domain::aggregate::{Consents, DocumentMeta};
 use casedesk_domain::command::{Command, CommandKind};
-use casedesk_domain::deadline::Period;
 use casedesk_domain::lifecycle::Role;
-use casedesk_domain::wire::{
-    FeeRule, FieldCondition, FieldKind, FormField, OfficeInfo, RequiredDocument, ServiceDefinition,
-};
+use casedesk_domain::wire::{OfficeInfo, ServiceDefinition};
 use casedesk_portal::store::{
     self, Application, Citizen, Database, NewCitizen, NewOffice, NewUser, StaffUser,
 };
@@ -111,46 +108,25 @@ pub struct Fixture {
     pub erika: Citizen,
     /// Citizen living in B's area.
     pub max: Citizen,
+    /// The Hundeanmeldung, the service most tests file for; every demo service is
+    /// in the catalog.
     pub service: ServiceDefinition,
 }
 
-pub fn dog_service() -> ServiceDefinition {
-    ServiceDefinition {
-        id: "HU".into(),
-        name: "Hundeanmeldung".into(),
-        description: "Anmeldung eines Hundes zur Hundesteuer".into(),
-        fields: vec![
-            FormField {
-                key: "dog_name".into(),
-                label: "Name des Hundes".into(),
-                kind: FieldKind::Text { max_len: 60 },
-                required: true,
-            },
-            FormField {
-                key: "listed_breed".into(),
-                label: "Gelistete Rasse".into(),
-                kind: FieldKind::Boolean,
-                required: true,
-            },
-        ],
-        required_documents: vec![
-            RequiredDocument {
-                key: "insurance".into(),
-                label: "Nachweis der Haftpflichtversicherung".into(),
-                when: None,
-            },
-            RequiredDocument {
-                key: "competence".into(),
-                label: "Sachkundenachweis".into(),
-                when: Some(FieldCondition {
-                    field: "listed_breed".into(),
-                    equals: "true".into(),
-                }),
-            },
-        ],
-        fee: FeeRule::Fixed { cents: 0 },
-        processing_period: Period::Days(14),
-    }
+/// The demo catalog's service `id` (`crates/casedesk-demo/catalog/services.json`):
+/// the tests file applications for the services the demo tenant offers, with
+/// their law.
+pub fn demo_service(id: &str) -> ServiceDefinition {
+    casedesk_demo::demo_services()
+        .into_iter()
+        .find(|s| s.id == id)
+        .unwrap_or_else(|| panic!("no service {id} in the demo catalog"))
+}
+
+/// A valid Hundeanmeldung form (the dog is not of a listed breed).
+pub fn dog_form() -> serde_json::Value {
+    serde_json::json!({"dog_name": "Bello", "breed": "Dackel", "born": "2024-05-17",
+                       "kept_since": "2026-01-10", "listed_breed": false})
 }
 
 async fn user(db: &dyn Database, name: &str, role: Role, offices: &[&str]) -> StaffUser {
@@ -197,8 +173,10 @@ pub async fn fixture(db: Arc<dyn Database>) -> Fixture {
         })
         .await
         .unwrap();
-    let service = dog_service();
-    db.upsert_service(&service).await.unwrap();
+    for service in casedesk_demo::demo_services() {
+        db.upsert_service(&service).await.unwrap();
+    }
+    let service = demo_service("HU");
     Fixture {
         anna: user(db.as_ref(), "anna", Role::Caseworker, &["10"]).await,
         bernd: user(db.as_ref(), "bernd", Role::Caseworker, &["10"]).await,
@@ -235,14 +213,14 @@ impl Fixture {
     }
 
     pub async fn submit_with(&self, citizen: &Citizen, sha256: &str) -> CaseAggregate {
-        let form = serde_json::json!({"dog_name": "Bello", "listed_breed": false});
         self.db
             .submit_application(Application {
                 citizen_id: citizen.id,
                 service: self.service.clone(),
-                form: form.as_object().unwrap().clone(),
+                form: dog_form().as_object().unwrap().clone(),
                 documents: vec![document(sha256)],
                 received_at: Utc::now(),
+                consents: Consents::default(),
             })
             .await
             .expect("submit application")

@@ -1,232 +1,38 @@
-//! The citizen API (`/api/v1/citizen/…`): accounts, the service catalog, applications.
+//! Applications on the citizen API: filing one (`multipart/form-data`: one part
+//! `application` with the JSON [`ApplicationForm`], including the applicant's
+//! consents, and one part per file named `doc.<required-document key>` or
+//! `doc.other`), listing and viewing them, and what a citizen does with them, each
+//! a command of its own: withdrawing, writing to the office, answering a request.
 //!
-//! Applications arrive as `multipart/form-data`: one part `application` with the JSON
-//! [`ApplicationForm`], and one part per file named `doc.<required-document key>` (or
-//! `doc.other`). Files are streamed into the blob store as they arrive; the form is
-//! validated against the service's definition; only a complete, valid application is
-//! filed. Citizens only ever see their own cases, and never internal notes.
+//! Files are streamed into the blob store as they arrive; the form is validated
+//! against the service's definition; only a complete, valid application is filed.
 
-use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use casedesk_domain::CaseAggregate;
 use casedesk_domain::aggregate::DocumentMeta;
 use casedesk_domain::command::{Command, CommandAnswer, CommandKind};
+use casedesk_domain::deadline::local_date;
 use casedesk_domain::file_name;
-use casedesk_domain::wire::{
-    ApplicationForm, ApplicationReceipt, CitizenCaseView, CitizenLogin, CitizenRegistration,
-    CitizenSession, FieldError, RefreshRequest, ServiceDefinition,
-};
+use casedesk_domain::wire::{ApplicationReceipt, ServiceDefinition};
 use chrono::Utc;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::office::blobs::serve_blob;
-use super::office::{check_throttle, record_failure};
-use super::{ApiError, ApiJson, AppState, CitizenAuth, client_address};
-use crate::auth::{self, start_session, throttle_keys};
+use super::view::{ApplicationForm, CitizenCaseView};
+use crate::api::{ApiError, ApiJson, AppState, CitizenAuth};
 use crate::blobs::name_for_content;
-use crate::store::{Application, NewCitizen, Principal, SubjectKind};
+use crate::store::{Application, Principal};
 
-pub fn routes(state: &AppState) -> Router<AppState> {
-    let limits = &state.config.limits;
-    let multipart_limit = usize::try_from(limits.max_upload_bytes)
-        .unwrap_or(usize::MAX)
-        .saturating_mul(limits.max_files_per_submission + 1);
-    let uploads = axum::extract::DefaultBodyLimit::max(multipart_limit);
-    Router::new()
-        .route("/account", post(register))
-        .route("/session", post(login).delete(logout))
-        .route("/session/refresh", post(refresh))
-        .route("/services", get(services))
-        .route(
-            "/applications",
-            get(list_applications).post(submit).layer(uploads),
-        )
-        .route("/applications/{id}", get(application))
-        .route("/applications/{id}/withdraw", post(withdraw))
-        .route("/applications/{id}/messages", post(message))
-        .route(
-            "/applications/{id}/requests/{request_id}/answer",
-            post(answer).layer(uploads),
-        )
-        .route("/applications/{id}/letter", get(letter))
-}
-
-fn check_registration(r: &CitizenRegistration) -> Result<(), ApiError> {
-    let mut fields = Vec::new();
-    let mut need = |field: &str, ok: bool, message: &str| {
-        if !ok {
-            fields.push(FieldError {
-                field: field.to_owned(),
-                message: message.to_owned(),
-            });
-        }
-    };
-    let email = r.email.trim();
-    need(
-        "email",
-        email.len() <= 254
-            && email
-                .split_once('@')
-                .is_some_and(|(a, b)| !a.is_empty() && b.contains('.')),
-        "Bitte eine gültige E-Mail-Adresse angeben",
-    );
-    need(
-        "password",
-        (10..=256).contains(&r.password.chars().count()),
-        "Das Passwort muss 10 bis 256 Zeichen lang sein",
-    );
-    for (field, value) in [
-        ("given_name", &r.given_name),
-        ("family_name", &r.family_name),
-        ("street", &r.street),
-        ("city", &r.city),
-    ] {
-        need(
-            field,
-            !value.trim().is_empty()
-                && value.chars().count() <= 120
-                && !value.chars().any(char::is_control),
-            "Pflichtfeld (höchstens 120 Zeichen)",
-        );
-    }
-    need(
-        "postal_code",
-        r.postal_code.len() == 5 && r.postal_code.bytes().all(|b| b.is_ascii_digit()),
-        "Postleitzahl mit fünf Ziffern angeben",
-    );
-    if fields.is_empty() {
-        Ok(())
-    } else {
-        let mut error =
-            ApiError::bad_request("invalid_form", "Bitte die markierten Angaben prüfen");
-        error.fields = fields;
-        Err(error)
-    }
-}
-
-#[utoipa::path(post, path = "/api/v1/citizen/account", request_body = CitizenRegistration,
-    responses((status = 201, body = CitizenSession), (status = 400, body = casedesk_domain::wire::ErrorBody),
-              (status = 409, body = casedesk_domain::wire::ErrorBody)))]
-async fn register(
-    State(state): State<AppState>,
-    ApiJson(registration): ApiJson<CitizenRegistration>,
-) -> Result<(StatusCode, Json<CitizenSession>), ApiError> {
-    check_registration(&registration)?;
-    let hash = auth::hash_password_blocking(registration.password.clone())
-        .await
-        .map_err(ApiError::internal)?;
-    let citizen = state
-        .db
-        .create_citizen(NewCitizen {
-            email: registration.email,
-            password_hash: hash,
-            given_name: registration.given_name.trim().to_owned(),
-            family_name: registration.family_name.trim().to_owned(),
-            street: registration.street.trim().to_owned(),
-            postal_code: registration.postal_code,
-            city: registration.city.trim().to_owned(),
-            phone: registration.phone,
-        })
-        .await?;
-    let tokens = start_session(
-        state.db.as_ref(),
-        &state.config.sessions,
-        SubjectKind::Citizen,
-        citizen.id,
-    )
-    .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(CitizenSession {
-            tokens,
-            citizen_id: citizen.id,
-            name: format!("{} {}", citizen.given_name, citizen.family_name),
-        }),
-    ))
-}
-
-#[utoipa::path(post, path = "/api/v1/citizen/session", request_body = CitizenLogin,
-    responses((status = 200, body = CitizenSession), (status = 401, body = casedesk_domain::wire::ErrorBody)))]
-async fn login(
-    State(state): State<AppState>,
-    request: Request,
-) -> Result<Json<CitizenSession>, ApiError> {
-    let (parts, body) = request.into_parts();
-    let address = client_address(&parts);
-    let ApiJson(login) =
-        ApiJson::<CitizenLogin>::from_request(Request::from_parts(parts, body), &state).await?;
-    let keys = throttle_keys(SubjectKind::Citizen, &login.email, address);
-    check_throttle(&state, &keys).await?;
-    let found = state.db.citizen_credentials(&login.email).await?;
-    let hash = found
-        .as_ref()
-        .map_or_else(|| auth::dummy_hash().to_owned(), |(_, h)| h.clone());
-    let ok = auth::verify_password_blocking(login.password, hash).await;
-    let Some((citizen, _)) = found.filter(|_| ok) else {
-        return Err(record_failure(&state, &keys).await);
-    };
-    state.db.clear_login_failures(&keys[0]).await?;
-    let tokens = start_session(
-        state.db.as_ref(),
-        &state.config.sessions,
-        SubjectKind::Citizen,
-        citizen.id,
-    )
-    .await?;
-    Ok(Json(CitizenSession {
-        tokens,
-        citizen_id: citizen.id,
-        name: format!("{} {}", citizen.given_name, citizen.family_name),
-    }))
-}
-
-#[utoipa::path(post, path = "/api/v1/citizen/session/refresh", request_body = RefreshRequest,
-    responses((status = 200, body = CitizenSession), (status = 401, body = casedesk_domain::wire::ErrorBody)))]
-async fn refresh(
-    State(state): State<AppState>,
-    ApiJson(request): ApiJson<RefreshRequest>,
-) -> Result<Json<CitizenSession>, ApiError> {
-    let consumed = state
-        .db
-        .consume_refresh(&auth::token_hash(&request.refresh_token), Utc::now())
-        .await?;
-    let Some((SubjectKind::Citizen, citizen_id)) = consumed else {
-        return Err(ApiError::unauthorized(
-            "session_expired",
-            "Bitte erneut anmelden",
-        ));
-    };
-    let citizen = state
-        .db
-        .citizen(citizen_id)
-        .await?
-        .ok_or_else(|| ApiError::unauthorized("session_expired", "Bitte erneut anmelden"))?;
-    let tokens = start_session(
-        state.db.as_ref(),
-        &state.config.sessions,
-        SubjectKind::Citizen,
-        citizen.id,
-    )
-    .await?;
-    Ok(Json(CitizenSession {
-        tokens,
-        citizen_id: citizen.id,
-        name: format!("{} {}", citizen.given_name, citizen.family_name),
-    }))
-}
-
-#[utoipa::path(delete, path = "/api/v1/citizen/session", responses((status = 204)))]
-async fn logout(State(state): State<AppState>, auth: CitizenAuth) -> Result<StatusCode, ApiError> {
-    state.db.delete_session(auth.session_id).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-#[utoipa::path(get, path = "/api/v1/citizen/services", responses((status = 200, body = Vec<ServiceDefinition>)))]
-async fn services(State(state): State<AppState>) -> Result<Json<Vec<ServiceDefinition>>, ApiError> {
-    Ok(Json(state.db.services().await?))
+/// The citizen's view of `case`, with its service's law.
+async fn view_of(state: &AppState, case: &CaseAggregate) -> Result<CitizenCaseView, ApiError> {
+    let service = state.db.service(&case.service_id).await?.ok_or_else(|| {
+        ApiError::internal(format!("case of unknown service {}", case.service_id))
+    })?;
+    Ok(CitizenCaseView::of(case, &service, local_date(Utc::now())))
 }
 
 fn multipart_error(error: axum::extract::multipart::MultipartError) -> ApiError {
@@ -319,10 +125,10 @@ async fn read_submission(
 }
 
 #[utoipa::path(post, path = "/api/v1/citizen/applications",
-    request_body(content_type = "multipart/form-data", description = "part `application` (JSON ApplicationForm) and files `doc.<key>`"),
+    request_body(content_type = "multipart/form-data", description = "part `application` (JSON ApplicationForm: service_id, form, consents) and files `doc.<key>`"),
     responses((status = 201, body = ApplicationReceipt), (status = 400, body = casedesk_domain::wire::ErrorBody),
               (status = 413, body = casedesk_domain::wire::ErrorBody), (status = 415, body = casedesk_domain::wire::ErrorBody)))]
-async fn submit(
+pub(crate) async fn submit(
     State(state): State<AppState>,
     auth: CitizenAuth,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
@@ -361,6 +167,7 @@ async fn submit(
             form: form.form,
             documents: submission.documents,
             received_at: Utc::now(),
+            consents: form.consents.into(),
         })
         .await?;
     tracing::info!(aktenzeichen = %case.aktenzeichen, "application filed");
@@ -375,23 +182,34 @@ async fn submit(
 }
 
 #[utoipa::path(get, path = "/api/v1/citizen/applications", responses((status = 200, body = Vec<CitizenCaseView>)))]
-async fn list_applications(
+pub(crate) async fn list_applications(
     State(state): State<AppState>,
     auth: CitizenAuth,
 ) -> Result<Json<Vec<CitizenCaseView>>, ApiError> {
-    let today = Utc::now().date_naive();
+    let today = local_date(Utc::now());
     let cases = state.db.citizen_cases(auth.citizen.id).await?;
-    Ok(Json(
-        cases
-            .iter()
-            .map(|c| CitizenCaseView::of(c, today))
-            .collect(),
-    ))
+    let services: HashMap<String, ServiceDefinition> = state
+        .db
+        .services()
+        .await?
+        .into_iter()
+        .map(|s| (s.id.clone(), s))
+        .collect();
+    cases
+        .iter()
+        .map(|case| {
+            let service = services.get(&case.service_id).ok_or_else(|| {
+                ApiError::internal(format!("case of unknown service {}", case.service_id))
+            })?;
+            Ok(CitizenCaseView::of(case, service, today))
+        })
+        .collect::<Result<Vec<_>, ApiError>>()
+        .map(Json)
 }
 
 #[utoipa::path(get, path = "/api/v1/citizen/applications/{id}",
     params(("id" = Uuid, Path)), responses((status = 200, body = CitizenCaseView), (status = 404, body = casedesk_domain::wire::ErrorBody)))]
-async fn application(
+pub(crate) async fn application(
     State(state): State<AppState>,
     auth: CitizenAuth,
     Path(id): Path<Uuid>,
@@ -401,7 +219,7 @@ async fn application(
         .case(&Principal::Citizen(auth.citizen), id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    Ok(Json(CitizenCaseView::of(&case, Utc::now().date_naive())))
+    Ok(Json(view_of(&state, &case).await?))
 }
 
 /// Citizen actions are commands too; an `Idempotency-Key` header (a UUID) makes a
@@ -456,7 +274,7 @@ async fn run_citizen_command(
         .case(&principal, case_id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    Ok(Json(CitizenCaseView::of(&case, Utc::now().date_naive())))
+    Ok(Json(view_of(state, &case).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -468,7 +286,7 @@ pub struct WithdrawRequest {
 
 #[utoipa::path(post, path = "/api/v1/citizen/applications/{id}/withdraw", params(("id" = Uuid, Path)),
     request_body = WithdrawRequest, responses((status = 200, body = CitizenCaseView), (status = 409, body = casedesk_domain::wire::ErrorBody)))]
-async fn withdraw(
+pub(crate) async fn withdraw(
     State(state): State<AppState>,
     auth: CitizenAuth,
     Path(id): Path<Uuid>,
@@ -495,7 +313,7 @@ pub struct MessageRequest {
 
 #[utoipa::path(post, path = "/api/v1/citizen/applications/{id}/messages", params(("id" = Uuid, Path)),
     request_body = MessageRequest, responses((status = 200, body = CitizenCaseView)))]
-async fn message(
+pub(crate) async fn message(
     State(state): State<AppState>,
     auth: CitizenAuth,
     Path(id): Path<Uuid>,
@@ -516,7 +334,7 @@ async fn message(
     params(("id" = Uuid, Path), ("request_id" = Uuid, Path)),
     request_body(content_type = "multipart/form-data", description = "optional part `message` and files `doc.<key>`"),
     responses((status = 200, body = CitizenCaseView)))]
-async fn answer(
+pub(crate) async fn answer(
     State(state): State<AppState>,
     auth: CitizenAuth,
     Path((id, request_id)): Path<(Uuid, Uuid)>,
@@ -544,28 +362,4 @@ async fn answer(
         },
     )
     .await
-}
-
-#[utoipa::path(get, path = "/api/v1/citizen/applications/{id}/letter", params(("id" = Uuid, Path)),
-    responses((status = 200, description = "the decision letter (PDF)", content_type = "application/pdf"),
-              (status = 404, body = casedesk_domain::wire::ErrorBody)))]
-async fn letter(
-    State(state): State<AppState>,
-    auth: CitizenAuth,
-    Path(id): Path<Uuid>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let principal = Principal::Citizen(auth.citizen);
-    let case = state
-        .db
-        .case(&principal, id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let sha = case
-        .decision
-        .as_ref()
-        .and_then(|d| d.letter_sha256.clone())
-        .ok_or_else(ApiError::not_found)?;
-    let name = format!("Bescheid-{}.pdf", case.aktenzeichen);
-    serve_blob(&state, &principal, &sha, &headers, Some(&name)).await
 }
