@@ -39,7 +39,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "/applications",
             get(applications::list_applications)
                 .post(applications::submit)
-                .layer(uploads.clone()),
+                .layer(uploads),
         )
         .route("/applications/{id}", get(applications::application))
         .route("/applications/{id}/withdraw", post(applications::withdraw))
