@@ -38,6 +38,8 @@ interface Props {
   onShowDocument(document: DocumentMeta): void;
   onShowLetter(sha256: string): void;
   runCommand(kind: CommandKind): Promise<boolean>;
+  /** Records the dispatch of the decision (`noticeId` null) or a notice on `on`. */
+  recordDispatch(noticeId: string | null, on: string): Promise<boolean>;
   /** A refused command was retried or discarded. */
   onOutboxSettled(): void;
   onError(message: string): void;
@@ -153,7 +155,7 @@ export function CaseView(props: Props) {
           detail={detail}
           marks={marks}
           onShowLetter={props.onShowLetter}
-          runCommand={props.runCommand}
+          recordDispatch={props.recordDispatch}
         />
         <HistorySection detail={detail} />
       </div>

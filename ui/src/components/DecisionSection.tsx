@@ -7,7 +7,6 @@ import { type FormEvent, useState } from "react";
 import {
   DELIVERY_CHANNEL_LABELS,
   type CaseDetail,
-  type CommandKind,
   type DeliveryView,
   type PendingDispatch,
 } from "../generated/bindings";
@@ -21,10 +20,10 @@ interface Props {
   detail: CaseDetail;
   marks: OutboxMarks;
   onShowLetter(sha256: string): void;
-  runCommand(kind: CommandKind): Promise<boolean>;
+  recordDispatch(noticeId: string | null, on: string): Promise<boolean>;
 }
 
-export function DecisionSection({ detail, marks, onShowLetter, runCommand }: Props) {
+export function DecisionSection({ detail, marks, onShowLetter, recordDispatch }: Props) {
   const { decision, fee, notices = [] } = detail.case;
   if (!decision && !fee) return null;
   const deliveries = detail.law?.deliveries ?? [];
@@ -74,7 +73,7 @@ export function DecisionSection({ detail, marks, onShowLetter, runCommand }: Pro
             pending={pendingDispatchOf(view, pending)}
             today={detail.today}
             earliest={germanDay(notice?.issued_at ?? decision?.decided_at ?? "")}
-            runCommand={runCommand}
+            recordDispatch={recordDispatch}
           />
         );
       })}
@@ -108,10 +107,10 @@ interface DeliveryProps {
   today: string;
   /** The day the letter was issued: it cannot have been sent before. */
   earliest: string;
-  runCommand(kind: CommandKind): Promise<boolean>;
+  recordDispatch(noticeId: string | null, on: string): Promise<boolean>;
 }
 
-function DeliveryBlock({ view, caption, pending, today, earliest, runCommand }: DeliveryProps) {
+function DeliveryBlock({ view, caption, pending, today, earliest, recordDispatch }: DeliveryProps) {
   const testId = view.notice_id ? `delivery-${view.notice_id}` : "delivery-decision";
   return (
     <div className="delivery" data-testid={testId} data-state={view.state}>
@@ -125,7 +124,13 @@ function DeliveryBlock({ view, caption, pending, today, earliest, runCommand }: 
         ))}
       </dl>
       {pending && (
-        <DispatchForm pending={pending} idPrefix={testId} today={today} earliest={earliest} runCommand={runCommand} />
+        <DispatchForm
+          pending={pending}
+          idPrefix={testId}
+          today={today}
+          earliest={earliest}
+          recordDispatch={recordDispatch}
+        />
       )}
     </div>
   );
@@ -136,11 +141,14 @@ interface DispatchProps {
   idPrefix: string;
   today: string;
   earliest: string;
-  runCommand(kind: CommandKind): Promise<boolean>;
+  recordDispatch(noticeId: string | null, on: string): Promise<boolean>;
 }
 
-/** "Versand erfassen": the day the letter went to the post or was served, today by default. */
-function DispatchForm({ pending, idPrefix, today, earliest, runCommand }: DispatchProps) {
+/**
+ * "Versand erfassen": the day the letter went to the post or was served, today by
+ * default. The engine records it on the channel the case waits for.
+ */
+function DispatchForm({ pending, idPrefix, today, earliest, recordDispatch }: DispatchProps) {
   const [open, setOpen] = useState(false);
   const [on, setOn] = useState(today);
   const [busy, setBusy] = useState(false);
@@ -159,10 +167,7 @@ function DispatchForm({ pending, idPrefix, today, earliest, runCommand }: Dispat
     event.preventDefault();
     if (problem) return;
     setBusy(true);
-    const ok = await runCommand({
-      kind: "record_dispatch",
-      payload: { notice_id: pending.notice_id, channel: pending.channel, on },
-    });
+    const ok = await recordDispatch(pending.notice_id, on);
     setBusy(false);
     if (ok) setOpen(false);
   };

@@ -181,6 +181,7 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
                   onShowDocument={(document) => panels.showDocument(document.id)}
                   onShowLetter={panels.showIssuedLetter}
                   runCommand={(kind) => runCommand(detail.case.id, kind)}
+                  recordDispatch={(noticeId, on) => actions.recordDispatch(detail.case.id, noticeId, on)}
                   onOutboxSettled={() => {
                     reloadCase();
                     refreshStatus();

@@ -221,12 +221,8 @@ describe("Bescheid on the desk", () => {
     expect((screen.getByTestId("dispatch-submit") as HTMLButtonElement).disabled).toBe(true);
     fireEvent.change(on, { target: { value: detail.today } });
     fireEvent.click(screen.getByTestId("dispatch-submit"));
-    await waitFor(() =>
-      expect(backend.commands.command).toHaveBeenCalledWith("case-0", {
-        kind: "record_dispatch",
-        payload: { notice_id: null, channel: "post", on: detail.today },
-      }),
-    );
+    await waitFor(() => expect(backend.commands.record_dispatch).toHaveBeenCalledWith("case-0", null, detail.today));
+    await waitFor(() => expect(screen.queryByTestId("dispatch-form")).toBeNull());
   });
 
   it("shows the Bekanntgabe and the period the law names once announced", async () => {

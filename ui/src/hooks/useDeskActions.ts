@@ -31,6 +31,8 @@ export interface DeskActions {
   refreshStatus(): void;
   /** Sends a command on a case; whether the engine took it (a refusal is reported). */
   runCommand(caseId: string, kind: CommandKind): Promise<boolean>;
+  /** Records the dispatch of the decision (`noticeId` null) or a notice on `on`. */
+  recordDispatch(caseId: string, noticeId: string | null, on: string): Promise<boolean>;
   decideMany(caseIds: string[], outcome: Outcome): Promise<BatchItem[]>;
   logout(wipe: boolean): void;
   syncNow(): void;
@@ -119,6 +121,21 @@ export function useDeskActions(options: DeskActionOptions): DeskActions {
     [commands, openCaseId, reloadCase, refreshStatus, reportError],
   );
 
+  const recordDispatch = useCallback(
+    async (caseId: string, noticeId: string | null, on: string): Promise<boolean> => {
+      try {
+        await commands.record_dispatch(caseId, noticeId, on);
+        if (caseId === openCaseId) reloadCase();
+        refreshStatus();
+        return true;
+      } catch (error) {
+        reportError(error);
+        return false;
+      }
+    },
+    [commands, openCaseId, reloadCase, refreshStatus, reportError],
+  );
+
   const decideMany = useCallback(
     async (caseIds: string[], outcome: Outcome): Promise<BatchItem[]> => {
       const items = await commands.decide_many(caseIds, outcome);
@@ -140,5 +157,16 @@ export function useDeskActions(options: DeskActionOptions): DeskActions {
     commands.sync_now().catch(reportError);
   }, [commands, reportError]);
 
-  return { status, services, staff, serviceName, refreshStatus, runCommand, decideMany, logout, syncNow };
+  return {
+    status,
+    services,
+    staff,
+    serviceName,
+    refreshStatus,
+    runCommand,
+    recordDispatch,
+    decideMany,
+    logout,
+    syncNow,
+  };
 }

@@ -3,7 +3,7 @@
 //! leaves open comes from the service's law, refusals come before anything is
 //! queued, and every letter is issued in the caseworker's name.
 
-use casedesk_domain::aggregate::DecideContext;
+use casedesk_domain::aggregate::{DecideContext, NoticeKind};
 use casedesk_domain::delivery::{DeliveryChannel, DeliveryState};
 use casedesk_domain::law::Remedy;
 use casedesk_domain::lifecycle::{CaseStatus, Outcome, Role};
@@ -294,7 +294,19 @@ async fn a_hearing_waits_for_a_working_day_deadline() {
     let deadline = desk.answer_deadline(saturday);
     assert!(deadline.note.is_some());
     draft.answer_due = deadline.due;
+    // The hearing letter before the hearing starts, and from the case afterwards.
+    let preview = desk.hearing_preview(AZ, &draft).await.unwrap();
+    assert!(preview.starts_with(b"%PDF"));
+    assert_eq!(
+        desk.case(AZ).await.unwrap().case.status,
+        CaseStatus::InReview
+    );
     desk.start_hearing(AZ, &draft).await.unwrap();
+    let letter = desk
+        .render_letter(AZ, &LetterRequest::new(LetterKind::Hearing))
+        .await
+        .unwrap();
+    assert!(letter.starts_with(b"%PDF"));
     let case = desk.case(AZ).await.unwrap().case;
     assert_eq!(case.status, CaseStatus::AwaitingCitizen);
     let hearing = case.requests.last().unwrap();
@@ -334,4 +346,88 @@ async fn without_the_synced_law_nothing_is_decided() {
         refused.to_string().contains("Rechtsgrundlagen"),
         "{refused}"
     );
+}
+
+#[tokio::test]
+async fn a_fee_notice_after_the_decision_goes_out_with_its_letter_and_its_own_dispatch() {
+    let (_dir, desk) = desk_with_case("SN", false).await;
+    let notice = NoticeDraft {
+        kind: NoticeKind::Fee,
+        amount_cents: Some(4_500),
+        channel: None,
+        edited_text: None,
+    };
+    // Before the decision there is nothing to follow it.
+    assert!(desk.issue_notice(AZ, &notice).await.is_err());
+    desk.decide_with_letter(AZ, &DecisionDraft::new(Outcome::Approved))
+        .await
+        .unwrap();
+    assert!(
+        desk.notice_preview(AZ, &notice)
+            .await
+            .unwrap()
+            .starts_with(b"%PDF")
+    );
+    let entry = desk.issue_notice(AZ, &notice).await.unwrap();
+    match &entry.command.kind {
+        CommandKind::IssueNotice {
+            kind,
+            letter_sha256,
+            amount_cents,
+            channel,
+        } => {
+            assert_eq!(*kind, NoticeKind::Fee);
+            assert!(letter_sha256.is_some());
+            assert_eq!(*amount_cents, 4_500);
+            assert_eq!(*channel, DeliveryChannel::Post);
+        }
+        other => panic!("not a notice: {other:?}"),
+    }
+    let detail = desk.case(AZ).await.unwrap();
+    let law = detail.law.unwrap();
+    assert_eq!(law.deliveries.len(), 2);
+    let notice_id = law.deliveries[1].notice_id;
+    assert!(notice_id.is_some());
+    assert_eq!(law.deliveries[1].kind, Some(NoticeKind::Fee));
+    // Its id is the portal's once the portal records it: until then its dispatch
+    // cannot be recorded.
+    let today = crate::Desk::today();
+    let early = desk
+        .record_dispatch(AZ, notice_id, today)
+        .await
+        .unwrap_err();
+    assert!(
+        early.to_string().contains("noch nicht beim Portal"),
+        "{early}"
+    );
+
+    // The portal's state arrives with the notice (here: the local state as the
+    // portal would send it); the notice is posted on its own, the decision still
+    // waits for its dispatch.
+    let mut confirmed = detail.case.clone();
+    confirmed.seq += 10;
+    let json = serde_json::to_string(&confirmed).unwrap();
+    let mut conn = desk.store().writer.acquire().await.unwrap();
+    let server = ServerCase::parse(&json, desk.store().codec()).unwrap();
+    write_server_cases(&mut conn, &[server], Freshness::MaybeStored)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM outbox")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    let me = desk.signed_in().await.unwrap();
+    crate::store::rebase(
+        &mut conn,
+        desk.store().codec(),
+        &confirmed.id.to_string(),
+        &me,
+    )
+    .await
+    .unwrap();
+    drop(conn);
+    desk.record_dispatch(AZ, notice_id, today).await.unwrap();
+    let law = desk.case(AZ).await.unwrap().law.unwrap();
+    assert_eq!(law.deliveries[0].state, DeliveryState::AwaitingDispatch);
+    assert_eq!(law.deliveries[1].state, DeliveryState::Announced);
 }
