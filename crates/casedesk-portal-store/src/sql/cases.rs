@@ -25,6 +25,11 @@ use crate::dialect::SCOPE_OF_USER;
 use crate::prelude::*;
 use crate::{Application, Principal, StoreError, StoreResult, parse_aggregate};
 
+/// The cases with a portal retrieval whose last day passed before `$1`: a range
+/// on the partial index `cases_retrieval_open_until`, which holds only the cases
+/// with a pending retrieval.
+const LAPSED_RETRIEVALS_SQL: &str = "SELECT aggregate FROM cases WHERE retrieval_open_until < $1";
+
 /// Cases per multi-row insert (thirteen parameters each).
 const CASES_PER_INSERT: usize = 50;
 
@@ -205,11 +210,10 @@ impl CaseStore for SqlStore {
         // The partial index on `retrieval_open_until` holds only cases with a pending
         // portal retrieval, a handful at any time; the domain then names which of
         // their deliveries lapsed.
-        let rows: Vec<String> =
-            sqlx::query_scalar("SELECT aggregate FROM cases WHERE retrieval_open_until < $1")
-                .bind(today.to_string())
-                .fetch_all(&self.reader)
-                .await?;
+        let rows: Vec<String> = sqlx::query_scalar(LAPSED_RETRIEVALS_SQL)
+            .bind(today.to_string())
+            .fetch_all(&self.reader)
+            .await?;
         let mut lapsed = Vec::new();
         for text in rows {
             let case = parse_aggregate(&text)?;
@@ -479,4 +483,34 @@ async fn upsert_payment(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::Row;
+
+    /// The lapse job runs every few minutes for as long as the portal runs: its
+    /// query must read the few cases with a pending retrieval, never scan them all.
+    #[tokio::test]
+    async fn sqlite_finds_lapsed_retrievals_through_the_partial_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("plan.db").display());
+        let store = crate::sqlite::open(&url).await.unwrap();
+        let rows = sqlx::query(&format!(
+            "EXPLAIN QUERY PLAN {}",
+            super::LAPSED_RETRIEVALS_SQL
+        ))
+        .bind("2026-03-14")
+        .fetch_all(&store.reader)
+        .await
+        .unwrap();
+        let plan: Vec<String> = rows
+            .iter()
+            .map(|row| row.try_get::<String, _>("detail").unwrap())
+            .collect();
+        assert_eq!(
+            plan,
+            ["SEARCH cases USING INDEX cases_retrieval_open_until (retrieval_open_until<?)"]
+        );
+    }
 }
