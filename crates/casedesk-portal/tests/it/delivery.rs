@@ -3,13 +3,18 @@
 //! it (§41(2a) VwVfG NRW), the dates the citizen then sees, the lapse after ten
 //! days without a retrieval, and dispatches recorded through the office API.
 
+use casedesk_domain::aggregate::{Consents, DecideContext, NewCase};
+use casedesk_domain::command::CommandKind;
 use casedesk_domain::deadline::{Period, local_date, period_end};
+use casedesk_domain::delivery::DeliveryChannel;
 use casedesk_domain::delivery::{
     announced_by_post, announced_by_retrieval, remedy_deadline, retrieval_lapses_after,
 };
 use casedesk_domain::law::Procedure;
+use casedesk_domain::{Aktenzeichen, CaseAggregate, Outcome};
 use casedesk_portal::jobs;
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use casedesk_portal::store::Principal;
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -26,6 +31,7 @@ on_both_backends!(
     dispatches_recorded_by_the_office_give_the_dates,
     a_retrieval_that_cannot_be_recorded_serves_no_letter,
     the_fee_due_period_is_a_tenant_setting,
+    a_download_after_the_ten_days_announces_nothing,
 );
 
 fn parking_form() -> Value {
@@ -500,4 +506,71 @@ async fn the_fee_due_period_is_a_tenant_setting(store: TestStore) {
     // Stored, not cached: another portal instance on the same database reads it.
     let other = casedesk_portal::store::open(&store.url).await.unwrap();
     assert_eq!(other.fee_due_after().await.unwrap(), Period::Months(1));
+}
+
+/// A BP case of Erika's decided by Anna `days_ago` days ago for retrieval from the
+/// portal, built by the domain as the seeder builds cases and filed in bulk.
+async fn decided_days_ago(s: &Served, letter_sha256: &str, days_ago: i64) -> Uuid {
+    let fx = &s.fx;
+    let service = crate::support::demo_service("BP");
+    let decided = Utc::now() - Duration::days(days_ago);
+    let received = decided - Duration::days(1);
+    let aktenzeichen =
+        Aktenzeichen::new(&fx.office_a.code, "BP", received.year(), 900_001).unwrap();
+    let new = NewCase::from_application(
+        &service,
+        parking_form().as_object().unwrap().clone(),
+        Vec::new(),
+        received,
+        fx.erika.applicant(),
+        Consents {
+            portal_delivery: true,
+        },
+        fx.office_a.id,
+        &aktenzeichen,
+    );
+    let citizen = Principal::Citizen(fx.erika.clone()).actor();
+    let anna = Principal::Staff(fx.anna.clone()).actor();
+    let (mut case, _) = CaseAggregate::submit(new, &citizen, 0);
+    let mut ctx = DecideContext::at(received);
+    let events = case.decide(&anna, &CommandKind::Claim, 1, &ctx).unwrap();
+    case.record(events, &anna, None, received, 0);
+    ctx = DecideContext::at(decided);
+    ctx.law = Some(service.law.clone());
+    ctx.letter_stored = true;
+    let decision = CommandKind::RecordDecision {
+        outcome: Outcome::Approved,
+        letter_sha256: Some(letter_sha256.to_owned()),
+        fee_cents: 3000,
+        reasons: None,
+        channel: DeliveryChannel::Portal,
+    };
+    let events = case.decide(&anna, &decision, case.version, &ctx).unwrap();
+    case.record(events, &anna, None, decided, 0);
+    let id = case.id;
+    fx.db.import_cases(vec![(case, fx.erika.id)]).await.unwrap();
+    id
+}
+
+async fn a_download_after_the_ten_days_announces_nothing(store: TestStore) {
+    let s = serve(store).await;
+    let anna = s.staff_token("anna").await;
+    let (sha, pdf) = s.upload_letter(&anna).await;
+    // Notified twelve days ago; the lapse job has not run yet.
+    let case_id = decided_days_ago(&s, &sha, 12).await;
+    let erika = s.citizen_token("erika@example.org").await;
+    let view = s.view(&erika, case_id).await;
+    assert_eq!(view["decision"]["delivery"]["state"], "awaiting_retrieval");
+
+    // The copy is served, but the retrieval came too late to announce anything
+    // (§41(2a) S. 4): the download notes the lapse as the job would.
+    let letter = view["decision"]["letter_url"].as_str().unwrap();
+    let reply = s.download(&erika, Method::GET, letter).await;
+    assert_eq!((reply.status, reply.body), (StatusCode::OK, pdf));
+    let delivery = &s.view(&erika, case_id).await["decision"]["delivery"];
+    assert_eq!(delivery["state"], "retrieval_lapsed");
+    assert!(delivery.get("retrieved_at").is_none() && delivery.get("announced").is_none());
+    // The job finds nothing left to do.
+    let db = s.state.db.as_ref();
+    assert_eq!(jobs::lapse_unretrieved(db, Utc::now()).await.unwrap(), 0);
 }
