@@ -275,11 +275,12 @@ fn ba_rejected(form: &Form<'_>, rng: &mut impl Rng) -> String {
 
 fn ga_rejected(form: &Form<'_>, received: NaiveDate) -> String {
     format!(
-        "Nach Ihren Angaben im Gespräch am {} üben Sie die Tätigkeit „{}“ als angestellte \
-         Person für einen anderen Betrieb aus, der Ihnen Aufträge und Arbeitszeiten \
-         vorgibt. Sie ist daher keine selbständige Tätigkeit und kein Gewerbe im Sinne des \
-         § 14 Abs. 1 GewO; eine Gewerbeanzeige ist dafür weder nötig noch möglich.",
-        german_date(received + Duration::days(2)),
+        "Nach Ihren ergänzenden Angaben zu Ihrer Anzeige vom {} üben Sie die Tätigkeit \
+         „{}“ als angestellte Person für einen anderen Betrieb aus, der Ihnen Aufträge \
+         und Arbeitszeiten vorgibt. Sie ist daher keine selbständige Tätigkeit und kein \
+         Gewerbe im Sinne des § 14 Abs. 1 GewO; eine Gewerbeanzeige ist dafür weder nötig \
+         noch möglich.",
+        german_date(received),
         form.text("activity")
     )
 }
