@@ -1,6 +1,8 @@
 //! Letters end to end: render from the local store to a PDF that qpdf accepts and
-//! whose text names the case; an admin's template change reaches the desktop with
-//! the next sync; a broken template is refused with its line and placeholder.
+//! whose text names the case and ends with "Im Auftrag" and the caseworker's name; an
+//! admin's template change reaches the desktop with the next sync; a broken template
+//! is refused with its line and placeholder; a rejection needs reasons; a decision by
+//! post is announced once its dispatch is recorded, with the period the law names.
 
 use std::process::Command;
 
@@ -51,7 +53,8 @@ async fn letters_render_offline_and_follow_the_admins_templates() {
     desktop.login(&portal.base, &user, &password);
     desktop.json(&["sync", "--once", "--no-prefetch"]);
 
-    let inbox = desktop.json(&["inbox", "--limit", "1"]);
+    // The resident parking permit: its approval template has a reasons block.
+    let inbox = desktop.json(&["inbox", "--limit", "1", "--service", "BP"]);
     let row = &inbox["cases"][0];
     let aktenzeichen = row["aktenzeichen"].as_str().unwrap().to_owned();
     let applicant = row["applicant_name"].as_str().unwrap().to_owned();
@@ -73,7 +76,7 @@ async fn letters_render_offline_and_follow_the_admins_templates() {
     let text = pdf_text(&out);
     assert!(text.contains(&aktenzeichen), "{text}");
     assert!(text.contains(&applicant), "{applicant} not in {text}");
-    assert!(text.contains("maschinell erstellt"), "{text}");
+    assert_signed_by(&text, &display_name(&portal, &user, &password).await);
 
     // An admin changes the service's approval template on the portal.
     let (admin_user, admin_password) = portal.login_of("admin", 0);
@@ -134,11 +137,14 @@ async fn letters_render_offline_and_follow_the_admins_templates() {
     desktop.json(&render);
     assert!(pdf_text(&out).contains("Zusatzsatz aus dem Test."));
 
-    // `decide --render` renders the Bescheid, uploads it and records the decision.
+    // `decide --render` renders the Bescheid, uploads it and records the decision; a
+    // rejection without reasons is refused before anything is queued.
     let inbox = desktop.json(&[
         "inbox",
         "--limit",
         "1",
+        "--service",
+        "BP",
         "--status",
         "submitted",
         "--assignee",
@@ -148,10 +154,32 @@ async fn letters_render_offline_and_follow_the_admins_templates() {
     let az = row["aktenzeichen"].as_str().unwrap().to_owned();
     let case_id = row["case_id"].as_str().unwrap().to_owned();
     assert_eq!(desktop.json(&["claim", &az])["state"], "applied");
-    let decided = desktop.json(&["decide", &az, "--outcome", "approved", "--render"]);
+    let refused = desktop.error(&["decide", &az, "--outcome", "rejected", "--render"]);
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("§ 39 VwVfG NRW"),
+        "{refused}"
+    );
+    assert_eq!(desktop.json(&["outbox"]).as_array().unwrap().len(), 0);
+    let reasons = "Das Fahrzeug ist nicht auf Sie zugelassen.";
+    let decided = desktop.json(&[
+        "decide",
+        &az,
+        "--outcome",
+        "rejected",
+        "--reasons",
+        reasons,
+        "--channel",
+        "post",
+        "--render",
+    ]);
     assert_eq!(decided["state"], "applied", "{decided}");
     let caseworker = PortalUser::login(&portal.base, &user, &password).await;
     let on_portal = caseworker.case(&case_id).await;
+    assert_eq!(on_portal["decision"]["reasons"], reasons);
+    assert_eq!(on_portal["decision"]["delivery"]["channel"], "post");
     let sha = on_portal["decision"]["letter_sha256"]
         .as_str()
         .unwrap_or_else(|| panic!("no letter: {on_portal}"))
@@ -161,4 +189,64 @@ async fn letters_render_offline_and_follow_the_admins_templates() {
     std::fs::write(&stored_path, &stored).unwrap();
     let text = pdf_text(&stored_path);
     assert!(text.contains(&az), "{text}");
+    assert!(
+        text.contains("zugelassen"),
+        "the reasons are in the letter: {text}"
+    );
+    let name = caseworker.user["display_name"].as_str().unwrap().to_owned();
+    assert_signed_by(&text, &name);
+
+    // Until the dispatch is recorded nothing is announced; then `show` names the
+    // Klagefrist (a resident parking permit is sued over, never objected to).
+    let shown = desktop.text(&["show", &az]);
+    assert!(shown.contains("Versand noch nicht erfasst"), "{shown}");
+    assert!(!shown.contains("Klagefrist bis"), "{shown}");
+    let today = casedesk_domain::deadline::local_date(chrono::Utc::now());
+    let dispatched = desktop.json(&["dispatch", &az, "--on", &today.to_string()]);
+    assert_eq!(dispatched["state"], "applied", "{dispatched}");
+    let shown = desktop.text(&["show", &az]);
+    assert!(shown.contains("Klagefrist bis"), "{shown}");
+    assert!(!shown.contains("Widerspruch"), "{shown}");
+    let announced = casedesk_domain::delivery::announced_by_post(
+        today,
+        casedesk_domain::law::Procedure::Verwaltungsverfahren,
+    )
+    .unwrap();
+    assert!(
+        shown.contains(&format!("Bekanntgabe {}", announced.format("%d.%m.%Y"))),
+        "{shown}"
+    );
+    let on_portal = caseworker.case(&case_id).await;
+    assert_eq!(
+        on_portal["decision"]["delivery"]["dates"]["announced"],
+        announced.to_string()
+    );
+}
+
+/// The closing of a letter the caseworker issued: "Im Auftrag" and their name after
+/// everything the letter says (only the page footer follows), never the automation
+/// note.
+fn assert_signed_by(text: &str, name: &str) {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let at = flat
+        .rfind("Im Auftrag")
+        .unwrap_or_else(|| panic!("no \"Im Auftrag\": {flat}"));
+    assert!(
+        flat[at + "Im Auftrag".len()..]
+            .trim_start()
+            .starts_with(name),
+        "{name} follows Im Auftrag: {flat}"
+    );
+    for body in ["Rechtsbehelfsbelehrung", "Mit freundlichen Grüßen"] {
+        if let Some(found) = flat.rfind(body) {
+            assert!(found < at, "{body} comes before the closing: {flat}");
+        }
+    }
+    assert!(!flat.contains("maschinell erstellt"), "{flat}");
+}
+
+/// The display name of a staff user, as the portal knows it.
+async fn display_name(portal: &Portal, user: &str, password: &str) -> String {
+    let me = PortalUser::login(&portal.base, user, password).await;
+    me.user["display_name"].as_str().unwrap().to_owned()
 }

@@ -28,15 +28,36 @@ impl Desktop {
     }
 
     pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = self.command_for_people(&[]);
+        command.arg("--json").args(args);
+        command
+    }
+
+    /// `casedesk ARGS` printing for people (German text), not JSON.
+    pub fn command_for_people(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_casedesk"));
         command
-            .arg("--json")
             .args(args)
             .env("CASEDESK_DATA_DIR", self.dir.path())
             .env("CASEDESK_KEYRING_SERVICE", "casedesk-test")
             .env("RUST_LOG", "warn")
             .env_remove("CASEDESK_PASSWORD");
         command
+    }
+
+    /// Runs `casedesk ARGS` for people and returns what it printed; panics with its
+    /// stderr when it failed.
+    pub fn text(&self, args: &[&str]) -> String {
+        let output = self
+            .command_for_people(args)
+            .output()
+            .expect("run casedesk");
+        assert!(
+            output.status.success(),
+            "casedesk {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
     }
 
     /// Runs `casedesk --json ARGS` to the end.
