@@ -104,7 +104,11 @@ pub enum FeeRule {
         otherwise_cents: i64,
     },
     /// The sum of several rules, e.g. a base fee plus a fee per further representative.
-    Sum { parts: Vec<FeeRule> },
+    Sum {
+        // The schema is recursive; utoipa must not expand it forever.
+        #[cfg_attr(feature = "openapi", schema(no_recursion))]
+        parts: Vec<FeeRule>,
+    },
 }
 
 /// The amount for one value of a select field.

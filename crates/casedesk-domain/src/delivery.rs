@@ -66,6 +66,13 @@ pub struct AnnouncedDates {
     /// The day the fee falls due, when the letter assesses one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee_due: Option<NaiveDate>,
+    /// When the fee part of a posted letter is announced on another day than the
+    /// decision (a KAG fee, announced under the AO, in a VwVfG decision): that day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee_announced: Option<NaiveDate>,
+    /// And the last day to challenge the fee, counted from that day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee_remedy_deadline: Option<NaiveDate>,
 }
 
 impl AnnouncedDates {
@@ -81,6 +88,8 @@ impl AnnouncedDates {
             fee_due: fee_due_after
                 .map(|period| deadline::period_end(announced, period))
                 .transpose()?,
+            fee_announced: None,
+            fee_remedy_deadline: None,
         })
     }
 }
@@ -106,7 +115,9 @@ impl DeliveryState {
     pub fn german(self) -> &'static str {
         match self {
             DeliveryState::AwaitingDispatch => "Versand noch nicht erfasst",
-            DeliveryState::AwaitingRetrieval => "Im Bürgerportal bereitgestellt, noch nicht abgerufen",
+            DeliveryState::AwaitingRetrieval => {
+                "Im Bürgerportal bereitgestellt, noch nicht abgerufen"
+            }
             DeliveryState::RetrievalLapsed => "Nicht abgerufen – bitte per Post versenden",
             DeliveryState::Announced => "Bekannt gegeben",
         }
@@ -123,6 +134,10 @@ pub struct Delivery {
     /// The procedural law its announcement follows, fixed when it was issued.
     #[serde(default)]
     pub procedure: Procedure,
+    /// The procedural law of its fee part, when that differs (a KAG fee in a
+    /// VwVfG decision follows the AO).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee_procedure: Option<Procedure>,
     /// How long after the announcement the fee falls due; `None` without a fee.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
@@ -163,6 +178,12 @@ impl Delivery {
         }
     }
 
+    /// The same, with a fee part that follows `fee_procedure`.
+    pub fn with_fee_procedure(mut self, fee_procedure: Procedure) -> Delivery {
+        self.fee_procedure = (fee_procedure != self.procedure).then_some(fee_procedure);
+        self
+    }
+
     pub fn state(&self) -> DeliveryState {
         if self.dates.is_some() {
             DeliveryState::Announced
@@ -175,9 +196,38 @@ impl Delivery {
         }
     }
 
+    /// The dates once the letter was handed to the post (or served) on `on`.
+    pub fn dates_after_dispatch(
+        &self,
+        channel: DeliveryChannel,
+        on: NaiveDate,
+    ) -> Result<AnnouncedDates, DateOutOfRange> {
+        let announced_under = |procedure| match channel {
+            DeliveryChannel::Zustellung => ensure_supported(on),
+            _ => announced_by_post(on, procedure),
+        };
+        let announced = announced_under(self.procedure)?;
+        let fee_announced = match self.fee_procedure {
+            Some(procedure) => Some(announced_under(procedure)?).filter(|day| *day != announced),
+            None => None,
+        };
+        let mut dates =
+            AnnouncedDates::from(fee_announced.unwrap_or(announced), self.fee_due_after)?;
+        dates.announced = announced;
+        dates.remedy_deadline = remedy_deadline(announced)?;
+        dates.fee_announced = fee_announced;
+        dates.fee_remedy_deadline = fee_announced.map(remedy_deadline).transpose()?;
+        Ok(dates)
+    }
+
     /// Whether the ten days for retrieval have passed by `today` without one.
     pub fn retrieval_overdue(&self, today: NaiveDate) -> bool {
-        match (self.channel, self.notified_at, self.retrieved_at, self.lapsed) {
+        match (
+            self.channel,
+            self.notified_at,
+            self.retrieved_at,
+            self.lapsed,
+        ) {
             (DeliveryChannel::Portal, Some(notified), None, false) => {
                 retrieval_lapses_after(notified).is_ok_and(|last| today > last)
             }

@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::{
-    CaseAggregate, DecideContext, DocumentMeta, ItemsRequest, NoticeKind, PaymentStatus,
-    Priority, RequestStatus, RequestedItem, Verdict, check_text, invalid, refusal,
+    CaseAggregate, DecideContext, DocumentMeta, ItemsRequest, NoticeKind, PaymentStatus, Priority,
+    RequestStatus, RequestedItem, Verdict, check_text, invalid, refusal,
 };
 use crate::command::{CommandKind, Rejection, RejectionCode};
 use crate::deadline;
@@ -47,7 +47,7 @@ fn check_answer_due(answer_due: NaiveDate, today: NaiveDate) -> Result<(), Rejec
 }
 
 /// The law of the case's service, which deciding needs.
-fn law<'a>(ctx: &'a DecideContext) -> Result<&'a ServiceLaw, Rejection> {
+fn law(ctx: &DecideContext) -> Result<&ServiceLaw, Rejection> {
     ctx.law.as_ref().ok_or_else(|| {
         invalid("Für die Leistung dieses Vorgangs sind keine Rechtsgrundlagen hinterlegt")
     })
@@ -450,7 +450,11 @@ impl CaseAggregate {
     }
 
     /// A stored letter, if one is named.
-    fn check_letter(&self, j: &Judging<'_>, letter_sha256: &Option<String>) -> Result<(), Rejection> {
+    fn check_letter(
+        &self,
+        j: &Judging<'_>,
+        letter_sha256: &Option<String>,
+    ) -> Result<(), Rejection> {
         if let Some(sha) = letter_sha256 {
             if !crate::digest::is_sha256_hex(sha) {
                 return Err(invalid("Die Prüfsumme des Bescheids ist ungültig"));
@@ -524,17 +528,19 @@ impl CaseAggregate {
         }
         self.check_letter(j, draft.letter_sha256)?;
         self.check_channel(law, draft.channel, draft.letter_sha256)?;
-        // A fee under a KAG bylaw is a levy: its announcement follows the AO.
-        let procedure = match outcome_law.fee.as_ref().map(|f| f.regime) {
-            Some(FeeRegime::KagSatzung) if draft.fee_cents > 0 => Procedure::Abgaben,
-            _ => law.procedure,
-        };
-        let delivery = Delivery::start(
+        // A fee under a KAG bylaw is a levy: its part of the letter is announced
+        // under the AO, the decision itself under its own procedure.
+        let mut delivery = Delivery::start(
             draft.channel,
-            procedure,
+            law.procedure,
             (draft.fee_cents > 0).then_some(j.ctx.fee_due_after),
             j.ctx.now,
         );
+        if let Some(FeeRegime::KagSatzung) = outcome_law.fee.as_ref().map(|f| f.regime) {
+            if draft.fee_cents > 0 {
+                delivery = delivery.with_fee_procedure(Procedure::Abgaben);
+            }
+        }
         let mut events = vec![EventKind::DecisionRecorded {
             outcome: draft.outcome,
             letter_sha256: draft.letter_sha256.clone(),
@@ -652,18 +658,18 @@ impl CaseAggregate {
         }
         let issued_on = match notice_id {
             None => self.decision.as_ref().map(|d| d.decided_at),
-            Some(id) => self.notices.iter().find(|n| n.id == id).map(|n| n.issued_at),
+            Some(id) => self
+                .notices
+                .iter()
+                .find(|n| n.id == id)
+                .map(|n| n.issued_at),
         }
         .map(deadline::local_date);
         if issued_on.is_some_and(|issued| on < issued) {
             return Err(invalid("Das Versanddatum liegt vor dem Bescheid"));
         }
-        let announced = match channel {
-            DeliveryChannel::Zustellung => on,
-            _ => delivery::announced_by_post(on, delivery.procedure)
-                .map_err(|e| invalid(e.to_string()))?,
-        };
-        let dates = AnnouncedDates::from(announced, delivery.fee_due_after)
+        let dates = delivery
+            .dates_after_dispatch(channel, on)
             .map_err(|e| invalid(e.to_string()))?;
         Ok(vec![EventKind::Dispatched {
             notice_id,
@@ -679,10 +685,13 @@ impl CaseAggregate {
     fn decide_record_retrieval(&self, j: &Judging<'_>, notice_id: Option<Uuid>) -> Decided {
         self.require_applicant(j.actor)?;
         let delivery = self.target_delivery(notice_id)?;
+        // A retrieval after the ten days announces nothing (§41(2a) S. 4), even
+        // before the system's job has marked the provision lapsed.
         if delivery.channel != DeliveryChannel::Portal
             || delivery.retrieved_at.is_some()
             || delivery.lapsed
             || delivery.dates.is_some()
+            || delivery.retrieval_overdue(j.ctx.today)
         {
             return Ok(Vec::new());
         }
@@ -701,7 +710,10 @@ impl CaseAggregate {
                 "Den Ablauf der Abruffrist stellt nur das System fest",
             ));
         }
-        if !self.target_delivery(notice_id)?.retrieval_overdue(j.ctx.today) {
+        if !self
+            .target_delivery(notice_id)?
+            .retrieval_overdue(j.ctx.today)
+        {
             return Err(invalid("Die Abruffrist läuft noch oder ist erledigt"));
         }
         Ok(vec![EventKind::RetrievalLapsed { notice_id }])

@@ -40,7 +40,11 @@ fn decision(outcome: Outcome, reasons: Option<&str>, channel: DeliveryChannel) -
     }
 }
 
-fn decide(case: &mut CaseAggregate, command: CommandKind, now: DateTime<Utc>) -> Result<usize, Rejection> {
+fn decide(
+    case: &mut CaseAggregate,
+    command: CommandKind,
+    now: DateTime<Utc>,
+) -> Result<usize, Rejection> {
     let version = case.version;
     run(case, &anna(), command, version, now)
 }
@@ -54,27 +58,47 @@ fn no_rejection_or_partial_approval_without_the_caseworkers_reasons() {
     for outcome in [Outcome::Rejected, Outcome::Partial] {
         let mut case = claimed();
         for reasons in [None, Some("   ")] {
-            let refused = decide(&mut case, decision(outcome, reasons, DeliveryChannel::Post), at(4));
+            let refused = decide(
+                &mut case,
+                decision(outcome, reasons, DeliveryChannel::Post),
+                at(4),
+            );
             assert!(message(refused).contains("§ 39 VwVfG NRW"), "{outcome:?}");
         }
         decide(
             &mut case,
-            decision(outcome, Some(" Die Fläche liegt im Radweg. "), DeliveryChannel::Post),
+            decision(
+                outcome,
+                Some(" Die Fläche liegt im Radweg. "),
+                DeliveryChannel::Post,
+            ),
             at(4),
         )
         .unwrap();
         let recorded = case.decision.as_ref().unwrap();
-        assert_eq!(recorded.reasons.as_deref(), Some("Die Fläche liegt im Radweg."));
+        assert_eq!(
+            recorded.reasons.as_deref(),
+            Some("Die Fläche liegt im Radweg.")
+        );
     }
     // An approval needs none.
     let mut case = claimed();
-    decide(&mut case, decision(Outcome::Approved, None, DeliveryChannel::Post), at(4)).unwrap();
+    decide(
+        &mut case,
+        decision(Outcome::Approved, None, DeliveryChannel::Post),
+        at(4),
+    )
+    .unwrap();
 }
 
 #[test]
 fn only_the_outcomes_and_channels_the_service_knows() {
     let mut case = claimed();
-    let refused = decide(&mut case, decision(Outcome::Receipted, None, DeliveryChannel::Post), at(4));
+    let refused = decide(
+        &mut case,
+        decision(Outcome::Receipted, None, DeliveryChannel::Post),
+        at(4),
+    );
     assert!(message(refused).contains("nicht vorgesehen"));
     let refused = decide(
         &mut case,
@@ -91,14 +115,23 @@ fn only_the_outcomes_and_channels_the_service_knows() {
         case.version,
         &ctx,
     );
-    assert!(refused.unwrap_err().message.contains("keine Rechtsgrundlagen"));
+    assert!(
+        refused
+            .unwrap_err()
+            .message
+            .contains("keine Rechtsgrundlagen")
+    );
 }
 
 #[test]
 fn portal_delivery_needs_consent_and_a_letter() {
     let mut case = claimed();
     case.consents.portal_delivery = false;
-    let refused = decide(&mut case, decision(Outcome::Approved, None, DeliveryChannel::Portal), at(4));
+    let refused = decide(
+        &mut case,
+        decision(Outcome::Approved, None, DeliveryChannel::Portal),
+        at(4),
+    );
     assert!(message(refused).contains("§ 41 Abs. 2a"));
     case.consents.portal_delivery = true;
     let without_letter = CommandKind::RecordDecision {
@@ -114,30 +147,57 @@ fn portal_delivery_needs_consent_and_a_letter() {
 #[test]
 fn a_portal_decision_is_announced_the_day_after_the_first_retrieval() {
     let mut case = claimed();
-    decide(&mut case, decision(Outcome::Approved, None, DeliveryChannel::Portal), at(4)).unwrap();
+    decide(
+        &mut case,
+        decision(Outcome::Approved, None, DeliveryChannel::Portal),
+        at(4),
+    )
+    .unwrap();
     let delivery = &case.decision.as_ref().unwrap().delivery;
     assert_eq!(delivery.notified_at, Some(at(4)));
     assert_eq!(delivery.state(), DeliveryState::AwaitingRetrieval);
     // Staff cannot pretend the citizen retrieved it.
     let version = case.version;
-    let by_staff = run(&mut case, &anna(), CommandKind::RecordRetrieval { notice_id: None }, version, at(5));
+    let by_staff = run(
+        &mut case,
+        &anna(),
+        CommandKind::RecordRetrieval { notice_id: None },
+        version,
+        at(5),
+    );
     assert_eq!(by_staff.unwrap_err().code, RejectionCode::NotPermitted);
     // Retrieved at 00:30 in Minden on Friday 13.03.2026 (still the 12th in UTC):
     // announced Saturday 14.03., the action period ends Tuesday 14.04.2026; the fee
     // falls due two weeks after the announcement, Saturday 28.03. → Monday 30.03.
     let retrieved = Utc.with_ymd_and_hms(2026, 3, 12, 23, 30, 0).unwrap();
     let version = case.version;
-    run(&mut case, &citizen(), CommandKind::RecordRetrieval { notice_id: None }, version, retrieved).unwrap();
+    run(
+        &mut case,
+        &citizen(),
+        CommandKind::RecordRetrieval { notice_id: None },
+        version,
+        retrieved,
+    )
+    .unwrap();
     let delivery = &case.decision.as_ref().unwrap().delivery;
     assert_eq!(delivery.retrieved_at, Some(retrieved));
     let dates = delivery.dates.unwrap();
     assert_eq!(dates.announced, d(14));
-    assert_eq!(dates.remedy_deadline, NaiveDate::from_ymd_opt(2026, 4, 14).unwrap());
+    assert_eq!(
+        dates.remedy_deadline,
+        NaiveDate::from_ymd_opt(2026, 4, 14).unwrap()
+    );
     assert_eq!(dates.fee_due, Some(d(30)));
     // A second download changes nothing.
     let version = case.version;
     assert_eq!(
-        run(&mut case, &citizen(), CommandKind::RecordRetrieval { notice_id: None }, version, at(20)),
+        run(
+            &mut case,
+            &citizen(),
+            CommandKind::RecordRetrieval { notice_id: None },
+            version,
+            at(20)
+        ),
         Ok(0)
     );
 }
@@ -145,7 +205,12 @@ fn a_portal_decision_is_announced_the_day_after_the_first_retrieval() {
 #[test]
 fn an_unretrieved_decision_lapses_after_ten_days_and_then_goes_by_post() {
     let mut case = claimed();
-    decide(&mut case, decision(Outcome::Approved, None, DeliveryChannel::Portal), at(4)).unwrap();
+    decide(
+        &mut case,
+        decision(Outcome::Approved, None, DeliveryChannel::Portal),
+        at(4),
+    )
+    .unwrap();
     // While it may still be retrieved, it cannot be posted instead.
     let post = |on| CommandKind::RecordDispatch {
         notice_id: None,
@@ -155,11 +220,35 @@ fn an_unretrieved_decision_lapses_after_ten_days_and_then_goes_by_post() {
     assert!(message(decide(&mut case, post(d(10)), at(10))).contains("zehn Tagen"));
     assert!(case.lapsed_retrievals(d(14)).is_empty());
     let version = case.version;
-    let early = run(&mut case, &ActorRef::System, CommandKind::LapseRetrieval { notice_id: None }, version, at(14));
+    let early = run(
+        &mut case,
+        &ActorRef::System,
+        CommandKind::LapseRetrieval { notice_id: None },
+        version,
+        at(14),
+    );
     assert!(early.is_err());
-    // Notified 04.03.: the tenth day is 14.03.; on the 15th it has lapsed.
+    // Notified 04.03.: the tenth day is 14.03.; on the 15th it has lapsed, and a
+    // retrieval then announces nothing even before the job marks it.
     assert_eq!(case.lapsed_retrievals(d(15)), vec![None]);
-    run(&mut case, &ActorRef::System, CommandKind::LapseRetrieval { notice_id: None }, version, at(15)).unwrap();
+    assert_eq!(
+        run(
+            &mut case,
+            &citizen(),
+            CommandKind::RecordRetrieval { notice_id: None },
+            version,
+            at(15)
+        ),
+        Ok(0)
+    );
+    run(
+        &mut case,
+        &ActorRef::System,
+        CommandKind::LapseRetrieval { notice_id: None },
+        version,
+        at(15),
+    )
+    .unwrap();
     assert_eq!(
         case.decision.as_ref().unwrap().delivery.state(),
         DeliveryState::RetrievalLapsed
@@ -167,7 +256,13 @@ fn an_unretrieved_decision_lapses_after_ten_days_and_then_goes_by_post() {
     // A retrieval now announces nothing.
     let version = case.version;
     assert_eq!(
-        run(&mut case, &citizen(), CommandKind::RecordRetrieval { notice_id: None }, version, at(16)),
+        run(
+            &mut case,
+            &citizen(),
+            CommandKind::RecordRetrieval { notice_id: None },
+            version,
+            at(16)
+        ),
         Ok(0)
     );
     // Posted Monday 16.03.: announced Friday 20.03.
@@ -180,7 +275,12 @@ fn an_unretrieved_decision_lapses_after_ten_days_and_then_goes_by_post() {
 #[test]
 fn a_dispatch_date_lies_between_the_decision_and_today() {
     let mut case = claimed();
-    decide(&mut case, decision(Outcome::Approved, None, DeliveryChannel::Post), at(4)).unwrap();
+    decide(
+        &mut case,
+        decision(Outcome::Approved, None, DeliveryChannel::Post),
+        at(4),
+    )
+    .unwrap();
     let post = |on| CommandKind::RecordDispatch {
         notice_id: None,
         channel: DeliveryChannel::Post,
@@ -200,10 +300,20 @@ fn a_building_permit_is_served_and_announced_on_the_day_of_service() {
     let mut ctx = DecideContext::at(at(4));
     ctx.law = Some(law.clone());
     ctx.letter_stored = true;
-    let refused = case.decide(&anna(), &decision(Outcome::Approved, None, DeliveryChannel::Post), case.version, &ctx);
+    let refused = case.decide(
+        &anna(),
+        &decision(Outcome::Approved, None, DeliveryChannel::Post),
+        case.version,
+        &ctx,
+    );
     assert!(refused.is_err());
     let events = case
-        .decide(&anna(), &decision(Outcome::Approved, None, DeliveryChannel::Zustellung), case.version, &ctx)
+        .decide(
+            &anna(),
+            &decision(Outcome::Approved, None, DeliveryChannel::Zustellung),
+            case.version,
+            &ctx,
+        )
         .unwrap();
     case.record(events, &anna(), None, at(4), case.seq + 1);
     let serve = CommandKind::RecordDispatch {
@@ -214,17 +324,34 @@ fn a_building_permit_is_served_and_announced_on_the_day_of_service() {
     decide(&mut case, serve, at(9)).unwrap();
     let dates = case.decision.as_ref().unwrap().delivery.dates.unwrap();
     assert_eq!(dates.announced, d(6));
-    assert_eq!(dates.remedy_deadline, NaiveDate::from_ymd_opt(2026, 4, 7).unwrap());
+    assert_eq!(
+        dates.remedy_deadline,
+        NaiveDate::from_ymd_opt(2026, 4, 7).unwrap()
+    );
 }
 
 #[test]
-fn a_fee_under_a_kag_bylaw_is_announced_as_a_levy() {
-    // The partial approval's fee is a KAG fee: posted Monday 30.03.2026, the
-    // fiction day Karfreitag moves to Tuesday 07.04. (AO), unlike a VwVfG decision.
+fn a_kag_fee_in_a_vwvfg_decision_is_announced_as_a_levy() {
+    // The partial approval's fee is a KAG fee. Posted Monday 30.03.2026: the
+    // decision counts as announced on Karfreitag 03.04. (VwVfG, not moved), its
+    // action period ends Monday 04.05.; the fee part is announced under the AO on
+    // Tuesday 07.04., its objection period ends 07.05., and it falls due two weeks
+    // after that day, on 21.04.
     let mut case = claimed();
     let now = Utc.with_ymd_and_hms(2026, 3, 30, 9, 0, 0).unwrap();
-    decide(&mut case, decision(Outcome::Partial, Some("Nur die Hälfte"), DeliveryChannel::Post), now).unwrap();
-    assert_eq!(case.decision.as_ref().unwrap().delivery.procedure, Procedure::Abgaben);
+    decide(
+        &mut case,
+        decision(
+            Outcome::Partial,
+            Some("Nur die Hälfte"),
+            DeliveryChannel::Post,
+        ),
+        now,
+    )
+    .unwrap();
+    let delivery = &case.decision.as_ref().unwrap().delivery;
+    assert_eq!(delivery.procedure, Procedure::Verwaltungsverfahren);
+    assert_eq!(delivery.fee_procedure, Some(Procedure::Abgaben));
     let post = CommandKind::RecordDispatch {
         notice_id: None,
         channel: DeliveryChannel::Post,
@@ -232,7 +359,25 @@ fn a_fee_under_a_kag_bylaw_is_announced_as_a_levy() {
     };
     decide(&mut case, post, now).unwrap();
     let dates = case.decision.as_ref().unwrap().delivery.dates.unwrap();
-    assert_eq!(dates.announced, NaiveDate::from_ymd_opt(2026, 4, 7).unwrap());
+    let april = |day| NaiveDate::from_ymd_opt(2026, 4, day).unwrap();
+    let may = |day| NaiveDate::from_ymd_opt(2026, 5, day).unwrap();
+    assert_eq!(dates.announced, april(3));
+    assert_eq!(dates.remedy_deadline, may(4));
+    assert_eq!(dates.fee_announced, Some(april(7)));
+    assert_eq!(dates.fee_remedy_deadline, Some(may(7)));
+    assert_eq!(dates.fee_due, Some(april(21)));
+    // Without a fee, nothing differs.
+    let mut free = claimed();
+    let mut command = decision(
+        Outcome::Partial,
+        Some("Nur die Hälfte"),
+        DeliveryChannel::Post,
+    );
+    if let CommandKind::RecordDecision { fee_cents, .. } = &mut command {
+        *fee_cents = 0;
+    }
+    decide(&mut free, command, now).unwrap();
+    assert_eq!(free.decision.as_ref().unwrap().delivery.fee_procedure, None);
 }
 
 #[test]
@@ -240,7 +385,12 @@ fn a_fee_notice_after_the_decision_has_its_own_delivery_and_dates() {
     // Decision posted 05.03.2026; a separate fee notice posted 20.04.2026 must not
     // reuse the decision's dates (review A3.4).
     let mut case = claimed();
-    decide(&mut case, decision(Outcome::Approved, None, DeliveryChannel::Post), at(4)).unwrap();
+    decide(
+        &mut case,
+        decision(Outcome::Approved, None, DeliveryChannel::Post),
+        at(4),
+    )
+    .unwrap();
     decide(
         &mut case,
         CommandKind::RecordDispatch {
@@ -261,7 +411,9 @@ fn a_fee_notice_after_the_decision_has_its_own_delivery_and_dates() {
     decide(&mut case, notice, april(20)).unwrap();
     let notice_id = case.notices[0].id;
     assert_eq!(case.fee.as_ref().unwrap().amount_cents, 4_500);
-    assert!(crate::kassenzeichen::is_valid(&case.fee.as_ref().unwrap().kassenzeichen));
+    assert!(crate::kassenzeichen::is_valid(
+        &case.fee.as_ref().unwrap().kassenzeichen
+    ));
     decide(
         &mut case,
         CommandKind::RecordDispatch {
@@ -274,9 +426,24 @@ fn a_fee_notice_after_the_decision_has_its_own_delivery_and_dates() {
     .unwrap();
     let notice_dates = case.notices[0].delivery.dates.unwrap();
     // 20.04. + 4 = Friday 24.04.; due two weeks later, Friday 08.05.
-    assert_eq!(notice_dates.announced, NaiveDate::from_ymd_opt(2026, 4, 24).unwrap());
-    assert_eq!(notice_dates.fee_due, Some(NaiveDate::from_ymd_opt(2026, 5, 8).unwrap()));
-    assert_eq!(case.decision.as_ref().unwrap().delivery.dates.unwrap().announced, d(9));
+    assert_eq!(
+        notice_dates.announced,
+        NaiveDate::from_ymd_opt(2026, 4, 24).unwrap()
+    );
+    assert_eq!(
+        notice_dates.fee_due,
+        Some(NaiveDate::from_ymd_opt(2026, 5, 8).unwrap())
+    );
+    assert_eq!(
+        case.decision
+            .as_ref()
+            .unwrap()
+            .delivery
+            .dates
+            .unwrap()
+            .announced,
+        d(9)
+    );
     // A tax notice needs a tax in the service's law.
     let tax = CommandKind::IssueNotice {
         kind: NoticeKind::Tax,
@@ -331,7 +498,10 @@ fn answer_deadlines_end_on_working_days() {
     };
     // Saturday 21.03.2026.
     let refused = message(decide(&mut case, request(d(21)), at(4)));
-    assert!(refused.contains("Werktag") && refused.contains("23.03.2026"), "{refused}");
+    assert!(
+        refused.contains("Werktag") && refused.contains("23.03.2026"),
+        "{refused}"
+    );
     // At 23:30 UTC on 19.03. it is already the 20th in Minden: the 20th is not in
     // the future any more.
     let late = Utc.with_ymd_and_hms(2026, 3, 19, 23, 30, 0).unwrap();
@@ -358,7 +528,12 @@ fn old_aggregates_without_delivery_or_consents_still_read() {
     // A decision stored before decisions had channels: the old date fields are
     // ignored, and the delivery reads as post not yet recorded.
     let mut case = claimed();
-    decide(&mut case, decision(Outcome::Approved, None, DeliveryChannel::Post), at(4)).unwrap();
+    decide(
+        &mut case,
+        decision(Outcome::Approved, None, DeliveryChannel::Post),
+        at(4),
+    )
+    .unwrap();
     let mut json = serde_json::to_value(&case).unwrap();
     let decision = json["decision"].as_object_mut().unwrap();
     decision.remove("delivery");
@@ -367,6 +542,9 @@ fn old_aggregates_without_delivery_or_consents_still_read() {
     decision.insert("appeal_deadline".into(), "2026-04-09".into());
     json.as_object_mut().unwrap().remove("consents");
     let old: CaseAggregate = serde_json::from_value(json).unwrap();
-    assert_eq!(old.decision.unwrap().delivery.state(), DeliveryState::AwaitingDispatch);
+    assert_eq!(
+        old.decision.unwrap().delivery.state(),
+        DeliveryState::AwaitingDispatch
+    );
     assert!(!old.consents.portal_delivery);
 }

@@ -175,7 +175,10 @@ fn the_main_path_from_claim_to_close() {
     .unwrap();
     let dates = case.decision.clone().unwrap().delivery.dates.unwrap();
     assert_eq!(dates.announced, d(8));
-    assert_eq!(dates.remedy_deadline, NaiveDate::from_ymd_opt(2026, 4, 8).unwrap());
+    assert_eq!(
+        dates.remedy_deadline,
+        NaiveDate::from_ymd_opt(2026, 4, 8).unwrap()
+    );
     assert_eq!(dates.fee_due, None);
     run(
         &mut case,
