@@ -29,6 +29,7 @@ on_both_backends!(
     a_kag_matter_names_the_widerspruchsfrist,
     an_unretrieved_decision_lapses_after_ten_days,
     dispatches_recorded_by_the_office_give_the_dates,
+    a_kag_fee_in_a_rejection_has_its_own_objection_period,
     a_retrieval_that_cannot_be_recorded_serves_no_letter,
     the_fee_due_period_is_a_tenant_setting,
     a_download_after_the_ten_days_announces_nothing,
@@ -455,6 +456,62 @@ async fn dispatches_recorded_by_the_office_give_the_dates(store: TestStore) {
         )
         .await;
     assert_eq!(answer["result"], "rejected", "{answer}");
+}
+
+async fn a_kag_fee_in_a_rejection_has_its_own_objection_period(store: TestStore) {
+    // A rejected Sondernutzung: the rejection goes to the court (VwVfG), its
+    // processing fee under the town's fee bylaw is objected to (KAG, announced
+    // under the AO, whose fiction day moves off weekends and holidays).
+    let s = serve(store).await;
+    let erika = s.citizen_token("erika@example.org").await;
+    let form = json!({"purpose": "Gerüst", "street": "Bäckerstraße 12", "area_m2": 18,
+                      "from_date": "2026-04-13", "to_date": "2026-05-08", "days": 26});
+    let case_id = s.file(&erika, "SN", form, None).await;
+    let anna = s.staff_token("anna").await;
+    s.applied(&anna, case_id, "claim", Value::Null).await;
+    let (sha, _) = s.upload_letter(&anna).await;
+    let reasons = "Mit dem Gerüst bliebe auf dem Gehweg eine Durchgangsbreite von 0,40 m.";
+    s.applied(
+        &anna,
+        case_id,
+        "record_decision",
+        json!({"outcome": "rejected", "letter_sha256": sha, "fee_cents": 2000,
+               "reasons": reasons, "channel": "post"}),
+    )
+    .await;
+    let today = local_date(Utc::now());
+    s.applied(
+        &anna,
+        case_id,
+        "record_dispatch",
+        json!({"channel": "post", "on": today}),
+    )
+    .await;
+    let decision = &s.view(&erika, case_id).await["decision"];
+    assert_eq!(decision["reasons"], reasons);
+    let delivery = &decision["delivery"];
+    let announced = announced_by_post(today, Procedure::Verwaltungsverfahren).unwrap();
+    let fee_announced = announced_by_post(today, Procedure::Abgaben).unwrap();
+    assert_eq!(date(&delivery["announced"]), announced);
+    assert_eq!(delivery["remedy"]["period_label"], "Klagefrist");
+    assert_eq!(
+        date(&delivery["remedy"]["deadline"]),
+        remedy_deadline(announced).unwrap()
+    );
+    assert_eq!(delivery["fee_remedy"]["period_label"], "Widerspruchsfrist");
+    assert_eq!(
+        date(&delivery["fee_remedy"]["deadline"]),
+        remedy_deadline(fee_announced).unwrap()
+    );
+    // The fee falls due after the fee part's own announcement.
+    assert_eq!(
+        date(&delivery["fee_due"]),
+        period_end(fee_announced, Period::Weeks(2)).unwrap()
+    );
+    assert_eq!(
+        delivery.get("fee_announced").map(date),
+        (fee_announced != announced).then_some(fee_announced)
+    );
 }
 
 async fn a_retrieval_that_cannot_be_recorded_serves_no_letter(store: TestStore) {

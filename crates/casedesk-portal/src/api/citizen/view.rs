@@ -137,6 +137,10 @@ pub struct DeliveryView {
     /// municipal bylaw is objected to, the decision itself sued over).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee_remedy: Option<RemedyView>,
+    /// The day the fee part counts as announced, where that differs from
+    /// `announced` (a KAG fee, announced under the AO).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee_announced: Option<NaiveDate>,
     /// The day the fee falls due, once announced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee_due: Option<NaiveDate>,
@@ -198,9 +202,12 @@ impl DeliveryView {
             dispatched_on: delivery.dispatched_on,
             announced: dates.map(|d| d.announced),
             remedy: RemedyView::of(remedy, deadline),
+            // A fee announced on another day (a KAG fee under the AO) has its own
+            // period end.
             fee_remedy: fee_remedy
                 .filter(|r| *r != remedy)
-                .map(|r| RemedyView::of(r, deadline)),
+                .map(|r| RemedyView::of(r, dates.and_then(|d| d.fee_remedy_deadline).or(deadline))),
+            fee_announced: dates.and_then(|d| d.fee_announced),
             fee_due: dates.and_then(|d| d.fee_due),
         }
     }
