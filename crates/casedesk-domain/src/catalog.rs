@@ -430,6 +430,7 @@ pub(crate) mod tests {
         };
         ServiceLaw {
             matter: "Antrag".into(),
+            matter_genus: Genus::Masculine,
             basis: "§ 1".into(),
             remedy: Remedy::Klage,
             procedure: Procedure::Verwaltungsverfahren,

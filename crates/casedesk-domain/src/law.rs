@@ -179,6 +179,18 @@ pub struct TaxLaw {
     pub liability_start: String,
 }
 
+/// The grammatical gender of a noun, which a letter needs to decline the
+/// possessive before the matter ("Ihr Antrag", "Ihre Gewerbeanzeige").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Genus {
+    Masculine,
+    Feminine,
+    Neuter,
+}
+
 /// The law of one service (see the module documentation).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -187,6 +199,8 @@ pub struct ServiceLaw {
     /// How letters name what the citizen asked for, after "Ihr/Ihre …":
     /// "Antrag auf Erteilung einer Baugenehmigung", "Gewerbeanzeige".
     pub matter: String,
+    /// The gender of the matter's head noun ("Antrag": masculine).
+    pub matter_genus: Genus,
     /// The legal basis of the decision ("§ 74 Abs. 1 BauO NRW").
     pub basis: String,
     /// The remedy against the decision itself; a fee may have another

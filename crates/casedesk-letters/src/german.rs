@@ -5,20 +5,10 @@
 //!
 //! The catalog names what a citizen asked for as a noun phrase without an article
 //! (`ServiceLaw::matter`: "Antrag auf Erteilung einer Baugenehmigung",
-//! "Gewerbeanzeige"), so a letter has to decline "Ihr" itself. German gender
-//! cannot be computed in general; the rule here reads it from the ending of the
-//! phrase's first word, which is reliable for the nouns of administrative matters
-//! (-ung, -e, -nis, -heit/-keit, -schaft, -ion, -tät are feminine; -en, -chen, -ment,
-//! -um neuter; the rest, like "Antrag", masculine) and is tested on the catalog's
-//! matters.
+//! "Gewerbeanzeige") together with the gender of its head noun
+//! (`ServiceLaw::matter_genus`), so a letter can decline "Ihr" itself.
 
-/// The grammatical gender of a noun, as far as the article needs it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Gender {
-    Masculine,
-    Feminine,
-    Neuter,
-}
+use casedesk_domain::law::Genus;
 
 /// The grammatical case a possessive is declined for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,35 +30,15 @@ impl Case {
     }
 }
 
-/// The gender of the noun phrase's head, read from its first word.
-pub fn gender_of(phrase: &str) -> Gender {
-    let head = phrase
-        .split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .to_lowercase();
-    const FEMININE: &[&str] = &[
-        "ung", "heit", "keit", "schaft", "ion", "tät", "nis", "ei", "e",
-    ];
-    const NEUTER: &[&str] = &["chen", "lein", "ment", "um", "en"];
-    if FEMININE.iter().any(|s| head.ends_with(s)) {
-        Gender::Feminine
-    } else if NEUTER.iter().any(|s| head.ends_with(s)) {
-        Gender::Neuter
-    } else {
-        Gender::Masculine
-    }
-}
-
-/// "Ihr Antrag …", "Ihren Antrag …", "Ihrer Gewerbeanzeige": the phrase with the
-/// polite possessive declined for `case`.
-pub fn with_possessive(phrase: &str, case: Case) -> String {
-    let article = match (gender_of(phrase), case) {
-        (Gender::Feminine, Case::Nominative | Case::Accusative) => "Ihre",
-        (Gender::Feminine, Case::Dative) => "Ihrer",
-        (Gender::Masculine, Case::Accusative) => "Ihren",
+/// "Ihr Antrag …", "Ihren Antrag …", "Ihrer Gewerbeanzeige": the phrase, whose head
+/// noun has `genus`, with the polite possessive declined for `case`.
+pub fn with_possessive(phrase: &str, genus: Genus, case: Case) -> String {
+    let article = match (genus, case) {
+        (Genus::Feminine, Case::Nominative | Case::Accusative) => "Ihre",
+        (Genus::Feminine, Case::Dative) => "Ihrer",
+        (Genus::Masculine, Case::Accusative) => "Ihren",
         (_, Case::Dative) => "Ihrem",
-        (Gender::Masculine | Gender::Neuter, _) => "Ihr",
+        (Genus::Masculine | Genus::Neuter, _) => "Ihr",
     };
     format!("{article} {}", phrase.trim())
 }
@@ -134,37 +104,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_matters_of_the_demo_catalog_get_their_article() {
+    fn the_possessive_follows_the_genus() {
         let cases = [
             (
                 "Antrag auf Erteilung einer Baugenehmigung",
-                "Ihr",
-                "Ihren",
-                "Ihrem",
+                Genus::Masculine,
+                ["Ihr", "Ihren", "Ihrem"],
             ),
-            ("Gewerbeanzeige", "Ihre", "Ihre", "Ihrer"),
-            (
-                "Anmeldung Ihres Hundes zur Hundesteuer",
-                "Ihre",
-                "Ihre",
-                "Ihrer",
-            ),
-            ("Erlaubnis", "Ihre", "Ihre", "Ihrer"),
-            ("Schreiben", "Ihr", "Ihr", "Ihrem"),
+            ("Gewerbeanzeige", Genus::Feminine, ["Ihre", "Ihre", "Ihrer"]),
+            ("Gesuch", Genus::Neuter, ["Ihr", "Ihr", "Ihrem"]),
         ];
-        for (matter, nom, akk, dat) in cases {
-            assert_eq!(
-                with_possessive(matter, Case::Nominative),
-                format!("{nom} {matter}")
-            );
-            assert_eq!(
-                with_possessive(matter, Case::Accusative),
-                format!("{akk} {matter}")
-            );
-            assert_eq!(
-                with_possessive(matter, Case::Dative),
-                format!("{dat} {matter}")
-            );
+        for (matter, genus, [nom, akk, dat]) in cases {
+            for (case, article) in [
+                (Case::Nominative, nom),
+                (Case::Accusative, akk),
+                (Case::Dative, dat),
+            ] {
+                assert_eq!(
+                    with_possessive(matter, genus, case),
+                    format!("{article} {matter}")
+                );
+            }
         }
     }
 

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use minijinja::{Environment, ErrorKind, UndefinedBehavior, Value};
 use serde::Serialize;
 
-use casedesk_domain::law::{FeeRegime, Remedy, UnansweredRequest};
+use casedesk_domain::law::{FeeRegime, Genus, Remedy, UnansweredRequest};
 
 use crate::LetterError;
 use crate::german::{self, Case};
@@ -169,7 +169,10 @@ impl TemplateSet {
 fn add_filters(env: &mut Environment<'static>) {
     env.add_filter(
         "ihr",
-        |phrase: String, case: Option<String>| -> Result<String, minijinja::Error> {
+        |state: &minijinja::State<'_, '_>,
+         phrase: String,
+         case: Option<String>|
+         -> Result<String, minijinja::Error> {
             let case = match case.as_deref() {
                 None => Case::Nominative,
                 Some(name) => Case::parse(name).ok_or_else(|| {
@@ -179,7 +182,23 @@ fn add_filters(env: &mut Environment<'static>) {
                     )
                 })?,
             };
-            Ok(german::with_possessive(&phrase, case))
+            // The gender is the catalog's, of the law's matter (`law.matter_genus`).
+            let genus = state
+                .lookup("law")
+                .and_then(|law| law.get_attr("matter_genus").ok())
+                .and_then(|genus| genus.as_str().map(str::to_owned));
+            let genus = match genus.as_deref() {
+                Some("feminine") => Genus::Feminine,
+                Some("neuter") => Genus::Neuter,
+                Some("masculine") => Genus::Masculine,
+                _ => {
+                    return Err(minijinja::Error::new(
+                        ErrorKind::InvalidOperation,
+                        "ihr: law.matter_genus fehlt",
+                    ));
+                }
+            };
+            Ok(german::with_possessive(&phrase, genus, case))
         },
     );
     env.add_filter("inner_quotes", |value: String| german::inner_quotes(&value));
@@ -252,6 +271,9 @@ struct CaseView<'a> {
 struct LawView<'a> {
     /// "Antrag auf Erteilung einer Baugenehmigung".
     matter: &'a str,
+    /// "masculine", "feminine" or "neuter": the gender of the matter's head noun,
+    /// which the `ihr` filter declines the possessive by.
+    matter_genus: Genus,
     basis: &'a str,
     /// "klage" or "widerspruch".
     remedy: &'static str,
@@ -359,6 +381,7 @@ impl<'a> TemplateContext<'a> {
             form: &input.form,
             law: LawView {
                 matter: &input.law.matter,
+                matter_genus: input.law.matter_genus,
                 basis: &input.law.basis,
                 remedy: remedy_name(input.law.remedy),
                 abgaben: input.law.procedure == casedesk_domain::law::Procedure::Abgaben,
