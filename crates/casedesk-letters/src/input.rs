@@ -455,6 +455,21 @@ impl LetterInput {
                 ));
             }
         }
+        // Only a truly automated mass letter goes without a signature (§37(5)); a
+        // decision with this case's reasons, or one that needs the written form and is
+        // served (the Baugenehmigung, §74(2) BauO NRW), names the person responsible.
+        if self.signature == Signature::Automated {
+            let reasoned = matches!(self.kind, LetterKind::Decision(o) if o.needs_reasons());
+            if reasoned || self.channel == Some(DeliveryChannel::Zustellung) {
+                return Err(LetterError::Input(
+                    "Dieser Bescheid wird im Einzelfall entschieden und braucht \
+                     „Im Auftrag“ mit dem Namen der verantwortlichen Person \
+                     (§ 37 Abs. 3 VwVfG NRW); er kann nicht maschinell ohne Unterschrift \
+                     ergehen"
+                        .into(),
+                ));
+            }
+        }
         if let Some(channel) = self.channel {
             if self.kind == LetterKind::TaxNotice && channel != DeliveryChannel::Post {
                 return Err(LetterError::Input(
@@ -537,6 +552,39 @@ mod tests {
         // The processing fee of a KAG bylaw, not the use fee of the road.
         assert_eq!(fee.regime, FeeRegime::KagSatzung);
         assert_eq!(fee.amount_cents, 2_000);
+    }
+
+    #[test]
+    fn no_individual_or_served_decision_goes_out_as_an_automated_letter() {
+        let date = NaiveDate::from_ymd_opt(2026, 3, 12).unwrap();
+        let mut context = LetterContext::automated(date, crate::sample::contact());
+        // An approval of a resident parking permit may be a mass letter.
+        let parking = LetterInput::from_case(
+            &crate::sample::case("BP"),
+            &crate::sample::service("BP"),
+            LetterKind::Decision(Outcome::Approved),
+            &context,
+        );
+        assert!(parking.is_ok());
+        // A rejection with this case's reasons may not.
+        context.reasons = crate::sample::reasons("BP", Outcome::Rejected);
+        let rejection = LetterInput::from_case(
+            &crate::sample::case("BP"),
+            &crate::sample::service("BP"),
+            LetterKind::Decision(Outcome::Rejected),
+            &context,
+        );
+        assert!(rejection.unwrap_err().to_string().contains("§ 37 Abs. 3"));
+        // Nor a building permit, which is served.
+        let mut context = LetterContext::automated(date, crate::sample::contact());
+        context.channel = DeliveryChannel::Zustellung;
+        let permit = LetterInput::from_case(
+            &crate::sample::case("BA"),
+            &crate::sample::service("BA"),
+            LetterKind::Decision(Outcome::Approved),
+            &context,
+        );
+        assert!(permit.unwrap_err().to_string().contains("§ 37 Abs. 3"));
     }
 
     #[test]
