@@ -4,7 +4,7 @@
 // needs reasons about each case (§ 39 VwVfG NRW), which the engine refuses to take
 // for a batch. Shows one result per Aktenzeichen: decided, or why it was refused.
 import { useRef, useState } from "react";
-import type { BatchItem, Outcome, UserInfo } from "../generated/bindings";
+import { DELIVERY_CHANNEL_LABELS, type BatchItem, type Outcome, type UserInfo } from "../generated/bindings";
 import { type BatchResult, type Selection, batchResults } from "../lib/batchDecisions";
 import { actionErrorMessage } from "../lib/errors";
 import { decisionLabel } from "../lib/labels";
@@ -134,6 +134,8 @@ export function BatchLetterDialog({ me, selection, decide, onResults, onClose }:
             {succeeded} von {count} {count === 1 ? "Bescheid" : "Bescheiden"} erlassen
             {succeeded > 0 && " (werden an das Portal übertragen)"}.
             {succeeded < count && " Nicht entschiedene Vorgänge bleiben ausgewählt."}
+            {done.some((r) => r.ok && r.channel !== "portal") &&
+              " Den Versand per Post oder Zustellung erfassen Sie danach im jeweiligen Vorgang."}
           </p>
           <div className="batch-scroll" tabIndex={0} role="region" aria-label="Ergebnisse">
             <ul className="batch-results">
@@ -147,7 +149,11 @@ export function BatchLetterDialog({ me, selection, decide, onResults, onClose }:
                 >
                   <span aria-hidden="true">{result.ok ? "✓" : "⚠"}</span>
                   <span className="batch-az">{result.aktenzeichen}</span>
-                  <span>{result.ok ? "erlassen" : result.message}</span>
+                  <span data-testid="batch-result-text">
+                    {result.ok
+                      ? `erlassen${result.channel ? ` · ${DELIVERY_CHANNEL_LABELS[result.channel]}` : ""}`
+                      : result.message}
+                  </span>
                 </li>
               ))}
             </ul>

@@ -74,6 +74,14 @@ export function CaseView(props: Props) {
   }, [aggregate.id]);
 
   const due = urgency(aggregate.due_date, today, isOpen(aggregate.status));
+  const decisionSection = (
+    <DecisionSection
+      detail={detail}
+      marks={marks}
+      onShowLetter={props.onShowLetter}
+      recordDispatch={props.recordDispatch}
+    />
+  );
 
   return (
     <section
@@ -144,19 +152,16 @@ export function CaseView(props: Props) {
       <RejectedCommands entries={marks.rejected} onSettled={props.onOutboxSettled} onError={props.onError} />
 
       <div className="case-sections">
-        {/* Documents and notes come first: they are what the caseworker works on. */}
+        {/* What the caseworker works on comes first: the decision's delivery once
+            decided, else the documents and notes. */}
+        {aggregate.decision && decisionSection}
         <DocumentsSection {...props} marks={marks} />
         <NotesSection {...props} marks={marks} />
         <ApplicantSection detail={detail} />
         <FormSection detail={detail} />
         <RequestsSection detail={detail} />
         <MessagesSection detail={detail} />
-        <DecisionSection
-          detail={detail}
-          marks={marks}
-          onShowLetter={props.onShowLetter}
-          recordDispatch={props.recordDispatch}
-        />
+        {!aggregate.decision && decisionSection}
         <HistorySection detail={detail} />
       </div>
     </section>

@@ -126,7 +126,11 @@ export function DecisionFields({ law, draft, check, dispatch, onOutcome }: Field
           onChange={(e) => dispatch({ type: "reasons", text: e.target.value })}
         />
         <p id="letter-reasons-hint" className={check.reasonsProblem ? "field-error" : "hint"}>
-          {check.reasonsProblem ?? "Bei Ablehnung und Teilbewilligung erforderlich (§ 39 VwVfG NRW)."}
+          {check.reasonsProblem
+            ? "Pflichtangabe: ohne Ihre Begründung wird kein Bescheid erstellt."
+            : reasonsRequired
+              ? "Die Tatsachen dieses Falls, auf die sich die Entscheidung stützt (§ 39 VwVfG NRW)."
+              : "Bei Ablehnung und Teilbewilligung erforderlich (§ 39 VwVfG NRW)."}
         </p>
       </div>
       {draft.outcome === "partial" && (

@@ -174,15 +174,17 @@ function DispatchForm({ pending, idPrefix, today, earliest, recordDispatch }: Di
   const inputId = `${idPrefix}-dispatch-on`;
   return (
     <form className="dispatch-form" data-testid="dispatch-form" onSubmit={(e) => void submit(e)}>
-      <p className="hint">
-        {pending.title}: {DELIVERY_CHANNEL_LABELS[pending.channel]}
-        {pending.state === "retrieval_lapsed" && " (nicht rechtzeitig im Bürgerportal abgerufen)"}
-      </p>
+      {pending.state === "retrieval_lapsed" && (
+        <p className="hint warning">
+          Nicht rechtzeitig im Bürgerportal abgerufen: bitte {DELIVERY_CHANNEL_LABELS[pending.channel]} versenden.
+        </p>
+      )}
       <div className="field">
         <label htmlFor={inputId}>{label}</label>
         <input
           id={inputId}
           type="date"
+          autoFocus
           data-testid="dispatch-on"
           value={on}
           max={today}

@@ -35,6 +35,7 @@ export function HearingPanel({ detail, me, onClose, onDirtyChange, onStarted, on
   const [confirming, setConfirming] = useState(false);
   const [starting, setStarting] = useState(false);
   const [startError, setStartError] = useState<unknown>(null);
+  const [rendered, setRendered] = useState<{ pdf: Uint8Array | undefined; pages: number } | null>(null);
   const check = checkHearing(form, today);
   const request = hearingDraftOf(form, today);
   const preview = useLetterPreview(
@@ -83,6 +84,10 @@ export function HearingPanel({ detail, me, onClose, onDirtyChange, onStarted, on
   const previewError = preview.state.status === "error" ? preview.state.error : null;
   const shownError = startError ?? (request ? previewError : null);
   const pending = request !== null && (preview.state.status === "pending" || preview.state.status === "idle");
+  const pages =
+    request && preview.state.status === "ready" && rendered && rendered.pdf === preview.pdf
+      ? rendered.pages
+      : undefined;
 
   return (
     <section
@@ -158,7 +163,7 @@ export function HearingPanel({ detail, me, onClose, onDirtyChange, onStarted, on
           <textarea
             id="hearing-message"
             data-testid="hearing-message"
-            rows={2}
+            rows={3}
             lang="de"
             value={form.message}
             onChange={(e) => dispatch({ type: "message", text: e.target.value })}
@@ -197,6 +202,7 @@ export function HearingPanel({ detail, me, onClose, onDirtyChange, onStarted, on
           className="letter-preview"
           data-testid="hearing-preview"
           data-state={preview.state.status}
+          data-pages={pages}
           aria-busy={pending}
         >
           <p className="preview-status" role="status">
@@ -206,7 +212,13 @@ export function HearingPanel({ detail, me, onClose, onDirtyChange, onStarted, on
                 ? ""
                 : "Die Vorschau erscheint, sobald alle Angaben gemacht sind."}
           </p>
-          {request && preview.pdf && <PdfViewer data={preview.pdf} fileName="Vorschau des Anhörungsschreibens" />}
+          {request && preview.pdf && (
+            <PdfViewer
+              data={preview.pdf}
+              fileName="Vorschau des Anhörungsschreibens"
+              onRendered={(count, data) => setRendered({ pdf: data, pages: count })}
+            />
+          )}
         </div>
       </div>
       {confirming && request && (

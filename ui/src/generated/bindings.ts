@@ -23,7 +23,16 @@ remedy_deadline: string,
 /**
  * The day the fee falls due, when the letter assesses one.
  */
-fee_due?: string | null, };
+fee_due?: string | null, 
+/**
+ * When the fee part of a posted letter is announced on another day than the
+ * decision (a KAG fee, announced under the AO, in a VwVfG decision): that day.
+ */
+fee_announced?: string | null, 
+/**
+ * And the last day to challenge the fee, counted from that day.
+ */
+fee_remedy_deadline?: string | null, };
 
 /**
  * An answer deadline as the caseworker picked it and as it may be set: a deadline
@@ -290,6 +299,11 @@ export type Delivery = { channel: DeliveryChannel,
  */
 procedure: Procedure, 
 /**
+ * The procedural law of its fee part, when that differs (a KAG fee in a
+ * VwVfG decision follows the AO).
+ */
+fee_procedure?: Procedure | null, 
+/**
  * How long after the announcement the fee falls due; `None` without a fee.
  */
 fee_due_after?: string | null, 
@@ -421,6 +435,12 @@ otherwise_cents: number, } | { "type": "sum", parts: Array<FeeRule>, };
 export type FieldCondition = { field: string, equals: string, };
 
 export type FormField = { key: string, label: string, required: boolean, } & ({ "type": "text", max_len: number, } | { "type": "number", min: number, max: number, } | { "type": "date" } | { "type": "boolean" } | { "type": "select", options: Array<string>, });
+
+/**
+ * The grammatical gender of a noun, which a letter needs to decline the
+ * possessive before the matter ("Ihr Antrag", "Ihre Gewerbeanzeige").
+ */
+export type Genus = "masculine" | "feminine" | "neuter";
 
 /**
  * An Anhörung (§28 VwVfG NRW) as the caseworker prepares it.
@@ -728,6 +748,10 @@ export type ServiceLaw = {
  * "Antrag auf Erteilung einer Baugenehmigung", "Gewerbeanzeige".
  */
 matter: string, 
+/**
+ * The gender of the matter's head noun ("Antrag": masculine).
+ */
+matter_genus: Genus, 
 /**
  * The legal basis of the decision ("§ 74 Abs. 1 BauO NRW").
  */

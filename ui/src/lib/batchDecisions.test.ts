@@ -21,7 +21,18 @@ describe("batch decisions", () => {
     ]);
     const results = batchResults(
       [
-        { case_key: "c1", entry: sampleEntry({ case_id: "c1", aktenzeichen: "32-HU-2026-000001" }), error: null },
+        {
+          case_key: "c1",
+          entry: sampleEntry({
+            case_id: "c1",
+            aktenzeichen: "32-HU-2026-000001",
+            commandKind: {
+              kind: "record_decision",
+              payload: { outcome: "receipted", letter_sha256: null, fee_cents: 0, reasons: null, channel: "portal" },
+            },
+          }),
+          error: null,
+        },
         {
           case_key: "c2",
           entry: null,
@@ -32,13 +43,20 @@ describe("batch decisions", () => {
       selection,
     );
     expect(results).toEqual([
-      { caseId: "c1", aktenzeichen: "32-HU-2026-000001", ok: true, message: null },
-      { caseId: "c2", aktenzeichen: "32-HU-2026-000002", ok: false, message: "Der Vorgang ist bereits „Entschieden“" },
+      { caseId: "c1", aktenzeichen: "32-HU-2026-000001", ok: true, message: null, channel: "portal" },
+      {
+        caseId: "c2",
+        aktenzeichen: "32-HU-2026-000002",
+        ok: false,
+        message: "Der Vorgang ist bereits „Entschieden“",
+        channel: null,
+      },
       {
         caseId: "c3",
         aktenzeichen: "32-HU-2026-000003",
         ok: false,
         message: "Die Vorlage des Bescheids ist fehlerhaft. Brief: template x failed",
+        channel: null,
       },
     ]);
     expect([...remainingSelection(selection, results).keys()]).toEqual(["c2", "c3"]);

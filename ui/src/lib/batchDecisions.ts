@@ -1,7 +1,7 @@
 // Team leads decide many cases at once: the inbox's selection (case id → Aktenzeichen,
 // kept when rows scroll away), and what the engine's per-case answers mean for the
 // result list and for the selection that remains.
-import type { BatchItem } from "../generated/bindings";
+import type { BatchItem, DeliveryChannel } from "../generated/bindings";
 import { letterErrorMessage } from "./errors";
 
 /** Selected cases in the order they were picked: case id → Aktenzeichen. */
@@ -13,6 +13,8 @@ export interface BatchResult {
   ok: boolean;
   /** Why the case was refused, for the team lead. */
   message: string | null;
+  /** The channel the decided case's Bescheid goes out on (post needs its dispatch recorded). */
+  channel: DeliveryChannel | null;
 }
 
 /** Adds the case to the selection, or removes it if it is already selected. */
@@ -32,6 +34,7 @@ export function batchResults(items: readonly BatchItem[], selection: Selection):
       aktenzeichen: item.entry?.aktenzeichen ?? selection.get(item.case_key) ?? item.case_key,
       ok,
       message: ok ? null : letterErrorMessage(item.error ?? { code: "unknown", message: "" }),
+      channel: item.entry?.command.kind === "record_decision" ? item.entry.command.payload.channel : null,
     };
   });
 }

@@ -17,6 +17,7 @@ const dogs: ServiceDefinition = {
   required_documents: [{ key: "insurance", label: "Haftpflichtversicherung", when: null }],
   law: {
     matter: "Anmeldung eines Hundes",
+    matter_genus: "feminine",
     basis: "Hundesteuersatzung",
     remedy: "widerspruch",
     procedure: "abgaben",
