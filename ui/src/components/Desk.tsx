@@ -254,7 +254,13 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
       <StatusBar status={status} onShowProblems={() => showView("problems")} onSyncNow={actions.syncNow} />
       <Notices notices={notices.notices} onDismiss={notices.dismiss} onOpenCase={panels.openCase} />
       {helpOpen && <ShortcutDialog onClose={() => setHelpOpen(false)} />}
-      {pendingLeave && <LetterDiscardDialog onDiscard={panels.confirmLeave} onKeepEditing={panels.cancelLeave} />}
+      {pendingLeave && (
+        <LetterDiscardDialog
+          letter={panels.letterOpen ?? "decision"}
+          onDiscard={panels.confirmLeave}
+          onKeepEditing={panels.cancelLeave}
+        />
+      )}
       {batch.dialogOpen && (
         <BatchLetterDialog
           me={me}

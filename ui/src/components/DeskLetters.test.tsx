@@ -295,6 +295,24 @@ describe("Bescheid on the desk", () => {
       expect.objectContaining({ answer_due: "2026-03-23" }),
     );
   });
+
+  it("asks before a hearing already written is left for the Bescheid", async () => {
+    const backend = fakeBackend();
+    const detail = myOpenCase();
+    detail.actions = { ...detail.actions, hear: true };
+    backend.commands.case_detail.mockResolvedValue(detail);
+    await renderDesk(backend);
+    fireEvent.click(rows()[0]!);
+    fireEvent.click(await screen.findByTestId("hearing-open"));
+    fireEvent.change(await screen.findByTestId("hearing-intended"), { target: { value: "Ablehnung geplant." } });
+    fireEvent.click(screen.getByTestId("letter-open"));
+    const dialog = await screen.findByTestId("letter-discard-dialog");
+    expect(dialog.textContent).toContain("Angefangene Anhörung verwerfen?");
+    expect(screen.getByTestId("hearing-panel")).toBeTruthy();
+    fireEvent.click(screen.getByTestId("letter-discard"));
+    expect(await screen.findByTestId("letter-panel")).toBeTruthy();
+    expect(screen.queryByTestId("hearing-panel")).toBeNull();
+  });
 });
 
 describe("batch decisions", () => {

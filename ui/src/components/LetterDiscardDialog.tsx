@@ -1,18 +1,23 @@
-// Asks before an edited Bescheid is left (closed, or left for another case or
-// document): its changes would be lost.
+// Asks before a letter being prepared is left (closed, or left for another case, a
+// document or the other letter): an edited Bescheid or a hearing already written
+// would be lost.
+import type { DraftLetter } from "../lib/deskPanels";
 import { ConfirmDialog } from "./ModalDialog";
 
 interface Props {
+  /** Which letter is being prepared. */
+  letter: DraftLetter;
   onDiscard(): void;
   onKeepEditing(): void;
 }
 
-export function LetterDiscardDialog({ onDiscard, onKeepEditing }: Props) {
+export function LetterDiscardDialog({ letter, onDiscard, onKeepEditing }: Props) {
+  const hearing = letter === "hearing";
   return (
     <ConfirmDialog
       id="letter-discard"
       testId="letter-discard-dialog"
-      title="Geänderten Bescheid verwerfen?"
+      title={hearing ? "Angefangene Anhörung verwerfen?" : "Geänderten Bescheid verwerfen?"}
       confirmLabel="Verwerfen"
       confirmTestId="letter-discard"
       cancelLabel="Weiter bearbeiten"
@@ -20,7 +25,7 @@ export function LetterDiscardDialog({ onDiscard, onKeepEditing }: Props) {
       onConfirm={onDiscard}
       onCancel={onKeepEditing}
     >
-      <p>Ihre Änderungen am Bescheidtext gehen verloren.</p>
+      <p>{hearing ? "Ihre Angaben zur Anhörung gehen verloren." : "Ihre Änderungen am Bescheidtext gehen verloren."}</p>
     </ConfirmDialog>
   );
 }
