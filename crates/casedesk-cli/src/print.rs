@@ -501,6 +501,17 @@ fn delivery_line(title: &str, view: &DeliveryView) -> String {
             view.remedy.period_german(),
             date(dates.remedy_deadline)
         ));
+        // The fee part may be announced on another day and challenged another way.
+        if let Some(fee_announced) = dates.fee_announced {
+            parts.push(format!("Bekanntgabe der Gebühr {}", date(fee_announced)));
+        }
+        if view.fee_remedy.is_some() || dates.fee_remedy_deadline.is_some() {
+            parts.push(format!(
+                "{} (Gebühr) bis {}",
+                view.fee_remedy.unwrap_or(view.remedy).period_german(),
+                date(dates.fee_remedy_deadline.unwrap_or(dates.remedy_deadline))
+            ));
+        }
         if let Some(due) = dates.fee_due {
             parts.push(format!("Gebühr fällig am {}", date(due)));
         }

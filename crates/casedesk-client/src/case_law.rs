@@ -82,6 +82,11 @@ pub struct DeliveryView {
     /// `delivery.dates.remedy_deadline`: a fee under a KAG bylaw and a tax are
     /// objected to, whatever the decision's remedy.
     pub remedy: Remedy,
+    /// The remedy against the fee the decision assesses, where it differs from
+    /// `remedy` (a fee under a municipal bylaw is objected to, the decision sued
+    /// over); its period ends on `delivery.dates.fee_remedy_deadline` when the fee
+    /// part was announced on another day, else on `remedy_deadline`.
+    pub fee_remedy: Option<Remedy>,
     /// Portal retrieval: the last day it can be retrieved and so announced.
     pub retrievable_until: Option<NaiveDate>,
     pub delivery: Delivery,
@@ -153,11 +158,21 @@ fn channel_choices(requirement: DeliveryRequirement, portal_consent: bool) -> Ve
 
 /// The deliveries of the decision and the notices.
 fn deliveries(case: &CaseAggregate, law: &ServiceLaw) -> Vec<DeliveryView> {
-    let decision = case
-        .decision
-        .as_ref()
-        .map(|decision| view(None, None, law.remedy, &decision.delivery));
-    let decision_fee_remedy = case
+    // The fee a decision assesses may have another remedy than the decision.
+    let decision = case.decision.as_ref().map(|decision| {
+        let fee_remedy = Some(decision)
+            .filter(|d| d.fee_cents > 0)
+            .and_then(|d| law.outcome(d.outcome))
+            .and_then(|o| o.fee.as_ref())
+            .map(|fee| fee.regime.remedy())
+            .filter(|remedy| *remedy != law.remedy);
+        DeliveryView {
+            fee_remedy,
+            ..view(None, None, law.remedy, &decision.delivery)
+        }
+    });
+    // A separate fee notice assesses the fee of the decided outcome.
+    let fee_notice_remedy = case
         .decision
         .as_ref()
         .and_then(|d| law.outcome(d.outcome))
@@ -167,7 +182,7 @@ fn deliveries(case: &CaseAggregate, law: &ServiceLaw) -> Vec<DeliveryView> {
         let remedy = match notice.kind {
             // Local taxes are KAG matters: Widerspruch.
             NoticeKind::Tax => Remedy::Widerspruch,
-            NoticeKind::Fee => decision_fee_remedy.unwrap_or(law.remedy),
+            NoticeKind::Fee => fee_notice_remedy.unwrap_or(law.remedy),
         };
         view(Some(notice.id), Some(notice.kind), remedy, &notice.delivery)
     });
@@ -190,6 +205,7 @@ fn view(
         kind,
         state,
         remedy,
+        fee_remedy: None,
         retrievable_until,
         delivery: delivery.clone(),
     }

@@ -359,6 +359,13 @@ kind: NoticeKind | null, state: DeliveryState,
  */
 remedy: Remedy, 
 /**
+ * The remedy against the fee the decision assesses, where it differs from
+ * `remedy` (a fee under a municipal bylaw is objected to, the decision sued
+ * over); its period ends on `delivery.dates.fee_remedy_deadline` when the fee
+ * part was announced on another day, else on `remedy_deadline`.
+ */
+fee_remedy: Remedy | null, 
+/**
  * Portal retrieval: the last day it can be retrieved and so announced.
  */
 retrievable_until: string | null, delivery: Delivery, };

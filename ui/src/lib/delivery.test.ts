@@ -25,6 +25,26 @@ describe("delivery facts", () => {
     expect(labels.join(" ")).not.toContain("Klagefrist");
   });
 
+  it("name the fee's own objection period and announcement where they differ", () => {
+    const kag = announcedByPost({ fee_remedy: "widerspruch" });
+    expect(facts(kag)).toContainEqual(["Widerspruchsfrist (Gebühr) bis", "10.04.2026"]);
+    kag.delivery = {
+      ...kag.delivery,
+      fee_procedure: "abgaben",
+      dates: { ...kag.delivery.dates!, fee_announced: "2026-03-11", fee_remedy_deadline: "2026-04-13" },
+    };
+    const labels = facts(kag);
+    expect(labels).toContainEqual(["Bekanntgabe der Gebühr", "11.03.2026"]);
+    expect(labels).toContainEqual(["Widerspruchsfrist (Gebühr) bis", "13.04.2026"]);
+    expect(labels).toContainEqual(["Klagefrist bis", "10.04.2026"]);
+    // Without a fee of its own remedy there is no such line.
+    expect(
+      facts()
+        .map(([label]) => label)
+        .join(" "),
+    ).not.toContain("(Gebühr)");
+  });
+
   it("say what is pending before the announcement, and no dates", () => {
     const waiting = announcedByPost({ state: "awaiting_dispatch" });
     waiting.delivery = { ...waiting.delivery, dispatched_on: null, dates: null };

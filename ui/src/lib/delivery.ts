@@ -58,6 +58,22 @@ export function deliveryFacts(view: DeliveryView): DeliveryFact[] {
       value: formatDate(dates.remedy_deadline),
       testId: "delivery-remedy-deadline",
     });
+    // The fee part may be announced on another day (a KAG fee under the AO) and be
+    // challenged another way (Widerspruch against a fee, Klage against the decision).
+    if (dates.fee_announced) {
+      facts.push({
+        label: "Bekanntgabe der Gebühr",
+        value: formatDate(dates.fee_announced),
+        testId: "delivery-fee-announced",
+      });
+    }
+    if (view.fee_remedy || dates.fee_remedy_deadline) {
+      facts.push({
+        label: `${REMEDY_PERIOD_LABELS[view.fee_remedy ?? view.remedy]} (Gebühr) bis`,
+        value: formatDate(dates.fee_remedy_deadline ?? dates.remedy_deadline),
+        testId: "delivery-fee-remedy-deadline",
+      });
+    }
     if (dates.fee_due) {
       facts.push({ label: "Gebühr fällig am", value: formatDate(dates.fee_due), testId: "delivery-fee-due" });
     }

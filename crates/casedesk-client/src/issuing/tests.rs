@@ -166,6 +166,8 @@ async fn a_rejection_needs_the_caseworkers_reasons_and_goes_out_in_their_name() 
     assert_eq!(detail.case.status, CaseStatus::Decided);
     assert_eq!(law.remedy, Remedy::Klage);
     assert_eq!(law.deliveries.len(), 1);
+    // The rejection's processing fee rests on a KAG bylaw: objected to, not sued over.
+    assert_eq!(law.deliveries[0].fee_remedy, Some(Remedy::Widerspruch));
     assert_eq!(law.deliveries[0].state, DeliveryState::AwaitingDispatch);
     assert_eq!(detail.actions.record_dispatch.len(), 1);
 }
@@ -260,6 +262,8 @@ async fn a_posted_decision_is_announced_once_its_dispatch_is_recorded() {
     let detail = desk.case(AZ).await.unwrap();
     let view = &detail.law.unwrap().deliveries[0];
     assert_eq!(view.state, DeliveryState::Announced);
+    // The approval's use fee is sued over like the permit itself.
+    assert_eq!(view.fee_remedy, None);
     let dates = view.delivery.dates.unwrap();
     assert_eq!(
         dates.announced,
