@@ -452,7 +452,7 @@ fn the_facts_wanted_are_the_assignees_and_letters_named() {
 /// (free), delivered by post or portal.
 fn law() -> ServiceLaw {
     serde_json::from_value(serde_json::json!({
-        "matter": "Antrag", "basis": "§ 1 Beispielgesetz", "remedy": "klage",
+        "matter": "Antrag", "matter_genus": "masculine", "basis": "§ 1 Beispielgesetz", "remedy": "klage",
         "procedure": "verwaltungsverfahren", "delivery": "post_or_portal",
         "unanswered_request": {"type": "decide_on_record"}, "answer_period": "2w",
         "outcomes": [
