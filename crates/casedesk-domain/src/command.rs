@@ -262,6 +262,30 @@ impl CommandKind {
         }
     }
 
+    /// The facts beyond its case this command needs in its [`DecideContext`], which
+    /// the portal's store and the desktop's local store each look up their own way.
+    ///
+    /// [`DecideContext`]: crate::aggregate::DecideContext
+    pub fn needs(&self) -> Needs<'_> {
+        match self {
+            CommandKind::Assign { assignee } => Needs {
+                assignee: Some(*assignee),
+                ..Needs::default()
+            },
+            CommandKind::TransferOffice { office_id } => Needs {
+                target_office: Some(*office_id),
+                ..Needs::default()
+            },
+            CommandKind::RecordDecision { letter_sha256, .. }
+            | CommandKind::IssueNotice { letter_sha256, .. } => Needs {
+                letter: letter_sha256.as_deref(),
+                law: true,
+                ..Needs::default()
+            },
+            _ => Needs::default(),
+        }
+    }
+
     /// Whether staff may send this command through the office API.
     pub fn is_staff_command(&self) -> bool {
         !matches!(
@@ -275,6 +299,23 @@ impl CommandKind {
                 | CommandKind::RecordPayment { .. }
         )
     }
+}
+
+/// What a command needs to be decided beyond its case ([`CommandKind::needs`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Needs<'a> {
+    /// `assign`: whether this user is staff of the case's office who can take
+    /// cases, and their name (`DecideContext::assignee`).
+    pub assignee: Option<Uuid>,
+    /// `transfer_office`: whether the actor may move the case to this office
+    /// (`DecideContext::target_office_allowed`).
+    pub target_office: Option<Uuid>,
+    /// A letter the command names: whether its blob is stored
+    /// (`DecideContext::letter_stored`).
+    pub letter: Option<&'a str>,
+    /// The law of the case's service and the tenant's fee period
+    /// (`DecideContext::law`, `DecideContext::fee_due_after`).
+    pub law: bool,
 }
 
 /// A stable reason code a client can branch on.
@@ -397,6 +438,38 @@ mod tests {
         let unknown = r#"{"command_id":"0190b6a4-0000-7000-8000-000000000001",
             "case_id":"0190b6a4-0000-7000-8000-000000000002","base_version":3,"kind":"delete_case"}"#;
         assert!(serde_json::from_str::<Command>(unknown).is_err());
+    }
+
+    #[test]
+    fn commands_name_the_facts_they_need() {
+        let letter = "ab".repeat(32);
+        let decision = CommandKind::RecordDecision {
+            outcome: Outcome::Approved,
+            letter_sha256: Some(letter.clone()),
+            fee_cents: 0,
+            reasons: None,
+            channel: DeliveryChannel::Post,
+        };
+        assert_eq!(
+            decision.needs(),
+            Needs {
+                letter: Some(letter.as_str()),
+                law: true,
+                ..Needs::default()
+            }
+        );
+        let someone = Uuid::from_u128(5);
+        assert_eq!(
+            CommandKind::Assign { assignee: someone }.needs().assignee,
+            Some(someone)
+        );
+        assert_eq!(
+            CommandKind::TransferOffice { office_id: someone }
+                .needs()
+                .target_office,
+            Some(someone)
+        );
+        assert_eq!(CommandKind::Claim.needs(), Needs::default());
     }
 
     #[test]

@@ -26,7 +26,7 @@ use casedesk_domain::CaseAggregate;
 use casedesk_domain::aggregate::{
     AssigneeInfo, DEFAULT_FEE_DUE_AFTER, DecideContext, Decision, DocumentMeta, Fee, Notice,
 };
-use casedesk_domain::command::{Command, CommandAnswer, CommandKind, Rejection, RejectionCode};
+use casedesk_domain::command::{Command, CommandAnswer, Rejection, RejectionCode};
 use casedesk_domain::deadline::Period;
 use casedesk_domain::delivery::{self, DeliveryChannel};
 use casedesk_domain::event::{EventKind, HistoryEntry};
@@ -70,14 +70,6 @@ impl Default for GroupFacts {
     }
 }
 
-/// Whether deciding the command needs the law of the case's service.
-fn needs_law(kind: &CommandKind) -> bool {
-    matches!(
-        kind,
-        CommandKind::RecordDecision { .. } | CommandKind::IssueNotice { .. }
-    )
-}
-
 impl GroupFacts {
     /// The users the group assigns cases to and the letters its decisions and notices
     /// name: what the store must look up to fill in the facts.
@@ -85,18 +77,9 @@ impl GroupFacts {
         let mut assignees = Vec::new();
         let mut letters = Vec::new();
         for command in commands {
-            match &command.kind {
-                CommandKind::Assign { assignee } => assignees.push(*assignee),
-                CommandKind::RecordDecision {
-                    letter_sha256: Some(sha),
-                    ..
-                }
-                | CommandKind::IssueNotice {
-                    letter_sha256: Some(sha),
-                    ..
-                } => letters.push(sha.clone()),
-                _ => {}
-            }
+            let needs = command.kind.needs();
+            assignees.extend(needs.assignee);
+            letters.extend(needs.letter.map(str::to_owned));
         }
         assignees.sort_unstable();
         assignees.dedup();
@@ -114,7 +97,7 @@ impl GroupFacts {
     ) -> Vec<String> {
         let mut services: Vec<String> = commands
             .iter()
-            .filter(|command| needs_law(&command.kind))
+            .filter(|command| command.kind.needs().law)
             .filter_map(|command| cases.get(&command.case_id))
             .map(|case| case.service_id.clone())
             .collect();
@@ -133,36 +116,27 @@ impl GroupFacts {
     ) -> DecideContext {
         let mut ctx = DecideContext::at(now);
         ctx.fee_due_after = self.fee_due_after;
-        if needs_law(&command.kind) {
+        let needs = command.kind.needs();
+        if needs.law {
             ctx.law = self.laws.get(&case.service_id).cloned();
         }
-        match &command.kind {
-            CommandKind::Assign { assignee } => {
-                // The assignee must belong to the case's office as the group's
-                // earlier commands left it (a transfer may precede the assignment).
-                ctx.assignee = self
-                    .assignable
-                    .get(assignee)
-                    .filter(|(_, offices)| offices.contains(&case.office_id))
-                    .map(|(name, _)| AssigneeInfo {
-                        user_id: *assignee,
-                        name: name.clone(),
-                    });
-            }
-            CommandKind::TransferOffice { office_id } => {
-                if let Principal::Staff(user) = principal {
-                    ctx.target_office_allowed = user.offices.iter().any(|o| o.id == *office_id);
-                }
-            }
-            CommandKind::RecordDecision {
-                letter_sha256: Some(sha),
-                ..
-            }
-            | CommandKind::IssueNotice {
-                letter_sha256: Some(sha),
-                ..
-            } => ctx.letter_stored = self.stored_letters.contains(sha),
-            _ => {}
+        if let Some(assignee) = needs.assignee {
+            // The assignee must belong to the case's office as the group's earlier
+            // commands left it (a transfer may precede the assignment).
+            ctx.assignee = self
+                .assignable
+                .get(&assignee)
+                .filter(|(_, offices)| offices.contains(&case.office_id))
+                .map(|(name, _)| AssigneeInfo {
+                    user_id: assignee,
+                    name: name.clone(),
+                });
+        }
+        if let (Some(office_id), Principal::Staff(user)) = (needs.target_office, principal) {
+            ctx.target_office_allowed = user.offices.iter().any(|o| o.id == office_id);
+        }
+        if let Some(sha) = needs.letter {
+            ctx.letter_stored = self.stored_letters.contains(sha);
         }
         ctx
     }

@@ -146,41 +146,36 @@ async fn local_context(
     at: DateTime<Utc>,
     me: &Me,
 ) -> Result<DecideContext> {
-    use casedesk_domain::CommandKind;
     let mut ctx = DecideContext::at(at);
-    match kind {
-        CommandKind::Assign { assignee } => {
-            let name: Option<String> = if *assignee == me.info.id {
-                Some(me.info.display_name.clone())
-            } else {
-                sqlx::query_scalar("SELECT display_name FROM staff WHERE id = ?")
-                    .bind(assignee.to_string())
-                    .fetch_optional(&mut *conn)
-                    .await?
-            };
-            ctx.assignee = name.map(|name| AssigneeInfo {
-                user_id: *assignee,
-                name,
-            });
-        }
-        CommandKind::TransferOffice { office_id } => {
-            ctx.target_office_allowed = me.info.offices.iter().any(|o| o.id == *office_id);
-        }
-        CommandKind::RecordDecision { letter_sha256, .. }
-        | CommandKind::IssueNotice { letter_sha256, .. } => {
-            ctx.law = super::directory::service_law(&mut *conn, &case.service_id).await?;
-            if let Some(sha256) = letter_sha256 {
-                ctx.letter_stored = sqlx::query_scalar::<_, i64>(
-                    "SELECT count(*) FROM blobs WHERE sha256 = ? \
-                     AND state IN ('complete', 'outgoing')",
-                )
-                .bind(sha256)
-                .fetch_one(&mut *conn)
+    let needs = kind.needs();
+    if let Some(assignee) = needs.assignee {
+        let name: Option<String> = if assignee == me.info.id {
+            Some(me.info.display_name.clone())
+        } else {
+            sqlx::query_scalar("SELECT display_name FROM staff WHERE id = ?")
+                .bind(assignee.to_string())
+                .fetch_optional(&mut *conn)
                 .await?
-                    > 0;
-            }
-        }
-        _ => {}
+        };
+        ctx.assignee = name.map(|name| AssigneeInfo {
+            user_id: assignee,
+            name,
+        });
+    }
+    if let Some(office_id) = needs.target_office {
+        ctx.target_office_allowed = me.info.offices.iter().any(|o| o.id == office_id);
+    }
+    if needs.law {
+        ctx.law = super::directory::service_law(&mut *conn, &case.service_id).await?;
+    }
+    if let Some(sha256) = needs.letter {
+        ctx.letter_stored = sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM blobs WHERE sha256 = ? AND state IN ('complete', 'outgoing')",
+        )
+        .bind(sha256)
+        .fetch_one(&mut *conn)
+        .await?
+            > 0;
     }
     Ok(ctx)
 }

@@ -1,6 +1,7 @@
 //! The command path's rules, decided in memory.
 
 use casedesk_domain::aggregate::{Applicant, Consents, NewCase, NoticeKind};
+use casedesk_domain::command::CommandKind;
 use casedesk_domain::deadline::Period;
 use casedesk_domain::lifecycle::{ActorRef, CaseStatus, Outcome, Role};
 use casedesk_domain::wire::OfficeInfo;
