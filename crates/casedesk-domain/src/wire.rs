@@ -10,7 +10,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::aggregate::{CaseAggregate, Decision, Fee, ItemsRequest, RequestStatus};
 use crate::lifecycle::{CaseStatus, Role};
 
 pub use crate::catalog::{
@@ -179,17 +178,6 @@ pub struct CitizenSession {
     pub name: String,
 }
 
-/// The JSON part (`application`) of a multipart application.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(deny_unknown_fields)]
-pub struct ApplicationForm {
-    pub service_id: String,
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
-    pub form: serde_json::Map<String, serde_json::Value>,
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -219,67 +207,6 @@ pub struct CitizenMessage {
     pub at: DateTime<Utc>,
 }
 
-/// What a citizen sees of their application: no internal notes, no reviewer names.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct CitizenCaseView {
-    pub id: Uuid,
-    pub aktenzeichen: String,
-    pub service_id: String,
-    pub status: CaseStatus,
-    pub received_at: DateTime<Utc>,
-    /// The processing deadline; stands still while the office waits for you.
-    pub due_date: NaiveDate,
-    pub documents: Vec<CitizenDocument>,
-    pub open_requests: Vec<ItemsRequest>,
-    pub messages: Vec<CitizenMessage>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decision: Option<Decision>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fee: Option<Fee>,
-}
-
-impl CitizenCaseView {
-    pub fn of(case: &CaseAggregate, today: NaiveDate) -> Self {
-        Self {
-            id: case.id,
-            aktenzeichen: case.aktenzeichen.clone(),
-            service_id: case.service_id.clone(),
-            status: case.status,
-            received_at: case.received_at,
-            due_date: case.computed_due_date(today),
-            documents: case
-                .documents
-                .iter()
-                .map(|d| CitizenDocument {
-                    id: d.id,
-                    file_name: d.file_name.clone(),
-                    uploaded_at: d.uploaded_at,
-                    from_citizen: d.from_citizen,
-                })
-                .collect(),
-            open_requests: case
-                .requests
-                .iter()
-                .filter(|r| r.status == RequestStatus::Open)
-                .cloned()
-                .collect(),
-            messages: case
-                .messages
-                .iter()
-                .map(|m| CitizenMessage {
-                    from_citizen: m.from_citizen,
-                    text: m.text.clone(),
-                    at: m.at,
-                })
-                .collect(),
-            decision: case.decision.clone(),
-            fee: case.fee.clone(),
-        }
-    }
-}
-
 /// Counts per status, e.g. for the health endpoint and the team lead's overview.
 pub type StatusCounts = HashMap<CaseStatus, i64>;
 
@@ -288,7 +215,7 @@ pub type StatusCounts = HashMap<CaseStatus, i64>;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LetterTemplate {
-    /// The template name, e.g. `hu_approved` or the partial `_remedy`.
+    /// The template name, e.g. `hu_receipted` or the partial `_remedy`.
     pub name: String,
     /// The minijinja source.
     pub source: String,
