@@ -384,7 +384,8 @@ impl Desk {
     /// Records that the decision (`notice_id` none) or a notice was handed to the post
     /// or served on `on`. The channel is the one the case is waiting for: the channel
     /// it was issued on, or post for a decision not retrieved from the portal in time.
-    /// A notice must have reached the portal first (see below).
+    /// A notice issued on this desktop has the id the portal will give it (ids derive
+    /// from the command id), so its dispatch can be queued behind it, offline too.
     pub async fn record_dispatch(
         &self,
         case: &str,
@@ -392,24 +393,6 @@ impl Desk {
         on: NaiveDate,
     ) -> Result<OutboxEntry> {
         let detail = self.case(case).await?;
-        // A notice issued on this desktop gets its id from the portal when the portal
-        // records it (the local one is provisional), so its dispatch can only be
-        // recorded once the portal has the notice.
-        if let Some(id) = notice_id {
-            let confirmed = self
-                .inner
-                .store
-                .server_case(detail.case.id)
-                .await?
-                .is_some_and(|server| server.notices.iter().any(|n| n.id == id));
-            if !confirmed && detail.case.notices.iter().any(|n| n.id == id) {
-                return Err(refused(
-                    "Der Bescheid ist noch nicht beim Portal angekommen; den Versand erfassen Sie, \
-                     sobald er übertragen ist."
-                        .to_owned(),
-                ));
-            }
-        }
         // The channel the case waits for; where nothing waits (not the user's case,
         // already announced) the domain refuses the command with the reason.
         let channel = match detail

@@ -390,6 +390,10 @@ pub struct DecideContext {
     pub target_office_allowed: bool,
     /// For `record_decision` with a letter: whether the blob is stored.
     pub letter_stored: bool,
+    /// The command being decided. Ids of what it creates (a note, a request, a
+    /// message, a notice) derive from it, so the desktop's optimistic copy and the
+    /// portal give them the same id and a follow-up queued offline finds them.
+    pub command_id: Option<Uuid>,
 }
 
 impl DecideContext {
@@ -402,6 +406,16 @@ impl DecideContext {
             assignee: None,
             target_office_allowed: false,
             letter_stored: false,
+            command_id: None,
+        }
+    }
+
+    /// The id of the `what` this command creates: derived from the command id (the
+    /// same on every replay of the command), or a fresh one without it.
+    pub fn new_id(&self, what: &str) -> Uuid {
+        match self.command_id {
+            Some(command_id) => Uuid::new_v5(&command_id, what.as_bytes()),
+            None => Uuid::now_v7(),
         }
     }
 }

@@ -115,6 +115,7 @@ impl GroupFacts {
         now: DateTime<Utc>,
     ) -> DecideContext {
         let mut ctx = DecideContext::at(now);
+        ctx.command_id = Some(command.command_id);
         ctx.fee_due_after = self.fee_due_after;
         let needs = command.kind.needs();
         if needs.law {

@@ -124,7 +124,8 @@ pub(crate) async fn apply_locally(
     at: DateTime<Utc>,
     me: &Me,
 ) -> Result<Result<(), casedesk_domain::Rejection>> {
-    let ctx = local_context(conn, case, &command.kind, at, me).await?;
+    let mut ctx = local_context(conn, case, &command.kind, at, me).await?;
+    ctx.command_id = Some(command.command_id);
     match case.decide(&me.actor, &command.kind, command.base_version, &ctx) {
         Ok(events) => {
             let seq = case.seq;

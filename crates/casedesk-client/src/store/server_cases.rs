@@ -248,23 +248,6 @@ pub(crate) async fn put_dictionary(
 }
 
 impl LocalStore {
-    /// One case as the portal last sent it, without the user's unconfirmed commands.
-    pub(crate) async fn server_case(
-        &self,
-        case_id: uuid::Uuid,
-    ) -> Result<Option<casedesk_domain::CaseAggregate>> {
-        let packed: Option<Vec<u8>> = sqlx::query_scalar(
-            "SELECT case_json.server FROM cases \
-             JOIN case_json ON case_json.row = cases.row WHERE cases.id = ?",
-        )
-        .bind(case_id.to_string())
-        .fetch_optional(&self.reader)
-        .await?;
-        packed
-            .map(|packed| Ok(serde_json::from_str(&codec::unpack(&self.codec, &packed)?)?))
-            .transpose()
-    }
-
     /// Every case aggregate's JSON as the portal last sent it, by case id (for
     /// diagnostics and tests that compare stores).
     pub async fn server_states(&self) -> Result<BTreeMap<String, String>> {

@@ -327,10 +327,10 @@ impl CaseAggregate {
     }
 
     /// An internal note.
-    fn decide_add_note(&self, _j: &Judging<'_>, text: &str) -> Decided {
+    fn decide_add_note(&self, j: &Judging<'_>, text: &str) -> Decided {
         check_text(text, "Die Notiz")?;
         Ok(vec![EventKind::NoteAdded {
-            note_id: Uuid::now_v7(),
+            note_id: j.ctx.new_id("note"),
             text: text.to_owned(),
         }])
     }
@@ -398,7 +398,7 @@ impl CaseAggregate {
         check_text(message, "Die Nachricht")?;
         check_answer_due(*answer_due, j.ctx.today)?;
         let mut events = vec![EventKind::ItemsRequested {
-            request_id: Uuid::now_v7(),
+            request_id: j.ctx.new_id("request"),
             items: items.to_vec(),
             reason: reason.to_owned(),
             answer_due: *answer_due,
@@ -419,7 +419,7 @@ impl CaseAggregate {
         self.require_processor(j.actor, j.party)?;
         check_text(text, "Die Nachricht")?;
         Ok(vec![EventKind::MessageSent {
-            message_id: Uuid::now_v7(),
+            message_id: j.ctx.new_id("message"),
             text: text.to_owned(),
             from_citizen: false,
         }])
@@ -440,7 +440,7 @@ impl CaseAggregate {
         check_text(message, "Die Nachricht")?;
         check_answer_due(*answer_due, j.ctx.today)?;
         let mut events = vec![EventKind::HearingStarted {
-            request_id: Uuid::now_v7(),
+            request_id: j.ctx.new_id("request"),
             intended: intended.to_owned(),
             answer_due: *answer_due,
             message: message.to_owned(),
@@ -607,7 +607,7 @@ impl CaseAggregate {
             }
         };
         Ok(vec![EventKind::NoticeIssued {
-            notice_id: Uuid::now_v7(),
+            notice_id: j.ctx.new_id("notice"),
             kind,
             letter_sha256: letter_sha256.clone(),
             amount_cents,
@@ -825,7 +825,7 @@ impl CaseAggregate {
         }
         check_text(text, "Die Nachricht")?;
         Ok(vec![EventKind::MessageSent {
-            message_id: Uuid::now_v7(),
+            message_id: j.ctx.new_id("message"),
             text: text.to_owned(),
             from_citizen: true,
         }])

@@ -548,3 +548,36 @@ fn old_aggregates_without_delivery_or_consents_still_read() {
     );
     assert!(!old.consents.portal_delivery);
 }
+
+#[test]
+fn what_a_command_creates_has_the_same_id_wherever_it_is_decided() {
+    // The desktop decides a notice optimistically, the portal decides it again: both
+    // give it the same id, so a dispatch queued offline after it names the right one.
+    let mut case = claimed();
+    decide(
+        &mut case,
+        decision(Outcome::Approved, None, DeliveryChannel::Post),
+        at(4),
+    )
+    .unwrap();
+    let notice = CommandKind::IssueNotice {
+        kind: NoticeKind::Fee,
+        letter_sha256: None,
+        amount_cents: 4_500,
+        channel: DeliveryChannel::Post,
+    };
+    let mut ctx = DecideContext::at(at(5));
+    ctx.law = Some(super::tests::law());
+    ctx.command_id = Some(Uuid::from_u128(77));
+    let ids = |ctx: &DecideContext| match case.decide(&anna(), &notice, case.version, ctx) {
+        Ok(events) => match &events[0] {
+            EventKind::NoticeIssued { notice_id, .. } => *notice_id,
+            other => panic!("{other:?}"),
+        },
+        Err(rejection) => panic!("{rejection}"),
+    };
+    assert_eq!(ids(&ctx), ids(&ctx));
+    let mut other = ctx.clone();
+    other.command_id = Some(Uuid::from_u128(78));
+    assert_ne!(ids(&ctx), ids(&other));
+}
