@@ -147,16 +147,28 @@ impl CatalogStore for SqlStore {
         Ok(())
     }
 
+    /// The catalog. A definition this version cannot read (one stored before
+    /// services carried their law) is left out with an error in the log rather than
+    /// failing every sync and the citizens' service list: its cases stay readable,
+    /// and deciding them is refused until the service is stored again with its law.
     async fn services(&self) -> StoreResult<Vec<ServiceDefinition>> {
-        let rows = sqlx::query("SELECT definition FROM services ORDER BY id")
+        let rows = sqlx::query("SELECT id, definition FROM services ORDER BY id")
             .fetch_all(&self.reader)
             .await?;
-        rows.iter()
-            .map(|row| {
-                serde_json::from_str(&row.try_get::<String, _>("definition")?)
-                    .map_err(|e| StoreError::Corrupt(format!("service: {e}")))
-            })
-            .collect()
+        let mut services = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let id: String = row.try_get("id")?;
+            match serde_json::from_str(&row.try_get::<String, _>("definition")?) {
+                Ok(service) => services.push(service),
+                Err(error) => tracing::error!(
+                    service = %id,
+                    %error,
+                    "service definition unreadable (stored before services carried their law?); \
+                     left out of the catalog until it is stored again"
+                ),
+            }
+        }
+        Ok(services)
     }
 
     async fn service(&self, id: &str) -> StoreResult<Option<ServiceDefinition>> {

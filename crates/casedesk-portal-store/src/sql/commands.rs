@@ -222,10 +222,16 @@ async fn service_laws(
         let texts: Vec<String> = sqlx::query_scalar_with(&sql, args)
             .fetch_all(&mut **tx)
             .await?;
+        // A definition without a law (stored by an older version) gives none: the
+        // domain then refuses the decision with the reason instead of failing the
+        // group.
         for text in texts {
-            let service: ServiceDefinition = serde_json::from_str(&text)
-                .map_err(|e| StoreError::Corrupt(format!("service: {e}")))?;
-            laws.insert(service.id, service.law);
+            match serde_json::from_str::<ServiceDefinition>(&text) {
+                Ok(service) => {
+                    laws.insert(service.id, service.law);
+                }
+                Err(error) => tracing::error!(%error, "service definition unreadable"),
+            }
         }
     }
     Ok(laws)

@@ -37,6 +37,7 @@ on_both_backends!(
     a_batch_applies_around_a_rejection_and_answers_a_repeat_as_duplicate,
     letter_templates_and_letterhead_are_replaced_and_remembered,
     case_frames_follow_their_aggregates_with_their_offices_dictionary,
+    a_service_stored_without_its_law_is_left_out_and_cannot_be_decided,
 );
 
 fn staff(user: &casedesk_portal::store::StaffUser) -> Principal {
@@ -969,4 +970,63 @@ async fn case_frames_follow_their_aggregates_with_their_offices_dictionary(store
     assert!(clara_cases.contains(&(first.id, None)));
     let (_, cases) = frames_match_json(&fx, &fx.anna).await;
     assert_eq!(cases.len(), TRAIN_AFTER_CASES as usize - 1);
+}
+
+async fn a_service_stored_without_its_law_is_left_out_and_cannot_be_decided(store: TestStore) {
+    // A catalog stored by a version before services carried their law: the catalog
+    // still loads without that service, and deciding one of its cases is refused
+    // with the reason instead of failing the request.
+    let fx = fixture(store.db.clone()).await;
+    let case = fx.submit(&fx.erika).await;
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&store.url).await.unwrap();
+    let text: String = sqlx::query_scalar("SELECT definition FROM services WHERE id = $1")
+        .bind(&case.service_id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let mut old: serde_json::Value = serde_json::from_str(&text).unwrap();
+    old.as_object_mut().unwrap().remove("law");
+    sqlx::query("UPDATE services SET definition = $1 WHERE id = $2")
+        .bind(old.to_string())
+        .bind(&case.service_id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let services = store.db.services().await.unwrap();
+    assert!(!services.is_empty());
+    assert!(services.iter().all(|s| s.id != case.service_id));
+    let anna = staff(&fx.anna);
+    let claimed = store
+        .db
+        .apply_commands(&anna, &[command(&case, CommandKind::Claim)], Utc::now())
+        .await
+        .unwrap();
+    assert!(
+        matches!(claimed[0], CommandAnswer::Applied { .. }),
+        "{claimed:?}"
+    );
+    let decide = CommandKind::RecordDecision {
+        outcome: casedesk_domain::Outcome::Receipted,
+        letter_sha256: None,
+        fee_cents: 0,
+        reasons: None,
+        channel: casedesk_domain::delivery::DeliveryChannel::Post,
+    };
+    let mut claimed_case = case.clone();
+    claimed_case.version += 1;
+    let answers = store
+        .db
+        .apply_commands(&anna, &[command(&claimed_case, decide)], Utc::now())
+        .await
+        .unwrap();
+    match &answers[0] {
+        CommandAnswer::Rejected { rejection, .. } => {
+            assert!(
+                rejection.message.contains("keine Rechtsgrundlagen"),
+                "{rejection:?}"
+            )
+        }
+        other => panic!("not refused: {other:?}"),
+    }
 }
