@@ -495,7 +495,7 @@ fn command_output(program: &str, args: &[&str]) -> String {
 /// The UI's search debounce as the source says (`SEARCH_DEBOUNCE_MS`).
 fn search_debounce_ms() -> Option<f64> {
     let source =
-        std::fs::read_to_string(casedesk_tests::repo_root().join("ui/src/components/Desk.tsx"))
+        std::fs::read_to_string(casedesk_tests::repo_root().join("ui/src/hooks/useInboxQuery.ts"))
             .ok()?;
     let line = source
         .lines()
@@ -1796,7 +1796,7 @@ fn report(args: &Args, run: &Run, context: Conditions) -> anyhow::Result<String>
          the rows `[data-testid=inbox-row]` are the final ones with no row still \
          loading; the final rows are checked against the engine's answer for the same \
          query (`inbox` over IPC). Of each figure, {} ms are the UI's debounce \
-         (`SEARCH_DEBOUNCE_MS` in `ui/src/components/Desk.tsx`), during which nothing is \
+         (`SEARCH_DEBOUNCE_MS` in `ui/src/hooks/useInboxQuery.ts`), during which nothing is \
          asked; the rest is IPC (queries, serialisation) and rendering. IPC times are \
          relative to the last input event. Median split: {}.\n",
         debounce.map_or("?".into(), |d| format!("{d:.0}")),
