@@ -4,6 +4,7 @@
 use super::*;
 use crate::command::CommandKind;
 use crate::delivery::{DeliveryChannel, DeliveryState};
+use crate::lifecycle::Outcome;
 use chrono::TimeZone;
 use proptest::prelude::*;
 
