@@ -11,6 +11,12 @@ export interface Backend {
   onChange(handler: (change: Change) => void): Promise<() => void>;
   /** Where the verified bytes of a document (by SHA-256) can be fetched. */
   documentUrl(sha256: string): string;
+  /**
+   * Whether the desk renders the first case once out of sight after start, so the
+   * first case opened is as quick as the next (`CaseViewWarmup`). The app's webview
+   * does; test fakes leave it out, so the calls they count are the user's.
+   */
+  warmUp?: boolean;
 }
 
 export const BackendContext = createContext<Backend | null>(null);

@@ -9,4 +9,5 @@ export const tauriBackend: Backend = {
   commands,
   onChange: (handler) => listen<Change>(CHANGE_EVENT, (event) => handler(event.payload)),
   documentUrl: (sha256) => convertFileSrc(sha256, DOCUMENT_PROTOCOL),
+  warmUp: true,
 };

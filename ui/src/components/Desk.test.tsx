@@ -1,6 +1,7 @@
 // Tests of the desk as a whole against a fake engine: first page and ready marker,
 // keyboard navigation, shortcuts ignored while typing, a click on a row still loading,
-// coalesced change events, refusals, and the expired session.
+// coalesced change events, refusals, the expired session, and the case view warmed
+// once out of sight after start.
 import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { App } from "../App";
@@ -72,6 +73,28 @@ describe("Desk", () => {
       rejected: "0",
     });
     await waitFor(() => expect((view.container.firstElementChild as HTMLElement).dataset.ready).toBe("true"));
+  });
+
+  it("renders the first row's case once out of sight after start, and drops it", async () => {
+    const backend = { ...fakeBackend(), warmUp: true };
+    await renderDesk(backend);
+    await waitFor(() => expect(backend.commands.case_detail).toHaveBeenCalledWith("case-0"));
+    await waitFor(() => expect(document.querySelector(".case-warmup")).not.toBeNull());
+    const warm = document.querySelector(".case-warmup")!;
+    expect(warm.getAttribute("aria-hidden")).toBe("true");
+    expect(warm.hasAttribute("inert")).toBe(true);
+    await waitFor(() => expect(document.querySelector(".case-warmup")).toBeNull());
+    // Nothing was opened and focus stayed where it was.
+    expect(screen.queryByTestId("case-view")).toBeNull();
+    expect(document.activeElement?.id).not.toBe("case-title");
+    expect(backend.commands.case_detail).toHaveBeenCalledTimes(1);
+    // Once only: opening and closing a case does not warm again.
+    fireEvent.click(screen.getAllByTestId("inbox-row")[1]!);
+    await screen.findByTestId("case-view");
+    key("Escape");
+    await nextFrame();
+    expect(document.querySelector(".case-warmup")).toBeNull();
+    expect(backend.commands.case_detail).toHaveBeenCalledTimes(2);
   });
 
   it("moves with j/k and arrows and opens with Enter, closes with Esc", async () => {

@@ -3,7 +3,7 @@
 // what is open lives in `useDeskPanels`, the keys in `useDeskShortcuts`, the calls to
 // the engine and its change events in `useDeskActions`. Team leads also select cases
 // in the inbox to decide them at once.
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { useBackend } from "../backend";
 import type { SyncStatus, UserInfo, Verdict } from "../generated/bindings";
 import { localToday } from "../lib/dates";
@@ -20,6 +20,7 @@ import { useInboxQuery } from "../hooks/useInboxQuery";
 import { useNotices } from "../hooks/useNotices";
 import { BatchLetterDialog } from "./BatchLetterDialog";
 import { CaseView } from "./CaseView";
+import { CaseViewWarmup } from "./CaseViewWarmup";
 import { DeskHeader } from "./DeskHeader";
 import { DocumentViewer } from "./DocumentViewer";
 import { HearingPanel } from "./HearingPanel";
@@ -79,6 +80,15 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
     if (inbox.firstPageLoaded) onReady();
   }, [inbox.firstPageLoaded, onReady]);
 
+  // Once the inbox is shown, the first row's case is rendered out of sight once
+  // (see CaseViewWarmup); never while a case is open.
+  const [warmedUp, setWarmedUp] = useState(!backend.warmUp);
+  const finishWarmup = useCallback(() => setWarmedUp(true), []);
+  useEffect(() => {
+    if (openCaseId) setWarmedUp(true);
+  }, [openCaseId]);
+  const warmupCaseId = !warmedUp && inbox.firstPageLoaded && !openCaseId ? (rowAt(0)?.case_id ?? null) : null;
+
   const shown = shownOf(right, detail);
   const stepDocument = (delta: number) => {
     const id = steppedDocumentId(detail?.case.documents ?? [], right, delta);
@@ -126,6 +136,7 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
         onLogout={() => logout(false)}
         onWipe={() => setWipeOpen(true)}
       />
+      {warmupCaseId && <CaseViewWarmup caseId={warmupCaseId} me={me} today={today} onDone={finishWarmup} />}
       <div className="desk-body">
         <ViewNav active={activeView(query.filter)} counts={inbox.viewCounts} onSelect={showView} />
         <main
