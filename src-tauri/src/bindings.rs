@@ -329,11 +329,13 @@ fn every_command_kind() -> Vec<CommandKind> {
             reason: String::new(),
             answer_due: day,
             message: String::new(),
+            letter_sha256: None,
         },
         CommandKind::StartHearing {
             intended: String::new(),
             answer_due: day,
             message: String::new(),
+            letter_sha256: None,
         },
         CommandKind::SendMessage {
             text: String::new(),

@@ -1,8 +1,9 @@
 //! Decision letters in the desktop app: a caseworker chooses a rejection, cannot issue
-//! it before writing their reasons, edits the letter and issues it by post, then
-//! records its dispatch; a team lead issues approvals for several cases at once. The
-//! letters are checked where the citizen gets them: on the portal, with real PDF
-//! tools; every one ends with "Im Auftrag" and the name of the person who issued it.
+//! it before writing their reasons, edits the letter and issues it by post, records
+//! its dispatch, then issues a separate fee notice; a hearing's letter reaches the
+//! citizen's mailbox; a team lead issues approvals for several cases at once. The letters are checked where the citizen gets them: on
+//! the portal, with real PDF tools; every one ends with "Im Auftrag" and the name of
+//! the person who issued it.
 
 use casedesk_tests::desktop::{DesktopApp, Installation};
 use casedesk_tests::portal::{Portal, PortalUser, citizen_token, expect_json, http};
@@ -258,6 +259,59 @@ async fn a_caseworker_writes_reasons_edits_and_issues_a_rejection() {
         download.bytes().await.unwrap() == me.blob(&sha256).await,
         "the citizen's letter is the one issued"
     );
+
+    // A separate fee notice follows the decision: the caseworker sets the amount,
+    // issues it by post and records its dispatch; the portal has it with its letter.
+    app.click("[data-testid=notice-open]").await;
+    app.find("[data-testid=notice-panel]").await;
+    app.set_value("[data-testid=notice-amount]", "0").await;
+    assert!(
+        !app.find("[data-testid=notice-issue]")
+            .await
+            .is_enabled()
+            .await
+            .unwrap(),
+        "nothing is assessed at zero"
+    );
+    app.set_value("[data-testid=notice-amount]", "15,00 €")
+        .await;
+    app.click("[data-testid=notice-channel-post]").await;
+    app.wait_until("the notice's preview is rendered", || async {
+        app.attr("[data-testid=notice-preview]", "data-pages")
+            .await
+            .and_then(|p| p.parse::<u32>().ok())
+            .unwrap_or(0)
+            >= 1
+    })
+    .await;
+    let violations = app.accessibility_violations().await;
+    assert!(violations.is_empty(), "{violations:?}");
+    app.screenshot("fee-notice").await;
+    app.click("[data-testid=notice-issue]").await;
+    app.click("[data-testid=notice-confirm]").await;
+    app.wait_until("the portal has the fee notice", || async {
+        me.case(&case_id).await["notices"]
+            .as_array()
+            .is_some_and(|n| n.len() == 1)
+    })
+    .await;
+    let notice = me.case(&case_id).await["notices"][0].clone();
+    assert_eq!(notice["kind"], "fee", "{notice}");
+    assert_eq!(notice["amount_cents"], 1500, "{notice}");
+    assert_eq!(notice["delivery"]["channel"], "post", "{notice}");
+    let notice_letter = letter_text(&me, notice["letter_sha256"].as_str().unwrap()).await;
+    assert!(
+        notice_letter.contains("Gebührenbescheid"),
+        "{notice_letter}"
+    );
+    assert!(notice_letter.contains("15,00"), "{notice_letter}");
+    assert_signed_by(&notice_letter, &name);
+    let block = format!("[data-testid=delivery-{}]", notice["id"].as_str().unwrap());
+    app.wait_until("the case view shows the notice's delivery", || async {
+        app.find_all(&block).await.len() == 1
+    })
+    .await;
+    assert!(app.text(&block).await.contains("Gebührenbescheid"));
     app.quit().await;
 }
 
@@ -444,5 +498,31 @@ async fn a_caseworker_hears_the_applicant_until_a_working_day() {
             .unwrap()
             .contains("Nachweis fehlt")
     );
+    // The hearing letter reaches the citizen's mailbox: the same PDF the office
+    // keeps, naming what the office intends and signed by the caseworker.
+    let sha256 = hearing["letter_sha256"]
+        .as_str()
+        .unwrap_or_else(|| panic!("the hearing names its letter: {hearing}"))
+        .to_owned();
+    let letter = letter_text(&me, &sha256).await;
+    assert!(letter.contains("Nachweis fehlt"), "{letter}");
+    assert_signed_by(&letter, me.user["display_name"].as_str().unwrap());
+    let email = waiting["applicant"]["email"].as_str().unwrap();
+    let citizen = citizen_token(&portal.base, email, &portal.citizen_password()).await;
+    let application = format!("{}/api/v1/citizen/applications/{case_id}", portal.base);
+    let view = expect_json(http().get(&application).bearer_auth(&citizen)).await;
+    let url = view["open_requests"][0]["letter_url"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no letter in the mailbox: {view}"))
+        .to_owned();
+    let download = http()
+        .get(format!("{}{url}", portal.base))
+        .bearer_auth(&citizen)
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+    assert!(download.bytes().await.unwrap() == me.blob(&sha256).await);
     app.quit().await;
 }

@@ -28,10 +28,18 @@ pub fn target_dir() -> PathBuf {
 }
 
 /// A binary of the workspace: `cargo test --workspace` builds them all beside the
-/// test binaries; when a single package is tested, it is built here.
+/// test binaries; when a single package is tested, it is built here if missing, and
+/// the desktop app also when it is older than the UI build it embeds (`ui/dist`),
+/// which changes without any Rust file changing.
 pub fn workspace_binary(package: &str, bin: &str) -> PathBuf {
     let path = target_dir().join(format!("{bin}{}", std::env::consts::EXE_SUFFIX));
-    if !path.exists() {
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let ui = repo_root().join("ui/dist/index.html");
+    let stale = match modified(&path) {
+        None => true,
+        Some(built) => package == "casedesk-desktop" && modified(&ui).is_some_and(|ui| ui > built),
+    };
+    if stale {
         let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .args(["build", "-p", package, "--bin", bin])
             .status()

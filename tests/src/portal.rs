@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-fn portal_binary() -> PathBuf {
+/// The `casedesk-portal` binary of this workspace (built if needed), for operator
+/// commands beside a running portal.
+pub fn portal_binary() -> PathBuf {
     crate::workspace_binary("casedesk-portal", "casedesk-portal")
 }
 

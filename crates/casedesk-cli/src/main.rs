@@ -166,6 +166,7 @@ async fn execute(desk: &Desk, command: Cmd, printer: &Printer) -> anyhow::Result
                 reason,
                 answer_due: due,
                 message,
+                letter_sha256: None,
             };
             queued(desk, printer, desk.command(&case, kind).await?).await
         }

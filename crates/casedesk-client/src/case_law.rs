@@ -40,8 +40,9 @@ pub struct CaseLaw {
     /// The answer deadline a hearing started today gets by default: the law's answer
     /// period, ending on a working day.
     pub default_answer_due: Option<NaiveDate>,
-    /// Whether the registration leads to a tax, so that a tax notice may follow.
-    pub tax_notice: bool,
+    /// Where the registration leads to a tax, so that a tax notice may follow: the
+    /// yearly tax the bylaw sets, which a tax notice assesses unless changed.
+    pub tax_annual_cents: Option<i64>,
     /// The delivery of the decision and of each notice, in that order.
     pub deliveries: Vec<DeliveryView>,
 }
@@ -112,7 +113,7 @@ impl CaseLaw {
             default_channel: default_channel(law.delivery, portal_consent),
             portal_consent,
             default_answer_due: deadline::period_end(today, law.answer_period).ok(),
-            tax_notice: law.tax.is_some(),
+            tax_annual_cents: law.tax.as_ref().map(|t| t.annual_cents),
             deliveries: deliveries(case, law),
         }
     }

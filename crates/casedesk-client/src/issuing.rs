@@ -178,7 +178,15 @@ impl Desk {
     async fn render_for(&self, case: &LetterCase, request: &LetterRequest) -> Result<Vec<u8>> {
         let me = self.signed_in().await?;
         let (templates, letterhead) = letters::load(&self.inner.store).await?;
-        let input = letters::input(&case.case, &case.service, &letterhead, &me, request)?;
+        let tenant = letters::tenant(&self.inner.store).await?;
+        let input = letters::input(
+            &case.case,
+            &case.service,
+            &letterhead,
+            &tenant,
+            &me,
+            request,
+        )?;
         let request = request.clone();
         tokio::task::spawn_blocking(move || {
             letters::render(&templates, &letterhead, &input, &request)
@@ -193,7 +201,15 @@ impl Desk {
     async fn markup_for(&self, case: &LetterCase, request: &LetterRequest) -> Result<String> {
         let me = self.signed_in().await?;
         let (templates, letterhead) = letters::load(&self.inner.store).await?;
-        let input = letters::input(&case.case, &case.service, &letterhead, &me, request)?;
+        let tenant = letters::tenant(&self.inner.store).await?;
+        let input = letters::input(
+            &case.case,
+            &case.service,
+            &letterhead,
+            &tenant,
+            &me,
+            request,
+        )?;
         Ok(templates.render_markup(&input.template_name(), &input, &letterhead)?)
     }
 
@@ -331,7 +347,7 @@ impl Desk {
         let mut letter_case = self.letter_case(case).await?;
         let me = self.signed_in().await?;
         let now = Utc::now();
-        let command = hearing_command(draft);
+        let command = hearing_command(draft, None);
         let case = &mut letter_case.case;
         let events = case
             .decide(&me.actor, &command, case.version, &DecideContext::at(now))
@@ -343,10 +359,14 @@ impl Desk {
     }
 
     /// Starts a hearing: the case waits for the citizen's statement until the answer
-    /// deadline. Its letter is rendered from the case's open hearing
-    /// ([`Desk::render_letter`] with [`LetterKind::Hearing`]), offline like any other.
+    /// deadline. Its letter, as the preview showed it, is kept as an outgoing
+    /// document and named by the command, so the citizen downloads it from the
+    /// portal (and the office can print it for the post); offline like any other.
     pub async fn start_hearing(&self, case: &str, draft: &HearingDraft) -> Result<OutboxEntry> {
-        self.command(case, hearing_command(draft)).await
+        let pdf = self.hearing_preview(case, draft).await?;
+        let letter_sha256 = self.blobs().add_outgoing(&pdf, "application/pdf").await?;
+        self.command(case, hearing_command(draft, Some(letter_sha256)))
+            .await
     }
 
     /// The answer deadline a picked day gives: the day, or the next working day with
@@ -419,11 +439,12 @@ impl Desk {
     }
 }
 
-fn hearing_command(draft: &HearingDraft) -> CommandKind {
+fn hearing_command(draft: &HearingDraft, letter_sha256: Option<String>) -> CommandKind {
     CommandKind::StartHearing {
         intended: draft.intended.clone(),
         answer_due: draft.answer_due,
         message: draft.message.clone(),
+        letter_sha256,
     }
 }
 

@@ -17,7 +17,7 @@ use base64::Engine;
 use casedesk_domain::CaseAggregate;
 use casedesk_domain::deadline;
 use casedesk_domain::delivery::DeliveryChannel;
-use casedesk_domain::wire::{LetterSettings, ServiceDefinition};
+use casedesk_domain::wire::{LetterSettings, ServiceDefinition, TenantSettings};
 use casedesk_letters::{
     Contact, LetterContext, LetterError, LetterInput, LetterKind, Letterhead, RenderOptions,
     TemplateSet,
@@ -27,7 +27,7 @@ use sqlx::Row;
 
 use crate::error::{ClientError, ErrorCode, Result};
 use crate::portal::Portal;
-use crate::store::{LocalStore, Me};
+use crate::store::{LocalStore, Me, keys};
 
 /// What letter to render and how.
 #[derive(Debug, Clone)]
@@ -91,10 +91,26 @@ pub(crate) async fn refresh(store: &LocalStore, portal: &Portal) -> Result<()> {
         sqlx::query_scalar("SELECT version FROM letter_settings WHERE id = 1")
             .fetch_optional(&store.reader)
             .await?;
+    if let Some(tenant) = portal.tenant().await? {
+        store
+            .set_state(keys::TENANT, &serde_json::to_string(&tenant)?)
+            .await?;
+    }
     let Some(settings) = portal.letters(version.as_deref()).await? else {
         return Ok(());
     };
     store_settings(store, &settings).await
+}
+
+/// The tenant's settings as last synced, or the defaults before the first sync (or
+/// from a portal that has none to send).
+pub(crate) async fn tenant(store: &LocalStore) -> Result<TenantSettings> {
+    Ok(match store.state(keys::TENANT).await? {
+        Some(json) => serde_json::from_str(&json)?,
+        None => TenantSettings {
+            fee_due_after: casedesk_domain::aggregate::DEFAULT_FEE_DUE_AFTER,
+        },
+    })
 }
 
 async fn store_settings(store: &LocalStore, settings: &LetterSettings) -> Result<()> {
@@ -186,11 +202,12 @@ pub(crate) async fn load(store: &LocalStore) -> Result<(TemplateSet, Letterhead)
 }
 
 /// The letter input for `case`, signed by the rule above: the signed-in user issues
-/// it, dated on the German day it is made.
+/// it, dated on the German day it is made, with the tenant's fee due period.
 pub(crate) fn input(
     case: &CaseAggregate,
     service: &ServiceDefinition,
     letterhead: &Letterhead,
+    tenant: &TenantSettings,
     me: &Me,
     request: &LetterRequest,
 ) -> Result<LetterInput> {
@@ -209,6 +226,7 @@ pub(crate) fn input(
     };
     let mut context = LetterContext::issued_by(deadline::local_date(request.created), contact);
     context.channel = request.channel;
+    context.fee_due_after = tenant.fee_due_after;
     context.fee_cents = request.fee_cents;
     context.reasons = request.reasons.clone();
     context.partial_note = request.partial_note.clone();

@@ -153,11 +153,8 @@ impl LocalStore {
         if let Err(rejection) = store::apply_locally(&mut tx, &mut case, &command, now, me).await? {
             return Err(ClientError::Refused(rejection));
         }
-        let blob = match &command.kind {
-            CommandKind::RecordDecision { letter_sha256, .. }
-            | CommandKind::IssueNotice { letter_sha256, .. } => letter_sha256.clone(),
-            _ => None,
-        };
+        // The letter a command names is uploaded before the command is sent.
+        let blob = command.kind.needs().letter.map(str::to_owned);
         sqlx::query(
             "INSERT INTO outbox (command_id, case_id, aktenzeichen, kind, command, state, \
              created_at, blob_sha256) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)",

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use casedesk_domain::wire::{
     CommandBatch, CommandBatchAnswer, ErrorBody, LetterSettings, LoginRequest, OfficeSession,
-    RefreshRequest, ServiceDefinition, SessionTokens, UserInfo,
+    RefreshRequest, ServiceDefinition, SessionTokens, TenantSettings, UserInfo,
 };
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use tokio::sync::Mutex;
@@ -201,6 +201,16 @@ impl Portal {
     /// The staff of the user's offices; `None` from a portal without the endpoint.
     pub async fn staff(&self) -> Result<Option<Vec<UserInfo>>> {
         let url = self.url("staff");
+        let response = self.send(|http| http.get(&url)).await?;
+        if response.status() == StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        Ok(Some(json_of(response).await?))
+    }
+
+    /// The tenant's settings; `Ok(None)` from a portal without the endpoint.
+    pub async fn tenant(&self) -> Result<Option<TenantSettings>> {
+        let url = self.url("tenant");
         let response = self.send(|http| http.get(&url)).await?;
         if response.status() == StatusCode::NOT_FOUND {
             return Ok(None);

@@ -656,6 +656,7 @@ impl<'t> CaseRun<'t> {
             reason: pick(rng, texts::REQUEST_REASONS).to_owned(),
             answer_due,
             message: pick(rng, texts::REQUEST_MESSAGES).to_owned(),
+            letter_sha256: None,
         };
         self.apply(me, request, at).await?;
         let request_id = self

@@ -397,6 +397,7 @@ impl CaseAggregate {
                 reason,
                 answer_due,
                 message,
+                letter_sha256,
             } => self.requests.push(ItemsRequest {
                 id: *request_id,
                 purpose: RequestPurpose::Items,
@@ -408,12 +409,14 @@ impl CaseAggregate {
                 requested_by: entry.actor.staff_id().unwrap_or_default(),
                 status: RequestStatus::Open,
                 answered_at: None,
+                letter_sha256: letter_sha256.clone(),
             }),
             EventKind::HearingStarted {
                 request_id,
                 intended,
                 answer_due,
                 message,
+                letter_sha256,
             } => self.requests.push(ItemsRequest {
                 id: *request_id,
                 purpose: RequestPurpose::Hearing,
@@ -425,6 +428,7 @@ impl CaseAggregate {
                 requested_by: entry.actor.staff_id().unwrap_or_default(),
                 status: RequestStatus::Open,
                 answered_at: None,
+                letter_sha256: letter_sha256.clone(),
             }),
             EventKind::RequestAnswered {
                 request_id,

@@ -117,6 +117,9 @@ pub enum CommandKind {
         reason: String,
         answer_due: NaiveDate,
         message: String,
+        /// The items-request letter, uploaded before the command.
+        #[serde(default)]
+        letter_sha256: Option<String>,
     },
     /// Hear the citizen before a burdensome decision (§28 VwVfG NRW): the case waits
     /// for a statement until `answer_due`, a working day.
@@ -125,6 +128,9 @@ pub enum CommandKind {
         intended: String,
         answer_due: NaiveDate,
         message: String,
+        /// The hearing letter, uploaded before the command.
+        #[serde(default)]
+        letter_sha256: Option<String>,
     },
     SendMessage {
         text: String,
@@ -280,6 +286,11 @@ impl CommandKind {
             | CommandKind::IssueNotice { letter_sha256, .. } => Needs {
                 letter: letter_sha256.as_deref(),
                 law: true,
+                ..Needs::default()
+            },
+            CommandKind::RequestItems { letter_sha256, .. }
+            | CommandKind::StartHearing { letter_sha256, .. } => Needs {
+                letter: letter_sha256.as_deref(),
                 ..Needs::default()
             },
             _ => Needs::default(),

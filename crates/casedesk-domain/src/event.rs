@@ -72,6 +72,8 @@ pub enum EventKind {
         reason: String,
         answer_due: NaiveDate,
         message: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        letter_sha256: Option<String>,
     },
     /// An Anhörung (§28 VwVfG NRW): the office waits for the citizen's statement on
     /// what it intends.
@@ -80,6 +82,8 @@ pub enum EventKind {
         intended: String,
         answer_due: NaiveDate,
         message: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        letter_sha256: Option<String>,
     },
     RequestAnswered {
         request_id: Uuid,

@@ -203,6 +203,7 @@ mod tests {
             reason: "Fehlt".into(),
             answer_due: chrono::NaiveDate::from_ymd_opt(2026, 3, 20).unwrap(),
             message: "Bitte nachreichen".into(),
+            letter_sha256: None,
         };
         let version = case.version;
         run(&mut case, &anna(), request, version, now()).unwrap();

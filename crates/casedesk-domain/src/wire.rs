@@ -10,6 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::deadline::Period;
 use crate::lifecycle::{CaseStatus, Role};
 
 pub use crate::catalog::{
@@ -209,6 +210,18 @@ pub struct CitizenMessage {
 
 /// Counts per status, e.g. for the health endpoint and the team lead's overview.
 pub type StatusCounts = HashMap<CaseStatus, i64>;
+
+/// `GET /api/v1/office/tenant`: the tenant's settings that desktops need offline
+/// (letters print them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct TenantSettings {
+    /// How long after its announcement a fee falls due: `"14d"`, `"2w"`, `"1m"`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "2w"))]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub fee_due_after: Period,
+}
 
 /// One letter template in effect for the tenant (`GET /api/v1/office/letters`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -221,6 +221,7 @@ pub fn case(id: &str) -> CaseAggregate {
         requested_by: Uuid::from_u128(1),
         status: RequestStatus::Open,
         answered_at: None,
+        letter_sha256: None,
     });
     case
 }
@@ -269,6 +270,7 @@ pub fn case_with_hearing(id: &str) -> CaseAggregate {
         requested_by: Uuid::from_u128(1),
         status: RequestStatus::Open,
         answered_at: None,
+        letter_sha256: None,
     });
     case
 }

@@ -330,6 +330,8 @@ pub struct MirrorRows {
     pub decisions: Vec<(Uuid, Decision)>,
     /// Notices issued after a decision.
     pub notices: Vec<(Uuid, Notice)>,
+    /// Letters sent with a request: the case, the request, the letter.
+    pub request_letters: Vec<(Uuid, Uuid, String)>,
     /// Fees set or changed (by a decision or a fee notice) and payment states
     /// changed: the case, its fee now, and when.
     pub payments: Vec<(Uuid, Fee, DateTime<Utc>)>,
@@ -357,6 +359,19 @@ impl MirrorRows {
                         self.notices.push((case.id, notice.clone()));
                     }
                     self.payment(case, entry.at);
+                }
+                EventKind::ItemsRequested {
+                    request_id,
+                    letter_sha256: Some(letter),
+                    ..
+                }
+                | EventKind::HearingStarted {
+                    request_id,
+                    letter_sha256: Some(letter),
+                    ..
+                } => {
+                    self.request_letters
+                        .push((case.id, *request_id, letter.clone()));
                 }
                 EventKind::PaymentChanged { .. } => self.payment(case, entry.at),
                 EventKind::TransferredOffice { from, .. } => {

@@ -66,6 +66,15 @@ enum Commands {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Show or change the tenant's settings.
+    Tenant {
+        #[command(flatten)]
+        storage: StorageArgs,
+        /// How long after its announcement a fee falls due (`14d`, `2w`, `1m`);
+        /// without it, the settings are only shown.
+        #[arg(long)]
+        fee_due_after: Option<Period>,
+    },
     /// Add synthetic cases (creates the demo tenant first if the database is empty).
     Seed {
         #[command(flatten)]
@@ -185,6 +194,19 @@ async fn main() -> anyhow::Result<()> {
                 office_codes: offices,
             };
             add_user(config, user, &password).await?;
+        }
+        Commands::Tenant {
+            storage,
+            fee_due_after,
+        } => {
+            let config = load_config(cli.config.as_ref(), &storage)?;
+            init_logging(config.log_format);
+            let state = server::open_state(config).await?;
+            if let Some(period) = fee_due_after {
+                state.db.set_fee_due_after(period).await?;
+                tracing::info!(%period, "fee due period changed");
+            }
+            println!("fee_due_after = {}", state.db.fee_due_after().await?);
         }
         Commands::Seed { storage, cases } => {
             let config = load_config(cli.config.as_ref(), &storage)?;

@@ -35,6 +35,8 @@ interface Props {
   letterButtonRef: RefObject<HTMLButtonElement | null>;
   onOpenLetter(): void;
   onOpenHearing(): void;
+  /** Opens the fee or tax notice after the decision. */
+  onOpenNotice(): void;
   onShowDocument(document: DocumentMeta): void;
   onShowLetter(sha256: string): void;
   runCommand(kind: CommandKind): Promise<boolean>;
@@ -176,6 +178,7 @@ function CaseActionsBar({
   letterButtonRef,
   onOpenLetter,
   onOpenHearing,
+  onOpenNotice,
 }: Props) {
   const actions = detail.actions;
   const [assignee, setAssignee] = useState("");
@@ -220,6 +223,11 @@ function CaseActionsBar({
           onClick={onOpenHearing}
         >
           Anhörung
+        </button>
+      )}
+      {actions.issue_notice && (
+        <button type="button" data-testid="notice-open" aria-expanded={letterOpen === "notice"} onClick={onOpenNotice}>
+          {detail.law?.tax_annual_cents != null ? "Gebühren-/Steuerbescheid" : "Gebührenbescheid"}
         </button>
       )}
       {actions.release && (

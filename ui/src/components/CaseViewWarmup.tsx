@@ -64,6 +64,7 @@ export function CaseViewWarmup({ caseId, me, today, onDone }: Props) {
         letterButtonRef={{ current: null }}
         onOpenLetter={nothing}
         onOpenHearing={nothing}
+        onOpenNotice={nothing}
         onShowDocument={nothing}
         onShowLetter={nothing}
         runCommand={nothingAsync}

@@ -1,5 +1,5 @@
 // The caseworker's desk: saved views, the inbox, the open case and the document, the
-// Bescheid or the hearing being prepared beside it, the status bar and notices. The layout only:
+// Bescheid, hearing or notice being prepared beside it, the status bar and notices. The layout only:
 // what is open lives in `useDeskPanels`, the keys in `useDeskShortcuts`, the calls to
 // the engine and its change events in `useDeskActions`. Team leads also select cases
 // in the inbox to decide them at once.
@@ -24,6 +24,7 @@ import { CaseViewWarmup } from "./CaseViewWarmup";
 import { DeskHeader } from "./DeskHeader";
 import { DocumentViewer } from "./DocumentViewer";
 import { HearingPanel } from "./HearingPanel";
+import { NoticePanel } from "./NoticePanel";
 import { InboxList, type InboxListHandle } from "./InboxList";
 import { InboxToolbar } from "./InboxToolbar";
 import { LetterDiscardDialog } from "./LetterDiscardDialog";
@@ -139,9 +140,7 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
       {warmupCaseId && <CaseViewWarmup caseId={warmupCaseId} me={me} today={today} onDone={finishWarmup} />}
       <div className="desk-body">
         <ViewNav active={activeView(query.filter)} counts={inbox.viewCounts} onSelect={showView} />
-        <main
-          className={`workspace ${layout}${rightPane === "decision" || rightPane === "hearing" ? " with-letter" : ""}`}
-        >
+        <main className={`workspace ${layout}${rightPane !== null && rightPane !== "document" ? " with-letter" : ""}`}>
           <section className="inbox-panel" aria-label="Posteingang">
             <InboxToolbar
               query={query}
@@ -189,6 +188,7 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
                   letterButtonRef={letterButtonRef}
                   onOpenLetter={() => panels.openLetter("decision")}
                   onOpenHearing={() => panels.openLetter("hearing")}
+                  onOpenNotice={() => panels.openLetter("notice")}
                   onShowDocument={(document) => panels.showDocument(document.id)}
                   onShowLetter={panels.showIssuedLetter}
                   runCommand={(kind) => runCommand(detail.case.id, kind)}
@@ -237,6 +237,21 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
                 onClose={panels.closeLetter}
                 onDirtyChange={panels.setLetterEdited}
                 onStarted={() => {
+                  panels.letterDecided();
+                  reloadCase();
+                  refreshStatus();
+                }}
+                onLoginRequired={onLoginRequired}
+              />
+            </div>
+          )}
+          {rightPane === "notice" && detail && (
+            <div className="document-panel">
+              <NoticePanel
+                key={detail.case.id}
+                detail={detail}
+                onClose={panels.closeLetter}
+                onIssued={() => {
                   panels.letterDecided();
                   reloadCase();
                   refreshStatus();

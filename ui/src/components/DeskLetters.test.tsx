@@ -1,8 +1,8 @@
 // Tests of letters on the desk against a fake engine: the Bescheid panel opened with
 // `b` beside an open case, closed with Esc (asking when the text was edited), the
 // pending decision afterwards and recording its dispatch; the hearing panel; and team
-// leads' batch decisions from the inbox selection. Also checks the dialogs and the
-// selectable inbox with axe.
+// leads' batch decisions from the inbox selection; fee and tax notices after the
+// decision. Also checks the dialogs and the selectable inbox with axe.
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import axe from "axe-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -76,6 +76,45 @@ async function seriousViolations(element: Element) {
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(" | ")}`);
 }
+
+describe("notices after the decision", () => {
+  it("issue a fee notice over the case's fee, or a tax notice by post where a tax follows", async () => {
+    const backend = fakeBackend();
+    const detail = myOpenCase();
+    detail.case.status = "decided";
+    detail.actions = { ...DECIDED_ACTIONS, record_dispatch: [] };
+    detail.law = { ...detail.law!, tax_annual_cents: 9600 };
+    backend.commands.case_detail.mockResolvedValue(detail);
+    await renderDesk(backend);
+    fireEvent.click(rows()[0]!);
+    fireEvent.click(await screen.findByTestId("notice-open"));
+    const panel = await screen.findByTestId("notice-panel");
+    expect((within(panel).getByTestId("notice-amount") as HTMLInputElement).value).toBe("26,00 €");
+    await waitFor(() =>
+      expect(backend.commands.notice_preview).toHaveBeenCalledWith(
+        "case-0",
+        expect.objectContaining({ kind: "fee", amount_cents: 2600, channel: "post" }),
+      ),
+    );
+    // Nothing is assessed at zero.
+    fireEvent.change(within(panel).getByTestId("notice-amount"), { target: { value: "0" } });
+    expect((within(panel).getByTestId("notice-issue") as HTMLButtonElement).disabled).toBe(true);
+    // The tax notice assesses the yearly tax and goes by post only.
+    fireEvent.change(within(panel).getByTestId("notice-kind"), { target: { value: "tax" } });
+    expect((within(panel).getByTestId("notice-amount") as HTMLInputElement).value).toBe("96,00 €");
+    expect(within(panel).queryByTestId("notice-channel-portal")).toBeNull();
+    expect(await seriousViolations(panel)).toEqual([]);
+    fireEvent.click(within(panel).getByTestId("notice-issue"));
+    fireEvent.click(await screen.findByTestId("notice-confirm"));
+    await waitFor(() => expect(screen.queryByTestId("notice-panel")).toBeNull());
+    expect(backend.commands.issue_notice).toHaveBeenCalledWith("case-0", {
+      kind: "tax",
+      amount_cents: 9600,
+      channel: "post",
+      edited_text: null,
+    });
+  });
+});
 
 describe("Bescheid on the desk", () => {
   it("opens with b for an open case, closes with Esc and gives focus back", async () => {

@@ -167,9 +167,10 @@ portal_consent: boolean,
  */
 default_answer_due: string | null, 
 /**
- * Whether the registration leads to a tax, so that a tax notice may follow.
+ * Where the registration leads to a tax, so that a tax notice may follow: the
+ * yearly tax the bylaw sets, which a tax notice assesses unless changed.
  */
-tax_notice: boolean, 
+tax_annual_cents: number | null, 
 /**
  * The delivery of the decision and of each notice, in that order.
  */
@@ -201,11 +202,19 @@ reason: string | null, };
 /**
  * One command as sent by a client.
  */
-export type Command = { command_id: string, case_id: string, base_version: number, } & ({ "kind": "claim" } | { "kind": "release" } | { "kind": "assign", "payload": { assignee: string, } } | { "kind": "set_status", "payload": { status: CaseStatus, reason: string | null, } } | { "kind": "add_note", "payload": { text: string, } } | { "kind": "review_document", "payload": { document_id: string, verdict: Verdict, reason: string | null, } } | { "kind": "request_items", "payload": { items: Array<RequestedItem>, reason: string, answer_due: string, message: string, } } | { "kind": "start_hearing", "payload": { 
+export type Command = { command_id: string, case_id: string, base_version: number, } & ({ "kind": "claim" } | { "kind": "release" } | { "kind": "assign", "payload": { assignee: string, } } | { "kind": "set_status", "payload": { status: CaseStatus, reason: string | null, } } | { "kind": "add_note", "payload": { text: string, } } | { "kind": "review_document", "payload": { document_id: string, verdict: Verdict, reason: string | null, } } | { "kind": "request_items", "payload": { items: Array<RequestedItem>, reason: string, answer_due: string, message: string, 
+/**
+ * The items-request letter, uploaded before the command.
+ */
+letter_sha256: string | null, } } | { "kind": "start_hearing", "payload": { 
 /**
  * What the office intends to decide, and on which facts.
  */
-intended: string, answer_due: string, message: string, } } | { "kind": "send_message", "payload": { text: string, } } | { "kind": "record_decision", "payload": { outcome: Outcome, letter_sha256: string | null, fee_cents: number, 
+intended: string, answer_due: string, message: string, 
+/**
+ * The hearing letter, uploaded before the command.
+ */
+letter_sha256: string | null, } } | { "kind": "send_message", "payload": { text: string, } } | { "kind": "record_decision", "payload": { outcome: Outcome, letter_sha256: string | null, fee_cents: number, 
 /**
  * The caseworker's reasons for this case; required to refuse anything.
  */
@@ -219,11 +228,19 @@ channel: DeliveryChannel, } } | { "kind": "issue_notice", "payload": { kind: Not
  * What the command does. Staff commands first, then citizen and system ones; the
  * portal only accepts citizen and system commands from its own citizen API and jobs.
  */
-export type CommandKind = { "kind": "claim" } | { "kind": "release" } | { "kind": "assign", "payload": { assignee: string, } } | { "kind": "set_status", "payload": { status: CaseStatus, reason: string | null, } } | { "kind": "add_note", "payload": { text: string, } } | { "kind": "review_document", "payload": { document_id: string, verdict: Verdict, reason: string | null, } } | { "kind": "request_items", "payload": { items: Array<RequestedItem>, reason: string, answer_due: string, message: string, } } | { "kind": "start_hearing", "payload": { 
+export type CommandKind = { "kind": "claim" } | { "kind": "release" } | { "kind": "assign", "payload": { assignee: string, } } | { "kind": "set_status", "payload": { status: CaseStatus, reason: string | null, } } | { "kind": "add_note", "payload": { text: string, } } | { "kind": "review_document", "payload": { document_id: string, verdict: Verdict, reason: string | null, } } | { "kind": "request_items", "payload": { items: Array<RequestedItem>, reason: string, answer_due: string, message: string, 
+/**
+ * The items-request letter, uploaded before the command.
+ */
+letter_sha256: string | null, } } | { "kind": "start_hearing", "payload": { 
 /**
  * What the office intends to decide, and on which facts.
  */
-intended: string, answer_due: string, message: string, } } | { "kind": "send_message", "payload": { text: string, } } | { "kind": "record_decision", "payload": { outcome: Outcome, letter_sha256: string | null, fee_cents: number, 
+intended: string, answer_due: string, message: string, 
+/**
+ * The hearing letter, uploaded before the command.
+ */
+letter_sha256: string | null, } } | { "kind": "send_message", "payload": { text: string, } } | { "kind": "record_decision", "payload": { outcome: Outcome, letter_sha256: string | null, fee_cents: number, 
 /**
  * The caseworker's reasons for this case; required to refuse anything.
  */
@@ -402,7 +419,7 @@ export type ErrorPayload = { code: ErrorCode, message: string, };
 /**
  * What happened.
  */
-export type EventKind = { "type": "submitted", service_id: string, } | { "type": "claimed" } | { "type": "released", previous: string, } | { "type": "assigned", assignee: string, assignee_name: string, previous: string | null, } | { "type": "status_changed", from: CaseStatus, to: CaseStatus, reason?: string | null, } | { "type": "note_added", note_id: string, text: string, } | { "type": "document_added", document: DocumentMeta, } | { "type": "document_reviewed", document_id: string, verdict: Verdict, reason?: string | null, } | { "type": "items_requested", request_id: string, items: Array<RequestedItem>, reason: string, answer_due: string, message: string, } | { "type": "hearing_started", request_id: string, intended: string, answer_due: string, message: string, } | { "type": "request_answered", request_id: string, document_ids: Array<string>, message?: string | null, } | { "type": "answer_deadline_passed", request_id: string, } | { "type": "message_sent", message_id: string, text: string, from_citizen: boolean, } | { "type": "decision_recorded", outcome: Outcome, letter_sha256?: string | null, fee_cents: number, reasons?: string | null, 
+export type EventKind = { "type": "submitted", service_id: string, } | { "type": "claimed" } | { "type": "released", previous: string, } | { "type": "assigned", assignee: string, assignee_name: string, previous: string | null, } | { "type": "status_changed", from: CaseStatus, to: CaseStatus, reason?: string | null, } | { "type": "note_added", note_id: string, text: string, } | { "type": "document_added", document: DocumentMeta, } | { "type": "document_reviewed", document_id: string, verdict: Verdict, reason?: string | null, } | { "type": "items_requested", request_id: string, items: Array<RequestedItem>, reason: string, answer_due: string, message: string, letter_sha256?: string | null, } | { "type": "hearing_started", request_id: string, intended: string, answer_due: string, message: string, letter_sha256?: string | null, } | { "type": "request_answered", request_id: string, document_ids: Array<string>, message?: string | null, } | { "type": "answer_deadline_passed", request_id: string, } | { "type": "message_sent", message_id: string, text: string, from_citizen: boolean, } | { "type": "decision_recorded", outcome: Outcome, letter_sha256?: string | null, fee_cents: number, reasons?: string | null, 
 /**
  * The delivery as it starts: channel, procedure, the portal notification.
  */
@@ -511,7 +528,12 @@ export type InboxSort = { key: SortKey, descending: boolean, };
 /**
  * A Nachforderung or an Anhörung: the office waits for the citizen until a deadline.
  */
-export type ItemsRequest = { id: string, purpose: RequestPurpose, items: Array<RequestedItem>, reason: string, message: string, answer_due: string, requested_at: string, requested_by: string, status: RequestStatus, answered_at?: string | null, };
+export type ItemsRequest = { id: string, purpose: RequestPurpose, items: Array<RequestedItem>, reason: string, message: string, answer_due: string, requested_at: string, requested_by: string, status: RequestStatus, answered_at?: string | null, 
+/**
+ * The letter that went out with it (the items-request or hearing letter), which
+ * the citizen downloads from the portal and a citizen using post receives.
+ */
+letter_sha256?: string | null, };
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 

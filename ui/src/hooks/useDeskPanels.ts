@@ -35,7 +35,7 @@ export interface PanelControls {
   showDocument(id: string): void;
   showIssuedLetter(sha256: string): void;
   closeDocument(): void;
-  /** Opens the Bescheid (default) or the hearing beside the case. */
+  /** Opens the Bescheid (default), the hearing or a notice beside the case. */
   openLetter(letter?: DraftLetter): void;
   closeLetter(): void;
   /** The letter was issued: its panel closes and focus goes to the case. */

@@ -1,6 +1,6 @@
 // What the desk shows beside the inbox, as pure state and transitions: the open case,
 // the panel to its right (a document, an issued Bescheid, or a letter being prepared:
-// the Bescheid or a hearing), a document's rejection in progress, and the inbox's
+// the Bescheid, a hearing or a notice), a document's rejection in progress, and the inbox's
 // cursor, which opens the case under it once its row has loaded.
 //
 // - Opening another case closes its document, its letter and any rejection.
@@ -12,8 +12,11 @@
 import type { CaseDetail, DocumentMeta } from "../generated/bindings";
 import { outboxMarks } from "./caseWork";
 
-/** A letter being prepared beside the case: the Bescheid, or a hearing (Anhörung). */
-export type DraftLetter = "decision" | "hearing";
+/**
+ * A letter being prepared beside the case: the Bescheid, a hearing (Anhörung), or a
+ * notice after the decision (Gebühren- or Steuerbescheid).
+ */
+export type DraftLetter = "decision" | "hearing" | "notice";
 
 /** The panel right of the case. */
 export type RightPanel =

@@ -123,7 +123,7 @@ export function sampleLaw(overrides: Partial<CaseLaw> = {}): CaseLaw {
     default_channel: "post",
     portal_consent: false,
     default_answer_due: "2026-03-19",
-    tax_notice: false,
+    tax_annual_cents: null,
     deliveries: [],
     ...overrides,
   };

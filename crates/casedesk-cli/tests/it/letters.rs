@@ -2,7 +2,8 @@
 //! whose text names the case and ends with "Im Auftrag" and the caseworker's name; an
 //! admin's template change reaches the desktop with the next sync; a broken template
 //! is refused with its line and placeholder; a rejection needs reasons; a decision by
-//! post is announced once its dispatch is recorded, with the period the law names.
+//! post is announced once its dispatch is recorded, with the period the law names;
+//! the fee due period the operator sets reaches the desktop's letters.
 
 use std::process::Command;
 
@@ -77,6 +78,43 @@ async fn letters_render_offline_and_follow_the_admins_templates() {
     assert!(text.contains(&aktenzeichen), "{text}");
     assert!(text.contains(&applicant), "{applicant} not in {text}");
     assert_signed_by(&text, &display_name(&portal, &user, &password).await);
+    assert!(
+        flat(&text).contains("innerhalb von zwei Wochen nach Bekanntgabe"),
+        "{text}"
+    );
+
+    // The operator sets the tenant's fee due period; the desktop's letters print it
+    // after the next sync.
+    let set = Command::new(casedesk_tests::portal::portal_binary())
+        .args(["tenant", "--fee-due-after", "3w", "--data-dir"])
+        .arg(portal_dir.path())
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&set.stdout).trim(),
+        "fee_due_after = 3w"
+    );
+    let refused = Command::new(casedesk_tests::portal::portal_binary())
+        .args(["tenant", "--fee-due-after", "3x", "--data-dir"])
+        .arg(portal_dir.path())
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    desktop.json(&render);
+    assert!(flat(&pdf_text(&out)).contains("innerhalb von zwei Wochen nach Bekanntgabe"));
+    desktop.json(&["sync", "--once", "--no-prefetch"]);
+    desktop.json(&render);
+    let text = pdf_text(&out);
+    assert!(
+        flat(&text).contains("innerhalb von drei Wochen nach Bekanntgabe"),
+        "{text}"
+    );
 
     // An admin changes the service's approval template on the portal.
     let (admin_user, admin_password) = portal.login_of("admin", 0);
@@ -223,11 +261,16 @@ async fn letters_render_offline_and_follow_the_admins_templates() {
     );
 }
 
+/// The text with every run of white space (line breaks too) as one space.
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The closing of a letter the caseworker issued: "Im Auftrag" and their name after
 /// everything the letter says (only the page footer follows), never the automation
 /// note.
 fn assert_signed_by(text: &str, name: &str) {
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = flat(text);
     let at = flat
         .rfind("Im Auftrag")
         .unwrap_or_else(|| panic!("no \"Im Auftrag\": {flat}"));

@@ -144,6 +144,7 @@ async fn a_rejection_needs_the_caseworkers_reasons_and_goes_out_in_their_name() 
         &detail.case,
         &service,
         &casedesk_letters::Letterhead::demo(),
+        &letters::tenant(&desk.inner.store).await.unwrap(),
         &me,
         &request,
     )
@@ -319,6 +320,14 @@ async fn a_hearing_waits_for_a_working_day_deadline() {
         casedesk_domain::aggregate::RequestPurpose::Hearing
     );
     assert_eq!(hearing.answer_due, deadline.due);
+    // The letter went with the hearing, kept as an outgoing document for the
+    // portal, so the citizen downloads it from their mailbox.
+    let sha = hearing
+        .letter_sha256
+        .as_deref()
+        .expect("the hearing names its letter");
+    let kept = desk.blobs().read(None, sha).await.unwrap();
+    assert!(kept.bytes.starts_with(b"%PDF"));
 }
 
 #[tokio::test]

@@ -27,6 +27,8 @@ pub(crate) mod keys {
     /// Set while the portal refuses the session (expired or logged out) until the
     /// next login, so a restarted app says so at once.
     pub const LOGIN_REQUIRED: &str = "login_required";
+    /// The tenant's settings (JSON of `TenantSettings`) as last synced.
+    pub const TENANT: &str = "tenant";
 }
 
 impl LocalStore {

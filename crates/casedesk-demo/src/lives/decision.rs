@@ -201,6 +201,7 @@ impl CaseRun<'_> {
             intended: reasons::intended(verdict.outcome, &reasons),
             answer_due,
             message: pick(rng, texts::HEARING_MESSAGES).to_owned(),
+            letter_sha256: None,
         };
         self.apply(me, hearing, at).await?;
         let request_id = self.open_request_id()?;
@@ -234,6 +235,7 @@ impl CaseRun<'_> {
             intended: reasons::intended(Outcome::Rejected, &reasons),
             answer_due,
             message: pick(rng, texts::HEARING_MESSAGES).to_owned(),
+            letter_sha256: None,
         };
         self.apply(me, hearing, at).await
     }

@@ -387,6 +387,7 @@ fn request_and_answer(
         reason: pick(rng, texts::REQUEST_REASONS).to_owned(),
         answer_due,
         message: pick(rng, texts::REQUEST_MESSAGES).to_owned(),
+        letter_sha256: None,
     };
     b.run(worker, kind, at, None)?;
     if fate == Fate::AwaitingCitizen {

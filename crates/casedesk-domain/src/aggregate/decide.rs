@@ -29,6 +29,16 @@ struct DecisionDraft<'a> {
     channel: DeliveryChannel,
 }
 
+/// A `request_items` or `start_hearing` command's payload (a hearing names no
+/// items; its reason is what the office intends).
+struct RequestDraft<'a> {
+    items: &'a [RequestedItem],
+    reason: &'a str,
+    answer_due: &'a NaiveDate,
+    message: &'a str,
+    letter_sha256: &'a Option<String>,
+}
+
 /// An answer deadline must be a working day, so that the date the citizen reads is
 /// the date the period really ends (§31(3) VwVfG NRW would move it otherwise).
 fn check_answer_due(answer_due: NaiveDate, today: NaiveDate) -> Result<(), Rejection> {
@@ -107,12 +117,32 @@ impl CaseAggregate {
                 reason,
                 answer_due,
                 message,
-            } => self.decide_request_items(j, items, reason, answer_due, message),
+                letter_sha256,
+            } => self.decide_request_items(
+                j,
+                &RequestDraft {
+                    items,
+                    reason,
+                    answer_due,
+                    message,
+                    letter_sha256,
+                },
+            ),
             CommandKind::StartHearing {
                 intended,
                 answer_due,
                 message,
-            } => self.decide_start_hearing(j, intended, answer_due, message),
+                letter_sha256,
+            } => self.decide_start_hearing(
+                j,
+                &RequestDraft {
+                    items: &[],
+                    reason: intended,
+                    answer_due,
+                    message,
+                    letter_sha256,
+                },
+            ),
             CommandKind::SendMessage { text } => self.decide_send_message(j, text),
             CommandKind::RecordDecision {
                 outcome,
@@ -378,31 +408,26 @@ impl CaseAggregate {
     }
 
     /// Asking the citizen for missing or better items.
-    fn decide_request_items(
-        &self,
-        j: &Judging<'_>,
-        items: &[RequestedItem],
-        reason: &str,
-        answer_due: &NaiveDate,
-        message: &str,
-    ) -> Decided {
+    fn decide_request_items(&self, j: &Judging<'_>, draft: &RequestDraft<'_>) -> Decided {
         let to = self.status_move(Action::RequestItems, j.party)?;
         self.require_processor(j.actor, j.party)?;
-        if items.is_empty() {
+        if draft.items.is_empty() {
             return Err(invalid("Eine Nachforderung nennt mindestens ein Dokument"));
         }
-        for item in items {
+        for item in draft.items {
             check_text(&item.description, "Die Beschreibung")?;
         }
-        check_text(reason, "Die Begründung")?;
-        check_text(message, "Die Nachricht")?;
-        check_answer_due(*answer_due, j.ctx.today)?;
+        check_text(draft.reason, "Die Begründung")?;
+        check_text(draft.message, "Die Nachricht")?;
+        check_answer_due(*draft.answer_due, j.ctx.today)?;
+        self.check_letter(j, draft.letter_sha256)?;
         let mut events = vec![EventKind::ItemsRequested {
             request_id: j.ctx.new_id("request"),
-            items: items.to_vec(),
-            reason: reason.to_owned(),
-            answer_due: *answer_due,
-            message: message.to_owned(),
+            items: draft.items.to_vec(),
+            reason: draft.reason.to_owned(),
+            answer_due: *draft.answer_due,
+            message: draft.message.to_owned(),
+            letter_sha256: draft.letter_sha256.clone(),
         }];
         events.extend(self.status_change(to, None));
         Ok(events)
@@ -427,23 +452,19 @@ impl CaseAggregate {
 
     /// An Anhörung: what the office intends, and until when the citizen may say
     /// something about it.
-    fn decide_start_hearing(
-        &self,
-        j: &Judging<'_>,
-        intended: &str,
-        answer_due: &NaiveDate,
-        message: &str,
-    ) -> Decided {
+    fn decide_start_hearing(&self, j: &Judging<'_>, draft: &RequestDraft<'_>) -> Decided {
         let to = self.status_move(Action::Hear, j.party)?;
         self.require_processor(j.actor, j.party)?;
-        check_text(intended, "Die beabsichtigte Entscheidung")?;
-        check_text(message, "Die Nachricht")?;
-        check_answer_due(*answer_due, j.ctx.today)?;
+        check_text(draft.reason, "Die beabsichtigte Entscheidung")?;
+        check_text(draft.message, "Die Nachricht")?;
+        check_answer_due(*draft.answer_due, j.ctx.today)?;
+        self.check_letter(j, draft.letter_sha256)?;
         let mut events = vec![EventKind::HearingStarted {
             request_id: j.ctx.new_id("request"),
-            intended: intended.to_owned(),
-            answer_due: *answer_due,
-            message: message.to_owned(),
+            intended: draft.reason.to_owned(),
+            answer_due: *draft.answer_due,
+            message: draft.message.to_owned(),
+            letter_sha256: draft.letter_sha256.clone(),
         }];
         events.extend(self.status_change(to, None));
         Ok(events)
@@ -457,11 +478,11 @@ impl CaseAggregate {
     ) -> Result<(), Rejection> {
         if let Some(sha) = letter_sha256 {
             if !crate::digest::is_sha256_hex(sha) {
-                return Err(invalid("Die Prüfsumme des Bescheids ist ungültig"));
+                return Err(invalid("Die Prüfsumme des Schreibens ist ungültig"));
             }
             if !j.ctx.letter_stored {
                 return Err(invalid(
-                    "Der Bescheid muss vor der Entscheidung hochgeladen werden",
+                    "Das Schreiben muss hochgeladen sein, bevor es erlassen wird",
                 ));
             }
         }

@@ -461,6 +461,7 @@ fn a_hearing_waits_for_the_citizens_statement() {
         intended: "Wir beabsichtigen, die Erlaubnis mit der Auflage … zu erteilen.".into(),
         answer_due: d(18),
         message: "Sie können sich bis zum 18.03.2026 äußern.".into(),
+        letter_sha256: None,
     };
     decide(&mut case, hearing, at(4)).unwrap();
     assert_eq!(case.status, CaseStatus::AwaitingCitizen);
@@ -495,6 +496,7 @@ fn answer_deadlines_end_on_working_days() {
         reason: "fehlt".into(),
         answer_due,
         message: "Bitte nachreichen".into(),
+        letter_sha256: None,
     };
     // Saturday 21.03.2026.
     let refused = message(decide(&mut case, request(d(21)), at(4)));
@@ -518,6 +520,7 @@ fn answer_deadlines_end_on_working_days() {
         requested_by: Uuid::nil(),
         status: RequestStatus::Open,
         answered_at: None,
+        letter_sha256: None,
     };
     assert!(!old.answer_period_over(d(23)));
     assert!(old.answer_period_over(d(24)));

@@ -188,6 +188,10 @@ pub struct ItemsRequest {
     pub status: RequestStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answered_at: Option<DateTime<Utc>>,
+    /// The letter that went out with it (the items-request or hearing letter), which
+    /// the citizen downloads from the portal and a citizen using post receives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub letter_sha256: Option<String>,
 }
 
 impl ItemsRequest {

@@ -314,6 +314,7 @@ fn waiting_for_the_citizen_moves_the_due_date_by_the_paused_days() {
             reason: "Die Bestätigung ist abgelaufen".into(),
             answer_due: NaiveDate::from_ymd_opt(2026, 3, 20).unwrap(),
             message: "Bitte reichen Sie eine aktuelle Bestätigung nach.".into(),
+            letter_sha256: None,
         },
         2,
         at(4),
@@ -474,6 +475,7 @@ fn any_command() -> impl Strategy<Value = (u8, CommandKind)> {
             reason: "fehlt".into(),
             answer_due: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
             message: "Bitte nachreichen".into(),
+            letter_sha256: None,
         }),
         Just(CommandKind::SetStatus {
             status: CaseStatus::InReview,

@@ -100,6 +100,7 @@ fn case() -> CaseAggregate {
                 reason: "Nachweis abgelaufen".into(),
                 answer_due: NaiveDate::from_ymd_opt(2026, 11, 16).unwrap(),
                 message: "Bitte reichen Sie eine gültige Bestätigung nach.".into(),
+                letter_sha256: None,
             },
             EventKind::StatusChanged {
                 from: CaseStatus::InReview,

@@ -1,7 +1,7 @@
 //! The record of blobs (hash, size, media type, uploader) and the rule of who may
 //! read one: staff through a case of their offices, citizens through their own cases
-//! (documents, the decision's letter, the letters of later notices), and everyone
-//! what they uploaded themselves.
+//! (documents, the decision's letter, the letters of later notices and of requests),
+//! and everyone what they uploaded themselves.
 
 use async_trait::async_trait;
 use chrono::Utc;
@@ -46,6 +46,9 @@ impl BlobIndex for SqlStore {
                    (SELECT office_id FROM memberships WHERE user_id = $2)) \
                  OR EXISTS (SELECT 1 FROM notices n JOIN cases c ON c.id = n.case_id \
                    WHERE n.letter_sha256 = b.sha256 AND c.office_id IN \
+                   (SELECT office_id FROM memberships WHERE user_id = $2)) \
+                 OR EXISTS (SELECT 1 FROM request_letters r JOIN cases c ON c.id = r.case_id \
+                   WHERE r.letter_sha256 = b.sha256 AND c.office_id IN \
                    (SELECT office_id FROM memberships WHERE user_id = $2)))",
                 user.id.to_string(),
             ),
@@ -58,7 +61,9 @@ impl BlobIndex for SqlStore {
                  OR EXISTS (SELECT 1 FROM decisions x JOIN cases c ON c.id = x.case_id \
                    WHERE x.letter_sha256 = b.sha256 AND c.citizen_id = $2) \
                  OR EXISTS (SELECT 1 FROM notices n JOIN cases c ON c.id = n.case_id \
-                   WHERE n.letter_sha256 = b.sha256 AND c.citizen_id = $2))",
+                   WHERE n.letter_sha256 = b.sha256 AND c.citizen_id = $2) \
+                 OR EXISTS (SELECT 1 FROM request_letters r JOIN cases c ON c.id = r.case_id \
+                   WHERE r.letter_sha256 = b.sha256 AND c.citizen_id = $2))",
                 citizen.id.to_string(),
             ),
             Principal::System => (

@@ -2,7 +2,7 @@
 //! prepared cases in bulk, reading cases, what the portal's jobs look for (expired
 //! answer deadlines, lapsed portal retrievals), and the rows that mirror parts of
 //! the aggregates for queries outside them (events, documents, decisions, notices,
-//! payments, scope exits). The command path is in [`super::commands`].
+//! request letters, payments, scope exits). The command path is in [`super::commands`].
 //!
 //! `cases.aggregate` is the record; every mirror row is written in the transaction
 //! that writes its aggregate, and `events` is never updated or deleted.
@@ -119,6 +119,11 @@ impl CaseStore for SqlStore {
             }
             for notice in &case.notices {
                 insert_notice(&mut tx, case.id, notice).await?;
+            }
+            for request in &case.requests {
+                if let Some(letter) = &request.letter_sha256 {
+                    insert_request_letter(&mut tx, case.id, request.id, letter).await?;
+                }
             }
         }
         self.dialect.notify(&mut tx, last).await?;
@@ -350,6 +355,9 @@ pub(super) async fn write_mirror(
     for (case_id, notice) in &mirror.notices {
         insert_notice(tx, *case_id, notice).await?;
     }
+    for (case_id, request_id, letter) in &mirror.request_letters {
+        insert_request_letter(tx, *case_id, *request_id, letter).await?;
+    }
     for (case_id, fee, at) in &mirror.payments {
         upsert_payment(tx, *case_id, fee, *at).await?;
     }
@@ -456,6 +464,23 @@ async fn insert_notice(
     .bind(notice.amount_cents)
     .bind(ts(notice.issued_at))
     .bind(notice.issued_by.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn insert_request_letter(
+    tx: &mut Transaction<'static, Any>,
+    case_id: Uuid,
+    request_id: Uuid,
+    letter_sha256: &str,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO request_letters (request_id, case_id, letter_sha256) VALUES ($1, $2, $3)",
+    )
+    .bind(request_id.to_string())
+    .bind(case_id.to_string())
+    .bind(letter_sha256)
     .execute(&mut **tx)
     .await?;
     Ok(())

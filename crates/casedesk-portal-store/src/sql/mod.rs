@@ -11,7 +11,7 @@
 //! - [`blobs`]: the record of blobs and who may read them
 //! - [`cases`]: filing applications and bulk imports, reading cases, the queries of
 //!   the portal's jobs, and the rows that mirror parts of aggregates (events,
-//!   documents, decisions, notices, payments)
+//!   documents, decisions, notices, request letters, payments)
 //! - [`commands`]: the command path's reads and writes around the pure
 //!   [`command_group`](super::command_group)
 //! - [`sync`]: the bootstrap snapshot and changes pages

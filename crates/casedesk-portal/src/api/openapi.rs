@@ -27,7 +27,7 @@ impl Modify for BearerAuth {
     paths(
         super::healthz,
         office::login, office::refresh, office::logout, office::me, office::services,
-        office::staff,
+        office::staff, office::tenant,
         office::sync::bootstrap, office::sync::changes, office::sync::live, office::commands,
         office::blobs::get_blob, office::blobs::put_blob,
         letters::letters, letters::put_template, letters::put_letterhead,
@@ -36,6 +36,7 @@ impl Modify for BearerAuth {
         citizen::applications::application, citizen::applications::withdraw,
         citizen::applications::message, citizen::applications::answer,
         citizen::letters::decision_letter, citizen::letters::notice_letter,
+        citizen::letters::request_letter,
     ),
     components(schemas(
         casedesk_domain::CaseAggregate,

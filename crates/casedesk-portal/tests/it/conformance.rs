@@ -687,6 +687,7 @@ async fn expired_answer_deadlines_return_the_case_to_review(store: TestStore) {
                     reason: "abgelaufen".into(),
                     answer_due,
                     message: "Bitte nachreichen".into(),
+                    letter_sha256: None,
                 },
             ),
             Utc::now(),

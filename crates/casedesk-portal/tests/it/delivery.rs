@@ -21,7 +21,7 @@ use uuid::Uuid;
 
 use crate::on_both_backends;
 use crate::served::{Served, serve};
-use crate::support::{TestStore, dog_form};
+use crate::support::{TestStore, dog_form, parking_form};
 
 on_both_backends!(
     consent_is_opted_into_and_required_for_portal_delivery,
@@ -33,11 +33,8 @@ on_both_backends!(
     a_retrieval_that_cannot_be_recorded_serves_no_letter,
     the_fee_due_period_is_a_tenant_setting,
     a_download_after_the_ten_days_announces_nothing,
+    a_case_of_a_service_stored_without_its_law_stays_visible_to_its_citizen,
 );
-
-fn parking_form() -> Value {
-    json!({"licence_plate": "MI-AB 123", "zone": "B – Fischerstadt", "company_car": false})
-}
 
 fn date(value: &Value) -> NaiveDate {
     value
@@ -391,6 +388,15 @@ async fn dispatches_recorded_by_the_office_give_the_dates(store: TestStore) {
         .await
         .unwrap();
     assert_eq!(s.state.db.fee_due_after().await.unwrap(), Period::Weeks(3));
+    // Desktops read it for their letters; citizens and strangers do not.
+    let anna = s.staff_token("anna").await;
+    let tenant = s
+        .download(&anna, Method::GET, "/api/v1/office/tenant")
+        .await;
+    assert_eq!(tenant.status, StatusCode::OK);
+    assert_eq!(tenant.json(), json!({"fee_due_after": "3w"}));
+    let stranger = s.download("", Method::GET, "/api/v1/office/tenant").await;
+    assert_eq!(stranger.status, StatusCode::UNAUTHORIZED);
     let erika = s.citizen_token("erika@example.org").await;
     let form = json!({"project": "Errichtung einer Doppelgarage",
                       "parcel": "Gemarkung Minden, Flur 3, Flurstück 120",
@@ -630,4 +636,58 @@ async fn a_download_after_the_ten_days_announces_nothing(store: TestStore) {
     // The job finds nothing left to do.
     let db = s.state.db.as_ref();
     assert_eq!(jobs::lapse_unretrieved(db, Utc::now()).await.unwrap(), 0);
+}
+
+async fn a_case_of_a_service_stored_without_its_law_stays_visible_to_its_citizen(store: TestStore) {
+    // A decided case whose service definition an older version stored without the
+    // law: the citizen still lists and opens it, named by the service's id and
+    // without the remedy that only the law can name.
+    let s = serve(store).await;
+    let erika = s.citizen_token("erika@example.org").await;
+    let case_id = s.file(&erika, "BP", parking_form(), None).await;
+    let other = s.file(&erika, "HU", dog_form(), None).await;
+    decide(&s, case_id, "approved", 3000, "post").await;
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&s.url).await.unwrap();
+    let text: String = sqlx::query_scalar("SELECT definition FROM services WHERE id = 'BP'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let mut old: Value = serde_json::from_str(&text).unwrap();
+    old.as_object_mut().unwrap().remove("law");
+    sqlx::query("UPDATE services SET definition = $1 WHERE id = 'BP'")
+        .bind(old.to_string())
+        .execute(&pool)
+        .await
+        .unwrap();
+
+    let view = s.view(&erika, case_id).await;
+    assert_eq!(view["service_name"], "BP");
+    assert_eq!(view["decision"]["outcome"], "approved");
+    assert_eq!(view["decision"]["delivery"]["channel"], "post");
+    assert!(
+        view["decision"]["delivery"].get("remedy").is_none(),
+        "{view}"
+    );
+    let list = s
+        .download(&erika, Method::GET, "/api/v1/citizen/applications")
+        .await;
+    assert_eq!(list.status, StatusCode::OK);
+    let list = list.json();
+    let ids: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&case_id.to_string().as_str()), "{list}");
+    assert!(ids.contains(&other.to_string().as_str()), "{list}");
+    // The other service keeps its name.
+    let other_view = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"] == other.to_string())
+        .unwrap();
+    assert_ne!(other_view["service_name"], "HU");
 }

@@ -124,6 +124,12 @@ pub fn demo_service(id: &str) -> ServiceDefinition {
 }
 
 /// A valid Hundeanmeldung form (the dog is not of a listed breed).
+/// A resident parking permit's form.
+pub fn parking_form() -> serde_json::Value {
+    serde_json::json!({"licence_plate": "MI-AB 123", "zone": "B – Fischerstadt",
+                       "company_car": false})
+}
+
 pub fn dog_form() -> serde_json::Value {
     serde_json::json!({"dog_name": "Bello", "breed": "Dackel", "born": "2024-05-17",
                        "kept_since": "2026-01-10", "listed_breed": false})

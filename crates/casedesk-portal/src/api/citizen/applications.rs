@@ -25,14 +25,40 @@ use uuid::Uuid;
 use super::view::{ApplicationForm, CitizenCaseView};
 use crate::api::{ApiError, ApiJson, AppState, CitizenAuth};
 use crate::blobs::name_for_content;
-use crate::store::{Application, Principal};
+use crate::store::{Application, Principal, StoreError};
 
 /// The citizen's view of `case`, with its service's law.
 async fn view_of(state: &AppState, case: &CaseAggregate) -> Result<CitizenCaseView, ApiError> {
-    let service = state.db.service(&case.service_id).await?.ok_or_else(|| {
-        ApiError::internal(format!("case of unknown service {}", case.service_id))
-    })?;
-    Ok(CitizenCaseView::of(case, &service, local_date(Utc::now())))
+    let service = match state.db.service(&case.service_id).await {
+        Ok(service) => service,
+        // Stored by an older version, without the law it needs now: the citizen
+        // still sees the case; the operator finds the reason in the log.
+        Err(StoreError::Corrupt(error)) => {
+            tracing::error!(service = %case.service_id, %error, "service definition unreadable");
+            None
+        }
+        Err(error) => return Err(error.into()),
+    };
+    Ok(CitizenCaseView::of(
+        case,
+        known_service(case, service.as_ref()),
+        local_date(Utc::now()),
+    ))
+}
+
+/// `service` of `case`, logging a case whose service is missing or unreadable.
+fn known_service<'s>(
+    case: &CaseAggregate,
+    service: Option<&'s ServiceDefinition>,
+) -> Option<&'s ServiceDefinition> {
+    if service.is_none() {
+        tracing::error!(
+            case = %case.id,
+            service = %case.service_id,
+            "case of a service the portal cannot read; shown without its law"
+        );
+    }
+    service
 }
 
 fn multipart_error(error: axum::extract::multipart::MultipartError) -> ApiError {
@@ -195,16 +221,17 @@ pub(crate) async fn list_applications(
         .into_iter()
         .map(|s| (s.id.clone(), s))
         .collect();
-    cases
+    let views = cases
         .iter()
         .map(|case| {
-            let service = services.get(&case.service_id).ok_or_else(|| {
-                ApiError::internal(format!("case of unknown service {}", case.service_id))
-            })?;
-            Ok(CitizenCaseView::of(case, service, today))
+            CitizenCaseView::of(
+                case,
+                known_service(case, services.get(&case.service_id)),
+                today,
+            )
         })
-        .collect::<Result<Vec<_>, ApiError>>()
-        .map(Json)
+        .collect();
+    Ok(Json(views))
 }
 
 #[utoipa::path(get, path = "/api/v1/citizen/applications/{id}",

@@ -1,5 +1,5 @@
-//! Downloading letters from the portal mailbox: the decision letter and the
-//! letters of the notices after it.
+//! Downloading letters from the portal mailbox: the decision letter, the letters of
+//! the notices after it, and the letter of a request (items or hearing).
 //!
 //! A decision or notice provided for retrieval with the applicant's consent counts
 //! as announced on the day after the citizen first retrieves it (§41(2a) VwVfG
@@ -21,6 +21,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use casedesk_domain::CaseAggregate;
+use casedesk_domain::aggregate::RequestPurpose;
 use casedesk_domain::command::{Command, CommandAnswer, CommandKind};
 use casedesk_domain::deadline::local_date;
 use casedesk_domain::delivery::DeliveryChannel;
@@ -61,6 +62,39 @@ pub(crate) async fn notice_letter(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     serve_letter(&state, auth, id, Some(notice_id), &method, &headers).await
+}
+
+#[utoipa::path(get, path = "/api/v1/citizen/applications/{id}/requests/{request_id}/letter",
+    params(("id" = Uuid, Path), ("request_id" = Uuid, Path)),
+    responses((status = 200, description = "the letter of a request for items or of a hearing (PDF); downloading it records nothing", content_type = "application/pdf"),
+              (status = 404, body = casedesk_domain::wire::ErrorBody)))]
+pub(crate) async fn request_letter(
+    State(state): State<AppState>,
+    auth: CitizenAuth,
+    Path((id, request_id)): Path<(Uuid, Uuid)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let principal = Principal::Citizen(auth.citizen);
+    let case = state
+        .db
+        .case(&principal, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let request = case
+        .requests
+        .iter()
+        .find(|r| r.id == request_id)
+        .ok_or_else(ApiError::not_found)?;
+    let sha = request
+        .letter_sha256
+        .as_deref()
+        .ok_or_else(ApiError::not_found)?;
+    let title = match request.purpose {
+        RequestPurpose::Items => "Nachforderung",
+        RequestPurpose::Hearing => "Anhoerung",
+    };
+    let name = format!("{title}-{}.pdf", case.aktenzeichen);
+    serve_blob(&state, &principal, sha, &headers, Some(&name)).await
 }
 
 /// The letter of the decision (`notice_id` none) or of a notice of one of the

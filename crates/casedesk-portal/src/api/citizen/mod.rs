@@ -53,6 +53,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "/applications/{id}/notices/{notice_id}/letter",
             get(letters::notice_letter),
         )
+        .route(
+            "/applications/{id}/requests/{request_id}/letter",
+            get(letters::request_letter),
+        )
 }
 
 fn check_registration(r: &CitizenRegistration) -> Result<(), ApiError> {

@@ -63,7 +63,7 @@ pub struct CitizenCaseView {
     /// What the applicant agreed to when applying.
     pub consents: Consents,
     pub documents: Vec<CitizenDocument>,
-    pub open_requests: Vec<ItemsRequest>,
+    pub open_requests: Vec<RequestView>,
     pub messages: Vec<CitizenMessage>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<DecisionView>,
@@ -72,6 +72,16 @@ pub struct CitizenCaseView {
     pub notices: Vec<NoticeView>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<Fee>,
+}
+
+/// An open request (for items, or a hearing) as the citizen sees it: the request
+/// and where its letter is downloaded, if one went out with it.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RequestView {
+    #[serde(flatten)]
+    pub request: ItemsRequest,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub letter_url: Option<String>,
 }
 
 /// The decision (Bescheid) as the citizen sees it.
@@ -131,8 +141,10 @@ pub struct DeliveryView {
     /// The day it counts as announced (Bekanntgabe).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub announced: Option<NaiveDate>,
-    /// The remedy against it, with the last day once announced.
-    pub remedy: RemedyView,
+    /// The remedy against it, with the last day once announced. Absent only when
+    /// the service's law is unknown (a service stored by an older version).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remedy: Option<RemedyView>,
     /// The remedy against the fee it assesses, where that differs (a fee under a
     /// municipal bylaw is objected to, the decision itself sued over).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -164,6 +176,11 @@ pub fn decision_letter_url(case_id: Uuid) -> String {
     format!("/api/v1/citizen/applications/{case_id}/letter")
 }
 
+/// The citizen API's address of the letter of request `request_id`.
+pub fn request_letter_url(case_id: Uuid, request_id: Uuid) -> String {
+    format!("/api/v1/citizen/applications/{case_id}/requests/{request_id}/letter")
+}
+
 /// The citizen API's address of the letter of notice `notice_id`.
 pub fn notice_letter_url(case_id: Uuid, notice_id: Uuid) -> String {
     format!("/api/v1/citizen/applications/{case_id}/notices/{notice_id}/letter")
@@ -183,7 +200,7 @@ impl RemedyView {
 impl DeliveryView {
     /// The view of `delivery` of an act challenged by `remedy`, whose fee (if any)
     /// is challenged by `fee_remedy`.
-    fn of(delivery: &Delivery, remedy: Remedy, fee_remedy: Option<Remedy>) -> Self {
+    fn of(delivery: &Delivery, remedy: Option<Remedy>, fee_remedy: Option<Remedy>) -> Self {
         let state = delivery.state();
         let dates = delivery.dates;
         let deadline = dates.map(|d| d.remedy_deadline);
@@ -201,11 +218,11 @@ impl DeliveryView {
             retrieved_at: delivery.retrieved_at,
             dispatched_on: delivery.dispatched_on,
             announced: dates.map(|d| d.announced),
-            remedy: RemedyView::of(remedy, deadline),
+            remedy: remedy.map(|r| RemedyView::of(r, deadline)),
             // A fee announced on another day (a KAG fee under the AO) has its own
             // period end.
             fee_remedy: fee_remedy
-                .filter(|r| *r != remedy)
+                .filter(|r| Some(*r) != remedy)
                 .map(|r| RemedyView::of(r, dates.and_then(|d| d.fee_remedy_deadline).or(deadline))),
             fee_announced: dates.and_then(|d| d.fee_announced),
             fee_due: dates.and_then(|d| d.fee_due),
@@ -221,10 +238,10 @@ fn fee_regime(law: &ServiceLaw, outcome: Outcome) -> Option<FeeRegime> {
 }
 
 impl DecisionView {
-    fn of(case_id: Uuid, decision: &Decision, law: &ServiceLaw) -> Self {
-        let fee_remedy = (decision.fee_cents > 0)
-            .then(|| fee_regime(law, decision.outcome))
-            .flatten()
+    fn of(case_id: Uuid, decision: &Decision, law: Option<&ServiceLaw>) -> Self {
+        let fee_remedy = law
+            .filter(|_| decision.fee_cents > 0)
+            .and_then(|law| fee_regime(law, decision.outcome))
             .map(FeeRegime::remedy);
         DecisionView {
             outcome: decision.outcome,
@@ -236,23 +253,24 @@ impl DecisionView {
                 .letter_sha256
                 .as_ref()
                 .map(|_| decision_letter_url(case_id)),
-            delivery: DeliveryView::of(&decision.delivery, law.remedy, fee_remedy),
+            delivery: DeliveryView::of(&decision.delivery, law.map(|l| l.remedy), fee_remedy),
         }
     }
 }
 
 impl NoticeView {
-    fn of(case: &CaseAggregate, notice: &Notice, law: &ServiceLaw) -> Self {
+    fn of(case: &CaseAggregate, notice: &Notice, law: Option<&ServiceLaw>) -> Self {
         let remedy = match notice.kind {
             // A fee notice is challenged like the fee it assesses: under the regime of
             // the decided outcome's fee.
-            NoticeKind::Fee => case
-                .decision
-                .as_ref()
-                .and_then(|d| fee_regime(law, d.outcome))
-                .map_or(law.remedy, FeeRegime::remedy),
+            NoticeKind::Fee => law.map(|law| {
+                case.decision
+                    .as_ref()
+                    .and_then(|d| fee_regime(law, d.outcome))
+                    .map_or(law.remedy, FeeRegime::remedy)
+            }),
             // A local tax is a levy under the KAG NRW: objected to (§110 JustG NRW).
-            NoticeKind::Tax => FeeRegime::KagSatzung.remedy(),
+            NoticeKind::Tax => Some(FeeRegime::KagSatzung.remedy()),
         };
         NoticeView {
             id: notice.id,
@@ -271,13 +289,15 @@ impl NoticeView {
 
 impl CitizenCaseView {
     /// The citizen's view of `case` of `service` on `today` (a German date).
-    pub fn of(case: &CaseAggregate, service: &ServiceDefinition, today: NaiveDate) -> Self {
-        let law = &service.law;
+    /// Without the service (stored by an older version, unreadable now) the view
+    /// names the service by its id and leaves out the remedies, which its law gives.
+    pub fn of(case: &CaseAggregate, service: Option<&ServiceDefinition>, today: NaiveDate) -> Self {
+        let law = service.map(|s| &s.law);
         CitizenCaseView {
             id: case.id,
             aktenzeichen: case.aktenzeichen.clone(),
             service_id: case.service_id.clone(),
-            service_name: service.name.clone(),
+            service_name: service.map_or_else(|| case.service_id.clone(), |s| s.name.clone()),
             status: case.status,
             status_label: case.status.german().to_owned(),
             received_at: case.received_at,
@@ -297,7 +317,13 @@ impl CitizenCaseView {
                 .requests
                 .iter()
                 .filter(|r| r.status == RequestStatus::Open)
-                .cloned()
+                .map(|r| RequestView {
+                    letter_url: r
+                        .letter_sha256
+                        .as_ref()
+                        .map(|_| request_letter_url(case.id, r.id)),
+                    request: r.clone(),
+                })
                 .collect(),
             messages: case
                 .messages

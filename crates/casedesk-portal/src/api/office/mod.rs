@@ -11,7 +11,7 @@ use axum::{Json, Router};
 use casedesk_domain::command::{CommandAnswer, Rejection, RejectionCode};
 use casedesk_domain::wire::{
     CommandBatch, CommandBatchAnswer, LoginRequest, OfficeSession, RefreshRequest,
-    ServiceDefinition, UserInfo,
+    ServiceDefinition, TenantSettings, UserInfo,
 };
 use chrono::{Duration, Utc};
 use tower_http::compression::CompressionLayer;
@@ -54,6 +54,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/me", get(me))
         .route("/services", get(services))
         .route("/staff", get(staff))
+        .route("/tenant", get(tenant))
         .route("/sync/live", get(live))
         .route("/commands", post(commands))
         .route(
@@ -186,6 +187,17 @@ async fn services(
     _staff: Staff,
 ) -> Result<Json<Vec<ServiceDefinition>>, ApiError> {
     Ok(Json(state.db.services().await?))
+}
+
+/// The tenant's settings that desktops keep for working offline.
+#[utoipa::path(get, path = "/api/v1/office/tenant", responses((status = 200, body = TenantSettings)))]
+async fn tenant(
+    State(state): State<AppState>,
+    _staff: Staff,
+) -> Result<Json<TenantSettings>, ApiError> {
+    Ok(Json(TenantSettings {
+        fee_due_after: state.db.fee_due_after().await?,
+    }))
 }
 
 /// The staff of the caller's offices, for assigning and for names.
