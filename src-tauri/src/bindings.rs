@@ -63,6 +63,7 @@ pub fn generate() -> std::io::Result<String> {
     export::<casedesk_domain::wire::UserInfo>(&cfg)?;
     export::<casedesk_client::DecisionDraft>(&cfg)?;
     export::<casedesk_client::HearingDraft>(&cfg)?;
+    export::<casedesk_client::ItemsRequestDraft>(&cfg)?;
     export::<casedesk_client::NoticeDraft>(&cfg)?;
     export::<casedesk_client::AnswerDeadline>(&cfg)?;
 
@@ -203,6 +204,7 @@ fn label_tables() -> String {
                 RequestStatus::Open,
                 RequestStatus::Answered,
                 RequestStatus::Expired,
+                RequestStatus::Withdrawn,
             ],
             RequestStatus::german,
         ),
@@ -340,6 +342,15 @@ fn every_command_kind() -> Vec<CommandKind> {
         CommandKind::SendMessage {
             text: String::new(),
         },
+        CommandKind::ExtendRequest {
+            request_id: id,
+            answer_due: day,
+        },
+        CommandKind::WithdrawRequest {
+            request_id: id,
+            reason: String::new(),
+        },
+        CommandKind::AcceptAnswer { request_id: id },
         CommandKind::RecordDecision {
             outcome: Outcome::Approved,
             letter_sha256: None,
@@ -371,6 +382,7 @@ fn every_command_kind() -> Vec<CommandKind> {
             request_id: id,
             documents: Vec::new(),
             message: None,
+            items: Vec::new(),
         },
         CommandKind::CitizenMessage {
             text: String::new(),

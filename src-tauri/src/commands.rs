@@ -11,7 +11,7 @@ use base64::Engine as _;
 pub use casedesk_client::BatchItem;
 use casedesk_client::{
     AnswerDeadline, CaseDetail, DecisionDraft, ErrorPayload, HearingDraft, InboxFilter, InboxRow,
-    InboxSort, LetterKind, LetterRequest, NoticeDraft, OutboxEntry, SyncStatus,
+    InboxSort, ItemsRequestDraft, LetterKind, LetterRequest, NoticeDraft, OutboxEntry, SyncStatus,
 };
 use casedesk_domain::Outcome;
 use casedesk_domain::command::CommandKind;
@@ -193,6 +193,18 @@ desk_commands! {
     /// Starts a hearing (Anhörung): the case waits for the citizen's statement.
     fn start_hearing(state, case_key: String, draft: HearingDraft) -> OutboxEntry {
         state.desk.start_hearing(&case_key, &draft).await
+    }
+
+    /// The items-request letter of the draft as it would go out, as a base64 PDF; a
+    /// draft the domain would refuse is refused with the reason.
+    fn items_request_preview(state, case_key: String, draft: ItemsRequestDraft) -> String {
+        state.desk.items_request_preview(&case_key, &draft).await.map(base64)
+    }
+
+    /// Requests missing or better items (Nachforderung) with their letter: the case
+    /// waits for the citizen.
+    fn request_items(state, case_key: String, draft: ItemsRequestDraft) -> OutboxEntry {
+        state.desk.request_items(&case_key, &draft).await
     }
 
     /// The letter of the case's open hearing, as a base64 PDF.

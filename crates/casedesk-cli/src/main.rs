@@ -249,10 +249,12 @@ fn requested_item(item: &str) -> RequestedItem {
         Some((kind, description)) if !kind.contains(' ') => RequestedItem {
             kind: Some(kind.to_owned()),
             description: description.trim().to_owned(),
+            replaces: None,
         },
         _ => RequestedItem {
             kind: None,
             description: item.trim().to_owned(),
+            replaces: None,
         },
     }
 }

@@ -2,7 +2,7 @@
 //! one case with everything it holds. All read the effective (local) state.
 
 use casedesk_domain::CaseAggregate;
-use casedesk_domain::aggregate::Priority;
+use casedesk_domain::aggregate::{Priority, RequestedItem};
 use casedesk_domain::lifecycle::{ActorRef, CaseStatus};
 use casedesk_domain::offer::OfferedActions;
 use casedesk_domain::wire::ServiceDefinition;
@@ -155,6 +155,9 @@ pub struct CaseDetail {
     pub law: Option<CaseLaw>,
     /// The German date the offer and the law were read on.
     pub today: NaiveDate,
+    /// The items the user is offered to request from the citizen (missing required
+    /// documents, rejected ones to replace); empty unless they may request items.
+    pub request_candidates: Vec<RequestedItem>,
 }
 
 /// What the search box asks for.
@@ -478,6 +481,10 @@ impl LocalStore {
             .map(|me| case.offered_actions(me, now))
             .unwrap_or_default();
         let law = service.as_ref().map(|s| CaseLaw::of(&case, s, today));
+        let request_candidates = match &service {
+            Some(service) if actions.request_items => case.request_candidates(service),
+            _ => Vec::new(),
+        };
         Ok(CaseDetail {
             case,
             server_version,
@@ -486,6 +493,7 @@ impl LocalStore {
             actions,
             law,
             today,
+            request_candidates,
         })
     }
 

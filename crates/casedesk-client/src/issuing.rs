@@ -11,7 +11,7 @@
 //! words.
 
 use casedesk_domain::CaseAggregate;
-use casedesk_domain::aggregate::{DecideContext, NoticeKind};
+use casedesk_domain::aggregate::{DecideContext, NoticeKind, RequestedItem};
 use casedesk_domain::command::{CommandKind, Rejection, RejectionCode};
 use casedesk_domain::delivery::DeliveryChannel;
 use casedesk_domain::lifecycle::Outcome;
@@ -68,6 +68,21 @@ pub struct HearingDraft {
     /// What the office intends to decide, and on which facts.
     pub intended: String,
     /// Until when the citizen may comment: a working day.
+    pub answer_due: NaiveDate,
+    /// What the citizen reads with it in the portal.
+    pub message: String,
+}
+
+/// A request for missing or better items (Nachforderung) as the caseworker prepares
+/// it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ItemsRequestDraft {
+    /// What the citizen is asked for, each item in the words they read.
+    pub items: Vec<RequestedItem>,
+    /// Why the items are needed.
+    pub reason: String,
+    /// Until when the citizen may answer: a working day.
     pub answer_due: NaiveDate,
     /// What the citizen reads with it in the portal.
     pub message: String,
@@ -344,17 +359,7 @@ impl Desk {
     /// apply it, so a draft the domain refuses (an answer deadline on a holiday, an
     /// empty intention) is refused here with the same reason.
     pub async fn hearing_preview(&self, case: &str, draft: &HearingDraft) -> Result<Vec<u8>> {
-        let mut letter_case = self.letter_case(case).await?;
-        let me = self.signed_in().await?;
-        let now = Utc::now();
-        let command = hearing_command(draft, None);
-        let case = &mut letter_case.case;
-        let events = case
-            .decide(&me.actor, &command, case.version, &DecideContext::at(now))
-            .map_err(ClientError::Refused)?;
-        let seq = case.seq;
-        case.record(events, &me.actor, None, now, seq);
-        self.render_for(&letter_case, &LetterRequest::new(LetterKind::Hearing))
+        self.letter_after(case, &hearing_command(draft, None), LetterKind::Hearing)
             .await
     }
 
@@ -366,6 +371,59 @@ impl Desk {
         let pdf = self.hearing_preview(case, draft).await?;
         let letter_sha256 = self.blobs().add_outgoing(&pdf, "application/pdf").await?;
         self.command(case, hearing_command(draft, Some(letter_sha256)))
+            .await
+    }
+
+    /// The items-request letter a draft would make, before the request is sent:
+    /// rendered from the case with the request applied as the domain would apply
+    /// it, so a draft the domain refuses is refused here with the same reason.
+    pub async fn items_request_preview(
+        &self,
+        case: &str,
+        draft: &ItemsRequestDraft,
+    ) -> Result<Vec<u8>> {
+        self.letter_after(
+            case,
+            &items_request_command(draft, None),
+            LetterKind::ItemsRequest,
+        )
+        .await
+    }
+
+    /// Sends a request for items: the case waits for the citizen and its processing
+    /// period pauses. Its letter, as the preview showed it, goes with it (the
+    /// citizen downloads it from the portal; for one who uses the post, the office
+    /// prints it); offline like any other command.
+    pub async fn request_items(
+        &self,
+        case: &str,
+        draft: &ItemsRequestDraft,
+    ) -> Result<OutboxEntry> {
+        let pdf = self.items_request_preview(case, draft).await?;
+        let letter_sha256 = self.blobs().add_outgoing(&pdf, "application/pdf").await?;
+        self.command(case, items_request_command(draft, Some(letter_sha256)))
+            .await
+    }
+
+    /// The letter of `kind` about `case` as it will be once `command` applied: the
+    /// domain decides the command on a copy of the case, which the letter is then
+    /// rendered from. A command the domain refuses is refused with its reason.
+    async fn letter_after(
+        &self,
+        case: &str,
+        command: &CommandKind,
+        kind: LetterKind,
+    ) -> Result<Vec<u8>> {
+        let mut letter_case = self.letter_case(case).await?;
+        let me = self.signed_in().await?;
+        let now = Utc::now();
+        let case = &mut letter_case.case;
+        let events = case
+            .decide(&me.actor, command, case.version, &DecideContext::at(now))
+            .map_err(ClientError::Refused)?;
+        let seq = case.seq;
+        case.record(events, &me.actor, None, now, seq);
+        self.render_for(&letter_case, &LetterRequest::new(kind))
             .await
     }
 
@@ -436,6 +494,16 @@ impl Desk {
             },
         )
         .await
+    }
+}
+
+fn items_request_command(draft: &ItemsRequestDraft, letter_sha256: Option<String>) -> CommandKind {
+    CommandKind::RequestItems {
+        items: draft.items.clone(),
+        reason: draft.reason.clone(),
+        answer_due: draft.answer_due,
+        message: draft.message.clone(),
+        letter_sha256,
     }
 }
 

@@ -43,7 +43,7 @@ pub use inbox::{
     AssigneeFilter, CaseDetail, DueFilter, InboxFilter, InboxRow, InboxSort, OutboxFilter, SortKey,
     StatusFilter,
 };
-pub use issuing::{DecisionDraft, HearingDraft, NoticeDraft};
+pub use issuing::{DecisionDraft, HearingDraft, ItemsRequestDraft, NoticeDraft};
 pub use letters::LetterRequest;
 pub use outbox::{OutboxEntry, OutboxState};
 pub use portal::Portal;

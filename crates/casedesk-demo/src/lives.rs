@@ -652,6 +652,7 @@ impl<'t> CaseRun<'t> {
             items: vec![RequestedItem {
                 kind: kind.clone(),
                 description,
+                replaces: None,
             }],
             reason: pick(rng, texts::REQUEST_REASONS).to_owned(),
             answer_due,
@@ -708,6 +709,7 @@ impl<'t> CaseRun<'t> {
             request_id,
             documents: vec![document],
             message,
+            items: Vec::new(),
         };
         let applicant = self.citizen.clone();
         self.apply(&applicant, answer, at).await?;

@@ -410,6 +410,9 @@ impl CaseAggregate {
                 status: RequestStatus::Open,
                 answered_at: None,
                 letter_sha256: letter_sha256.clone(),
+                answers: Vec::new(),
+                last_answer_at: None,
+                closed_reason: None,
             }),
             EventKind::HearingStarted {
                 request_id,
@@ -429,23 +432,33 @@ impl CaseAggregate {
                 status: RequestStatus::Open,
                 answered_at: None,
                 letter_sha256: letter_sha256.clone(),
+                answers: Vec::new(),
+                last_answer_at: None,
+                closed_reason: None,
             }),
             EventKind::RequestAnswered {
                 request_id,
                 message,
+                items,
+                complete,
                 ..
             } => {
                 if let Some(request) = self.requests.iter_mut().find(|r| r.id == *request_id) {
-                    request.status = RequestStatus::Answered;
-                    request.answered_at = Some(at);
+                    request.answers.extend(items.iter().cloned());
+                    request.last_answer_at = Some(at);
+                    if *complete {
+                        request.status = RequestStatus::Answered;
+                        request.answered_at = Some(at);
+                    }
                 }
                 if let Some(text) = message {
                     let author = match &entry.actor {
                         ActorRef::Citizen { name, .. } => name.clone(),
                         _ => self.applicant.full_name(),
                     };
+                    // One message per answer: a request may be answered in parts.
                     self.messages.push(Message {
-                        id: Uuid::new_v5(request_id, b"answer"),
+                        id: Uuid::new_v5(request_id, format!("answer {}", entry.seq).as_bytes()),
                         from_citizen: true,
                         author,
                         text: text.clone(),
@@ -456,6 +469,27 @@ impl CaseAggregate {
             EventKind::AnswerDeadlinePassed { request_id } => {
                 if let Some(request) = self.requests.iter_mut().find(|r| r.id == *request_id) {
                     request.status = RequestStatus::Expired;
+                }
+            }
+            EventKind::RequestExtended {
+                request_id,
+                answer_due,
+            } => {
+                if let Some(request) = self.requests.iter_mut().find(|r| r.id == *request_id) {
+                    request.answer_due = *answer_due;
+                    request.status = RequestStatus::Open;
+                }
+            }
+            EventKind::RequestWithdrawn { request_id, reason } => {
+                if let Some(request) = self.requests.iter_mut().find(|r| r.id == *request_id) {
+                    request.status = RequestStatus::Withdrawn;
+                    request.closed_reason = Some(reason.clone());
+                }
+            }
+            EventKind::AnswerAccepted { request_id } => {
+                if let Some(request) = self.requests.iter_mut().find(|r| r.id == *request_id) {
+                    request.status = RequestStatus::Answered;
+                    request.answered_at = Some(at);
                 }
             }
             EventKind::MessageSent {
@@ -630,5 +664,7 @@ mod decide;
 
 #[cfg(test)]
 mod law_tests;
+#[cfg(test)]
+mod request_tests;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -370,7 +370,7 @@ pub(crate) mod tests {
     use super::*;
     use serde_json::json;
 
-    fn dog_registration() -> ServiceDefinition {
+    pub(crate) fn dog_registration() -> ServiceDefinition {
         ServiceDefinition {
             id: "HU".into(),
             name: "Hundeanmeldung".into(),

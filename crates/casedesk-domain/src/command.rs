@@ -9,9 +9,26 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::aggregate::{CaseAggregate, DocumentMeta, NoticeKind, Priority, RequestedItem, Verdict};
+use crate::aggregate::{
+    CaseAggregate, DocumentMeta, ItemAnswer, NoticeKind, Priority, RequestedItem, Verdict,
+};
 use crate::delivery::DeliveryChannel;
 use crate::lifecycle::{CaseStatus, Outcome};
+
+/// The id of a command the portal sends itself (its jobs): name-based (UUID
+/// version 5) from what the command is about, so every portal process derives the
+/// same id for the same work and applies it once. Nobody else may send such an id
+/// ([`is_system_command_id`]): a citizen who sees a request's id could otherwise
+/// take the expiry job's id first and keep the request from ever expiring.
+pub fn system_command_id(about: &Uuid, what: &[u8]) -> Uuid {
+    Uuid::new_v5(about, what)
+}
+
+/// Whether `id` has the form of [`system_command_id`]; the portal refuses such ids
+/// from clients (desktops and the citizen API use random or time-ordered ids).
+pub fn is_system_command_id(id: &Uuid) -> bool {
+    id.get_version_num() == 5
+}
 
 /// One command as sent by a client.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -135,6 +152,21 @@ pub enum CommandKind {
     SendMessage {
         text: String,
     },
+    /// Give the citizen until a new day to answer an open request, or reopen one
+    /// whose deadline passed (the citizen sees the new date).
+    ExtendRequest {
+        request_id: Uuid,
+        answer_due: NaiveDate,
+    },
+    /// Close an open request unanswered; the citizen reads the reason.
+    WithdrawRequest {
+        request_id: Uuid,
+        reason: String,
+    },
+    /// Take a partial answer as the answer: the request is answered as it is.
+    AcceptAnswer {
+        request_id: Uuid,
+    },
     RecordDecision {
         outcome: Outcome,
         #[serde(default)]
@@ -178,12 +210,18 @@ pub enum CommandKind {
         #[serde(default)]
         reason: Option<String>,
     },
-    /// Citizen: answer a request for items with documents and an optional message.
+    /// Citizen: answer a request with documents and an optional message. `items`
+    /// says which documents answer which item; a document it leaves out answers the
+    /// request's only item, or the item asking for its kind. The request is answered
+    /// once every item has a document (a hearing: once the citizen says anything);
+    /// until then the answer is partial and the case keeps waiting.
     AnswerRequest {
         request_id: Uuid,
         documents: Vec<DocumentMeta>,
         #[serde(default)]
         message: Option<String>,
+        #[serde(default)]
+        items: Vec<ItemAnswer>,
     },
     /// Citizen: write to the office.
     CitizenMessage {
@@ -223,6 +261,9 @@ impl CommandKind {
             CommandKind::RequestItems { .. } => "request_items",
             CommandKind::StartHearing { .. } => "start_hearing",
             CommandKind::SendMessage { .. } => "send_message",
+            CommandKind::ExtendRequest { .. } => "extend_request",
+            CommandKind::WithdrawRequest { .. } => "withdraw_request",
+            CommandKind::AcceptAnswer { .. } => "accept_answer",
             CommandKind::RecordDecision { .. } => "record_decision",
             CommandKind::IssueNotice { .. } => "issue_notice",
             CommandKind::RecordDispatch { .. } => "record_dispatch",
@@ -252,6 +293,9 @@ impl CommandKind {
             CommandKind::RequestItems { .. } => "Nachforderung",
             CommandKind::StartHearing { .. } => "Anhörung",
             CommandKind::SendMessage { .. } => "Nachricht",
+            CommandKind::ExtendRequest { .. } => "Fristverlängerung",
+            CommandKind::WithdrawRequest { .. } => "Rücknahme der Nachforderung",
+            CommandKind::AcceptAnswer { .. } => "Annahme der Antwort",
             CommandKind::RecordDecision { .. } => "Entscheidung",
             CommandKind::IssueNotice { .. } => "Bescheid nach der Entscheidung",
             CommandKind::RecordDispatch { .. } => "Versand",

@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::aggregate::{DocumentMeta, NoticeKind, Priority, RequestedItem, Verdict};
+use crate::aggregate::{DocumentMeta, ItemAnswer, NoticeKind, Priority, RequestedItem, Verdict};
 use crate::delivery::{AnnouncedDates, Delivery, DeliveryChannel};
 use crate::lifecycle::{ActorRef, CaseStatus, Outcome};
 
@@ -90,6 +90,28 @@ pub enum EventKind {
         document_ids: Vec<Uuid>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         message: Option<String>,
+        /// Which documents answer which item.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        items: Vec<ItemAnswer>,
+        /// Whether this answer completes the request. Answers recorded before
+        /// partial answers existed always did.
+        #[serde(default = "answered_completely", skip_serializing_if = "is_true")]
+        complete: bool,
+    },
+    /// The answer deadline of a request moved (and a request whose deadline had
+    /// passed is open again).
+    RequestExtended {
+        request_id: Uuid,
+        answer_due: NaiveDate,
+    },
+    /// The office closed a request unanswered.
+    RequestWithdrawn {
+        request_id: Uuid,
+        reason: String,
+    },
+    /// The office took a partial answer as the answer.
+    AnswerAccepted {
+        request_id: Uuid,
     },
     AnswerDeadlinePassed {
         request_id: Uuid,
@@ -171,6 +193,9 @@ impl EventKind {
             EventKind::DocumentReviewed { .. } => "document_reviewed",
             EventKind::ItemsRequested { .. } => "items_requested",
             EventKind::RequestAnswered { .. } => "request_answered",
+            EventKind::RequestExtended { .. } => "request_extended",
+            EventKind::RequestWithdrawn { .. } => "request_withdrawn",
+            EventKind::AnswerAccepted { .. } => "answer_accepted",
             EventKind::AnswerDeadlinePassed { .. } => "answer_deadline_passed",
             EventKind::MessageSent { .. } => "message_sent",
             EventKind::HearingStarted { .. } => "hearing_started",
@@ -186,4 +211,13 @@ impl EventKind {
             EventKind::PaymentChanged { .. } => "payment_changed",
         }
     }
+}
+
+/// Answers recorded before partial answers existed completed their request.
+fn answered_completely() -> bool {
+    true
+}
+
+fn is_true(value: &bool) -> bool {
+    *value
 }

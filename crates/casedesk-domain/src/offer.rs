@@ -11,7 +11,10 @@ use serde::{Deserialize, Serialize};
 
 use uuid::Uuid;
 
-use crate::aggregate::{CaseAggregate, DecideContext, Delivery};
+use crate::aggregate::{
+    CaseAggregate, DecideContext, Delivery, RequestStatus, RequestedItem, Verdict,
+};
+use crate::catalog::ServiceDefinition;
 use crate::command::CommandKind;
 use crate::delivery::{DeliveryChannel, DeliveryState};
 use crate::lifecycle::{self, Action, ActorRef, CaseStatus, Party};
@@ -22,6 +25,9 @@ use crate::lifecycle::{self, Action, ActorRef, CaseStatus, Party};
 pub struct StatusMove {
     pub status: CaseStatus,
     pub label: String,
+    /// The move needs a reason the citizen reads: resuming a case that waits for
+    /// them closes their open request with it.
+    pub reason_required: bool,
 }
 
 /// The actions a case offers to one staff member.
@@ -43,13 +49,31 @@ pub struct OfferedActions {
     /// user to be the processor ([`OfferedActions::process`]); the engine refuses
     /// otherwise, with the reason.
     pub prepare_decision: bool,
+    /// Request missing or better items from the citizen (Nachforderung).
+    pub request_items: bool,
     /// Hear the citizen before a burdensome decision (Anhörung).
     pub hear: bool,
+    /// What the user can do with each request that is open or whose deadline
+    /// passed, in the case's order.
+    pub request_moves: Vec<RequestMoves>,
     /// Issue a fee or tax notice after the decision.
     pub issue_notice: bool,
     /// Deliveries whose dispatch the user can record now: a letter by post or
     /// Zustellung not yet recorded, or one not retrieved from the portal in time.
     pub record_dispatch: Vec<PendingDispatch>,
+}
+
+/// What can be done with one request of a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RequestMoves {
+    pub request_id: Uuid,
+    /// Give a new answer deadline (reopening a request whose deadline passed).
+    pub extend: bool,
+    /// Close it unanswered, with a reason the citizen reads.
+    pub withdraw: bool,
+    /// Take the partial answer received as the answer.
+    pub accept: bool,
 }
 
 /// A decision or notice waiting for its dispatch to be recorded.
@@ -106,12 +130,17 @@ impl CaseAggregate {
         .filter(|(status, _)| {
             applies(CommandKind::SetStatus {
                 status: *status,
-                reason: None,
+                reason: Some("Prüfung".to_owned()),
             })
         })
         .map(|(status, action)| StatusMove {
             status,
             label: action.german().to_owned(),
+            reason_required: action == Action::Resume
+                && self
+                    .requests
+                    .iter()
+                    .any(|r| r.status == RequestStatus::Open),
         })
         .collect();
         let processor = party == Party::TeamLead
@@ -125,7 +154,14 @@ impl CaseAggregate {
             status_moves,
             process: self.status.is_open() && processor,
             prepare_decision: self.status.is_open(),
+            request_items: processor
+                && lifecycle::transition(self.status, Action::RequestItems, party).is_ok(),
             hear: processor && lifecycle::transition(self.status, Action::Hear, party).is_ok(),
+            request_moves: if processor {
+                self.request_moves()
+            } else {
+                Vec::new()
+            },
             issue_notice: processor && self.status == CaseStatus::Decided,
             record_dispatch: if processor {
                 self.pending_dispatches()
@@ -133,6 +169,91 @@ impl CaseAggregate {
                 Vec::new()
             },
         }
+    }
+
+    /// The items a caseworker is offered to request (Nachforderung) under `service`:
+    /// each document the application must include that the case lacks (none of its
+    /// kind, or only rejected ones), and each document rejected in review that no
+    /// open request asks to replace yet, linked to it and with its rejection reason.
+    /// A free item can always be added besides.
+    pub fn request_candidates(&self, service: &ServiceDefinition) -> Vec<RequestedItem> {
+        let asked_for = |document: uuid::Uuid| {
+            self.requests.iter().any(|r| {
+                r.status == RequestStatus::Open
+                    && r.items.iter().any(|i| i.replaces == Some(document))
+            })
+        };
+        let rejected = |d: &&crate::aggregate::DocumentMeta| {
+            d.review
+                .as_ref()
+                .is_some_and(|r| r.verdict == Verdict::Rejected)
+        };
+        let label = |kind: Option<&str>| {
+            kind.and_then(|k| service.required_documents.iter().find(|r| r.key == k))
+                .map(|r| r.label.clone())
+        };
+        let mut items: Vec<RequestedItem> = self
+            .documents
+            .iter()
+            .filter(rejected)
+            .filter(|d| !asked_for(d.id))
+            .map(|d| {
+                let name = label(d.kind.as_deref()).unwrap_or_else(|| d.file_name.clone());
+                let reason = d.review.as_ref().and_then(|r| r.reason.as_deref());
+                RequestedItem {
+                    kind: d.kind.clone(),
+                    description: match reason {
+                        Some(reason) => format!("{name} – erneut einreichen: {reason}"),
+                        None => format!("{name} – erneut einreichen"),
+                    },
+                    replaces: Some(d.id),
+                }
+            })
+            .collect();
+        for required in service.required_documents_for(&self.form_data) {
+            let present = self.documents.iter().any(|d| {
+                d.kind.as_deref() == Some(required.key.as_str())
+                    && !d
+                        .review
+                        .as_ref()
+                        .is_some_and(|r| r.verdict == Verdict::Rejected)
+            });
+            let listed = items
+                .iter()
+                .any(|i| i.kind.as_deref() == Some(required.key.as_str()));
+            let requested = self.requests.iter().any(|r| {
+                r.status == RequestStatus::Open
+                    && r.items
+                        .iter()
+                        .any(|i| i.kind.as_deref() == Some(required.key.as_str()))
+            });
+            if !present && !listed && !requested {
+                items.push(RequestedItem {
+                    kind: Some(required.key.clone()),
+                    description: required.label.clone(),
+                    replaces: None,
+                });
+            }
+        }
+        items
+    }
+
+    fn request_moves(&self) -> Vec<RequestMoves> {
+        let open_case = self.status.is_open();
+        self.requests
+            .iter()
+            .filter(|r| matches!(r.status, RequestStatus::Open | RequestStatus::Expired))
+            .map(|r| {
+                let open = r.status == RequestStatus::Open;
+                RequestMoves {
+                    request_id: r.id,
+                    extend: open_case,
+                    withdraw: open,
+                    accept: open && r.last_answer_at.is_some(),
+                }
+            })
+            .filter(|m| m.extend || m.withdraw || m.accept)
+            .collect()
     }
 
     fn pending_dispatches(&self) -> Vec<PendingDispatch> {
@@ -199,6 +320,7 @@ mod tests {
             items: vec![crate::aggregate::RequestedItem {
                 kind: None,
                 description: "Impfpass".into(),
+                replaces: None,
             }],
             reason: "Fehlt".into(),
             answer_due: chrono::NaiveDate::from_ymd_opt(2026, 3, 20).unwrap(),
@@ -212,7 +334,8 @@ mod tests {
             moves,
             [StatusMove {
                 status: CaseStatus::InReview,
-                label: "Bearbeitung fortsetzen".into()
+                label: "Bearbeitung fortsetzen".into(),
+                reason_required: true,
             }]
         );
         assert!(
@@ -223,7 +346,7 @@ mod tests {
 
         let resume = CommandKind::SetStatus {
             status: CaseStatus::InReview,
-            reason: None,
+            reason: Some("Der Impfpass liegt uns vor.".into()),
         };
         let version = case.version;
         run(&mut case, &anna(), resume, version, now()).unwrap();

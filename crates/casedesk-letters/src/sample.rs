@@ -212,6 +212,7 @@ pub fn case(id: &str) -> CaseAggregate {
             .map(|description| RequestedItem {
                 kind: None,
                 description: (*description).into(),
+                replaces: None,
             })
             .collect(),
         reason: "Die eingereichten Unterlagen sind unvollständig.".into(),
@@ -222,6 +223,9 @@ pub fn case(id: &str) -> CaseAggregate {
         status: RequestStatus::Open,
         answered_at: None,
         letter_sha256: None,
+        answers: Vec::new(),
+        last_answer_at: None,
+        closed_reason: None,
     });
     case
 }
@@ -271,6 +275,9 @@ pub fn case_with_hearing(id: &str) -> CaseAggregate {
         status: RequestStatus::Open,
         answered_at: None,
         letter_sha256: None,
+        answers: Vec::new(),
+        last_answer_at: None,
+        closed_reason: None,
     });
     case
 }

@@ -26,7 +26,9 @@ use casedesk_domain::CaseAggregate;
 use casedesk_domain::aggregate::{
     AssigneeInfo, DEFAULT_FEE_DUE_AFTER, DecideContext, Decision, DocumentMeta, Fee, Notice,
 };
-use casedesk_domain::command::{Command, CommandAnswer, Rejection, RejectionCode};
+use casedesk_domain::command::{
+    Command, CommandAnswer, Rejection, RejectionCode, is_system_command_id,
+};
 use casedesk_domain::deadline::Period;
 use casedesk_domain::delivery::{self, DeliveryChannel};
 use casedesk_domain::event::{EventKind, HistoryEntry};
@@ -205,6 +207,20 @@ pub fn decide_group(
         ..GroupOutcome::default()
     };
     for command in commands {
+        // The portal's own commands have ids nobody else may take (M4 of the
+        // security review): refused, and not stored, so the job's id stays free.
+        if is_system_command_id(&command.command_id) && !matches!(principal, Principal::System) {
+            outcome.answers.push(CommandAnswer::Rejected {
+                command_id: command.command_id,
+                case_id: command.case_id,
+                rejection: Rejection::new(
+                    RejectionCode::Invalid,
+                    "Befehls-IDs dieser Form (UUID Version 5) vergibt nur das Portal",
+                ),
+                current: None,
+            });
+            continue;
+        }
         if let Some((owner, first)) = answered.get(&command.command_id) {
             let repeat = if *owner == key {
                 duplicate(principal, command, first, cases)

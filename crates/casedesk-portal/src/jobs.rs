@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use casedesk_domain::command::{Command, CommandAnswer, CommandKind};
+use casedesk_domain::command::{Command, CommandAnswer, CommandKind, system_command_id};
 use casedesk_domain::deadline::local_date;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -66,7 +66,7 @@ pub async fn expire_answer_deadlines(db: &dyn Database, now: DateTime<Utc>) -> S
     let mut applied = 0;
     for (case_id, request_id, version) in db.expired_requests(local_date(now)).await? {
         let command = Command {
-            command_id: Uuid::new_v5(&request_id, b"expire"),
+            command_id: system_command_id(&request_id, b"expire"),
             case_id,
             base_version: version,
             kind: CommandKind::ExpireRequest { request_id },
@@ -93,7 +93,7 @@ pub async fn lapse_unretrieved(db: &dyn Database, now: DateTime<Utc>) -> StoreRe
 /// about (a case has one decision), so whoever notes it first, it applies once.
 pub fn lapse_command(case_id: Uuid, notice_id: Option<Uuid>, version: i64) -> Command {
     Command {
-        command_id: Uuid::new_v5(&notice_id.unwrap_or(case_id), b"lapse retrieval"),
+        command_id: system_command_id(&notice_id.unwrap_or(case_id), b"lapse retrieval"),
         case_id,
         base_version: version,
         kind: CommandKind::LapseRetrieval { notice_id },

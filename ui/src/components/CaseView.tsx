@@ -6,20 +6,12 @@ import type { CaseDetail, CommandKind, DocumentMeta, UserInfo } from "../generat
 import { type OutboxMarks, outboxMarks } from "../lib/caseWork";
 import { formatDate, formatDateTime, urgency } from "../lib/dates";
 import { documentKindLabel, formEntries } from "../lib/formFields";
-import {
-  actorLabel,
-  describeEvent,
-  isOpen,
-  priorityLabel,
-  requestPurposeLabel,
-  requestStatusLabel,
-  statusLabel,
-  verdictLabel,
-} from "../lib/labels";
+import { actorLabel, describeEvent, isOpen, priorityLabel, statusLabel, verdictLabel } from "../lib/labels";
 import type { DraftLetter } from "../lib/deskPanels";
 import { isTypingTarget } from "../lib/shortcuts";
 import { DecisionSection } from "./DecisionSection";
 import { RejectedCommands } from "./RejectedCommands";
+import { RequestsSection } from "./RequestsSection";
 import "./CaseView.css";
 
 interface Props {
@@ -37,6 +29,8 @@ interface Props {
   onOpenHearing(): void;
   /** Opens the fee or tax notice after the decision. */
   onOpenNotice(): void;
+  /** Opens the request for missing items. */
+  onOpenRequest(): void;
   onShowDocument(document: DocumentMeta): void;
   onShowLetter(sha256: string): void;
   runCommand(kind: CommandKind): Promise<boolean>;
@@ -161,7 +155,12 @@ export function CaseView(props: Props) {
         <NotesSection {...props} marks={marks} />
         <ApplicantSection detail={detail} />
         <FormSection detail={detail} />
-        <RequestsSection detail={detail} />
+        <RequestsSection
+          detail={detail}
+          onShowDocument={props.onShowDocument}
+          onShowLetter={props.onShowLetter}
+          runCommand={props.runCommand}
+        />
         <MessagesSection detail={detail} />
         {!aggregate.decision && decisionSection}
         <HistorySection detail={detail} />
@@ -179,10 +178,13 @@ function CaseActionsBar({
   onOpenLetter,
   onOpenHearing,
   onOpenNotice,
+  onOpenRequest,
 }: Props) {
   const actions = detail.actions;
   const [assignee, setAssignee] = useState("");
   const [busy, setBusy] = useState(false);
+  /** The reason being typed for resuming a case that waits for the citizen. */
+  const [resumeReason, setResumeReason] = useState<string | null>(null);
   const run = async (kind: CommandKind) => {
     setBusy(true);
     await runCommand(kind);
@@ -215,6 +217,17 @@ function CaseActionsBar({
           Bescheid erstellen <kbd aria-hidden="true">b</kbd>
         </button>
       )}
+      {actions.request_items && (
+        <button
+          type="button"
+          data-testid="request-open"
+          aria-expanded={letterOpen === "request"}
+          aria-keyshortcuts="u"
+          onClick={onOpenRequest}
+        >
+          Unterlagen nachfordern <kbd aria-hidden="true">u</kbd>
+        </button>
+      )}
       {actions.hear && (
         <button
           type="button"
@@ -241,11 +254,48 @@ function CaseActionsBar({
           type="button"
           data-testid={`set-status-${move.status}`}
           disabled={busy}
-          onClick={() => void run({ kind: "set_status", payload: { status: move.status, reason: null } })}
+          aria-expanded={move.reason_required ? resumeReason !== null : undefined}
+          onClick={() =>
+            move.reason_required
+              ? setResumeReason("")
+              : void run({ kind: "set_status", payload: { status: move.status, reason: null } })
+          }
         >
           {move.label}
+          {move.reason_required && "…"}
         </button>
       ))}
+      {resumeReason !== null && (
+        <form
+          className="assign-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (resumeReason.trim() === "") return;
+            void run({ kind: "set_status", payload: { status: "in_review", reason: resumeReason.trim() } }).then(() =>
+              setResumeReason(null),
+            );
+          }}
+        >
+          <label htmlFor="resume-reason">
+            Grund (schließt die offene Nachforderung; die antragstellende Person liest ihn)
+          </label>
+          <input
+            id="resume-reason"
+            type="text"
+            lang="de"
+            autoFocus
+            data-testid="resume-reason"
+            value={resumeReason}
+            onChange={(e) => setResumeReason(e.target.value)}
+          />
+          <button type="submit" data-testid="resume-submit" disabled={busy || resumeReason.trim() === ""}>
+            Fortsetzen
+          </button>
+          <button type="button" onClick={() => setResumeReason(null)}>
+            Abbrechen
+          </button>
+        </form>
+      )}
       {actions.assign && (
         <form
           className="assign-form"
@@ -421,45 +471,6 @@ function NotesSection({ detail, noteRef, runCommand, marks }: Props & { marks: O
           })}
         </ul>
       )}
-    </section>
-  );
-}
-
-function RequestsSection({ detail }: { detail: CaseDetail }) {
-  const requests = detail.case.requests;
-  if (requests.length === 0) return null;
-  const hearings = requests.some((r) => r.purpose === "hearing");
-  return (
-    <section className="case-section" aria-labelledby="requests-title">
-      <h3 id="requests-title">
-        {hearings ? "Nachforderungen und Anhörungen" : "Nachforderungen"} ({requests.length})
-      </h3>
-      <ul className="requests">
-        {requests.map((request) => (
-          <li key={request.id} className="request" data-testid="request" data-purpose={request.purpose}>
-            <p className="request-meta">
-              <strong>{requestPurposeLabel(request.purpose)}</strong> · {formatDateTime(request.requested_at)} ·{" "}
-              {request.purpose === "hearing" ? "Äußerung" : "Antwort"} bis {formatDate(request.answer_due)} ·{" "}
-              <span className={`chip request-${request.status}`}>{requestStatusLabel(request.status)}</span>
-              {request.answered_at && ` am ${formatDateTime(request.answered_at)}`}
-            </p>
-            {request.items.length > 0 && (
-              <ul className="request-items">
-                {request.items.map((item, i) => (
-                  <li key={i}>{item.description}</li>
-                ))}
-              </ul>
-            )}
-            <p>
-              <span className="label">
-                {request.purpose === "hearing" ? "Beabsichtigte Entscheidung:" : "Begründung:"}
-              </span>{" "}
-              {request.reason}
-            </p>
-            <p className="message-text">{request.message}</p>
-          </li>
-        ))}
-      </ul>
     </section>
   );
 }

@@ -65,6 +65,7 @@ export function CaseViewWarmup({ caseId, me, today, onDone }: Props) {
         onOpenLetter={nothing}
         onOpenHearing={nothing}
         onOpenNotice={nothing}
+        onOpenRequest={nothing}
         onShowDocument={nothing}
         onShowLetter={nothing}
         runCommand={nothingAsync}

@@ -25,6 +25,7 @@ import { DeskHeader } from "./DeskHeader";
 import { DocumentViewer } from "./DocumentViewer";
 import { HearingPanel } from "./HearingPanel";
 import { NoticePanel } from "./NoticePanel";
+import { RequestPanel } from "./RequestPanel";
 import { InboxList, type InboxListHandle } from "./InboxList";
 import { InboxToolbar } from "./InboxToolbar";
 import { LetterDiscardDialog } from "./LetterDiscardDialog";
@@ -189,6 +190,7 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
                   onOpenLetter={() => panels.openLetter("decision")}
                   onOpenHearing={() => panels.openLetter("hearing")}
                   onOpenNotice={() => panels.openLetter("notice")}
+                  onOpenRequest={() => panels.openLetter("request")}
                   onShowDocument={(document) => panels.showDocument(document.id)}
                   onShowLetter={panels.showIssuedLetter}
                   runCommand={(kind) => runCommand(detail.case.id, kind)}
@@ -237,6 +239,23 @@ export function Desk({ me, initialStatus, onReady, onLoggedOut, onLoginRequired 
                 onClose={panels.closeLetter}
                 onDirtyChange={panels.setLetterEdited}
                 onStarted={() => {
+                  panels.letterDecided();
+                  reloadCase();
+                  refreshStatus();
+                }}
+                onLoginRequired={onLoginRequired}
+              />
+            </div>
+          )}
+          {rightPane === "request" && detail && (
+            <div className="document-panel">
+              <RequestPanel
+                key={detail.case.id}
+                detail={detail}
+                me={me}
+                onClose={panels.closeLetter}
+                onDirtyChange={panels.setLetterEdited}
+                onSent={() => {
                   panels.letterDecided();
                   reloadCase();
                   refreshStatus();

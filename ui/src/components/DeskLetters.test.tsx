@@ -62,10 +62,12 @@ const DECIDED_ACTIONS: CaseDetail["actions"] = {
   claim: false,
   release: false,
   assign: false,
-  status_moves: [{ status: "closed", label: "Abschließen" }],
+  status_moves: [{ status: "closed", label: "Abschließen", reason_required: false }],
   process: false,
   prepare_decision: false,
+  request_items: false,
   hear: false,
+  request_moves: [],
   issue_notice: true,
   record_dispatch: [{ notice_id: null, title: "Bescheid", channel: "post", state: "awaiting_dispatch" }],
 };
@@ -76,6 +78,104 @@ async function seriousViolations(element: Element) {
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(" | ")}`);
 }
+
+describe("requests to the citizen", () => {
+  it("request the offered items with u and send them with their letter", async () => {
+    const backend = fakeBackend();
+    const detail = myOpenCase();
+    detail.actions = { ...detail.actions, request_items: true };
+    detail.request_candidates = [
+      { kind: "insurance", description: "Haftpflichtversicherung – erneut einreichen: abgelaufen", replaces: "doc-1" },
+    ];
+    backend.commands.case_detail.mockResolvedValue(detail);
+    await renderDesk(backend);
+    fireEvent.click(rows()[0]!);
+    await screen.findByTestId("case-view");
+    key("u");
+    const panel = await screen.findByTestId("request-panel");
+    expect((within(panel).getAllByTestId("request-item-chosen")[0] as HTMLInputElement).checked).toBe(true);
+    expect((within(panel).getByTestId("request-send") as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(within(panel).getByTestId("request-reason"), {
+      target: { value: "Der Nachweis ist abgelaufen." },
+    });
+    await waitFor(() =>
+      expect(backend.commands.items_request_preview).toHaveBeenCalledWith(
+        "case-0",
+        expect.objectContaining({ reason: "Der Nachweis ist abgelaufen.", answer_due: "2026-03-19" }),
+      ),
+    );
+    expect(await seriousViolations(panel)).toEqual([]);
+    fireEvent.click(within(panel).getByTestId("request-send"));
+    fireEvent.click(await screen.findByTestId("request-confirm"));
+    await waitFor(() => expect(screen.queryByTestId("request-panel")).toBeNull());
+    expect(backend.commands.request_items).toHaveBeenCalledWith(
+      "case-0",
+      expect.objectContaining({
+        items: [expect.objectContaining({ kind: "insurance", replaces: "doc-1" })],
+      }),
+    );
+  });
+
+  it("show a partial answer per item and let the caseworker accept it", async () => {
+    const backend = fakeBackend();
+    const detail = myOpenCase();
+    detail.case.status = "awaiting_citizen";
+    detail.case.documents = [
+      ...detail.case.documents,
+      {
+        id: "doc-new",
+        sha256: "b".repeat(64),
+        file_name: "versicherung-neu.pdf",
+        media_type: "application/pdf",
+        size: 2048,
+        kind: "insurance",
+        uploaded_at: "2026-03-06T09:00:00Z",
+        from_citizen: true,
+      },
+    ];
+    detail.case.requests = [
+      {
+        id: "req-1",
+        purpose: "items",
+        items: [
+          { kind: "insurance", description: "Haftpflichtversicherung", replaces: null },
+          { kind: null, description: "Foto des Hundes", replaces: null },
+        ],
+        reason: "Der Nachweis fehlt.",
+        message: "Bitte nachreichen.",
+        answer_due: "2026-03-19",
+        requested_at: "2026-03-05T09:00:00Z",
+        requested_by: ME.id,
+        status: "open",
+        answers: [{ item: 0, document_ids: ["doc-new"] }],
+        last_answer_at: "2026-03-06T09:00:00Z",
+      },
+    ];
+    detail.actions = {
+      ...detail.actions,
+      request_moves: [{ request_id: "req-1", extend: true, withdraw: true, accept: true }],
+    };
+    backend.commands.case_detail.mockResolvedValue(detail);
+    await renderDesk(backend);
+    fireEvent.click(rows()[0]!);
+    const request = await screen.findByTestId("request");
+    expect(request.dataset.partial).toBe("true");
+    expect(within(request).getByTestId("request-status").textContent).toBe("Teilweise beantwortet");
+    const items = within(request).getAllByTestId("request-item-state");
+    expect(items.map((i) => i.dataset.answered)).toEqual(["true", "false"]);
+    fireEvent.click(within(request).getByTestId("request-item-document"));
+    await waitFor(() =>
+      expect(document.querySelector(".document-viewer")?.getAttribute("data-document-id")).toBe("doc-new"),
+    );
+    fireEvent.click(within(request).getByTestId("request-accept"));
+    await waitFor(() =>
+      expect(backend.commands.command).toHaveBeenCalledWith("case-0", {
+        kind: "accept_answer",
+        payload: { request_id: "req-1" },
+      }),
+    );
+  });
+});
 
 describe("notices after the decision", () => {
   it("issue a fee notice over the case's fee, or a tax notice by post where a tax follows", async () => {

@@ -2,9 +2,10 @@
 // intends and why, until when the citizen may comment (a working day; a weekend or
 // holiday is moved to the next working day with a visible note), the message they
 // read in the portal, the live preview of the hearing letter, and starting it.
-import { useEffect, useReducer, useState } from "react";
+import { useCallback, useEffect, useReducer, useState } from "react";
 import { useBackend } from "../backend";
-import type { CaseDetail, HearingDraft, OutboxEntry, UserInfo } from "../generated/bindings";
+import type { AnswerDeadline, CaseDetail, HearingDraft, OutboxEntry, UserInfo } from "../generated/bindings";
+import { useAnswerDateCheck } from "../hooks/useAnswerDateCheck";
 import { useLetterPreview } from "../hooks/useLetterPreview";
 import { formatDate } from "../lib/dates";
 import { letterErrorMessage, toErrorPayload } from "../lib/errors";
@@ -48,22 +49,8 @@ export function HearingPanel({ detail, me, onClose, onDirtyChange, onStarted, on
   useEffect(() => onDirtyChange(dirty), [dirty, onDirtyChange]);
 
   // A picked date is checked by the engine: a weekend or holiday moves on.
-  const { answerDue, checking } = form;
-  useEffect(() => {
-    if (!checking) return;
-    let cancelled = false;
-    commands.answer_deadline(answerDue).then(
-      (deadline) => {
-        if (!cancelled) dispatch({ type: "checked", deadline });
-      },
-      () => {
-        if (!cancelled) dispatch({ type: "checked", deadline: { picked: answerDue, due: answerDue, note: null } });
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [commands, answerDue, checking]);
+  const onChecked = useCallback((deadline: AnswerDeadline) => dispatch({ type: "checked", deadline }), []);
+  useAnswerDateCheck(form, onChecked);
 
   const start = async () => {
     if (!request) return;

@@ -5,13 +5,18 @@
 // then appears in the case's "Entscheidung und Gebühr" section.
 import { useReducer, useState } from "react";
 import { useBackend } from "../backend";
-import { type CaseDetail, DELIVERY_CHANNEL_LABELS, type NoticeDraft, type OutboxEntry } from "../generated/bindings";
+import {
+  type CaseDetail,
+  DELIVERY_CHANNEL_LABELS,
+  NOTICE_KIND_LABELS,
+  type NoticeDraft,
+  type OutboxEntry,
+} from "../generated/bindings";
 import { useLetterPreview } from "../hooks/useLetterPreview";
 import { formatCents } from "../lib/dates";
 import { nextStepAfterIssuing } from "../lib/delivery";
 import { letterErrorMessage, toErrorPayload } from "../lib/errors";
 import {
-  NOTICE_KIND_LABELS,
   amountProblem,
   initialNotice,
   noticeChannels,

@@ -132,7 +132,12 @@ law: CaseLaw | null,
 /**
  * The German date the offer and the law were read on.
  */
-today: string, };
+today: string, 
+/**
+ * The items the user is offered to request from the citizen (missing required
+ * documents, rejected ones to replace); empty unless they may request items.
+ */
+request_candidates: Array<RequestedItem>, };
 
 /**
  * The law of a case's service, read for this case (see the module documentation).
@@ -214,7 +219,7 @@ intended: string, answer_due: string, message: string,
 /**
  * The hearing letter, uploaded before the command.
  */
-letter_sha256: string | null, } } | { "kind": "send_message", "payload": { text: string, } } | { "kind": "record_decision", "payload": { outcome: Outcome, letter_sha256: string | null, fee_cents: number, 
+letter_sha256: string | null, } } | { "kind": "send_message", "payload": { text: string, } } | { "kind": "extend_request", "payload": { request_id: string, answer_due: string, } } | { "kind": "withdraw_request", "payload": { request_id: string, reason: string, } } | { "kind": "accept_answer", "payload": { request_id: string, } } | { "kind": "record_decision", "payload": { outcome: Outcome, letter_sha256: string | null, fee_cents: number, 
 /**
  * The caseworker's reasons for this case; required to refuse anything.
  */
@@ -222,7 +227,7 @@ reasons: string | null,
 /**
  * How the decision reaches the citizen.
  */
-channel: DeliveryChannel, } } | { "kind": "issue_notice", "payload": { kind: NoticeKind, letter_sha256: string | null, amount_cents: number, channel: DeliveryChannel, } } | { "kind": "record_dispatch", "payload": { notice_id: string | null, channel: DeliveryChannel, on: string, } } | { "kind": "set_priority", "payload": { priority: Priority, } } | { "kind": "set_due_date", "payload": { due_date: string, reason: string, } } | { "kind": "transfer_office", "payload": { office_id: string, } } | { "kind": "withdraw", "payload": { reason: string | null, } } | { "kind": "answer_request", "payload": { request_id: string, documents: Array<DocumentMeta>, message: string | null, } } | { "kind": "citizen_message", "payload": { text: string, } } | { "kind": "expire_request", "payload": { request_id: string, } } | { "kind": "record_retrieval", "payload": { notice_id: string | null, } } | { "kind": "lapse_retrieval", "payload": { notice_id: string | null, } } | { "kind": "record_payment", "payload": { status: PaymentStatus, } });
+channel: DeliveryChannel, } } | { "kind": "issue_notice", "payload": { kind: NoticeKind, letter_sha256: string | null, amount_cents: number, channel: DeliveryChannel, } } | { "kind": "record_dispatch", "payload": { notice_id: string | null, channel: DeliveryChannel, on: string, } } | { "kind": "set_priority", "payload": { priority: Priority, } } | { "kind": "set_due_date", "payload": { due_date: string, reason: string, } } | { "kind": "transfer_office", "payload": { office_id: string, } } | { "kind": "withdraw", "payload": { reason: string | null, } } | { "kind": "answer_request", "payload": { request_id: string, documents: Array<DocumentMeta>, message: string | null, items: Array<ItemAnswer>, } } | { "kind": "citizen_message", "payload": { text: string, } } | { "kind": "expire_request", "payload": { request_id: string, } } | { "kind": "record_retrieval", "payload": { notice_id: string | null, } } | { "kind": "lapse_retrieval", "payload": { notice_id: string | null, } } | { "kind": "record_payment", "payload": { status: PaymentStatus, } });
 
 /**
  * What the command does. Staff commands first, then citizen and system ones; the
@@ -240,7 +245,7 @@ intended: string, answer_due: string, message: string,
 /**
  * The hearing letter, uploaded before the command.
  */
-letter_sha256: string | null, } } | { "kind": "send_message", "payload": { text: string, } } | { "kind": "record_decision", "payload": { outcome: Outcome, letter_sha256: string | null, fee_cents: number, 
+letter_sha256: string | null, } } | { "kind": "send_message", "payload": { text: string, } } | { "kind": "extend_request", "payload": { request_id: string, answer_due: string, } } | { "kind": "withdraw_request", "payload": { request_id: string, reason: string, } } | { "kind": "accept_answer", "payload": { request_id: string, } } | { "kind": "record_decision", "payload": { outcome: Outcome, letter_sha256: string | null, fee_cents: number, 
 /**
  * The caseworker's reasons for this case; required to refuse anything.
  */
@@ -248,7 +253,7 @@ reasons: string | null,
 /**
  * How the decision reaches the citizen.
  */
-channel: DeliveryChannel, } } | { "kind": "issue_notice", "payload": { kind: NoticeKind, letter_sha256: string | null, amount_cents: number, channel: DeliveryChannel, } } | { "kind": "record_dispatch", "payload": { notice_id: string | null, channel: DeliveryChannel, on: string, } } | { "kind": "set_priority", "payload": { priority: Priority, } } | { "kind": "set_due_date", "payload": { due_date: string, reason: string, } } | { "kind": "transfer_office", "payload": { office_id: string, } } | { "kind": "withdraw", "payload": { reason: string | null, } } | { "kind": "answer_request", "payload": { request_id: string, documents: Array<DocumentMeta>, message: string | null, } } | { "kind": "citizen_message", "payload": { text: string, } } | { "kind": "expire_request", "payload": { request_id: string, } } | { "kind": "record_retrieval", "payload": { notice_id: string | null, } } | { "kind": "lapse_retrieval", "payload": { notice_id: string | null, } } | { "kind": "record_payment", "payload": { status: PaymentStatus, } };
+channel: DeliveryChannel, } } | { "kind": "issue_notice", "payload": { kind: NoticeKind, letter_sha256: string | null, amount_cents: number, channel: DeliveryChannel, } } | { "kind": "record_dispatch", "payload": { notice_id: string | null, channel: DeliveryChannel, on: string, } } | { "kind": "set_priority", "payload": { priority: Priority, } } | { "kind": "set_due_date", "payload": { due_date: string, reason: string, } } | { "kind": "transfer_office", "payload": { office_id: string, } } | { "kind": "withdraw", "payload": { reason: string | null, } } | { "kind": "answer_request", "payload": { request_id: string, documents: Array<DocumentMeta>, message: string | null, items: Array<ItemAnswer>, } } | { "kind": "citizen_message", "payload": { text: string, } } | { "kind": "expire_request", "payload": { request_id: string, } } | { "kind": "record_retrieval", "payload": { notice_id: string | null, } } | { "kind": "lapse_retrieval", "payload": { notice_id: string | null, } } | { "kind": "record_payment", "payload": { status: PaymentStatus, } };
 
 /**
  * Connection state as the status light shows it.
@@ -419,7 +424,16 @@ export type ErrorPayload = { code: ErrorCode, message: string, };
 /**
  * What happened.
  */
-export type EventKind = { "type": "submitted", service_id: string, } | { "type": "claimed" } | { "type": "released", previous: string, } | { "type": "assigned", assignee: string, assignee_name: string, previous: string | null, } | { "type": "status_changed", from: CaseStatus, to: CaseStatus, reason?: string | null, } | { "type": "note_added", note_id: string, text: string, } | { "type": "document_added", document: DocumentMeta, } | { "type": "document_reviewed", document_id: string, verdict: Verdict, reason?: string | null, } | { "type": "items_requested", request_id: string, items: Array<RequestedItem>, reason: string, answer_due: string, message: string, letter_sha256?: string | null, } | { "type": "hearing_started", request_id: string, intended: string, answer_due: string, message: string, letter_sha256?: string | null, } | { "type": "request_answered", request_id: string, document_ids: Array<string>, message?: string | null, } | { "type": "answer_deadline_passed", request_id: string, } | { "type": "message_sent", message_id: string, text: string, from_citizen: boolean, } | { "type": "decision_recorded", outcome: Outcome, letter_sha256?: string | null, fee_cents: number, reasons?: string | null, 
+export type EventKind = { "type": "submitted", service_id: string, } | { "type": "claimed" } | { "type": "released", previous: string, } | { "type": "assigned", assignee: string, assignee_name: string, previous: string | null, } | { "type": "status_changed", from: CaseStatus, to: CaseStatus, reason?: string | null, } | { "type": "note_added", note_id: string, text: string, } | { "type": "document_added", document: DocumentMeta, } | { "type": "document_reviewed", document_id: string, verdict: Verdict, reason?: string | null, } | { "type": "items_requested", request_id: string, items: Array<RequestedItem>, reason: string, answer_due: string, message: string, letter_sha256?: string | null, } | { "type": "hearing_started", request_id: string, intended: string, answer_due: string, message: string, letter_sha256?: string | null, } | { "type": "request_answered", request_id: string, document_ids: Array<string>, message?: string | null, 
+/**
+ * Which documents answer which item.
+ */
+items?: Array<ItemAnswer>, 
+/**
+ * Whether this answer completes the request. Answers recorded before
+ * partial answers existed always did.
+ */
+complete?: boolean, } | { "type": "request_extended", request_id: string, answer_due: string, } | { "type": "request_withdrawn", request_id: string, reason: string, } | { "type": "answer_accepted", request_id: string, } | { "type": "answer_deadline_passed", request_id: string, } | { "type": "message_sent", message_id: string, text: string, from_citizen: boolean, } | { "type": "decision_recorded", outcome: Outcome, letter_sha256?: string | null, fee_cents: number, reasons?: string | null, 
 /**
  * The delivery as it starts: channel, procedure, the portal notification.
  */
@@ -526,6 +540,12 @@ rejected: number, answered: boolean, };
 export type InboxSort = { key: SortKey, descending: boolean, };
 
 /**
+ * The documents an answer gives for one item of a request (by its position in
+ * the request's `items`).
+ */
+export type ItemAnswer = { item: number, document_ids: Array<string>, };
+
+/**
  * A Nachforderung or an Anhörung: the office waits for the citizen until a deadline.
  */
 export type ItemsRequest = { id: string, purpose: RequestPurpose, items: Array<RequestedItem>, reason: string, message: string, answer_due: string, requested_at: string, requested_by: string, status: RequestStatus, answered_at?: string | null, 
@@ -533,7 +553,41 @@ export type ItemsRequest = { id: string, purpose: RequestPurpose, items: Array<R
  * The letter that went out with it (the items-request or hearing letter), which
  * the citizen downloads from the portal and a citizen using post receives.
  */
-letter_sha256?: string | null, };
+letter_sha256?: string | null, 
+/**
+ * What the citizen's answers gave for each item so far, in the order received.
+ */
+answers?: Array<ItemAnswer>, 
+/**
+ * When the citizen last answered it (also a partial answer).
+ */
+last_answer_at?: string | null, 
+/**
+ * Why the office withdrew it, as the citizen reads it.
+ */
+closed_reason?: string | null, };
+
+/**
+ * A request for missing or better items (Nachforderung) as the caseworker prepares
+ * it.
+ */
+export type ItemsRequestDraft = { 
+/**
+ * What the citizen is asked for, each item in the words they read.
+ */
+items: Array<RequestedItem>, 
+/**
+ * Why the items are needed.
+ */
+reason: string, 
+/**
+ * Until when the citizen may answer: a working day.
+ */
+answer_due: string, 
+/**
+ * What the citizen reads with it in the portal.
+ */
+message: string, };
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 
@@ -603,9 +657,18 @@ process: boolean,
  */
 prepare_decision: boolean, 
 /**
+ * Request missing or better items from the citizen (Nachforderung).
+ */
+request_items: boolean, 
+/**
  * Hear the citizen before a burdensome decision (Anhörung).
  */
 hear: boolean, 
+/**
+ * What the user can do with each request that is open or whose deadline
+ * passed, in the case's order.
+ */
+request_moves: Array<RequestMoves>, 
 /**
  * Issue a fee or tax notice after the decision.
  */
@@ -723,11 +786,28 @@ export type RejectionCode = "unknown_case" | "not_permitted" | "invalid_transiti
 export type Remedy = "klage" | "widerspruch";
 
 /**
+ * What can be done with one request of a case.
+ */
+export type RequestMoves = { request_id: string, 
+/**
+ * Give a new answer deadline (reopening a request whose deadline passed).
+ */
+extend: boolean, 
+/**
+ * Close it unanswered, with a reason the citizen reads.
+ */
+withdraw: boolean, 
+/**
+ * Take the partial answer received as the answer.
+ */
+accept: boolean, };
+
+/**
  * What the office waits for from the citizen.
  */
 export type RequestPurpose = "items" | "hearing";
 
-export type RequestStatus = "open" | "answered" | "expired";
+export type RequestStatus = "open" | "answered" | "expired" | "withdrawn";
 
 /**
  * One item a request for missing documents asks for.
@@ -736,7 +816,16 @@ export type RequestedItem = {
 /**
  * The service's required-document key, when the item is one of them.
  */
-kind: string | null, description: string, };
+kind: string | null, 
+/**
+ * What the citizen reads: which document, and why.
+ */
+description: string, 
+/**
+ * The document this item asks to replace: one rejected in review, whose
+ * reason the description carries.
+ */
+replaces?: string | null, };
 
 export type RequiredDocument = { key: string, label: string, 
 /**
@@ -836,7 +925,12 @@ export type StatusFilter = { "kind": "any" } | { "kind": "open" } | { "kind": "o
 /**
  * A status a processor sets directly, with the words of its button.
  */
-export type StatusMove = { status: CaseStatus, label: string, };
+export type StatusMove = { status: CaseStatus, label: string, 
+/**
+ * The move needs a reason the citizen reads: resuming a case that waits for
+ * them closes their open request with it.
+ */
+reason_required: boolean, };
 
 /**
  * What the status bar shows.
@@ -989,6 +1083,20 @@ export const commands = {
   start_hearing(case_key: string, draft: HearingDraft): Promise<OutboxEntry> {
     return invoke<OutboxEntry>("start_hearing", { case_key, draft });
   },
+  /**
+   * The items-request letter of the draft as it would go out, as a base64 PDF; a
+   * draft the domain would refuse is refused with the reason.
+   */
+  items_request_preview(case_key: string, draft: ItemsRequestDraft): Promise<string> {
+    return invoke<string>("items_request_preview", { case_key, draft });
+  },
+  /**
+   * Requests missing or better items (Nachforderung) with their letter: the case
+   * waits for the citizen.
+   */
+  request_items(case_key: string, draft: ItemsRequestDraft): Promise<OutboxEntry> {
+    return invoke<OutboxEntry>("request_items", { case_key, draft });
+  },
   /** The letter of the case's open hearing, as a base64 PDF. */
   hearing_letter(case_key: string): Promise<string> {
     return invoke<string>("hearing_letter", { case_key });
@@ -1063,6 +1171,7 @@ export const REQUEST_STATUS_LABELS: Record<RequestStatus, string> = {
   open: "Offen",
   answered: "Beantwortet",
   expired: "Frist abgelaufen",
+  withdrawn: "Zurückgenommen",
 };
 
 /** German labels of `PaymentStatus`, from `PaymentStatus::german`. */
@@ -1129,6 +1238,9 @@ export const COMMAND_KIND_LABELS: Record<CommandKind["kind"], string> = {
   request_items: "Nachforderung",
   start_hearing: "Anhörung",
   send_message: "Nachricht",
+  extend_request: "Fristverlängerung",
+  withdraw_request: "Rücknahme der Nachforderung",
+  accept_answer: "Annahme der Antwort",
   record_decision: "Entscheidung",
   issue_notice: "Bescheid nach der Entscheidung",
   record_dispatch: "Versand",

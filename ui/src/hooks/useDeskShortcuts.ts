@@ -57,6 +57,7 @@ function keyState(options: DeskShortcutOptions): DeskKeyState {
     caseLoaded: detail !== null,
     documentShown: options.shown?.document != null,
     mayDecide: detail !== null && detail.actions.prepare_decision,
+    mayRequest: detail !== null && detail.actions.request_items,
     lead: me.role === "team_lead",
     noteField: options.noteRef.current !== null,
   };
@@ -98,6 +99,8 @@ function run(command: DeskCommand, options: DeskShortcutOptions): void {
       return options.stepDocument(command.delta);
     case "openLetter":
       return panels.openLetter();
+    case "openRequest":
+      return panels.openLetter("request");
     case "toggleSelect":
       return options.toggleRow(command.row);
   }

@@ -13,10 +13,11 @@ import type { CaseDetail, DocumentMeta } from "../generated/bindings";
 import { outboxMarks } from "./caseWork";
 
 /**
- * A letter being prepared beside the case: the Bescheid, a hearing (Anhörung), or a
- * notice after the decision (Gebühren- or Steuerbescheid).
+ * A letter being prepared beside the case: the Bescheid, a hearing (Anhörung), a
+ * request for items (Nachforderung), or a notice after the decision (Gebühren- or
+ * Steuerbescheid).
  */
-export type DraftLetter = "decision" | "hearing" | "notice";
+export type DraftLetter = "decision" | "hearing" | "request" | "notice";
 
 /** The panel right of the case. */
 export type RightPanel =

@@ -15,6 +15,7 @@ function desk(overrides: Partial<DeskKeyState> = {}, panels: Partial<DeskPanels>
     caseLoaded: false,
     documentShown: false,
     mayDecide: false,
+    mayRequest: false,
     lead: false,
     noteField: false,
     ...overrides,
@@ -101,6 +102,17 @@ describe("desk shortcuts", () => {
     // From the hearing beside the case, the key opens the Bescheid (asking first if edited).
     const hearing = desk({ ...loaded, mayDecide: true }, { ...openCase, right: { kind: "letter", letter: "hearing" } });
     expect(deskCommandFor("letter", hearing)).toEqual({ command: { run: "openLetter" }, preventDefault: true });
+  });
+
+  it("open the request for items with u when the user may request them", () => {
+    expect(deskCommandFor("requestItems", desk(loaded, openCase))).toBeNull();
+    const requestable = desk({ ...loaded, mayRequest: true }, openCase);
+    expect(deskCommandFor("requestItems", requestable)).toEqual({
+      command: { run: "openRequest" },
+      preventDefault: true,
+    });
+    const open = desk({ ...loaded, mayRequest: true }, { ...openCase, right: { kind: "letter", letter: "request" } });
+    expect(deskCommandFor("requestItems", open)).toEqual({ command: null, preventDefault: true });
   });
 
   it("let team leads select open cases with Space", () => {

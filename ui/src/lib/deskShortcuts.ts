@@ -24,6 +24,8 @@ export interface DeskKeyState {
   documentShown: boolean;
   /** Whether the user may issue a Bescheid for the open case. */
   mayDecide: boolean;
+  /** Whether the user may request items for the open case. */
+  mayRequest: boolean;
   /** Team leads select cases for batch decisions. */
   lead: boolean;
   /** Whether the case shows a note field. */
@@ -46,6 +48,7 @@ export type DeskCommand =
   | { run: "startRejecting" }
   | { run: "stepDocument"; delta: 1 | -1 }
   | { run: "openLetter" }
+  | { run: "openRequest" }
   | { run: "toggleSelect"; row: InboxRow };
 
 export interface KeyOutcome {
@@ -101,6 +104,12 @@ export function deskCommandFor(action: ShortcutAction, state: DeskKeyState): Key
       // The key is kept from reaching the panel's first field even when it is open.
       return {
         command: panels.right?.kind === "letter" && panels.right.letter === "decision" ? null : { run: "openLetter" },
+        preventDefault: true,
+      };
+    case "requestItems":
+      if (!state.caseLoaded || !state.mayRequest) return null;
+      return {
+        command: panels.right?.kind === "letter" && panels.right.letter === "request" ? null : { run: "openRequest" },
         preventDefault: true,
       };
     case "toggleSelect":

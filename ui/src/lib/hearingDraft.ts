@@ -7,19 +7,16 @@
 //   or holiday is corrected to the next working day, and the note says so.
 // - The message names the date until the caseworker writes their own.
 import type { AnswerDeadline, CaseLaw, HearingDraft } from "../generated/bindings";
-import { daysBetween, formatDate, type IsoDate } from "./dates";
+import { type AnswerDate, answerDateProblem, checkedDate, pickDate } from "./answerDate";
+import { formatDate, type IsoDate } from "./dates";
 
-export interface HearingForm {
+export { firstAnswerDay } from "./answerDate";
+
+export interface HearingForm extends AnswerDate {
   intended: string;
-  /** The answer date as set, "YYYY-MM-DD", or "" while none is. */
-  answerDue: IsoDate;
   message: string;
   /** Whether the caseworker wrote the message; otherwise it follows the date. */
   messageEdited: boolean;
-  /** Why the date moved, when the engine moved it to a working day. */
-  note: string | null;
-  /** The picked date still waits for the engine's check. */
-  checking: boolean;
 }
 
 export type HearingAction =
@@ -54,18 +51,17 @@ export function hearingReducer(form: HearingForm, action: HearingAction): Hearin
     case "intended":
       return { ...form, intended: action.text };
     case "picked":
-      return withDate({ ...form, note: null, checking: action.date !== "" }, action.date);
+      return withMessage(pickDate(form, action.date));
     case "checked":
-      // An answer for a date no longer picked is stale.
-      if (!form.checking || action.deadline.picked !== form.answerDue) return form;
-      return withDate({ ...form, note: action.deadline.note, checking: false }, action.deadline.due);
+      return withMessage(checkedDate(form, action.deadline) ?? form);
     case "message":
       return { ...form, message: action.text, messageEdited: action.text !== defaultMessage(form.answerDue) };
   }
 }
 
-function withDate(form: HearingForm, answerDue: IsoDate): HearingForm {
-  return { ...form, answerDue, message: form.messageEdited ? form.message : defaultMessage(answerDue) };
+/** The message follows the date until the caseworker writes their own. */
+function withMessage(form: HearingForm): HearingForm {
+  return form.messageEdited ? form : { ...form, message: defaultMessage(form.answerDue) };
 }
 
 export interface HearingCheck {
@@ -79,12 +75,7 @@ export interface HearingCheck {
 export function checkHearing(form: HearingForm, today: IsoDate): HearingCheck {
   const intendedProblem =
     form.intended.trim() === "" ? "Bitte beschreiben Sie die beabsichtigte Entscheidung und ihre Gründe." : null;
-  const dateProblem =
-    form.answerDue === ""
-      ? "Bitte wählen Sie, bis wann sich die antragstellende Person äußern kann."
-      : daysBetween(today, form.answerDue) <= 0
-        ? "Die Frist zur Äußerung muss in der Zukunft liegen."
-        : null;
+  const dateProblem = answerDateProblem(form.answerDue, today, "sich äußern");
   const messageProblem = form.message.trim() === "" ? "Die Nachricht darf nicht leer sein." : null;
   return {
     intendedProblem,
@@ -98,11 +89,4 @@ export function checkHearing(form: HearingForm, today: IsoDate): HearingCheck {
 export function hearingDraftOf(form: HearingForm, today: IsoDate): HearingDraft | null {
   if (!checkHearing(form, today).ready) return null;
   return { intended: form.intended.trim(), answer_due: form.answerDue, message: form.message.trim() };
-}
-
-/** The first day that may be picked: tomorrow. */
-export function firstAnswerDay(today: IsoDate): IsoDate {
-  const [y, m, d] = today.split("-").map(Number);
-  const next = new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + 1));
-  return next.toISOString().slice(0, 10);
 }

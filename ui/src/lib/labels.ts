@@ -140,7 +140,15 @@ export function describeEvent(entry: HistoryEntry, detail: CaseAggregate): strin
     case "hearing_started":
       return `Anhörung begonnen (Äußerung bis ${formatDate(event.answer_due)})`;
     case "request_answered":
-      return `${requestPurposeOf(detail, event.request_id)} beantwortet`;
+      return event.complete === false
+        ? `${requestPurposeOf(detail, event.request_id)} teilweise beantwortet`
+        : `${requestPurposeOf(detail, event.request_id)} beantwortet`;
+    case "request_extended":
+      return `Frist der ${requestPurposeOf(detail, event.request_id)} verlängert bis ${formatDate(event.answer_due)}`;
+    case "request_withdrawn":
+      return `${requestPurposeOf(detail, event.request_id)} zurückgenommen (${event.reason})`;
+    case "answer_accepted":
+      return `Antwort auf die ${requestPurposeOf(detail, event.request_id)} angenommen`;
     case "answer_deadline_passed":
       return `Frist der ${requestPurposeOf(detail, event.request_id)} abgelaufen`;
     case "message_sent":

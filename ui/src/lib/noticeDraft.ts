@@ -11,7 +11,13 @@
 //   post: the engine refuses portal retrieval under the AO.
 // - The amount is typed in German format and must be above zero: a notice assesses
 //   something.
-import type { CaseDetail, DeliveryChannel, NoticeDraft, NoticeKind } from "../generated/bindings";
+import {
+  type CaseDetail,
+  type DeliveryChannel,
+  NOTICE_KIND_LABELS,
+  type NoticeDraft,
+  type NoticeKind,
+} from "../generated/bindings";
 import { formatEuroInput, parseEuro } from "./money";
 
 export interface NoticeForm {
@@ -25,12 +31,6 @@ export type NoticeAction =
   | { type: "kind"; kind: NoticeKind; detail: CaseDetail }
   | { type: "amount"; text: string }
   | { type: "channel"; channel: DeliveryChannel };
-
-/** "Gebührenbescheid", "Steuerbescheid". */
-export const NOTICE_KIND_LABELS: Record<NoticeKind, string> = {
-  fee: "Gebührenbescheid",
-  tax: "Steuerbescheid",
-};
 
 /** The notices this case may get: a fee notice always, a tax notice where its law sets a tax. */
 export function noticeKinds(detail: CaseDetail): NoticeKind[] {

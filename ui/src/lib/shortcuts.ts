@@ -14,6 +14,7 @@ export type ShortcutAction =
   | "previousDocument"
   | "nextDocument"
   | "letter"
+  | "requestItems"
   | "toggleSelect"
   | "toggleHelp";
 
@@ -44,6 +45,12 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: "previousDocument", keys: ["["], display: ["["], description: "Vorheriges Dokument" },
   { action: "nextDocument", keys: ["]"], display: ["]"], description: "Nächstes Dokument" },
   { action: "letter", keys: ["b"], display: ["b"], description: "Bescheid erstellen (offener Vorgang)" },
+  {
+    action: "requestItems",
+    keys: ["u"],
+    display: ["u"],
+    description: "Unterlagen nachfordern (Vorgang in Bearbeitung)",
+  },
   {
     action: "toggleSelect",
     keys: [" "],

@@ -53,6 +53,8 @@ export function fakeBackend(total = 500): FakeBackend {
     ),
     hearing_preview: vi.fn(async () => btoa("%PDF-1.7 Anhörung")),
     start_hearing: vi.fn(async (key: string) => sampleEntry({ case_id: key, commandKind: { kind: "claim" } })),
+    items_request_preview: vi.fn(async () => btoa("%PDF-1.7 Nachforderung")),
+    request_items: vi.fn(async (key: string) => sampleEntry({ case_id: key, commandKind: { kind: "claim" } })),
     hearing_letter: vi.fn(async () => btoa("%PDF-1.7 Anhörung")),
     answer_deadline: vi.fn(async (picked: string) => ({ picked, due: picked, note: null })),
     record_dispatch: vi.fn(async (key: string) => sampleEntry({ case_id: key })),

@@ -90,12 +90,15 @@ export function sampleDetail(): CaseDetail {
       status_moves: [],
       process: false,
       prepare_decision: true,
+      request_items: false,
       hear: false,
+      request_moves: [],
       issue_notice: false,
       record_dispatch: [],
     },
     law: sampleLaw(),
     today: "2026-03-05",
+    request_candidates: [],
   };
 }
 

@@ -411,3 +411,52 @@ async fn a_fee_notice_after_the_decision_goes_out_with_its_letter_and_its_own_di
     assert_eq!(law.deliveries[0].state, DeliveryState::AwaitingDispatch);
     assert_eq!(law.deliveries[1].state, DeliveryState::Announced);
 }
+
+#[tokio::test]
+async fn a_request_for_items_goes_out_with_its_letter_and_the_case_waits() {
+    let (_dir, desk) = desk_with_case("SN", false).await;
+    let detail = desk.case(AZ).await.unwrap();
+    assert!(detail.actions.request_items);
+    let law = detail.law.clone().unwrap();
+    let due = law.default_answer_due.unwrap();
+    let mut draft = ItemsRequestDraft {
+        items: vec![casedesk_domain::aggregate::RequestedItem {
+            kind: None,
+            description: "Lageplan mit eingezeichnetem Gerüst".into(),
+            replaces: None,
+        }],
+        reason: "Ohne Lageplan kann die Fläche nicht geprüft werden.".into(),
+        answer_due: due,
+        message: "Bitte reichen Sie den Lageplan nach.".into(),
+    };
+    // The domain's refusal comes before any letter: no items, no request.
+    let items = std::mem::take(&mut draft.items);
+    let refused = desk.items_request_preview(AZ, &draft).await.unwrap_err();
+    assert!(refused.to_string().contains("mindestens ein"), "{refused}");
+    draft.items = items;
+    let preview = desk.items_request_preview(AZ, &draft).await.unwrap();
+    assert!(preview.starts_with(b"%PDF"));
+    desk.request_items(AZ, &draft).await.unwrap();
+    let detail = desk.case(AZ).await.unwrap();
+    assert_eq!(detail.case.status, CaseStatus::AwaitingCitizen);
+    let request = detail.case.requests.last().unwrap();
+    assert_eq!(
+        request.items[0].description,
+        "Lageplan mit eingezeichnetem Gerüst"
+    );
+    let sha = request
+        .letter_sha256
+        .as_deref()
+        .expect("the request names its letter");
+    assert!(
+        desk.blobs()
+            .read(None, sha)
+            .await
+            .unwrap()
+            .bytes
+            .starts_with(b"%PDF")
+    );
+    // While it waits, nothing more is requested; the request can be withdrawn.
+    assert!(!detail.actions.request_items);
+    assert!(detail.actions.request_moves[0].withdraw);
+}

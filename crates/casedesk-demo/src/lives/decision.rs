@@ -215,6 +215,7 @@ impl CaseRun<'_> {
             request_id,
             documents: Vec::new(),
             message: Some(pick(rng, texts::HEARING_STATEMENTS).to_owned()),
+            items: Vec::new(),
         };
         let citizen = self.citizen.clone();
         self.apply(&citizen, statement, at).await

@@ -383,6 +383,7 @@ fn request_and_answer(
         items: vec![RequestedItem {
             kind: rejected_kind.clone(),
             description,
+            replaces: None,
         }],
         reason: pick(rng, texts::REQUEST_REASONS).to_owned(),
         answer_due,
@@ -417,6 +418,7 @@ fn request_and_answer(
         request_id,
         documents: vec![document],
         message,
+        items: Vec::new(),
     };
     b.run(citizen, kind, at, None)?;
     let at = b.clock.step(rng);

@@ -6,8 +6,9 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::{
-    CaseAggregate, DecideContext, DocumentMeta, ItemsRequest, NoticeKind, PaymentStatus, Priority,
-    RequestStatus, RequestedItem, Verdict, check_text, invalid, refusal,
+    CaseAggregate, DecideContext, DocumentMeta, ItemAnswer, ItemsRequest, NoticeKind,
+    PaymentStatus, Priority, RequestPurpose, RequestStatus, RequestedItem, Verdict, check_text,
+    invalid, refusal,
 };
 use crate::command::{CommandKind, Rejection, RejectionCode};
 use crate::deadline;
@@ -181,7 +182,16 @@ impl CaseAggregate {
                 request_id,
                 documents,
                 message,
-            } => self.decide_answer_request(j, request_id, documents, message),
+                items,
+            } => self.decide_answer_request(j, request_id, documents, message, items),
+            CommandKind::ExtendRequest {
+                request_id,
+                answer_due,
+            } => self.decide_extend_request(j, request_id, answer_due),
+            CommandKind::WithdrawRequest { request_id, reason } => {
+                self.decide_withdraw_request(j, request_id, reason)
+            }
+            CommandKind::AcceptAnswer { request_id } => self.decide_accept_answer(j, request_id),
             CommandKind::CitizenMessage { text } => self.decide_citizen_message(j, text),
             CommandKind::ExpireRequest { request_id } => self.decide_expire_request(j, request_id),
             CommandKind::RecordRetrieval { notice_id } => {
@@ -353,7 +363,35 @@ impl CaseAggregate {
         if let Some(reason) = reason {
             check_text(reason, "Die Begründung")?;
         }
-        Ok(self.status_change(to, reason.clone()))
+        // Resuming a waiting case closes what it waits for: the citizen is never
+        // shown a request that can no longer be answered, and reads why.
+        let open: Vec<Uuid> = self
+            .requests
+            .iter()
+            .filter(|r| r.status == RequestStatus::Open)
+            .map(|r| r.id)
+            .collect();
+        let mut events = Vec::new();
+        if action == Action::Resume && !open.is_empty() {
+            let reason = reason
+                .as_deref()
+                .filter(|r| !r.trim().is_empty())
+                .ok_or_else(|| {
+                    invalid(
+                        "Bitte begründen Sie, warum die Bearbeitung ohne die Antwort fortgesetzt \
+                         wird; die Antragstellerin oder der Antragsteller liest es",
+                    )
+                })?;
+            events.extend(
+                open.into_iter()
+                    .map(|request_id| EventKind::RequestWithdrawn {
+                        request_id,
+                        reason: reason.to_owned(),
+                    }),
+            );
+        }
+        events.extend(self.status_change(to, reason.clone()));
+        Ok(events)
     }
 
     /// An internal note.
@@ -808,6 +846,7 @@ impl CaseAggregate {
         request_id: &Uuid,
         documents: &[DocumentMeta],
         message: &Option<String>,
+        items: &[ItemAnswer],
     ) -> Decided {
         self.require_applicant(j.actor)?;
         let to = self.status_move(Action::CitizenAnswer, j.party)?;
@@ -820,18 +859,135 @@ impl CaseAggregate {
         if let Some(message) = message {
             check_text(message, "Die Nachricht")?;
         }
+        let items = assign_to_items(request, documents, items)?;
+        let mut answered = request.clone();
+        answered.answers.extend(items.iter().cloned());
+        // A hearing asks for a statement: anything the citizen says answers it.
+        let complete = match request.purpose {
+            RequestPurpose::Hearing => true,
+            RequestPurpose::Items => answered.every_item_answered(),
+        };
+        // A document answering an item is of the kind the item asks for, when the
+        // upload did not say.
+        let kind_of = |id: Uuid| {
+            items
+                .iter()
+                .find(|a| a.document_ids.contains(&id))
+                .and_then(|a| request.items.get(a.item as usize))
+                .and_then(|i| i.kind.clone())
+        };
         let mut events: Vec<EventKind> = documents
             .iter()
-            .map(|d| EventKind::DocumentAdded {
-                document: d.clone(),
+            .map(|d| {
+                let mut document = d.clone();
+                if document.kind.is_none() {
+                    document.kind = kind_of(d.id);
+                }
+                EventKind::DocumentAdded { document }
             })
             .collect();
         events.push(EventKind::RequestAnswered {
             request_id: request.id,
             document_ids: documents.iter().map(|d| d.id).collect(),
             message: message.clone(),
+            items,
+            complete,
         });
-        events.extend(self.status_change(to, None));
+        // A partial answer leaves the case waiting for the rest; the caseworker
+        // sees it arrive and decides whether to wait.
+        if complete && self.open_requests_besides(request.id) == 0 {
+            events.extend(self.status_change(to, None));
+        }
+        Ok(events)
+    }
+
+    /// The open requests other than `id`.
+    fn open_requests_besides(&self, id: Uuid) -> usize {
+        self.requests
+            .iter()
+            .filter(|r| r.id != id && r.status == RequestStatus::Open)
+            .count()
+    }
+
+    /// A request of this case, open or with its deadline passed.
+    fn request_to_manage(&self, id: &Uuid) -> Result<&ItemsRequest, Rejection> {
+        self.requests
+            .iter()
+            .find(|r| {
+                r.id == *id && matches!(r.status, RequestStatus::Open | RequestStatus::Expired)
+            })
+            .ok_or_else(|| {
+                Rejection::new(
+                    RejectionCode::UnknownRequest,
+                    "Diese Nachforderung ist bereits beantwortet oder zurückgenommen",
+                )
+            })
+    }
+
+    /// A new answer deadline for an open request, or a request whose deadline
+    /// passed, which opens again and the case waits once more.
+    fn decide_extend_request(
+        &self,
+        j: &Judging<'_>,
+        request_id: &Uuid,
+        answer_due: &NaiveDate,
+    ) -> Decided {
+        self.require_processor(j.actor, j.party)?;
+        let request = self.request_to_manage(request_id)?;
+        check_answer_due(*answer_due, j.ctx.today)?;
+        if *answer_due == request.answer_due && request.status == RequestStatus::Open {
+            return Ok(Vec::new());
+        }
+        let mut events = Vec::new();
+        if self.status != CaseStatus::AwaitingCitizen {
+            let to = self.status_move(Action::RequestItems, j.party)?;
+            events.push(EventKind::RequestExtended {
+                request_id: request.id,
+                answer_due: *answer_due,
+            });
+            events.extend(self.status_change(to, None));
+        } else {
+            events.push(EventKind::RequestExtended {
+                request_id: request.id,
+                answer_due: *answer_due,
+            });
+        }
+        Ok(events)
+    }
+
+    /// The office closes a request unanswered; the citizen reads why. The case
+    /// goes back to review once nothing else is awaited.
+    fn decide_withdraw_request(&self, j: &Judging<'_>, request_id: &Uuid, reason: &str) -> Decided {
+        self.require_processor(j.actor, j.party)?;
+        let request = self.open_request(request_id)?;
+        check_text(reason, "Die Begründung")?;
+        let mut events = vec![EventKind::RequestWithdrawn {
+            request_id: request.id,
+            reason: reason.to_owned(),
+        }];
+        if self.open_requests_besides(request.id) == 0 {
+            let to = self.status_move(Action::Resume, j.party)?;
+            events.extend(self.status_change(to, None));
+        }
+        Ok(events)
+    }
+
+    /// The office takes what the citizen sent so far as the answer.
+    fn decide_accept_answer(&self, j: &Judging<'_>, request_id: &Uuid) -> Decided {
+        self.require_processor(j.actor, j.party)?;
+        let request = self.open_request(request_id)?;
+        if request.last_answer_at.is_none() {
+            return Err(invalid(
+                "Es liegt noch keine Antwort vor; die Nachforderung kann zurückgenommen werden",
+            ));
+        }
+        let mut events = vec![EventKind::AnswerAccepted {
+            request_id: request.id,
+        }];
+        if self.open_requests_besides(request.id) == 0 {
+            let to = self.status_move(Action::Resume, j.party)?;
+            events.extend(self.status_change(to, None));
+        }
         Ok(events)
     }
 
@@ -879,5 +1035,63 @@ impl CaseAggregate {
             Some(_) => Ok(vec![EventKind::PaymentChanged { status: *status }]),
             None => Err(invalid("Für diesen Vorgang ist keine Gebühr festgesetzt")),
         }
+    }
+}
+
+/// Which documents of an answer answer which item of `request`: as `given` says, and
+/// a document it leaves out answers the request's only item or the item that asks
+/// for its kind (documents that fit no item are kept on the case, answering none).
+fn assign_to_items(
+    request: &ItemsRequest,
+    documents: &[DocumentMeta],
+    given: &[ItemAnswer],
+) -> Result<Vec<ItemAnswer>, Rejection> {
+    let count = request.items.len() as u32;
+    let mut assigned: Vec<ItemAnswer> = Vec::new();
+    let mut used: Vec<Uuid> = Vec::new();
+    for answer in given {
+        if answer.item >= count {
+            return Err(invalid(format!(
+                "Die Nachforderung hat {count} Punkte; Punkt {} gibt es nicht",
+                answer.item + 1
+            )));
+        }
+        for id in &answer.document_ids {
+            if !documents.iter().any(|d| d.id == *id) {
+                return Err(invalid("Ein zugeordnetes Dokument fehlt in der Antwort"));
+            }
+            if used.contains(id) {
+                return Err(invalid("Ein Dokument ist mehreren Punkten zugeordnet"));
+            }
+            used.push(*id);
+        }
+        if !answer.document_ids.is_empty() {
+            push_answer(&mut assigned, answer.item, &answer.document_ids);
+        }
+    }
+    for document in documents.iter().filter(|d| !used.contains(&d.id)) {
+        let item = if count == 1 {
+            Some(0)
+        } else {
+            request
+                .items
+                .iter()
+                .position(|i| i.kind.is_some() && i.kind == document.kind)
+                .map(|i| i as u32)
+        };
+        if let Some(item) = item {
+            push_answer(&mut assigned, item, &[document.id]);
+        }
+    }
+    Ok(assigned)
+}
+
+fn push_answer(answers: &mut Vec<ItemAnswer>, item: u32, documents: &[Uuid]) {
+    match answers.iter_mut().find(|a| a.item == item) {
+        Some(answer) => answer.document_ids.extend_from_slice(documents),
+        None => answers.push(ItemAnswer {
+            item,
+            document_ids: documents.to_vec(),
+        }),
     }
 }

@@ -476,6 +476,7 @@ fn a_hearing_waits_for_the_citizens_statement() {
             request_id: request.id,
             documents: Vec::new(),
             message: Some("Ich bin mit der Auflage nicht einverstanden.".into()),
+            items: Vec::new(),
         },
         version,
         at(10),
@@ -492,6 +493,7 @@ fn answer_deadlines_end_on_working_days() {
         items: vec![RequestedItem {
             kind: None,
             description: "Nachweis".into(),
+            replaces: None,
         }],
         reason: "fehlt".into(),
         answer_due,
@@ -521,6 +523,9 @@ fn answer_deadlines_end_on_working_days() {
         status: RequestStatus::Open,
         answered_at: None,
         letter_sha256: None,
+        answers: Vec::new(),
+        last_answer_at: None,
+        closed_reason: None,
     };
     assert!(!old.answer_period_over(d(23)));
     assert!(old.answer_period_over(d(24)));

@@ -125,7 +125,23 @@ pub struct RequestedItem {
     /// The service's required-document key, when the item is one of them.
     #[serde(default)]
     pub kind: Option<String>,
+    /// What the citizen reads: which document, and why.
     pub description: String,
+    /// The document this item asks to replace: one rejected in review, whose
+    /// reason the description carries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<Uuid>,
+}
+
+/// The documents an answer gives for one item of a request (by its position in
+/// the request's `items`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct ItemAnswer {
+    pub item: u32,
+    pub document_ids: Vec<Uuid>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,9 +149,14 @@ pub struct RequestedItem {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum RequestStatus {
+    /// Waiting for the citizen; some items may be answered already.
     Open,
+    /// Every item answered, the statement given, or the answer accepted as it is.
     Answered,
+    /// The answer deadline passed without a complete answer.
     Expired,
+    /// Closed by the office before it was answered (`closed_reason` says why).
+    Withdrawn,
 }
 
 impl RequestStatus {
@@ -144,6 +165,7 @@ impl RequestStatus {
             RequestStatus::Open => "Offen",
             RequestStatus::Answered => "Beantwortet",
             RequestStatus::Expired => "Frist abgelaufen",
+            RequestStatus::Withdrawn => "Zurückgenommen",
         }
     }
 }
@@ -192,9 +214,36 @@ pub struct ItemsRequest {
     /// the citizen downloads from the portal and a citizen using post receives.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub letter_sha256: Option<String>,
+    /// What the citizen's answers gave for each item so far, in the order received.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub answers: Vec<ItemAnswer>,
+    /// When the citizen last answered it (also a partial answer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_answer_at: Option<DateTime<Utc>>,
+    /// Why the office withdrew it, as the citizen reads it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_reason: Option<String>,
 }
 
 impl ItemsRequest {
+    /// The documents answered for item `item` so far.
+    pub fn documents_for(&self, item: u32) -> impl Iterator<Item = &Uuid> {
+        self.answers
+            .iter()
+            .filter(move |a| a.item == item)
+            .flat_map(|a| a.document_ids.iter())
+    }
+
+    /// Whether every item has at least one document.
+    pub fn every_item_answered(&self) -> bool {
+        (0..self.items.len() as u32).all(|i| self.documents_for(i).next().is_some())
+    }
+
+    /// Whether the citizen answered some but not all of it yet.
+    pub fn partly_answered(&self) -> bool {
+        self.status == RequestStatus::Open && self.last_answer_at.is_some()
+    }
+
     /// Whether the answer period is over on `today`. A deadline on a Saturday,
     /// Sunday or holiday runs to the end of the next working day (§31(3) VwVfG NRW),
     /// so a request expires only after that day.

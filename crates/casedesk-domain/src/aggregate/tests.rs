@@ -310,6 +310,7 @@ fn waiting_for_the_citizen_moves_the_due_date_by_the_paused_days() {
             items: vec![RequestedItem {
                 kind: Some("insurance".into()),
                 description: "Aktuelle Versicherungsbestätigung".into(),
+                replaces: None,
             }],
             reason: "Die Bestätigung ist abgelaufen".into(),
             answer_due: NaiveDate::from_ymd_opt(2026, 3, 20).unwrap(),
@@ -340,6 +341,7 @@ fn waiting_for_the_citizen_moves_the_due_date_by_the_paused_days() {
             request_id,
             documents: vec![new_doc],
             message: Some("Anbei die neue Bestätigung".into()),
+            items: Vec::new(),
         },
         3,
         at(11),
@@ -470,7 +472,8 @@ fn any_command() -> impl Strategy<Value = (u8, CommandKind)> {
         Just(CommandKind::RequestItems {
             items: vec![RequestedItem {
                 kind: None,
-                description: "Nachweis".into()
+                description: "Nachweis".into(),
+                replaces: None,
             }],
             reason: "fehlt".into(),
             answer_due: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),

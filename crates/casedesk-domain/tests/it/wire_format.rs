@@ -96,6 +96,7 @@ fn case() -> CaseAggregate {
                 items: vec![RequestedItem {
                     kind: Some("insurance".into()),
                     description: "Aktuelle Versicherungsbestätigung".into(),
+                    replaces: None,
                 }],
                 reason: "Nachweis abgelaufen".into(),
                 answer_due: NaiveDate::from_ymd_opt(2026, 11, 16).unwrap(),

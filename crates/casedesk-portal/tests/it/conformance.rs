@@ -683,6 +683,7 @@ async fn expired_answer_deadlines_return_the_case_to_review(store: TestStore) {
                     items: vec![RequestedItem {
                         kind: Some("insurance".into()),
                         description: "Aktuelle Versicherungsbestätigung".into(),
+                        replaces: None,
                     }],
                     reason: "abgelaufen".into(),
                     answer_due,

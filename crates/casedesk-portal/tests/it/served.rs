@@ -134,6 +134,40 @@ impl Served {
         .await
     }
 
+    /// Answers request `request_id` of case `case_id` as a citizen: each part is
+    /// (part name such as `item.0` or `doc.insurance`, file name, bytes), with an
+    /// optional message and `Idempotency-Key`.
+    pub async fn answer(
+        &self,
+        token: &str,
+        case_id: Uuid,
+        request_id: &str,
+        parts: Vec<(&str, &str, Vec<u8>)>,
+        message: Option<&str>,
+        idempotency_key: Option<Uuid>,
+    ) -> Reply {
+        let mut form = reqwest::multipart::Form::new();
+        if let Some(message) = message {
+            form = form.text("message", message.to_owned());
+        }
+        for (name, file_name, bytes) in parts {
+            let part = reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned());
+            form = form.part(name.to_owned(), part);
+        }
+        let mut request = self
+            .http
+            .post(format!(
+                "{}/api/v1/citizen/applications/{case_id}/requests/{request_id}/answer",
+                self.base
+            ))
+            .bearer_auth(token)
+            .multipart(form);
+        if let Some(key) = idempotency_key {
+            request = request.header("idempotency-key", key.to_string());
+        }
+        self.send(request).await
+    }
+
     /// Files an application for `service_id` and returns the case id.
     pub async fn file(
         &self,

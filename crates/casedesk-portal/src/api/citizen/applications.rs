@@ -13,7 +13,7 @@ use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use casedesk_domain::CaseAggregate;
-use casedesk_domain::aggregate::DocumentMeta;
+use casedesk_domain::aggregate::{DocumentMeta, ItemAnswer};
 use casedesk_domain::command::{Command, CommandAnswer, CommandKind};
 use casedesk_domain::deadline::local_date;
 use casedesk_domain::file_name;
@@ -75,19 +75,24 @@ struct Submission {
     application: Option<ApplicationForm>,
     message: Option<String>,
     documents: Vec<DocumentMeta>,
+    /// For an answer: which document answers which item (parts `item.<n>`).
+    items: Vec<ItemAnswer>,
 }
 
-/// Reads a multipart body, streaming each `doc.<key>` file into the blob store.
+/// Reads a multipart body, streaming each `doc.<key>` file (and for an answer each
+/// `item.<n>` file, n the item's position from 0) into the blob store.
 async fn read_submission(
     state: &AppState,
     principal: &Principal,
     mut multipart: Multipart,
+    answering: bool,
 ) -> Result<Submission, ApiError> {
     let limits = &state.config.limits;
     let mut submission = Submission {
         application: None,
         message: None,
         documents: Vec::new(),
+        items: Vec::new(),
     };
     while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
         let name = field.name().unwrap_or_default().to_owned();
@@ -110,15 +115,29 @@ async fn read_submission(
             }
             continue;
         }
-        let Some(kind) = name.strip_prefix("doc.") else {
-            return Err(ApiError::bad_request(
-                "unknown_part",
-                "Erlaubt sind die Teile application, message und doc.<Dokumentart>",
-            ));
+        let (kind, item) = match (name.strip_prefix("doc."), name.strip_prefix("item.")) {
+            (Some(kind), _) => (Some(kind), None),
+            (None, Some(item)) if answering => {
+                let item = item.parse::<u32>().map_err(|_| {
+                    ApiError::bad_request("unknown_part", "Ungültige Nummer eines Punkts")
+                })?;
+                (None, Some(item))
+            }
+            _ => {
+                return Err(ApiError::bad_request(
+                    "unknown_part",
+                    if answering {
+                        "Erlaubt sind die Teile message, item.<Nummer> und doc.<Dokumentart>"
+                    } else {
+                        "Erlaubt sind die Teile application, message und doc.<Dokumentart>"
+                    },
+                ));
+            }
         };
-        if kind.is_empty()
-            || kind.len() > 64
-            || !kind.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        if let Some(kind) = kind
+            && (kind.is_empty()
+                || kind.len() > 64
+                || !kind.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
         {
             return Err(ApiError::bad_request(
                 "unknown_part",
@@ -132,16 +151,26 @@ async fn read_submission(
                 format!("Höchstens {} Dateien", limits.max_files_per_submission),
             ));
         }
-        let kind = kind.to_owned();
+        let kind = kind.map(str::to_owned);
         let raw_name = field.file_name().unwrap_or_default().to_owned();
         let accepted = state.accept_blob(field, None, principal).await?;
+        let id = Uuid::now_v7();
+        if let Some(item) = item {
+            match submission.items.iter_mut().find(|a| a.item == item) {
+                Some(answer) => answer.document_ids.push(id),
+                None => submission.items.push(ItemAnswer {
+                    item,
+                    document_ids: vec![id],
+                }),
+            }
+        }
         submission.documents.push(DocumentMeta {
-            id: Uuid::now_v7(),
+            id,
             file_name: name_for_content(&file_name::sanitize(&raw_name), accepted.media_type),
             sha256: accepted.sha256,
             media_type: accepted.media_type.to_owned(),
             size: accepted.size as i64,
-            kind: Some(kind),
+            kind,
             uploaded_at: Utc::now(),
             from_citizen: true,
             review: None,
@@ -167,7 +196,7 @@ pub(crate) async fn submit(
         )
     })?;
     let principal = Principal::Citizen(auth.citizen.clone());
-    let submission = read_submission(&state, &principal, multipart).await?;
+    let submission = read_submission(&state, &principal, multipart, false).await?;
     let form = submission.application.ok_or_else(|| {
         ApiError::bad_request("missing_application", "Der Teil „application“ fehlt")
     })?;
@@ -359,8 +388,9 @@ pub(crate) async fn message(
 
 #[utoipa::path(post, path = "/api/v1/citizen/applications/{id}/requests/{request_id}/answer",
     params(("id" = Uuid, Path), ("request_id" = Uuid, Path)),
-    request_body(content_type = "multipart/form-data", description = "optional part `message` and files `doc.<key>`"),
-    responses((status = 200, body = CitizenCaseView)))]
+    request_body(content_type = "multipart/form-data", description = "optional part `message`; files `item.<n>` answer the request's item n (its position in `items`, from 0), one or more per item; files `doc.<key>` answer the item asking for that kind, or the request's only item. Items may be answered over several answers: the request stays open, and the case waiting, until every item has a file (a hearing: until the citizen says anything)."),
+    responses((status = 200, body = CitizenCaseView), (status = 400, body = casedesk_domain::wire::ErrorBody),
+              (status = 409, body = casedesk_domain::wire::ErrorBody)))]
 pub(crate) async fn answer(
     State(state): State<AppState>,
     auth: CitizenAuth,
@@ -376,7 +406,7 @@ pub(crate) async fn answer(
         )
     })?;
     let principal = Principal::Citizen(auth.citizen.clone());
-    let submission = read_submission(&state, &principal, multipart).await?;
+    let submission = read_submission(&state, &principal, multipart, true).await?;
     run_citizen_command(
         &state,
         auth,
@@ -386,6 +416,7 @@ pub(crate) async fn answer(
             request_id,
             documents: submission.documents,
             message: submission.message,
+            items: submission.items,
         },
     )
     .await
