@@ -4,4 +4,6 @@
 
 mod desktop;
 mod letters;
+mod requests;
 mod tidy;
+mod world;

@@ -79,6 +79,16 @@ export function CaseView(props: Props) {
     />
   );
 
+  const requestsSection = (
+    <RequestsSection
+      detail={detail}
+      onShowDocument={props.onShowDocument}
+      onShowLetter={props.onShowLetter}
+      runCommand={props.runCommand}
+    />
+  );
+  const requestsFirst = !aggregate.decision && detail.actions.request_moves.length > 0;
+
   return (
     <section
       className="case-view"
@@ -149,18 +159,15 @@ export function CaseView(props: Props) {
 
       <div className="case-sections">
         {/* What the caseworker works on comes first: the decision's delivery once
-            decided, else the documents and notes. */}
+            decided; what a request awaits or brought in while one is open or its
+            deadline passed; else the documents and notes. */}
         {aggregate.decision && decisionSection}
+        {requestsFirst && requestsSection}
         <DocumentsSection {...props} marks={marks} />
         <NotesSection {...props} marks={marks} />
         <ApplicantSection detail={detail} />
         <FormSection detail={detail} />
-        <RequestsSection
-          detail={detail}
-          onShowDocument={props.onShowDocument}
-          onShowLetter={props.onShowLetter}
-          runCommand={props.runCommand}
-        />
+        {!requestsFirst && requestsSection}
         <MessagesSection detail={detail} />
         {!aggregate.decision && decisionSection}
         <HistorySection detail={detail} />
