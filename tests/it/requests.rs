@@ -2,7 +2,8 @@
 //! it again (linked to the rejection) and one more item while offline, the request
 //! reaches the portal once back online, the citizen answers one item over the real
 //! HTTP API and the desktop shows the partial answer live, the citizen answers the
-//! rest, and the caseworker reviews the new document and decides.
+//! rest, and the caseworker reviews the new document and decides; then messages go
+//! both ways between the desktop and the citizen API.
 
 use casedesk_tests::desktop::Installation;
 use casedesk_tests::portal::{Portal, PortalUser, citizen_token, http};
@@ -237,6 +238,51 @@ async fn a_rejected_document_is_requested_again_answered_in_parts_and_the_case_d
     app.click("[data-testid=letter-confirm]").await;
     app.wait_until("the portal has the decision", || async {
         me.case(&case_id).await["status"] == "decided"
+    })
+    .await;
+
+    // Messages both ways: the caseworker writes, the citizen reads it in the portal
+    // and answers; the answer appears in the desktop, marked as the citizen's.
+    app.eval(
+        "document.querySelector('[data-testid=message-input]').scrollIntoView(); return null;",
+    )
+    .await;
+    app.fill("[data-testid=message-input]", "Ihr Bescheid ist unterwegs.")
+        .await;
+    app.click("[data-testid=message-submit]").await;
+    let application = format!("{}/api/v1/citizen/applications/{case_id}", w.portal.base);
+    app.wait_until("the citizen reads the message", || async {
+        let view: Value = http()
+            .get(&application)
+            .bearer_auth(&citizen)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        view["messages"]
+            .as_array()
+            .is_some_and(|m| m.iter().any(|m| m["text"] == "Ihr Bescheid ist unterwegs."))
+    })
+    .await;
+    let reply = http()
+        .post(format!("{application}/messages"))
+        .bearer_auth(&citizen)
+        .json(&serde_json::json!({"text": "Vielen Dank!"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(reply.status().is_success(), "{}", reply.status());
+    app.wait_until("the desktop shows the citizen's reply", || async {
+        app.find_all("[data-testid=message][data-from-citizen=true]")
+            .await
+            .len()
+            >= 1
+            && app
+                .text("[data-testid=messages]")
+                .await
+                .contains("Vielen Dank!")
     })
     .await;
     app.quit().await;

@@ -49,6 +49,8 @@ pub struct OfferedActions {
     /// user to be the processor ([`OfferedActions::process`]); the engine refuses
     /// otherwise, with the reason.
     pub prepare_decision: bool,
+    /// Write to the citizen (the case's processor, while it is open or decided).
+    pub message: bool,
     /// Request missing or better items from the citizen (Nachforderung).
     pub request_items: bool,
     /// Hear the citizen before a burdensome decision (Anhörung).
@@ -154,6 +156,9 @@ impl CaseAggregate {
             status_moves,
             process: self.status.is_open() && processor,
             prepare_decision: self.status.is_open(),
+            message: applies(CommandKind::SendMessage {
+                text: "Nachricht".to_owned(),
+            }),
             request_items: processor
                 && lifecycle::transition(self.status, Action::RequestItems, party).is_ok(),
             hear: processor && lifecycle::transition(self.status, Action::Hear, party).is_ok(),

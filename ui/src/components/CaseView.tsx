@@ -11,6 +11,7 @@ import type { DraftLetter } from "../lib/deskPanels";
 import { isTypingTarget } from "../lib/shortcuts";
 import { DecisionSection } from "./DecisionSection";
 import { RejectedCommands } from "./RejectedCommands";
+import { MessagesSection } from "./MessagesSection";
 import { RequestsSection } from "./RequestsSection";
 import "./CaseView.css";
 
@@ -168,7 +169,7 @@ export function CaseView(props: Props) {
         <ApplicantSection detail={detail} />
         <FormSection detail={detail} />
         {!requestsFirst && requestsSection}
-        <MessagesSection detail={detail} />
+        <MessagesSection detail={detail} pending={marks.pendingMessages} runCommand={props.runCommand} />
         {!aggregate.decision && decisionSection}
         <HistorySection detail={detail} />
       </div>
@@ -478,31 +479,6 @@ function NotesSection({ detail, noteRef, runCommand, marks }: Props & { marks: O
           })}
         </ul>
       )}
-    </section>
-  );
-}
-
-function MessagesSection({ detail }: { detail: CaseDetail }) {
-  const messages = detail.case.messages;
-  if (messages.length === 0) return null;
-  return (
-    <section className="case-section" aria-labelledby="messages-title">
-      <h3 id="messages-title">Nachrichten ({messages.length})</h3>
-      <ul className="messages">
-        {messages.map((message) => (
-          <li
-            key={message.id}
-            className={`message${message.from_citizen ? " from-citizen" : ""}`}
-            data-testid="message"
-          >
-            <p className="message-meta">
-              {message.author}
-              {message.from_citizen ? " (Antragsteller/in)" : ""} · {formatDateTime(message.at)}
-            </p>
-            <p className="message-text">{message.text}</p>
-          </li>
-        ))}
-      </ul>
     </section>
   );
 }

@@ -65,6 +65,7 @@ const DECIDED_ACTIONS: CaseDetail["actions"] = {
   status_moves: [{ status: "closed", label: "Abschließen", reason_required: false }],
   process: false,
   prepare_decision: false,
+  message: true,
   request_items: false,
   hear: false,
   request_moves: [],
@@ -114,6 +115,41 @@ describe("requests to the citizen", () => {
         items: [expect.objectContaining({ kind: "insurance", replaces: "doc-1" })],
       }),
     );
+  });
+
+  it("write to the citizen from the case; the message shows as on its way", async () => {
+    const backend = fakeBackend();
+    const detail = myOpenCase();
+    detail.actions = { ...detail.actions, message: true };
+    detail.case.messages = [
+      {
+        id: "m-1",
+        from_citizen: true,
+        author: "Erika Mustermann",
+        text: "<b>Wann</b> geht es weiter?",
+        at: "2026-03-05T08:00:00Z",
+      },
+    ];
+    backend.commands.case_detail.mockResolvedValue(detail);
+    await renderDesk(backend);
+    fireEvent.click(rows()[0]!);
+    const thread = await screen.findByTestId("messages");
+    const message = within(thread).getByTestId("message");
+    expect(message.dataset.fromCitizen).toBe("true");
+    // Citizen text is text, never markup.
+    expect(message.textContent).toContain("<b>Wann</b> geht es weiter?");
+    expect(message.querySelector("b")).toBeNull();
+    const submit = within(thread).getByTestId("message-submit") as HTMLButtonElement;
+    expect(submit.disabled).toBe(true);
+    fireEvent.change(within(thread).getByTestId("message-input"), { target: { value: " Nächste Woche. " } });
+    fireEvent.click(submit);
+    await waitFor(() =>
+      expect(backend.commands.command).toHaveBeenCalledWith("case-0", {
+        kind: "send_message",
+        payload: { text: "Nächste Woche." },
+      }),
+    );
+    expect(await seriousViolations(thread)).toEqual([]);
   });
 
   it("show a partial answer per item and let the caseworker accept it", async () => {

@@ -657,6 +657,10 @@ process: boolean,
  */
 prepare_decision: boolean, 
 /**
+ * Write to the citizen (the case's processor, while it is open or decided).
+ */
+message: boolean, 
+/**
  * Request missing or better items from the citizen (Nachforderung).
  */
 request_items: boolean, 

@@ -11,6 +11,8 @@ export interface OutboxMarks {
   pendingDocuments: Set<string>;
   /** Notes added by a command still on its way. */
   pendingNotes: Set<string>;
+  /** Messages to the citizen sent by a command still on its way. */
+  pendingMessages: Set<string>;
   /** Whether an assignment change (claim, release, assign) is on its way. */
   assignmentPending: boolean;
   statusPending: boolean;
@@ -24,6 +26,7 @@ export function outboxMarks(detail: CaseDetail): OutboxMarks {
   const pendingIds = new Set(pending.map((e) => e.command_id));
   const pendingDocuments = new Set<string>();
   const pendingNotes = new Set<string>();
+  const pendingMessages = new Set<string>();
   let assignmentPending = false;
   let statusPending = false;
   let decisionPending = false;
@@ -37,9 +40,18 @@ export function outboxMarks(detail: CaseDetail): OutboxMarks {
   // A note's id is made when the command is applied; the history entry it wrote
   // carries the command id.
   for (const entry of detail.case.history) {
-    if (entry.event.type === "note_added" && entry.command_id && pendingIds.has(entry.command_id)) {
-      pendingNotes.add(entry.event.note_id);
-    }
+    if (!entry.command_id || !pendingIds.has(entry.command_id)) continue;
+    if (entry.event.type === "note_added") pendingNotes.add(entry.event.note_id);
+    if (entry.event.type === "message_sent") pendingMessages.add(entry.event.message_id);
   }
-  return { pending, rejected, pendingDocuments, pendingNotes, assignmentPending, statusPending, decisionPending };
+  return {
+    pending,
+    rejected,
+    pendingDocuments,
+    pendingNotes,
+    pendingMessages,
+    assignmentPending,
+    statusPending,
+    decisionPending,
+  };
 }

@@ -90,6 +90,7 @@ export function sampleDetail(): CaseDetail {
       status_moves: [],
       process: false,
       prepare_decision: true,
+      message: false,
       request_items: false,
       hear: false,
       request_moves: [],

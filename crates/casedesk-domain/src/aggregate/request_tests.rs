@@ -346,3 +346,10 @@ fn each_partial_answer_keeps_its_own_message() {
     assert_ne!(case.messages[0].id, case.messages[1].id);
     assert_eq!(case.requests[0].status, RequestStatus::Answered);
 }
+
+#[test]
+fn the_processor_may_write_to_the_citizen_others_may_not() {
+    let (case, _) = waiting_for_two_items();
+    assert!(case.offered_actions(&anna(), at(5)).message);
+    assert!(!case.offered_actions(&super::tests::bernd(), at(5)).message);
+}
