@@ -275,10 +275,9 @@ async fn a_rejected_document_is_requested_again_answered_in_parts_and_the_case_d
         .unwrap();
     assert!(reply.status().is_success(), "{}", reply.status());
     app.wait_until("the desktop shows the citizen's reply", || async {
-        app.find_all("[data-testid=message][data-from-citizen=true]")
+        !app.find_all("[data-testid=message][data-from-citizen=true]")
             .await
-            .len()
-            >= 1
+            .is_empty()
             && app
                 .text("[data-testid=messages]")
                 .await
