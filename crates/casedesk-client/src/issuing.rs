@@ -16,7 +16,7 @@ use casedesk_domain::command::{CommandKind, Rejection, RejectionCode};
 use casedesk_domain::delivery::DeliveryChannel;
 use casedesk_domain::lifecycle::Outcome;
 use casedesk_domain::wire::ServiceDefinition;
-use casedesk_letters::LetterKind;
+use casedesk_letters::{LetterInput, LetterKind, Letterhead, TemplateSet};
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -188,9 +188,13 @@ impl Desk {
         })
     }
 
-    /// Renders `request` about `case` with the synced templates and letterhead.
-    /// Rendering is CPU work of a few milliseconds; it runs off the async threads.
-    async fn render_for(&self, case: &LetterCase, request: &LetterRequest) -> Result<Vec<u8>> {
+    /// The synced templates and letterhead, and the input of `request` about `case`:
+    /// signed by the signed-in user, with the tenant's settings.
+    async fn letter_input(
+        &self,
+        case: &LetterCase,
+        request: &LetterRequest,
+    ) -> Result<(TemplateSet, Letterhead, LetterInput)> {
         let me = self.signed_in().await?;
         let (templates, letterhead) = letters::load(&self.inner.store).await?;
         let tenant = letters::tenant(&self.inner.store).await?;
@@ -202,6 +206,13 @@ impl Desk {
             &me,
             request,
         )?;
+        Ok((templates, letterhead, input))
+    }
+
+    /// Renders `request` about `case` with the synced templates and letterhead.
+    /// Rendering is CPU work of a few milliseconds; it runs off the async threads.
+    async fn render_for(&self, case: &LetterCase, request: &LetterRequest) -> Result<Vec<u8>> {
+        let (templates, letterhead, input) = self.letter_input(case, request).await?;
         let request = request.clone();
         tokio::task::spawn_blocking(move || {
             letters::render(&templates, &letterhead, &input, &request)
@@ -214,17 +225,7 @@ impl Desk {
     /// caseworker starts when editing. It ends before the closing, which the letter
     /// always adds itself.
     async fn markup_for(&self, case: &LetterCase, request: &LetterRequest) -> Result<String> {
-        let me = self.signed_in().await?;
-        let (templates, letterhead) = letters::load(&self.inner.store).await?;
-        let tenant = letters::tenant(&self.inner.store).await?;
-        let input = letters::input(
-            &case.case,
-            &case.service,
-            &letterhead,
-            &tenant,
-            &me,
-            request,
-        )?;
+        let (templates, letterhead, input) = self.letter_input(case, request).await?;
         Ok(templates.render_markup(&input.template_name(), &input, &letterhead)?)
     }
 
