@@ -38,6 +38,10 @@ export interface DraftLetterPanelProps<D> {
   onLoginRequired(): void;
 }
 
+/**
+ * Over 100 lines on purpose: sending, its errors and the preview are one flow, and
+ * the JSX is the frame's layout.
+ */
 export function DraftLetterPanel<D>(props: DraftLetterPanelProps<D>) {
   const { name, draft } = props;
   const [confirming, setConfirming] = useState(false);

@@ -31,6 +31,7 @@ interface Props {
   onLoginRequired(): void;
 }
 
+/** Over 100 lines on purpose: the JSX is the panel's fields, one after the other. */
 export function NoticePanel({ detail, onClose, onIssued, onLoginRequired }: Props) {
   const { commands } = useBackend();
   const aggregate = detail.case;

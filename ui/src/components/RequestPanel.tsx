@@ -24,6 +24,7 @@ interface Props {
   onLoginRequired(): void;
 }
 
+/** Over 100 lines on purpose: the JSX is the panel's fields, one after the other. */
 export function RequestPanel({ detail, me, onClose, onDirtyChange, onSent, onLoginRequired }: Props) {
   const { commands } = useBackend();
   const aggregate = detail.case;
