@@ -6,8 +6,11 @@
 //!
 //! The current holiday law is applied to every supported year (1900–2199): deadlines
 //! are always computed under today's rules, and historical holiday law (for example the
-//! 17th of June before 1991) is deliberately out of scope. Office closures such as
-//! Rosenmontag are not public holidays and do not affect deadlines.
+//! 17th of June before 1991) is deliberately out of scope, with one exception: the
+//! Reformationstag of 31 October 2017, a one-time holiday in every German state for
+//! the 500th anniversary of the Reformation, which deadlines of old cases still
+//! meet. Office closures such as Rosenmontag are not public holidays and do not
+//! affect deadlines.
 
 use chrono::{Datelike, NaiveDate, TimeDelta, Weekday};
 use serde::{Deserialize, Serialize};
@@ -41,11 +44,13 @@ pub enum NrwHoliday {
     Allerheiligen,
     ErsterWeihnachtstag,
     ZweiterWeihnachtstag,
+    /// 31 October 2017 only: the 500th anniversary of the Reformation.
+    Reformationstag2017,
 }
 
 impl NrwHoliday {
-    /// Every holiday, in the order of the law.
-    pub const ALL: [NrwHoliday; 11] = [
+    /// Every holiday, in the order of the law; the one-time holiday of 2017 last.
+    pub const ALL: [NrwHoliday; 12] = [
         NrwHoliday::Neujahr,
         NrwHoliday::Karfreitag,
         NrwHoliday::Ostermontag,
@@ -57,6 +62,7 @@ impl NrwHoliday {
         NrwHoliday::Allerheiligen,
         NrwHoliday::ErsterWeihnachtstag,
         NrwHoliday::ZweiterWeihnachtstag,
+        NrwHoliday::Reformationstag2017,
     ];
 
     /// The name caseworkers and citizens know the holiday by.
@@ -73,6 +79,7 @@ impl NrwHoliday {
             NrwHoliday::Allerheiligen => "Allerheiligen",
             NrwHoliday::ErsterWeihnachtstag => "1. Weihnachtstag",
             NrwHoliday::ZweiterWeihnachtstag => "2. Weihnachtstag",
+            NrwHoliday::Reformationstag2017 => "Reformationstag (2017)",
         }
     }
 
@@ -92,14 +99,28 @@ impl NrwHoliday {
             NrwHoliday::Allerheiligen => HolidayRule::Fixed { month: 11, day: 1 },
             NrwHoliday::ErsterWeihnachtstag => HolidayRule::Fixed { month: 12, day: 25 },
             NrwHoliday::ZweiterWeihnachtstag => HolidayRule::Fixed { month: 12, day: 26 },
+            NrwHoliday::Reformationstag2017 => HolidayRule::Once {
+                year: 2017,
+                month: 10,
+                day: 31,
+            },
         }
     }
 }
 
 #[derive(Debug, Clone, Copy)]
 enum HolidayRule {
-    Fixed { month: u32, day: u32 },
+    Fixed {
+        month: u32,
+        day: u32,
+    },
     AfterEaster(i64),
+    /// A holiday of one year only.
+    Once {
+        year: i32,
+        month: u32,
+        day: u32,
+    },
 }
 
 /// Returns the date itself when it lies in the supported range 1900–2199.
@@ -132,20 +153,30 @@ pub fn nrw_holidays(year: i32) -> Result<Vec<(NaiveDate, NrwHoliday)>, DateOutOf
     let easter = easter_sunday(year)?;
     let mut holidays: Vec<(NaiveDate, NrwHoliday)> = NrwHoliday::ALL
         .iter()
-        .map(|&holiday| (holiday_date(holiday, year, easter), holiday))
+        .filter_map(|&holiday| Some((holiday_date(holiday, year, easter)?, holiday)))
         .collect();
     holidays.sort();
     Ok(holidays)
 }
 
-/// The date of `holiday` in `year`, given that year's Easter Sunday.
-fn holiday_date(holiday: NrwHoliday, year: i32, easter: NaiveDate) -> NaiveDate {
+/// The date of `holiday` in `year`, given that year's Easter Sunday; none for a
+/// one-time holiday of another year.
+fn holiday_date(holiday: NrwHoliday, year: i32, easter: NaiveDate) -> Option<NaiveDate> {
     match holiday.rule() {
-        HolidayRule::Fixed { month, day } => NaiveDate::from_ymd_opt(year, month, day)
-            .expect("fixed holidays fall on days that exist in every year"),
-        HolidayRule::AfterEaster(offset) => easter
-            .checked_add_signed(TimeDelta::days(offset))
-            .expect("a few weeks around Easter stay far inside chrono's calendar"),
+        HolidayRule::Fixed { month, day } => Some(
+            NaiveDate::from_ymd_opt(year, month, day)
+                .expect("fixed holidays fall on days that exist in every year"),
+        ),
+        HolidayRule::AfterEaster(offset) => Some(
+            easter
+                .checked_add_signed(TimeDelta::days(offset))
+                .expect("a few weeks around Easter stay far inside chrono's calendar"),
+        ),
+        HolidayRule::Once {
+            year: only,
+            month,
+            day,
+        } => (year == only).then(|| NaiveDate::from_ymd_opt(year, month, day))?,
     }
 }
 
@@ -174,6 +205,9 @@ pub fn nrw_holiday(date: NaiveDate) -> Option<NrwHoliday> {
             HolidayRule::Fixed { month, day } => date.month() == month && date.day() == day,
             HolidayRule::AfterEaster(offset) => {
                 easter.is_some_and(|easter| (date - easter).num_days() == offset)
+            }
+            HolidayRule::Once { year, month, day } => {
+                date.year() == year && date.month() == month && date.day() == day
             }
         })
 }
@@ -315,7 +349,7 @@ mod tests {
     fn single_day_lookup_agrees_with_the_yearly_list_everywhere() {
         for year in FIRST_YEAR..=LAST_YEAR {
             let list = nrw_holidays(year).unwrap();
-            assert_eq!(list.len(), 11);
+            assert_eq!(list.len(), if year == 2017 { 12 } else { 11 });
             assert!(list.is_sorted());
             assert!(list.iter().all(|(date, _)| date.year() == year));
             for day in d(year, 1, 1)
@@ -345,6 +379,7 @@ mod tests {
                 "Allerheiligen",
                 "1. Weihnachtstag",
                 "2. Weihnachtstag",
+                "Reformationstag (2017)",
             ]
         );
     }
@@ -433,5 +468,21 @@ mod tests {
         assert_eq!(json, "\"ErsterWeihnachtstag\"");
         let back: NrwHoliday = serde_json::from_str(&json).unwrap();
         assert_eq!(back, NrwHoliday::ErsterWeihnachtstag);
+    }
+
+    #[test]
+    fn reformationstag_2017_was_a_holiday_once() {
+        assert_eq!(
+            nrw_holiday(d(2017, 10, 31)),
+            Some(NrwHoliday::Reformationstag2017)
+        );
+        assert!(!is_working_day(d(2017, 10, 31)));
+        for year in [2016, 2018, 2026] {
+            assert_eq!(nrw_holiday(d(year, 10, 31)), None, "{year}");
+        }
+        assert_eq!(
+            nrw_holidays(2017).unwrap()[8],
+            (d(2017, 10, 31), NrwHoliday::Reformationstag2017)
+        );
     }
 }

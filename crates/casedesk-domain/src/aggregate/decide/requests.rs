@@ -6,11 +6,11 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
+use super::{Decided, Judging};
 use crate::aggregate::{
     CaseAggregate, DocumentMeta, ItemAnswer, ItemsRequest, RequestPurpose, RequestStatus,
     RequestedItem, check_text, invalid,
 };
-use super::{Decided, Judging};
 use crate::command::{Rejection, RejectionCode};
 use crate::event::EventKind;
 use crate::holidays::{is_working_day, next_working_day_on_or_after};
