@@ -3,7 +3,9 @@
 //! reaches the portal once back online, the citizen answers one item over the real
 //! HTTP API and the desktop shows the partial answer live, the citizen answers the
 //! rest, and the caseworker reviews the new document and decides; then messages go
-//! both ways between the desktop and the citizen API.
+//! both ways between the desktop and the citizen API. A waiting case's request is
+//! extended (the citizen sees the new date) and the case resumed without the answer,
+//! which needs a reason the citizen reads.
 
 use casedesk_tests::desktop::Installation;
 use casedesk_tests::portal::{Portal, PortalUser, citizen_token, http};
@@ -282,6 +284,117 @@ async fn a_rejected_document_is_requested_again_answered_in_parts_and_the_case_d
                 .text("[data-testid=messages]")
                 .await
                 .contains("Vielen Dank!")
+    })
+    .await;
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_caseworker_extends_a_request_then_resumes_without_the_answer() {
+    let _one_at_a_time = casedesk_tests::desktop::one_at_a_time().await;
+    let w = world().await;
+    let citizen_password = w.portal.citizen_password();
+    let me = PortalUser::login(&w.portal.base, &w.user, &w.password).await;
+    let office = me.user["offices"][0]["id"].as_str().unwrap().to_owned();
+    let case = me
+        .cases()
+        .await
+        .into_iter()
+        .find(|c| {
+            c["status"] == "in_review"
+                && c["office_id"] == office.as_str()
+                && c["assignee"] == me.id()
+        })
+        .expect("a case in review of the caseworker");
+    let case_id = case["id"].as_str().unwrap().to_owned();
+    let az = case["aktenzeichen"].as_str().unwrap().to_owned();
+    // The caseworker asked for an item earlier (from another desktop).
+    let due = casedesk_domain::deadline::local_date(chrono::Utc::now()) + chrono::Days::new(21);
+    let due = (0..7)
+        .map(|n| due + chrono::Days::new(n))
+        .find(|d| casedesk_domain::holidays::is_working_day(*d))
+        .unwrap();
+    let answer = me
+        .command(
+            &case,
+            "request_items",
+            serde_json::json!({"items": [{"description": "Meldebescheinigung"}],
+                               "reason": "Der Wohnsitz ist nicht belegt.",
+                               "answer_due": due, "message": "Bitte reichen Sie sie nach."}),
+        )
+        .await;
+    assert_eq!(answer["result"], "applied", "{answer}");
+
+    let installation = Installation::new(&w.proxy.base);
+    let app = installation.launch().await;
+    app.log_in(&w.user, &w.password).await;
+    app.open_case(&az).await;
+
+    // A week more: the citizen sees the new date.
+    let later = due + chrono::Days::new(7);
+    let later = (0..7)
+        .map(|n| later + chrono::Days::new(n))
+        .find(|d| casedesk_domain::holidays::is_working_day(*d))
+        .unwrap();
+    app.click("[data-testid=request-extend-open]").await;
+    app.set_value("[data-testid=request-extend-due]", &later.to_string())
+        .await;
+    app.click("[data-testid=request-move-submit]").await;
+    let email = case["applicant"]["email"].as_str().unwrap().to_owned();
+    let citizen = citizen_token(&w.portal.base, &email, &citizen_password).await;
+    let application = format!("{}/api/v1/citizen/applications/{case_id}", w.portal.base);
+    let view = || async {
+        http()
+            .get(&application)
+            .bearer_auth(&citizen)
+            .send()
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap()
+    };
+    app.wait_until("the citizen sees the new date", || async {
+        view().await["open_requests"][0]["answer_due"] == later.to_string()
+    })
+    .await;
+
+    // Resuming without the answer needs a reason, which closes the request for the
+    // citizen.
+    app.click("[data-testid=set-status-in_review]").await;
+    assert!(
+        !app.find("[data-testid=resume-submit]")
+            .await
+            .is_enabled()
+            .await
+            .unwrap(),
+        "no resuming without a reason"
+    );
+    app.fill(
+        "[data-testid=resume-reason]",
+        "Wir entscheiden nach Aktenlage.",
+    )
+    .await;
+    app.click("[data-testid=resume-submit]").await;
+    app.wait_until("the portal has the case back in review", || async {
+        me.case(&case_id).await["status"] == "in_review"
+    })
+    .await;
+    let resumed = me.case(&case_id).await;
+    let request = resumed["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|r| r["status"] == "withdrawn")
+        .unwrap_or_else(|| panic!("no withdrawn request: {resumed}"))
+        .clone();
+    assert_eq!(request["closed_reason"], "Wir entscheiden nach Aktenlage.");
+    assert_eq!(view().await["open_requests"], serde_json::json!([]));
+    app.wait_until("the desktop shows the request withdrawn", || async {
+        app.text("[data-testid=request-closed-reason]")
+            .await
+            .contains("Aktenlage")
     })
     .await;
     app.quit().await;
