@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::aggregate::{
-    CaseAggregate, DecideContext, Delivery, RequestStatus, RequestedItem, Verdict,
+    CaseAggregate, DecideContext, Delivery, DocumentMeta, RequestStatus, RequestedItem, Verdict,
 };
 use crate::catalog::ServiceDefinition;
 use crate::command::CommandKind;
@@ -182,28 +182,27 @@ impl CaseAggregate {
     /// open request asks to replace yet, linked to it and with its rejection reason.
     /// A free item can always be added besides.
     pub fn request_candidates(&self, service: &ServiceDefinition) -> Vec<RequestedItem> {
-        let asked_for = |document: uuid::Uuid| {
-            self.requests.iter().any(|r| {
-                r.status == RequestStatus::Open
-                    && r.items.iter().any(|i| i.replaces == Some(document))
-            })
-        };
-        let rejected = |d: &&crate::aggregate::DocumentMeta| {
+        let asked: Vec<&RequestedItem> = self
+            .requests
+            .iter()
+            .filter(|r| r.status == RequestStatus::Open)
+            .flat_map(|r| &r.items)
+            .collect();
+        let rejected = |d: &DocumentMeta| {
             d.review
                 .as_ref()
                 .is_some_and(|r| r.verdict == Verdict::Rejected)
         };
-        let label = |kind: Option<&str>| {
-            kind.and_then(|k| service.required_documents.iter().find(|r| r.key == k))
-                .map(|r| r.label.clone())
-        };
         let mut items: Vec<RequestedItem> = self
             .documents
             .iter()
-            .filter(rejected)
-            .filter(|d| !asked_for(d.id))
+            .filter(|d| rejected(d) && !asked.iter().any(|i| i.replaces == Some(d.id)))
             .map(|d| {
-                let name = label(d.kind.as_deref()).unwrap_or_else(|| d.file_name.clone());
+                let name = d
+                    .kind
+                    .as_deref()
+                    .and_then(|k| service.required_documents.iter().find(|r| r.key == k))
+                    .map_or_else(|| d.file_name.clone(), |r| r.label.clone());
                 let reason = d.review.as_ref().and_then(|r| r.reason.as_deref());
                 RequestedItem {
                     kind: d.kind.clone(),
@@ -216,23 +215,16 @@ impl CaseAggregate {
             })
             .collect();
         for required in service.required_documents_for(&self.form_data) {
-            let present = self.documents.iter().any(|d| {
-                d.kind.as_deref() == Some(required.key.as_str())
-                    && !d
-                        .review
-                        .as_ref()
-                        .is_some_and(|r| r.verdict == Verdict::Rejected)
-            });
-            let listed = items
+            let key = Some(required.key.as_str());
+            let present = self
+                .documents
                 .iter()
-                .any(|i| i.kind.as_deref() == Some(required.key.as_str()));
-            let requested = self.requests.iter().any(|r| {
-                r.status == RequestStatus::Open
-                    && r.items
-                        .iter()
-                        .any(|i| i.kind.as_deref() == Some(required.key.as_str()))
-            });
-            if !present && !listed && !requested {
+                .any(|d| d.kind.as_deref() == key && !rejected(d));
+            let covered = items
+                .iter()
+                .chain(asked.iter().copied())
+                .any(|i| i.kind.as_deref() == key);
+            if !present && !covered {
                 items.push(RequestedItem {
                     kind: Some(required.key.clone()),
                     description: required.label.clone(),
@@ -254,7 +246,7 @@ impl CaseAggregate {
                     request_id: r.id,
                     extend: open_case,
                     withdraw: open,
-                    accept: open && r.last_answer_at.is_some(),
+                    accept: r.partly_answered(),
                 }
             })
             .filter(|m| m.extend || m.withdraw || m.accept)

@@ -210,19 +210,14 @@ impl CaseAggregate {
         if *answer_due == request.answer_due && request.status == RequestStatus::Open {
             return Ok(Vec::new());
         }
-        let mut events = Vec::new();
+        let mut events = vec![EventKind::RequestExtended {
+            request_id: request.id,
+            answer_due: *answer_due,
+        }];
+        // A request whose deadline had passed opens again: the case waits once more.
         if self.status != CaseStatus::AwaitingCitizen {
             let to = self.status_move(Action::RequestItems, j.party)?;
-            events.push(EventKind::RequestExtended {
-                request_id: request.id,
-                answer_due: *answer_due,
-            });
             events.extend(self.status_change(to, None));
-        } else {
-            events.push(EventKind::RequestExtended {
-                request_id: request.id,
-                answer_due: *answer_due,
-            });
         }
         Ok(events)
     }
@@ -238,15 +233,14 @@ impl CaseAggregate {
         self.require_processor(j.actor, j.party)?;
         let request = self.open_request(request_id)?;
         check_text(reason, "Die Begründung")?;
-        let mut events = vec![EventKind::RequestWithdrawn {
-            request_id: request.id,
-            reason: reason.to_owned(),
-        }];
-        if self.open_requests_besides(request.id) == 0 {
-            let to = self.status_move(Action::Resume, j.party)?;
-            events.extend(self.status_change(to, None));
-        }
-        Ok(events)
+        self.closing(
+            j,
+            request.id,
+            EventKind::RequestWithdrawn {
+                request_id: request.id,
+                reason: reason.to_owned(),
+            },
+        )
     }
 
     /// The office takes what the citizen sent so far as the answer.
@@ -258,10 +252,20 @@ impl CaseAggregate {
                 "Es liegt noch keine Antwort vor; die Nachforderung kann zurückgenommen werden",
             ));
         }
-        let mut events = vec![EventKind::AnswerAccepted {
-            request_id: request.id,
-        }];
-        if self.open_requests_besides(request.id) == 0 {
+        self.closing(
+            j,
+            request.id,
+            EventKind::AnswerAccepted {
+                request_id: request.id,
+            },
+        )
+    }
+
+    /// `event`, which closes request `id`, and the case back in review once nothing
+    /// else is awaited.
+    fn closing(&self, j: &Judging<'_>, id: Uuid, event: EventKind) -> Decided {
+        let mut events = vec![event];
+        if self.open_requests_besides(id) == 0 {
             let to = self.status_move(Action::Resume, j.party)?;
             events.extend(self.status_change(to, None));
         }
