@@ -1,7 +1,7 @@
 // One case with everything a caseworker needs: applicant, form data, documents,
 // notes, requests, messages, decision, history, and the actions that apply.
 // Citizen-entered text is only ever rendered as text.
-import { type FormEvent, type RefObject, useEffect, useRef, useState } from "react";
+import { type RefObject, useEffect, useRef, useState } from "react";
 import type { CaseDetail, CommandKind, DocumentMeta, UserInfo } from "../generated/bindings";
 import { type OutboxMarks, outboxMarks } from "../lib/caseWork";
 import { formatDate, formatDateTime, urgency } from "../lib/dates";
@@ -13,6 +13,7 @@ import { DecisionSection } from "./DecisionSection";
 import { RejectedCommands } from "./RejectedCommands";
 import { MessagesSection } from "./MessagesSection";
 import { RequestsSection } from "./RequestsSection";
+import { TextComposer } from "./TextComposer";
 import "./CaseView.css";
 
 interface Props {
@@ -425,45 +426,18 @@ function DocumentsSection({ detail, shownDocumentId, onShowDocument, marks }: Pr
 }
 
 function NotesSection({ detail, noteRef, runCommand, marks }: Props & { marks: OutboxMarks }) {
-  const [text, setText] = useState("");
-  const [busy, setBusy] = useState(false);
   const notes = detail.case.notes;
-
-  async function submit(event?: FormEvent) {
-    event?.preventDefault();
-    if (!text.trim()) return;
-    setBusy(true);
-    const ok = await runCommand({ kind: "add_note", payload: { text: text.trim() } });
-    setBusy(false);
-    if (ok) setText("");
-  }
-
   return (
     <section className="case-section" aria-labelledby="notes-title">
       <h3 id="notes-title">Interne Notizen ({notes.length})</h3>
-      <form className="note-form" onSubmit={submit}>
-        <label htmlFor="note-input">Notiz hinzufügen</label>
-        <textarea
-          id="note-input"
-          ref={noteRef}
-          data-testid="note-input"
-          rows={3}
-          value={text}
-          placeholder="Nur intern sichtbar. Strg+Enter speichert."
-          onChange={(e) => setText(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
-              e.preventDefault();
-              void submit();
-            } else if (e.key === "Escape") {
-              e.currentTarget.blur();
-            }
-          }}
-        />
-        <button type="submit" data-testid="note-submit" disabled={busy || !text.trim()}>
-          Notiz hinzufügen
-        </button>
-      </form>
+      <TextComposer
+        name="note"
+        label="Notiz hinzufügen"
+        placeholder="Nur intern sichtbar. Strg+Enter speichert."
+        submitLabel="Notiz hinzufügen"
+        inputRef={noteRef}
+        onSend={(text) => runCommand({ kind: "add_note", payload: { text } })}
+      />
       {notes.length > 0 && (
         <ul className="notes">
           {[...notes].reverse().map((note) => {

@@ -3,10 +3,10 @@
 // `actions.message`) — a field to write to the citizen. Sending is queued like
 // every change, offline too; a message on its way is marked until the portal has it.
 // Citizen text is only ever rendered as text.
-import { type FormEvent, useState } from "react";
 import type { CaseDetail, CommandKind } from "../generated/bindings";
 import { formatDateTime } from "../lib/dates";
 import { PendingBadge } from "./CaseView";
+import { TextComposer } from "./TextComposer";
 
 interface Props {
   detail: CaseDetail;
@@ -18,18 +18,7 @@ interface Props {
 export function MessagesSection({ detail, pending, runCommand }: Props) {
   const messages = detail.case.messages;
   const mayWrite = detail.actions.message;
-  const [text, setText] = useState("");
-  const [busy, setBusy] = useState(false);
   if (messages.length === 0 && !mayWrite) return null;
-
-  async function submit(event?: FormEvent) {
-    event?.preventDefault();
-    if (!text.trim()) return;
-    setBusy(true);
-    const ok = await runCommand({ kind: "send_message", payload: { text: text.trim() } });
-    setBusy(false);
-    if (ok) setText("");
-  }
 
   return (
     <section className="case-section" aria-labelledby="messages-title" data-testid="messages">
@@ -55,29 +44,13 @@ export function MessagesSection({ detail, pending, runCommand }: Props) {
         </ul>
       )}
       {mayWrite && (
-        <form className="note-form" onSubmit={submit}>
-          <label htmlFor="message-input">Nachricht an die antragstellende Person</label>
-          <textarea
-            id="message-input"
-            data-testid="message-input"
-            rows={3}
-            lang="de"
-            value={text}
-            placeholder="Erscheint im Bürgerportal. Strg+Enter sendet."
-            onChange={(e) => setText(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
-                e.preventDefault();
-                void submit();
-              } else if (e.key === "Escape") {
-                e.currentTarget.blur();
-              }
-            }}
-          />
-          <button type="submit" data-testid="message-submit" disabled={busy || !text.trim()}>
-            Nachricht senden
-          </button>
-        </form>
+        <TextComposer
+          name="message"
+          label="Nachricht an die antragstellende Person"
+          placeholder="Erscheint im Bürgerportal. Strg+Enter sendet."
+          submitLabel="Nachricht senden"
+          onSend={(text) => runCommand({ kind: "send_message", payload: { text } })}
+        />
       )}
     </section>
   );
